@@ -1,0 +1,38 @@
+/**
+ * -t: do not verify TLS. podman gets --tls-verify=false on its registry
+ * calls. docker has no such switch: the daemon decides, so preflight checks
+ * that the registry is among its insecure registries and says how to add it.
+ */
+import { failure } from "../src/errors.ts";
+import type { Plugin } from "../src/plugin.ts";
+import { PREFLIGHT_STAGE } from "../src/preflight.ts";
+import { isInsecureForDocker } from "../src/registry/docker-insecure.ts";
+import type { Runner } from "../src/runner.ts";
+
+const PLUGIN_NAME = "tls-skip";
+
+export class TlsSkipPlugin implements Plugin {
+  readonly name = PLUGIN_NAME;
+
+  apply(runner: Runner): void {
+    if (runner.tool.name === "podman") {
+      runner.hooks.pushArgs.tap(PLUGIN_NAME, (args) => insertAfterVerb(args, "--tls-verify=false"));
+      return;
+    }
+    // Before the registry probe, whose TLS error would hide the real cause.
+    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.registry - 1 }, async () => {
+      const host = runner.options.registry.host;
+      if (await isInsecureForDocker(host, await runner.tool.registryConfig())) return;
+      throw failure(
+        "INSECURE_REGISTRY_NOT_CONFIGURED",
+        `-t cannot turn off TLS verification for docker, and ${host} is not among the daemon's insecure registries ('docker info' lists them)`,
+        `add "insecure-registries": ["${host}"] to /etc/docker/daemon.json and restart docker, or put the registry's CA in /etc/docker/certs.d/${host}/ca.crt and drop -t`,
+      );
+    });
+  }
+}
+
+/** `push X` becomes `push --tls-verify=false X`: flags go right after the verb. */
+function insertAfterVerb(args: string[], flag: string): string[] {
+  return args.includes(flag) ? args : [args[0] ?? "push", flag, ...args.slice(1)];
+}

@@ -1,0 +1,79 @@
+/**
+ * What push-images asks of podman or docker, as argument lists. Everything
+ * is spawned through the shell; this module only knows each tool's words.
+ */
+import { diagnose } from "./diagnose.ts";
+import { failure } from "./errors.ts";
+import type { Job } from "./hooks.ts";
+import type { ContainerToolName } from "./product-defaults.ts";
+import type { Shell } from "./shell.ts";
+
+export class ContainerTool {
+  constructor(
+    readonly name: ContainerToolName,
+    private readonly shell: Shell,
+  ) {}
+
+  /** Fails with a coded error unless the tool is installed and answers. */
+  async checkAvailable(registryHost: string): Promise<string> {
+    // docker's server version needs the daemon, so this also proves it runs.
+    const format = this.name === "docker" ? "{{.Server.Version}}" : "{{.Client.Version}}";
+    const result = await this.shell.run(this.name, ["version", "--format", format]);
+    if (result.exitCode === 0) return result.stdout.trim();
+    if (result.exitCode === 127) {
+      throw failure(
+        "TOOL_NOT_FOUND",
+        `${this.name} is not installed or not on PATH`,
+        `install ${this.name}, or choose the other tool with -c ${this.name === "docker" ? "podman" : "docker"}`,
+      );
+    }
+    const output = `${result.stderr}\n${result.stdout}`;
+    const known = diagnose(output, { tool: this.name, registryHost, action: `${this.name} version` });
+    if (known.code === "DAEMON_NOT_RUNNING" || known.code === "DOCKER_SOCKET_PERMISSION") throw known;
+    throw failure("TOOL_NOT_RESPONDING", `${this.name} does not answer: ${firstLine(result.stderr)}`, `run '${this.name} version' and fix what it reports`, output.trim());
+  }
+
+  /** The local image id (sha256:...), or undefined when the reference is not in local storage. */
+  async imageId(reference: string): Promise<string | undefined> {
+    const result = await this.shell.run(this.name, ["image", "inspect", "--format", "{{.Id}}", reference]);
+    if (result.exitCode !== 0) return undefined;
+    const id = result.stdout.trim().split("\n")[0] ?? "";
+    return id.startsWith("sha256:") ? id : `sha256:${id}`;
+  }
+
+  tagArgs(job: Job): string[] {
+    return ["tag", job.source, job.target];
+  }
+
+  /** podman writes the pushed manifest's digest to a file; docker prints it. */
+  pushArgs(job: Job, digestFile: string): string[] {
+    return this.name === "podman" ? ["push", "--digestfile", digestFile, job.target] : ["push", job.target];
+  }
+
+  /** Removes only the name we added; the image and its other names stay. */
+  untagArgs(job: Job): string[] {
+    return this.name === "podman" ? ["untag", job.target, job.target] : ["image", "rm", job.target];
+  }
+
+  /** docker's registry settings, to tell whether a registry is insecure for it. */
+  async registryConfig(): Promise<DockerRegistryConfig> {
+    const result = await this.shell.run(this.name, ["info", "--format", "{{json .RegistryConfig}}"]);
+    if (result.exitCode !== 0) throw failure("TOOL_NOT_RESPONDING", `'docker info' failed: ${firstLine(result.stderr)}`, "run 'docker info' and fix what it reports");
+    return JSON.parse(result.stdout) as DockerRegistryConfig;
+  }
+}
+
+/** The part of `docker info` that lists insecure registries. */
+export interface DockerRegistryConfig {
+  readonly InsecureRegistryCIDRs?: readonly string[] | null;
+  readonly IndexConfigs?: Readonly<Record<string, { readonly Name: string; readonly Secure: boolean }>> | null;
+}
+
+/** docker prints "<tag>: digest: sha256:... size: N" when a push ends. */
+export function digestFromDockerPush(stdout: string): string | undefined {
+  return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+}
+
+function firstLine(text: string): string {
+  return text.trim().split("\n")[0] ?? "";
+}

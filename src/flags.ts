@@ -1,0 +1,72 @@
+/**
+ * The command line, declared once with cleye: every flag has a
+ * description, so `--help` is the documentation. Defaults shown come from
+ * the product defaults in force (built in, or PRODUCT_DEFAULTS).
+ */
+import { cli } from "cleye";
+import type { RawFlags } from "./options.ts";
+import type { ProductDefaults } from "./product-defaults.ts";
+
+export interface ParsedCommandLine {
+  readonly flags: RawFlags;
+  readonly version: boolean;
+  readonly unknownFlags: string[];
+  readonly extraArguments: string[];
+}
+
+export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {
+  const parsed = cli(
+    {
+      name: "push-images",
+      flags: {
+        registry: { type: String, alias: "r", placeholder: "<uri>", description: "Required. Registry and optional repository path: host[:port][/path...]; no scheme, no trailing '/', no '//'" },
+        containerTool: { type: String, alias: "c", placeholder: "<name>", description: `Container tool holding the images: podman or docker (default: ${defaults.containerTool})` },
+        destTag: { type: String, alias: "d", placeholder: "<tag>", description: "Tag at the destination (default: the source tag)" },
+        image: { type: [String], alias: "i", placeholder: "<name>", description: `Image to push; repeat for several (default: all): ${defaults.images.join(", ")}` },
+        sourcePath: { type: String, alias: "p", placeholder: "<path>", description: `Local repository path of the images (default: ${defaults.sourcePath})` },
+        sourceTag: { type: String, alias: "s", placeholder: "<tag>", description: `Local tag of the images; it must exist (default: ${defaults.sourceTag})` },
+        noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS (podman: --tls-verify=false; docker: the registry must be in the daemon's insecure-registries)" },
+        dryRun: { type: Boolean, alias: "n", description: "Print the plan and the commands, run the checks, change nothing" },
+        json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
+        verbose: { type: Boolean, alias: "v", description: "Show each container-tool command and its raw output (secrets masked)" },
+        quiet: { type: Boolean, alias: "q", description: "Show only errors and the summary" },
+        version: { type: Boolean, description: "Print the version" },
+      },
+      help: {
+        description: `Push ${defaults.product} images from local podman or docker storage to a registry.\nSource: <source-path>/<image>:<source-tag>   Target: <registry>/<image>:<dest-tag>\nLog in to the registry first (podman login / docker login). Exit codes: 0 all pushed, 1 something failed, 2 invalid input (nothing touched), 130 interrupted.\nPRODUCT_DEFAULTS=<file.json>, or product-defaults.json beside the program, replaces the defaults.`,
+        usage: "push-images -r <registry>[/<repository path>] [options]",
+        examples: [
+          "# Push all images with defaults, TLS verification off",
+          "push-images -r mylocalregistry.mycompany.com/apim-trial -t",
+          "# Push specific images",
+          "push-images -r mylocalregistry.mycompany.com/apim-trial -i apim-le-toolkit -i apim-le-cacheloader",
+          "# Push specific images with a destination tag",
+          "push-images -r mylocalregistry.mycompany.com/apim-trial -i apim-le-toolkit -i apim-le-cacheloader -d apim-trials",
+          "# Use podman, and see the plan without pushing",
+          "push-images -r registry.example.com/apim -c podman --dry-run",
+        ],
+      },
+    },
+    undefined,
+    argv,
+  );
+  const { flags } = parsed;
+  return {
+    flags: {
+      registry: flags.registry,
+      containerTool: flags.containerTool,
+      destTag: flags.destTag,
+      image: flags.image,
+      sourcePath: flags.sourcePath,
+      sourceTag: flags.sourceTag,
+      noTlsVerify: flags.noTlsVerify === true,
+      dryRun: flags.dryRun === true,
+      verbose: flags.verbose === true,
+      quiet: flags.quiet === true,
+      json: flags.json === true,
+    },
+    version: flags.version === true,
+    unknownFlags: Object.keys(parsed.unknownFlags),
+    extraArguments: parsed._,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The runner's hooks: the public contract for bundled and site plugins.
+ * Declared once, typed and frozen; asking for a hook that does not exist
+ * throws an error that lists the ones that do, and an error thrown inside a
+ * plugin is wrapped with the hook and plugin it came from.
+ */
+import { AsyncSeriesHook, SyncWaterfallHook } from "tapable";
+import { inputError, PushImagesError, failure } from "./errors.ts";
+
+/** One image to push: what a plan is made of. */
+export interface Job {
+  /** The product's image name, e.g. `apim-le-cache`. */
+  readonly image: string;
+  /** Local reference, `<source-path>/<image>:<source-tag>`. */
+  readonly source: string;
+  /** Destination reference, `<registry>/<image>:<dest-tag>`. */
+  readonly target: string;
+}
+
+export type ImageStatus = "pushed" | "up-to-date" | "failed" | "planned";
+
+/** What happened to one job. */
+export interface JobResult {
+  readonly job: Job;
+  readonly status: ImageStatus;
+  /** Manifest digest at the target, when known. */
+  readonly digest?: string;
+  readonly error?: PushImagesError;
+  readonly seconds: number;
+}
+
+/** The whole run, handed to `done` and printed at the end. */
+export interface Report {
+  readonly results: readonly JobResult[];
+  readonly seconds: number;
+  readonly dryRun: boolean;
+  /** The signal that stopped the run early, if any. */
+  readonly interruptedBy?: string;
+}
+
+/** Creates the hooks of one runner. */
+export function createHooks() {
+  return Object.freeze({
+    /** Reshape the jobs (`{ image, source, target }`) before anything runs. */
+    plan: new SyncWaterfallHook<[Job[]]>(["jobs"]),
+    /** Add checks; throw to stop before any image is touched. */
+    preflight: new AsyncSeriesHook<[readonly Job[]]>(["jobs"]),
+    /** The argument list of `<tool> tag` for one job. */
+    tagArgs: new SyncWaterfallHook<[string[], Job]>(["args", "job"]),
+    /** The argument list of `<tool> push` for one job. */
+    pushArgs: new SyncWaterfallHook<[string[], Job]>(["args", "job"]),
+    /** Just before one image is pushed. */
+    beforePush: new AsyncSeriesHook<[Job]>(["job"]),
+    /** After one image was pushed (or found up to date). */
+    afterPush: new AsyncSeriesHook<[Job, JobResult]>(["job", "result"]),
+    /** After one image failed. */
+    failed: new AsyncSeriesHook<[Job, PushImagesError]>(["job", "error"]),
+    /** Once, with the whole report, before it is printed. */
+    done: new AsyncSeriesHook<[Report]>(["report"]),
+  });
+}
+
+export type RunnerHooks = ReturnType<typeof createHooks>;
+export type HookName = keyof RunnerHooks;
+
+/**
+ * Wraps the hooks so plugin errors name their plugin and unknown hook
+ * names fail loudly instead of returning undefined.
+ */
+export function guardHooks(hooks: RunnerHooks): RunnerHooks {
+  for (const [name, hook] of Object.entries(hooks)) {
+    hook.intercept({ register: (tap) => ({ ...tap, fn: blamePlugin(name, tap.name, tap.type, tap.fn) }) });
+  }
+  return new Proxy(hooks, {
+    get(target, property, receiver) {
+      if (typeof property === "string" && !(property in target)) {
+        throw inputError("UNKNOWN_HOOK", `there is no hook named "${property}"`, `use one of: ${Object.keys(target).join(", ")}`);
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+function blamePlugin(hook: string, plugin: string, type: string, fn: Function): Function {
+  const wrap = (error: unknown) => pluginError(hook, plugin, error);
+  if (type === "promise") {
+    return async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (error) {
+        throw wrap(error);
+      }
+    };
+  }
+  if (type === "async") {
+    return (...args: unknown[]) => {
+      const callback = args.pop() as (error?: unknown, result?: unknown) => void;
+      fn(...args, (error: unknown, result: unknown) => callback(error ? wrap(error) : error, result));
+    };
+  }
+  return (...args: unknown[]) => {
+    try {
+      return fn(...args);
+    } catch (error) {
+      throw wrap(error);
+    }
+  };
+}
+
+/** Our own coded errors pass through; anything else is blamed on the plugin. */
+function pluginError(hook: string, plugin: string, error: unknown): PushImagesError {
+  if (error instanceof PushImagesError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return failure("PLUGIN_FAILED", `plugin "${plugin}" failed in hook "${hook}": ${message}`, `fix or remove the plugin "${plugin}"`);
+}

@@ -1,0 +1,103 @@
+/**
+ * Turns parsed flags and product defaults into validated run options.
+ * Every rule is checked here, before anything is touched, so invalid input
+ * exits 2 with nothing tagged or pushed.
+ */
+import { inputError } from "./errors.ts";
+import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
+import { assertTag, looksLikeHost, hostProblem, pathComponentProblem, PATH_RULE } from "./reference-rules.ts";
+import { parseRegistryUri, type RegistryUri } from "./registry-uri.ts";
+
+/** The flags as parsed, before defaults and validation. */
+export interface RawFlags {
+  registry?: string;
+  containerTool?: string;
+  destTag?: string;
+  image: string[];
+  sourcePath?: string;
+  sourceTag?: string;
+  noTlsVerify: boolean;
+  dryRun: boolean;
+  verbose: boolean;
+  quiet: boolean;
+  json: boolean;
+}
+
+/** Everything a run needs, validated. Plugins read it as `runner.options`. */
+export interface Options {
+  readonly product: string;
+  readonly registry: RegistryUri;
+  readonly containerTool: ContainerToolName;
+  /** Tag at the destination; undefined keeps the source tag. */
+  readonly destTag?: string;
+  readonly images: readonly string[];
+  readonly sourcePath: string;
+  readonly sourceTag: string;
+  readonly tlsVerify: boolean;
+  readonly dryRun: boolean;
+  readonly verbose: boolean;
+  readonly quiet: boolean;
+  readonly json: boolean;
+}
+
+export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Options {
+  if (flags.registry === undefined || flags.registry === "") {
+    throw inputError("MISSING_REGISTRY", "-r is required: the registry to push to", "add -r host[:port][/path], for example -r registry.example.com/apim");
+  }
+  const registry = parseRegistryUri(flags.registry);
+  const containerTool = checkContainerTool(flags.containerTool ?? defaults.containerTool);
+  if (flags.destTag !== undefined) assertTag("-d", flags.destTag);
+  const sourceTag = flags.sourceTag ?? defaults.sourceTag;
+  assertTag("-s", sourceTag);
+  const sourcePath = flags.sourcePath ?? defaults.sourcePath;
+  checkSourcePath(sourcePath);
+  const images = checkImages(flags.image, defaults.images);
+
+  return Object.freeze({
+    product: defaults.product,
+    registry,
+    containerTool,
+    destTag: flags.destTag,
+    images,
+    sourcePath,
+    sourceTag,
+    tlsVerify: !flags.noTlsVerify,
+    dryRun: flags.dryRun,
+    verbose: flags.verbose,
+    quiet: flags.quiet,
+    json: flags.json,
+  });
+}
+
+function checkContainerTool(value: string): ContainerToolName {
+  if (CONTAINER_TOOLS.includes(value as ContainerToolName)) return value as ContainerToolName;
+  throw inputError("INVALID_CONTAINER_TOOL", `-c ${JSON.stringify(value)} is not a supported container tool`, "use -c podman or -c docker");
+}
+
+function checkSourcePath(path: string): void {
+  const components = path.split("/");
+  const [first = ""] = components;
+  // The first component may name a registry host, as in vendor.example.com/apim.
+  const problems = components.map((component, index) =>
+    index === 0 && components.length > 1 && looksLikeHost(first) ? hostProblem(component) : pathComponentProblem(component),
+  );
+  const problem = problems.find((p) => p !== undefined);
+  if (problem) {
+    throw inputError("INVALID_SOURCE_PATH", `-p ${JSON.stringify(path)} is not a repository path: ${problem}`, `use a path such as -p apim; ${PATH_RULE}`);
+  }
+}
+
+function checkImages(requested: readonly string[], known: readonly string[]): readonly string[] {
+  if (requested.length === 0) return known;
+  const unknown = requested.filter((image) => !known.includes(image));
+  if (unknown.length > 0) {
+    const names = unknown.map((i) => JSON.stringify(i)).join(", ");
+    throw inputError(
+      "UNKNOWN_IMAGE",
+      `-i ${names} ${unknown.length === 1 ? "is not one of" : "are not among"} the product's images`,
+      `use -i with one of: ${known.join(", ")}`,
+    );
+  }
+  // Asking twice for one image pushes it once.
+  return [...new Set(requested)];
+}

@@ -1,0 +1,56 @@
+/**
+ * Checks made before the first image is touched: the container tool
+ * answers, every source image exists (all missing ones named at once), and
+ * the registry answers with trusted TLS and working credentials. They are
+ * taps on the `preflight` hook, so plugins order theirs around them by stage.
+ */
+import { failure } from "./errors.ts";
+import type { Job } from "./hooks.ts";
+import { storedCredentials } from "./registry/credentials.ts";
+import { isInsecureForDocker } from "./registry/docker-insecure.ts";
+import { probeRegistry } from "./registry/probe.ts";
+import { trustedCas } from "./registry/trusted-cas.ts";
+import type { Runner } from "./runner.ts";
+
+/** Stages of the built-in checks; plugins can slot theirs between them. */
+export const PREFLIGHT_STAGE = Object.freeze({ containerTool: -300, sourceImages: -200, registry: 0 });
+
+/** Taps the built-in checks onto the `preflight` hook, in stage order. */
+export function tapBuiltInPreflight(runner: Runner): void {
+  const { preflight } = runner.hooks;
+  preflight.tapPromise({ name: "container-tool", stage: PREFLIGHT_STAGE.containerTool }, async () => {
+    const version = await runner.tool.checkAvailable(runner.options.registry.host);
+    runner.log.verbose(`${runner.tool.name} ${version} answers`);
+  });
+  preflight.tapPromise({ name: "source-images", stage: PREFLIGHT_STAGE.sourceImages }, (jobs) => checkSourceImages(runner, jobs));
+  preflight.tapPromise({ name: "registry", stage: PREFLIGHT_STAGE.registry }, () => checkRegistry(runner));
+}
+
+async function checkSourceImages(runner: Runner, jobs: readonly Job[]): Promise<void> {
+  const ids = await Promise.all(jobs.map((job) => runner.tool.imageId(job.source)));
+  const missing = jobs.filter((_, index) => ids[index] === undefined);
+  if (missing.length === 0) return;
+  const { options, tool } = runner;
+  throw failure(
+    "SOURCE_IMAGE_MISSING",
+    `${missing.length} of ${jobs.length} source image${jobs.length === 1 ? "" : "s"} not found in ${tool.name}'s local storage: ${missing.map((j) => j.source).join(", ")}`,
+    `run '${tool.name} images' to see what is there (look for ${options.sourcePath}/<image>), then correct -p and -s, or load the images first`,
+  );
+}
+
+async function checkRegistry(runner: Runner): Promise<void> {
+  const { options, tool, log, shell, env } = runner;
+  const host = options.registry.host;
+  // docker has no per-push TLS switch: what counts is whether dockerd itself
+  // treats the registry as insecure.
+  const insecure = tool.name === "docker" ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
+  const probe = await probeRegistry({
+    host,
+    tool: tool.name,
+    verify: !insecure,
+    httpAllowed: insecure,
+    ca: trustedCas(tool.name, host),
+    credentials: () => storedCredentials(host, tool.name, env, shell),
+  });
+  log.verbose(`registry ${probe.baseUrl}/v2/ answers (${probe.access} access)`);
+}

@@ -1,0 +1,119 @@
+/**
+ * Preflight's look at the registry: does `/v2/` answer, over which scheme,
+ * is its certificate trusted, and do the stored credentials work. Each
+ * failure becomes the coded error the push would otherwise hit midway.
+ */
+import { failure } from "../errors.ts";
+import type { ContainerToolName } from "../product-defaults.ts";
+import type { Credentials } from "./credentials.ts";
+import { httpGet, type HttpResponse } from "./http.ts";
+import { certsDirectories } from "./trusted-cas.ts";
+
+export interface ProbeOptions {
+  readonly host: string;
+  readonly tool: ContainerToolName;
+  /** Verify the certificate; false for podman -t and docker's insecure registries. */
+  readonly verify: boolean;
+  /** Plain HTTP is acceptable when HTTPS is not spoken. */
+  readonly httpAllowed: boolean;
+  readonly ca: readonly string[];
+  readonly credentials: () => Promise<Credentials | undefined>;
+}
+
+export interface ProbeResult {
+  readonly baseUrl: string;
+  /** How the registry let us in. */
+  readonly access: "anonymous" | "credentials";
+}
+
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET"]);
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol|ERR_SSL_WRONG_VERSION_NUMBER|EPROTO/i;
+
+export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult> {
+  let baseUrl = `https://${options.host}`;
+  let response: HttpResponse;
+  try {
+    response = await get(`${baseUrl}/v2/`, options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (!NOT_TLS.test(`${code} ${(error as Error).message}`)) throw networkError(error, options);
+    if (!options.httpAllowed) {
+      throw failure(
+        "REGISTRY_HTTP_ONLY",
+        `${options.host} answers plain HTTP, not HTTPS`,
+        options.tool === "podman" ? "add -t to push to it without TLS" : `add "${options.host}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`,
+      );
+    }
+    baseUrl = `http://${options.host}`;
+    response = await get(`${baseUrl}/v2/`, options).catch((e: unknown) => {
+      throw networkError(e, options);
+    });
+  }
+  if (response.status === 200) return { baseUrl, access: "anonymous" };
+  if (response.status === 401) {
+    await authenticate(baseUrl, response, options);
+    return { baseUrl, access: "credentials" };
+  }
+  throw statusError(response.status, options.host);
+}
+
+function get(url: string, options: ProbeOptions, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  return httpGet(url, { verify: options.verify, ca: options.ca, headers });
+}
+
+async function authenticate(baseUrl: string, challenge: HttpResponse, options: ProbeOptions): Promise<void> {
+  const login = `${options.tool} login ${options.tool === "podman" && !options.verify ? "--tls-verify=false " : ""}${options.host}`;
+  const credentials = await options.credentials();
+  if (!credentials) {
+    throw failure("AUTH_REQUIRED", `${options.host} requires you to log in, and no stored credentials were found`, `run '${login}', then run push-images again`);
+  }
+  const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+  const header = String(challenge.headers["www-authenticate"] ?? "");
+  let authorization = basic;
+  if (/^bearer/i.test(header)) {
+    const params = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const realm = new URL(params.realm ?? `${baseUrl}/token`);
+    if (params.service) realm.searchParams.set("service", params.service);
+    const token = await get(realm.toString(), options, { Authorization: basic }).catch((e: unknown) => {
+      throw networkError(e, { ...options, host: realm.host });
+    });
+    if (token.status === 401 || token.status === 403) throw rejected(options, credentials, login);
+    if (token.status !== 200) throw statusError(token.status, realm.host);
+    const body = JSON.parse(token.body) as { token?: string; access_token?: string };
+    authorization = `Bearer ${body.token ?? body.access_token ?? ""}`;
+  }
+  const retry = await get(`${baseUrl}/v2/`, options, { Authorization: authorization });
+  if (retry.status === 401 || retry.status === 403) throw rejected(options, credentials, login);
+  if (retry.status !== 200) throw statusError(retry.status, options.host);
+}
+
+function rejected(options: ProbeOptions, credentials: Credentials, login: string) {
+  return failure("AUTH_REJECTED", `${options.host} rejected the stored credentials of user "${credentials.username}" (from ${credentials.source})`, `run '${login}' with a valid user and password`);
+}
+
+function networkError(error: unknown, options: ProbeOptions) {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const message = (error as Error).message;
+  if (UNREACHABLE.has(code)) {
+    return failure("REGISTRY_UNREACHABLE", `cannot reach the registry ${options.host}: ${message}`, `check that the registry is running and that ${options.host} is the right address and port`);
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate/i.test(`${code} ${message}`)) {
+    const [podmanDir] = certsDirectories("podman", options.host);
+    const [dockerDir] = certsDirectories("docker", options.host);
+    return failure(
+      "TLS_UNTRUSTED",
+      `the TLS certificate of ${options.host} is not trusted (${message})`,
+      options.tool === "podman"
+        ? `add -t to skip verification, or put the registry's CA in ${podmanDir}/ca.crt`
+        : `put the registry's CA in ${dockerDir}/ca.crt, or add "${options.host}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`,
+    );
+  }
+  return failure("REGISTRY_UNREACHABLE", `cannot talk to the registry ${options.host}: ${message}`, `check that ${options.host} is a container registry and that it is running`);
+}
+
+function statusError(status: number, host: string) {
+  if (status === 429) return failure("RATE_LIMITED", `${host} is rate limiting requests (HTTP 429)`, "wait a few minutes and run push-images again");
+  if (status === 403) return failure("ACCESS_DENIED", `${host} denied access (HTTP 403)`, "ask the registry's administrator for access");
+  if (status === 404) return failure("REGISTRY_ERROR", `${host} has no registry API at /v2/ (HTTP 404)`, "check -r: it must name a container registry (OCI distribution API)");
+  return failure("REGISTRY_ERROR", `${host} answered /v2/ with HTTP ${status}`, "the registry has a problem; check its logs or try again later");
+}

@@ -1,0 +1,100 @@
+/**
+ * The runner: holds the hooks, the options, the shell and the logger that
+ * plugins use, and runs plan -> preflight -> tag and push -> report.
+ */
+import { ContainerTool } from "./container-tool.ts";
+import { failure, InterruptedError, PushImagesError } from "./errors.ts";
+import { createHooks, guardHooks, type Job, type JobResult, type Report, type RunnerHooks } from "./hooks.ts";
+import type { Logger } from "./logger.ts";
+import type { Options } from "./options.ts";
+import { basePlan, checkTargets } from "./plan.ts";
+import { tapBuiltInPreflight } from "./preflight.ts";
+import { pushJob } from "./push-job.ts";
+import { resultLine } from "./report.ts";
+import type { Shell } from "./shell.ts";
+
+export interface RunnerParts {
+  readonly options: Options;
+  readonly shell: Shell;
+  readonly log: Logger;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export class Runner {
+  /** Typed tapable hooks; see src/hooks.ts and docs for each one. */
+  readonly hooks: RunnerHooks = guardHooks(createHooks());
+  readonly options: Options;
+  readonly shell: Shell;
+  readonly log: Logger;
+  readonly env: NodeJS.ProcessEnv;
+  readonly tool: ContainerTool;
+  private interruptedBy?: string;
+
+  constructor({ options, shell, log, env }: RunnerParts) {
+    this.options = options;
+    this.shell = shell;
+    this.log = log;
+    this.env = env;
+    this.tool = new ContainerTool(options.containerTool, shell);
+    tapBuiltInPreflight(this);
+  }
+
+  /** Plans, checks and pushes; resolves with the report, whatever failed. */
+  async run(): Promise<Report> {
+    const started = performance.now();
+    const jobs = this.hooks.plan.call(basePlan(this.options));
+    checkTargets(jobs);
+    await this.hooks.preflight.promise(jobs);
+    this.stopIfInterrupted();
+
+    const results: JobResult[] = [];
+    for (const job of jobs) {
+      if (this.interruptedBy) break;
+      const result = await this.runJob(job);
+      results.push(result);
+      this.log.info(resultLine(result, results.length, jobs.length));
+    }
+    const report: Report = {
+      results,
+      seconds: (performance.now() - started) / 1000,
+      dryRun: this.options.dryRun,
+      interruptedBy: this.interruptedBy,
+    };
+    await this.hooks.done.promise(report);
+    return report;
+  }
+
+  /** Ctrl-C / SIGTERM: stop what runs; run() ends after cleaning up. */
+  interrupt(signal: string): void {
+    this.interruptedBy = signal;
+    this.shell.stopAll();
+  }
+
+  get interrupted(): string | undefined {
+    return this.interruptedBy;
+  }
+
+  private async runJob(job: Job): Promise<JobResult> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const { status, digest } = await pushJob(this, job);
+      const result: JobResult = { job, status, digest, seconds: seconds() };
+      await this.hooks.afterPush.promise(job, result);
+      return result;
+    } catch (caught) {
+      const error = this.interruptedBy ? interruptedError(this.interruptedBy) : caught;
+      if (!(error instanceof PushImagesError)) throw error;
+      await this.hooks.failed.promise(job, error);
+      return { job, status: "failed", error, seconds: seconds() };
+    }
+  }
+
+  private stopIfInterrupted(): void {
+    if (this.interruptedBy) throw new InterruptedError(this.interruptedBy);
+  }
+}
+
+function interruptedError(signal: string): PushImagesError {
+  return failure("INTERRUPTED", `stopped by ${signal} before the push finished`, "run the same command again to push what is left");
+}

@@ -1,0 +1,89 @@
+/**
+ * The one module that runs external commands. Arguments are always lists
+ * (zx quotes each one), so no value a user typed is ever read by a shell.
+ * Dry-run lives here once: commands that change something are shown, not run.
+ */
+import { $ } from "zx/core";
+import type { Logger } from "./logger.ts";
+
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** The command changes local storage or the registry: skipped in dry-run. */
+  readonly mutates?: boolean;
+  /** Text handed to the command's standard input. */
+  readonly input?: string;
+}
+
+export interface Shell {
+  run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /** Stops every running command (Ctrl-C, SIGTERM). */
+  stopAll(): void;
+}
+
+export interface ShellOptions {
+  readonly dryRun: boolean;
+  readonly log: Logger;
+}
+
+export function createShell({ dryRun, log }: ShellOptions): Shell {
+  // One controller per command, so stopping all needs no shared signal
+  // (a shared one collects a listener per command ever run).
+  const running = new Set<AbortController>();
+  return {
+    async run(command, args, options = {}) {
+      const shown = maskSecrets(formatCommand(command, args));
+      if (dryRun && options.mutates) {
+        log.verbose(`(dry run, not run) $ ${shown}`);
+        return { exitCode: 0, stdout: "", stderr: "" };
+      }
+      log.verbose(`$ ${shown}`);
+      const abort = new AbortController();
+      running.add(abort);
+      const output = await $({ nothrow: true, quiet: true, signal: abort.signal, input: options.input })`${command} ${args}`.finally(() =>
+        running.delete(abort),
+      );
+      const result = { exitCode: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr };
+      const raw = `${result.stdout}${result.stderr}`.trim();
+      if (raw) log.verbose(indent(maskSecrets(raw)));
+      if (result.exitCode !== 0) log.verbose(`  (exit code ${result.exitCode}${exitMeaning(result.exitCode)})`);
+      return result;
+    },
+    stopAll() {
+      for (const abort of running) abort.abort();
+    },
+  };
+}
+
+/** A command as a user could paste it into a shell. */
+export function formatCommand(command: string, args: readonly string[]): string {
+  return [command, ...args].map(quoteForDisplay).join(" ");
+}
+
+function quoteForDisplay(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Hides passwords and tokens in anything shown to the user. */
+export function maskSecrets(text: string): string {
+  return text
+    .replace(/(--(?:password|registry-token|identity-token)(?:=|\s+))\S+/g, "$1****")
+    .replace(/("(?:auth|password|identitytoken|Secret)"\s*:\s*")[^"]*/gi, "$1****")
+    .replace(/(Authorization:\s*(?:Basic|Bearer)\s+)\S+/gi, "$1****")
+    .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1****@");
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, "  ");
+}
+
+function exitMeaning(code: number): string {
+  if (code === 126) return ": command found but not executable";
+  if (code === 127) return ": command not found";
+  if (code > 128) return `: killed by signal ${code - 128}`;
+  return "";
+}
