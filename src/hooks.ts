@@ -32,6 +32,8 @@ export interface JobResult {
 /** The whole run, handed to `done` and printed at the end. */
 export interface Report {
   readonly results: readonly JobResult[];
+  /** Jobs in the plan; more than results when the run was interrupted. */
+  readonly planned: number;
   readonly seconds: number;
   readonly dryRun: boolean;
   /** The signal that stopped the run early, if any. */

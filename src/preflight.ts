@@ -27,15 +27,27 @@ export function tapBuiltInPreflight(runner: Runner): void {
 }
 
 async function checkSourceImages(runner: Runner, jobs: readonly Job[]): Promise<void> {
-  const ids = await Promise.all(jobs.map((job) => runner.tool.imageId(job.source)));
+  const { options, tool } = runner;
+  const ids = await Promise.all(jobs.map((job) => tool.imageId(job.source)));
   const missing = jobs.filter((_, index) => ids[index] === undefined);
   if (missing.length === 0) return;
-  const { options, tool } = runner;
   throw failure(
     "SOURCE_IMAGE_MISSING",
     `${missing.length} of ${jobs.length} source image${jobs.length === 1 ? "" : "s"} not found in ${tool.name}'s local storage: ${missing.map((j) => j.source).join(", ")}`,
-    `run '${tool.name} images' to see what is there (look for ${options.sourcePath}/<image>), then correct -p and -s, or load the images first`,
+    (await localhostHint(runner, missing)) ??
+      `run '${tool.name} images' to see what is there (look for ${options.sourcePath}/<image>), then correct -p and -s, or load the images first`,
   );
+}
+
+/**
+ * Images saved by podman load into docker as localhost/<path>/...; say so
+ * rather than leave the user puzzled by an image that seems to be there.
+ */
+async function localhostHint(runner: Runner, missing: readonly Job[]): Promise<string | undefined> {
+  const [first] = missing;
+  if (runner.tool.name !== "docker" || !first || runner.options.sourcePath.startsWith("localhost/")) return undefined;
+  if ((await runner.tool.imageId(`localhost/${first.source}`)) === undefined) return undefined;
+  return `docker holds them as localhost/${runner.options.sourcePath}/<image> (as loaded from a podman archive): add -p localhost/${runner.options.sourcePath}`;
 }
 
 async function checkRegistry(runner: Runner): Promise<void> {

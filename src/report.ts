@@ -24,7 +24,10 @@ export function countByStatus(report: Report): Record<JobResult["status"], numbe
 export function summaryLines(report: Report): string[] {
   const counts = countByStatus(report);
   const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
-  const lines = [`${report.dryRun ? "Dry run: " : ""}${parts.join(", ") || "nothing to do"} in ${report.seconds.toFixed(1)}s`];
+  const notStarted = report.planned - report.results.length;
+  if (notStarted > 0) parts.push(`${notStarted} not started`);
+  const stopped = report.interruptedBy ? ` (stopped by ${report.interruptedBy})` : "";
+  const lines = [`${report.dryRun ? "Dry run: " : ""}${parts.join(", ") || "nothing to do"} in ${report.seconds.toFixed(1)}s${stopped}`];
   for (const { job, error } of report.results) {
     if (error) lines.push(`  ${job.image}: Error [${error.code}]: ${error.message}\n    Fix: ${error.hint}`);
   }

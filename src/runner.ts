@@ -56,6 +56,7 @@ export class Runner {
     }
     const report: Report = {
       results,
+      planned: jobs.length,
       seconds: (performance.now() - started) / 1000,
       dryRun: this.options.dryRun,
       interruptedBy: this.interruptedBy,

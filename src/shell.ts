@@ -3,7 +3,7 @@
  * (zx quotes each one), so no value a user typed is ever read by a shell.
  * Dry-run lives here once: commands that change something are shown, not run.
  */
-import { $ } from "zx/core";
+import { $, type ProcessPromise } from "zx/core";
 import type { Logger } from "./logger.ts";
 
 export interface CommandResult {
@@ -31,22 +31,20 @@ export interface ShellOptions {
 }
 
 export function createShell({ dryRun, log }: ShellOptions): Shell {
-  // One controller per command, so stopping all needs no shared signal
-  // (a shared one collects a listener per command ever run).
-  const running = new Set<AbortController>();
+  const running = new Set<ProcessPromise>();
   return {
     async run(command, args, options = {}) {
       const shown = maskSecrets(formatCommand(command, args));
       if (dryRun && options.mutates) {
-        log.verbose(`(dry run, not run) $ ${shown}`);
+        log.info(`  would run: ${shown}`);
         return { exitCode: 0, stdout: "", stderr: "" };
       }
       log.verbose(`$ ${shown}`);
-      const abort = new AbortController();
-      running.add(abort);
-      const output = await $({ nothrow: true, quiet: true, signal: abort.signal, input: options.input })`${command} ${args}`.finally(() =>
-        running.delete(abort),
-      );
+      // Each command leads its own process group, so stopping it also stops
+      // what it started (podman's helpers, a credential helper).
+      const child = $({ nothrow: true, quiet: true, detached: true, input: options.input })`${command} ${args}`;
+      running.add(child);
+      const output = await child.finally(() => running.delete(child));
       const result = { exitCode: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr };
       const raw = `${result.stdout}${result.stderr}`.trim();
       if (raw) log.verbose(indent(maskSecrets(raw)));
@@ -54,7 +52,7 @@ export function createShell({ dryRun, log }: ShellOptions): Shell {
       return result;
     },
     stopAll() {
-      for (const abort of running) abort.abort();
+      for (const child of running) void child.kill("SIGTERM").catch(() => undefined);
     },
   };
 }
