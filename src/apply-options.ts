@@ -1,19 +1,39 @@
 /**
- * Flags become plugins here, and only here.
+ * Flags and the registry's type become plugins here, and only here.
  */
+import { ArtifactRegistryPlugin } from "../plugins/artifact-registry.ts";
+import { DockerHubPlugin } from "../plugins/docker-hub.ts";
+import { EcrPlugin } from "../plugins/ecr.ts";
+import { GcrPlugin } from "../plugins/gcr.ts";
+import { HarborPlugin } from "../plugins/harbor.ts";
+import { QuayPlugin } from "../plugins/quay.ts";
 import { RetagPlugin } from "../plugins/retag.ts";
 import { TlsSkipPlugin } from "../plugins/tls-skip.ts";
+import type { Options } from "./options.ts";
 import type { Plugin } from "./plugin.ts";
+import type { RegistryType } from "./registry-type.ts";
 import type { Runner } from "./runner.ts";
 
-export function pluginsForOptions(runner: Runner): Plugin[] {
-  const { options } = runner;
+/** The naming rules of each registry type; generic registries need none. */
+const NAMING_PLUGINS: Record<RegistryType, (options: Options) => Plugin | undefined> = {
+  generic: () => undefined,
+  harbor: (o) => new HarborPlugin(o.registry, o.createProject),
+  gcr: (o) => new GcrPlugin(o.registry),
+  "artifact-registry": (o) => new ArtifactRegistryPlugin(o.registry),
+  ecr: (o) => new EcrPlugin(o.registry, o.createRepositories),
+  dockerhub: (o) => new DockerHubPlugin(o.registry, o.flatten),
+  quay: (o) => new QuayPlugin(o.registry, o.flatten),
+};
+
+export function pluginsForOptions(options: Options, registryType: RegistryType = "generic"): Plugin[] {
   const plugins: Plugin[] = [];
   if (options.destTag !== undefined) plugins.push(new RetagPlugin(options.destTag));
   if (!options.tlsVerify) plugins.push(new TlsSkipPlugin());
+  const naming = NAMING_PLUGINS[registryType](options);
+  if (naming) plugins.push(naming);
   return plugins;
 }
 
-export function applyOptions(runner: Runner): void {
-  for (const plugin of pluginsForOptions(runner)) plugin.apply(runner);
+export function applyOptions(runner: Runner, registryType: RegistryType = "generic"): void {
+  for (const plugin of pluginsForOptions(runner.options, registryType)) plugin.apply(runner);
 }

@@ -10,15 +10,18 @@ import { resolveOptions } from "./options.ts";
 import { BUILT_IN_DEFAULTS, loadProductDefaults, type LoadedDefaults } from "./product-defaults.ts";
 import { programDirectory } from "./program-location.ts";
 import { reportJson, summaryLines } from "./report.ts";
+import { resolveRegistryType } from "./registry-type.ts";
 import { Runner } from "./runner.ts";
+import { applySitePlugins, sitePluginFiles } from "./site-plugins.ts";
 import { createShell } from "./shell.ts";
 import { VERSION } from "./version.ts";
 
 async function main(argv: string[]): Promise<number> {
   const wantsHelp = argv.includes("-h") || argv.includes("--help");
+  const programDir = programDirectory();
   let loaded: LoadedDefaults;
   try {
-    loaded = loadProductDefaults(process.env, programDirectory());
+    loaded = loadProductDefaults(process.env, programDir);
   } catch (error) {
     // A broken defaults file must not hide the help text.
     if (!wantsHelp) throw error;
@@ -39,7 +42,10 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
   if (loaded.file) log.verbose(`product defaults from ${loaded.file}`);
   const runner = new Runner({ options, log, env: process.env, shell: createShell({ dryRun: options.dryRun, log }) });
-  applyOptions(runner);
+  const registryType = await resolveRegistryType(options.registry.host, options.registryType);
+  log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
+  applyOptions(runner, registryType);
+  await applySitePlugins(runner, sitePluginFiles(programDir, options.plugins));
 
   const stop = (signal: NodeJS.Signals) => runner.interrupt(signal);
   process.once("SIGINT", stop);

@@ -45,6 +45,7 @@ export type FailureCode =
   | "REGISTRY_ERROR"
   | "DISK_FULL"
   | "PLUGIN_FAILED"
+  | "PROJECT_NOT_FOUND"
   | "INTERRUPTED"
   | "PUSH_FAILED";
 

@@ -6,6 +6,7 @@
 import { inputError } from "./errors.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
 import { assertTag, looksLikeHost, hostProblem, pathComponentProblem, PATH_RULE } from "./reference-rules.ts";
+import { parseRegistryType, type RegistryType } from "./registry-type.ts";
 import { parseRegistryUri, type RegistryUri } from "./registry-uri.ts";
 
 /** The flags as parsed, before defaults and validation. */
@@ -21,6 +22,11 @@ export interface RawFlags {
   verbose: boolean;
   quiet: boolean;
   json: boolean;
+  registryType?: string;
+  flatten?: boolean;
+  createProject?: boolean;
+  createRepositories?: boolean;
+  plugin?: string[];
 }
 
 /** Everything a run needs, validated. Plugins read it as `runner.options`. */
@@ -38,6 +44,13 @@ export interface Options {
   readonly verbose: boolean;
   readonly quiet: boolean;
   readonly json: boolean;
+  /** --registry-type; undefined means detect it. */
+  readonly registryType?: RegistryType;
+  readonly flatten: boolean;
+  readonly createProject: boolean;
+  readonly createRepositories: boolean;
+  /** --plugin files, in the order given. */
+  readonly plugins: readonly string[];
 }
 
 export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Options {
@@ -66,6 +79,11 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     verbose: flags.verbose,
     quiet: flags.quiet,
     json: flags.json,
+    registryType: flags.registryType === undefined ? undefined : parseRegistryType(flags.registryType),
+    flatten: flags.flatten === true,
+    createProject: flags.createProject === true,
+    createRepositories: flags.createRepositories === true,
+    plugins: flags.plugin ?? [],
   });
 }
 

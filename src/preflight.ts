@@ -6,10 +6,6 @@
  */
 import { failure } from "./errors.ts";
 import type { Job } from "./hooks.ts";
-import { storedCredentials } from "./registry/credentials.ts";
-import { isInsecureForDocker } from "./registry/docker-insecure.ts";
-import { probeRegistry } from "./registry/probe.ts";
-import { trustedCas } from "./registry/trusted-cas.ts";
 import type { Runner } from "./runner.ts";
 
 /** Stages of the built-in checks; plugins can slot theirs between them. */
@@ -23,7 +19,10 @@ export function tapBuiltInPreflight(runner: Runner): void {
     runner.log.verbose(`${runner.tool.name} ${version} answers`);
   });
   preflight.tapPromise({ name: "source-images", stage: PREFLIGHT_STAGE.sourceImages }, (jobs) => checkSourceImages(runner, jobs));
-  preflight.tapPromise({ name: "registry", stage: PREFLIGHT_STAGE.registry }, () => checkRegistry(runner));
+  preflight.tapPromise({ name: "registry", stage: PREFLIGHT_STAGE.registry }, async () => {
+    const connection = await runner.registry();
+    runner.log.verbose(`registry ${connection.baseUrl}/v2/ answers (${connection.credentials ? `as ${connection.credentials.username}` : "anonymous access"})`);
+  });
 }
 
 async function checkSourceImages(runner: Runner, jobs: readonly Job[]): Promise<void> {
@@ -48,21 +47,4 @@ async function localhostHint(runner: Runner, missing: readonly Job[]): Promise<s
   if (runner.tool.name !== "docker" || !first || runner.options.sourcePath.startsWith("localhost/")) return undefined;
   if ((await runner.tool.imageId(`localhost/${first.source}`)) === undefined) return undefined;
   return `docker holds them as localhost/${runner.options.sourcePath}/<image> (as loaded from a podman archive): add -p localhost/${runner.options.sourcePath}`;
-}
-
-async function checkRegistry(runner: Runner): Promise<void> {
-  const { options, tool, log, shell, env } = runner;
-  const host = options.registry.host;
-  // docker has no per-push TLS switch: what counts is whether dockerd itself
-  // treats the registry as insecure.
-  const insecure = tool.name === "docker" ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
-  const probe = await probeRegistry({
-    host,
-    tool: tool.name,
-    verify: !insecure,
-    httpAllowed: insecure,
-    ca: trustedCas(tool.name, host),
-    credentials: () => storedCredentials(host, tool.name, env, shell),
-  });
-  log.verbose(`registry ${probe.baseUrl}/v2/ answers (${probe.access} access)`);
 }

@@ -30,7 +30,6 @@ export async function pushJob(runner: Runner, job: Job): Promise<PushOutcome> {
     const digestFile = join(workDir, "digest");
     const push = await shell.run(tool.name, hooks.pushArgs.call(tool.pushArgs(job, digestFile), job), { mutates: true });
     if (push.exitCode !== 0) throw diagnose(`${push.stderr}\n${push.stdout}`, context("push"));
-    if (options.dryRun) return { status: "planned" };
     const digest = tool.name === "podman" ? await readFile(digestFile, "utf8").catch(() => undefined) : digestFromDockerPush(push.stdout);
     return { status: "pushed", digest: digest?.trim() || undefined };
   } finally {

@@ -8,9 +8,11 @@ import { createHooks, guardHooks, type Job, type JobResult, type Report, type Ru
 import type { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
 import { basePlan, checkTargets } from "./plan.ts";
+import { planLines } from "./plan-display.ts";
 import { tapBuiltInPreflight } from "./preflight.ts";
 import { pushJob } from "./push-job.ts";
 import { resultLine } from "./report.ts";
+import { openRegistryConnection, type RegistryConnection } from "./registry/connection.ts";
 import type { Shell } from "./shell.ts";
 
 export interface RunnerParts {
@@ -29,6 +31,7 @@ export class Runner {
   readonly env: NodeJS.ProcessEnv;
   readonly tool: ContainerTool;
   private interruptedBy?: string;
+  private connection?: Promise<RegistryConnection>;
 
   constructor({ options, shell, log, env }: RunnerParts) {
     this.options = options;
@@ -44,11 +47,14 @@ export class Runner {
     const started = performance.now();
     const jobs = this.hooks.plan.call(basePlan(this.options));
     checkTargets(jobs);
+    // A dry run shows the plan before the checks, so it is there even when
+    // the registry cannot be reached from where the plan is made.
+    if (this.options.dryRun) for (const line of planLines(this, jobs)) this.log.always(line);
     await this.hooks.preflight.promise(jobs);
     this.stopIfInterrupted();
 
-    const results: JobResult[] = [];
-    for (const job of jobs) {
+    const results: JobResult[] = this.options.dryRun ? jobs.map((job) => ({ job, status: "planned", seconds: 0 })) : [];
+    for (const job of this.options.dryRun ? [] : jobs) {
       if (this.interruptedBy) break;
       const result = await this.runJob(job);
       results.push(result);
@@ -63,6 +69,12 @@ export class Runner {
     };
     await this.hooks.done.promise(report);
     return report;
+  }
+
+  /** The target registry's API, opened (and checked) on first use. */
+  registry(): Promise<RegistryConnection> {
+    this.connection ??= openRegistryConnection(this);
+    return this.connection;
   }
 
   /** Ctrl-C / SIGTERM: stop what runs; run() ends after cleaning up. */

@@ -1,5 +1,5 @@
 /**
- * A small HTTP GET for the registry API, with the TLS choice made
+ * A small HTTP client for registry APIs, with the TLS choice made
  * explicitly (verify with the trusted CAs, or not at all) so preflight sees
  * the registry the way the container tool will.
  */
@@ -12,8 +12,10 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-export interface GetOptions {
+export interface RequestOptions {
+  readonly method?: "GET" | "HEAD" | "POST";
   readonly headers?: Record<string, string>;
+  readonly body?: string;
   /** Verify the server's certificate (https only). */
   readonly verify: boolean;
   /** PEM certificates to trust when verifying. */
@@ -23,20 +25,30 @@ export interface GetOptions {
 
 const BODY_LIMIT = 1024 * 1024;
 
-export function httpGet(url: string, { headers = {}, verify, ca, timeoutMs = 10_000 }: GetOptions): Promise<HttpResponse> {
+export function httpGet(url: string, options: RequestOptions): Promise<HttpResponse> {
+  return send(url, { ...options, method: "GET" });
+}
+
+export function send(url: string, { method = "GET", headers = {}, body, verify, ca, timeoutMs = 10_000 }: RequestOptions): Promise<HttpResponse> {
   const request = url.startsWith("https:") ? httpsRequest : httpRequest;
+  const allHeaders = body === undefined ? headers : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "GET", headers, rejectUnauthorized: verify, ca: ca ? [...ca] : undefined, timeout: timeoutMs }, (res) => {
-      let body = "";
+    const req = request(url, { method, headers: allHeaders, rejectUnauthorized: verify, ca: ca ? [...ca] : undefined, timeout: timeoutMs }, (res) => {
+      let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {
-        if (body.length < BODY_LIMIT) body += chunk;
+        if (text.length < BODY_LIMIT) text += chunk;
       });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer from ${url} within ${timeoutMs / 1000}s`), { code: "ETIMEDOUT" })));
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
+}
+
+/** The Authorization header value for HTTP basic auth. */
+export function basicAuth(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 }

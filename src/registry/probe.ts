@@ -6,7 +6,7 @@
 import { failure } from "../errors.ts";
 import type { ContainerToolName } from "../product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
-import { httpGet, type HttpResponse } from "./http.ts";
+import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
 import { certsDirectories } from "./trusted-cas.ts";
 
 export interface ProbeOptions {
@@ -22,8 +22,8 @@ export interface ProbeOptions {
 
 export interface ProbeResult {
   readonly baseUrl: string;
-  /** How the registry let us in. */
-  readonly access: "anonymous" | "credentials";
+  /** The stored credentials the registry accepted; none when it let us in anonymously. */
+  readonly credentials?: Credentials;
 }
 
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET"]);
@@ -49,11 +49,8 @@ export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult>
       throw networkError(e, options);
     });
   }
-  if (response.status === 200) return { baseUrl, access: "anonymous" };
-  if (response.status === 401) {
-    await authenticate(baseUrl, response, options);
-    return { baseUrl, access: "credentials" };
-  }
+  if (response.status === 200) return { baseUrl };
+  if (response.status === 401) return { baseUrl, credentials: await authenticate(baseUrl, response, options) };
   throw statusError(response.status, options.host);
 }
 
@@ -61,13 +58,13 @@ function get(url: string, options: ProbeOptions, headers: Record<string, string>
   return httpGet(url, { verify: options.verify, ca: options.ca, headers });
 }
 
-async function authenticate(baseUrl: string, challenge: HttpResponse, options: ProbeOptions): Promise<void> {
+async function authenticate(baseUrl: string, challenge: HttpResponse, options: ProbeOptions): Promise<Credentials> {
   const login = `${options.tool} login ${options.tool === "podman" && !options.verify ? "--tls-verify=false " : ""}${options.host}`;
   const credentials = await options.credentials();
   if (!credentials) {
     throw failure("AUTH_REQUIRED", `${options.host} requires you to log in, and no stored credentials were found`, `run '${login}', then run push-images again`);
   }
-  const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+  const basic = basicAuth(credentials.username, credentials.password);
   const header = String(challenge.headers["www-authenticate"] ?? "");
   let authorization = basic;
   if (/^bearer/i.test(header)) {
@@ -85,6 +82,7 @@ async function authenticate(baseUrl: string, challenge: HttpResponse, options: P
   const retry = await get(`${baseUrl}/v2/`, options, { Authorization: authorization });
   if (retry.status === 401 || retry.status === 403) throw rejected(options, credentials, login);
   if (retry.status !== 200) throw statusError(retry.status, options.host);
+  return credentials;
 }
 
 function rejected(options: ProbeOptions, credentials: Credentials, login: string) {

@@ -1,0 +1,9 @@
+/** Docker Hub: repositories are `namespace/name` only; --flatten folds a deeper -r into the name. */
+import type { RegistryUri } from "../src/registry-uri.ts";
+import { TwoLevelNamesPlugin } from "./two-level-names.ts";
+
+export class DockerHubPlugin extends TwoLevelNamesPlugin {
+  constructor(registry: RegistryUri, flatten: boolean) {
+    super("docker-hub", "Docker Hub", registry, flatten);
+  }
+}

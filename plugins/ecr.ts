@@ -1,0 +1,71 @@
+/**
+ * Amazon ECR: repositories must exist before a push, and their names follow
+ * ECR's stricter grammar. With the aws CLI on PATH, preflight checks each
+ * repository and --create-repositories creates the missing ones; without it,
+ * the plan names the repositories that must exist.
+ */
+import { failure, inputError } from "../src/errors.ts";
+import type { Job } from "../src/hooks.ts";
+import type { Plugin } from "../src/plugin.ts";
+import { PREFLIGHT_STAGE } from "../src/preflight.ts";
+import type { RegistryUri } from "../src/registry-uri.ts";
+import type { Runner } from "../src/runner.ts";
+
+const PLUGIN_NAME = "ecr";
+const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export class EcrPlugin implements Plugin {
+  readonly name = PLUGIN_NAME;
+  private readonly region: string;
+
+  constructor(
+    private readonly registry: RegistryUri,
+    private readonly createRepositories: boolean,
+  ) {
+    this.region = /\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws/.exec(registry.host)?.[1] ?? "";
+  }
+
+  apply(runner: Runner): void {
+    runner.hooks.plan.tap(PLUGIN_NAME, (jobs) => {
+      for (const name of this.repositories(jobs)) {
+        if (!REPOSITORY.test(name) || name.length < 2 || name.length > 256) {
+          throw inputError("INVALID_REGISTRY", `"${name}" is not a valid ECR repository name (lower case, digits, single '.', '_', '-' or '/' between them; 2-256 characters)`, `choose another -r path for ${this.registry.host}`);
+        }
+      }
+      return jobs;
+    });
+    // First of all checks: the list of repositories is useful even when nothing else can be reached.
+    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.containerTool - 1 }, (jobs) => this.check(runner, jobs));
+  }
+
+  private repositories(jobs: readonly Job[]): string[] {
+    return jobs.map((job) => job.target.slice(this.registry.host.length + 1, job.target.lastIndexOf(":")));
+  }
+
+  private async check(runner: Runner, jobs: readonly Job[]): Promise<void> {
+    const names = this.repositories(jobs);
+    const aws = (args: string[], mutates = false) => runner.shell.run("aws", ["ecr", ...args, "--region", this.region, "--output", "json"], { mutates });
+    if ((await runner.shell.run("aws", ["--version"])).exitCode === 127) {
+      runner.log.always(`ECR: these repositories must exist in ${this.region} before the push (no aws CLI here to check): ${names.join(", ")}`);
+      return;
+    }
+    const missing: string[] = [];
+    for (const name of names) {
+      const result = await aws(["describe-repositories", "--repository-names", name]);
+      if (result.exitCode === 0) continue;
+      if (!/RepositoryNotFoundException/.test(result.stderr)) {
+        throw failure("REGISTRY_ERROR", `'aws ecr describe-repositories' failed for ${name}: ${result.stderr.trim().split("\n").at(-1)}`, "run 'aws sts get-caller-identity' to check your AWS credentials and region");
+      }
+      missing.push(name);
+    }
+    if (missing.length === 0) return;
+    if (!this.createRepositories) {
+      throw failure("REPOSITORY_NOT_FOUND", `ECR repositories missing in ${this.region}: ${missing.join(", ")}`, `add --create-repositories, or run 'aws ecr create-repository --region ${this.region} --repository-name <name>' for each`);
+    }
+    for (const name of missing) {
+      const created = await aws(["create-repository", "--repository-name", name], true);
+      if (created.exitCode !== 0) throw failure("ACCESS_DENIED", `could not create ECR repository ${name}: ${created.stderr.trim().split("\n").at(-1)}`, "check that your AWS identity may call ecr:CreateRepository");
+      runner.log.info(`Created ECR repository ${name} in ${this.region}`);
+    }
+  }
+}
