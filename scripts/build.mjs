@@ -1,36 +1,35 @@
-// Bundles src/cli.ts into build/push-images.mjs: one file, no node_modules,
-// for Node.js >= 20 (and Deno). Build code stays out of src/.
-import { build } from "esbuild";
-import { readFileSync } from "node:fs";
+// npm run build: build/push-images.mjs (Node.js >= 20, Deno), the standalone
+// binaries build/push-images-linux-x64 and -linux-arm64 (pkg SEA mode,
+// embedding the Node.js pinned in scripts/node-runtime.json), and
+// build/SHA256SUMS. Needs nothing but the npm registry; a second build
+// reuses .cache/ and does no network work. `--bundle-only` skips the binaries.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { bundle } from "./bundle.mjs";
+import { ARCHES, NODE_VERSION, nodeBase, seedPkgCache } from "./node-bases.mjs";
 
 const require = createRequire(import.meta.url);
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const version = await bundle();
+console.log(`bundled build/push-images.mjs and build/sea/push-images.cjs (push-images ${version})`);
 
-// zx's ESM build takes a Deno-only branch that breaks when bundled; its
-// CommonJS build works everywhere and is what a CommonJS main needs later.
-const zxCommonJs = {
-  name: "zx-commonjs",
-  setup(builder) {
-    builder.onResolve({ filter: /^zx(\/core)?$/ }, (args) => ({
-      path: require.resolve(args.path).replace(/\.js$/, ".cjs"),
-    }));
-  },
-};
-
-await build({
-  entryPoints: ["src/cli.ts"],
-  outfile: "build/push-images.mjs",
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  minify: false,
-  legalComments: "none",
-  define: { PUSH_IMAGES_VERSION: JSON.stringify(version) },
-  plugins: [zxCommonJs],
-  // Bundled CommonJS code calls require(); give the ESM file one.
-  banner: { js: "import { createRequire as __pushImagesRequire } from 'node:module';\nconst require = __pushImagesRequire(import.meta.url);" },
-  logLevel: "warning",
-});
-console.log(`built build/push-images.mjs (version ${version})`);
+if (!process.argv.includes("--bundle-only")) {
+  const bases = Object.fromEntries(ARCHES.map((arch) => [arch, nodeBase(arch)]));
+  const home = seedPkgCache(bases);
+  const pkg = require.resolve("@yao-pkg/pkg/lib-es5/bin.js");
+  const targets = ARCHES.map((arch) => `node${NODE_VERSION}-linux-${arch}`).join(",");
+  // pkg's SEA mode needs Node >= 22 to run: use the x64 base we just verified.
+  execFileSync(bases.x64.node, [pkg, "build/sea/push-images.cjs", "--sea", "--targets", targets, "--output", "build/push-images"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, HOME: home },
+  });
+  for (const arch of ARCHES) renameSync(`build/push-images-${arch}`, `build/push-images-linux-${arch}`);
+  const artifacts = [...ARCHES.map((arch) => `push-images-linux-${arch}`), "push-images.mjs"];
+  const sums = artifacts.map((file) => `${createHash("sha256").update(readFileSync(`build/${file}`)).digest("hex")}  ${file}\n`).join("");
+  writeFileSync("build/SHA256SUMS", sums);
+  console.log(`built ${artifacts.map((a) => `build/${a}`).join(", ")} and build/SHA256SUMS (Node.js ${NODE_VERSION})`);
+} else if (existsSync("build/SHA256SUMS")) {
+  // The sums no longer describe what is in build/.
+  rmSync("build/SHA256SUMS");
+}

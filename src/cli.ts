@@ -13,7 +13,7 @@ import { reportJson, summaryLines } from "./report.ts";
 import { resolveRegistryType } from "./registry-type.ts";
 import { Runner } from "./runner.ts";
 import { applySitePlugins, sitePluginFiles } from "./site-plugins.ts";
-import { createShell } from "./shell.ts";
+import { createShell, maskSecrets } from "./shell.ts";
 import { VERSION } from "./version.ts";
 
 async function main(argv: string[]): Promise<number> {
@@ -76,7 +76,7 @@ function printError(error: unknown, log: Logger, verbose: boolean): number {
   }
   if (error instanceof PushImagesError) {
     log.always(`Error [${error.code}]: ${error.message}\n  Fix: ${error.hint}`);
-    if (verbose && error.detail) log.always(error.detail.replace(/^/gm, "  | "));
+    if (verbose && error.detail) log.always(maskSecrets(error.detail).replace(/^/gm, "  | "));
     return error.exitCode;
   }
   log.always(`Error: ${error instanceof Error ? (verbose ? error.stack : error.message) : String(error)}`);

@@ -68,6 +68,12 @@ const DIAGNOSES: readonly Diagnosis[] = [
     hint: () => "check -r: no trailing '/', no '//', lower case only (see push-images --help)",
   },
   {
+    code: "CREDENTIAL_HELPER_FAILED",
+    pattern: /error getting credentials|docker-credential-[\w.-]+/i,
+    message: (c) => `the credential helper set in ${c.tool === "docker" ? "~/.docker/config.json" : "the auth file"} failed or is not installed`,
+    hint: (c) => `install the helper it names, or remove "credsStore"/"credHelpers" from ${c.tool === "docker" ? "~/.docker/config.json" : "the auth file"} and run '${login(c)}' again`,
+  },
+  {
     code: "AUTH_REQUIRED",
     pattern: /no basic auth credentials|authentication required|requested access to the resource is denied.*unauthorized|unauthorized: authentication/i,
     message: (c) => `${c.registryHost} requires you to log in`,

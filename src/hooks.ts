@@ -69,13 +69,15 @@ export type HookName = keyof RunnerHooks;
  * Wraps the hooks so plugin errors name their plugin and unknown hook
  * names fail loudly instead of returning undefined.
  */
-export function guardHooks(hooks: RunnerHooks): RunnerHooks {
+export function guardHooks(hooks: RunnerHooks, builtInTaps: ReadonlySet<string> = new Set()): RunnerHooks {
   for (const [name, hook] of Object.entries(hooks)) {
-    hook.intercept({ register: (tap) => ({ ...tap, fn: blamePlugin(name, tap.name, tap.type, tap.fn) }) });
+    hook.intercept({ register: (tap) => (builtInTaps.has(tap.name) ? tap : { ...tap, fn: blamePlugin(name, tap.name, tap.type, tap.fn) }) });
   }
   return new Proxy(hooks, {
     get(target, property, receiver) {
-      if (typeof property === "string" && !(property in target)) {
+      // Promise resolution and JSON probe for these; they are not hook names.
+      const probes = ["then", "toJSON"];
+      if (typeof property === "string" && !(property in target) && !probes.includes(property)) {
         throw inputError("UNKNOWN_HOOK", `there is no hook named "${property}"`, `use one of: ${Object.keys(target).join(", ")}`);
       }
       return Reflect.get(target, property, receiver);

@@ -5,7 +5,7 @@
  */
 import { inputError } from "./errors.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
-import { assertTag, looksLikeHost, hostProblem, pathComponentProblem, PATH_RULE } from "./reference-rules.ts";
+import { assertTag, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
 import { parseRegistryType, type RegistryType } from "./registry-type.ts";
 import { parseRegistryUri, type RegistryUri } from "./registry-uri.ts";
 
@@ -93,13 +93,7 @@ function checkContainerTool(value: string): ContainerToolName {
 }
 
 function checkSourcePath(path: string): void {
-  const components = path.split("/");
-  const [first = ""] = components;
-  // The first component may name a registry host, as in vendor.example.com/apim.
-  const problems = components.map((component, index) =>
-    index === 0 && components.length > 1 && looksLikeHost(first) ? hostProblem(component) : pathComponentProblem(component),
-  );
-  const problem = problems.find((p) => p !== undefined);
+  const problem = sourcePathProblem(path);
   if (problem) {
     throw inputError("INVALID_SOURCE_PATH", `-p ${JSON.stringify(path)} is not a repository path: ${problem}`, `use a path such as -p apim; ${PATH_RULE}`);
   }

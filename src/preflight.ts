@@ -11,6 +11,9 @@ import type { Runner } from "./runner.ts";
 /** Stages of the built-in checks; plugins can slot theirs between them. */
 export const PREFLIGHT_STAGE = Object.freeze({ containerTool: -300, sourceImages: -200, registry: 0 });
 
+/** Names of the built-in taps: their errors are ours, not a plugin's. */
+export const BUILT_IN_PREFLIGHT = new Set(["container-tool", "source-images", "registry"]);
+
 /** Taps the built-in checks onto the `preflight` hook, in stage order. */
 export function tapBuiltInPreflight(runner: Runner): void {
   const { preflight } = runner.hooks;

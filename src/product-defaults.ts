@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inputError } from "./errors.ts";
+import { pathComponentProblem, sourcePathProblem, tagProblem } from "./reference-rules.ts";
 
 export type ContainerToolName = "podman" | "docker";
 export const CONTAINER_TOOLS: readonly ContainerToolName[] = ["podman", "docker"];
@@ -89,6 +90,16 @@ function readDefaultsFile(file: string, origin: string): ProductDefaults {
   if (images !== undefined && (!Array.isArray(images) || images.length === 0 || !images.every((i) => typeof i === "string" && i !== ""))) {
     throw bad(`"images" must be a non-empty list of image names`);
   }
+  for (const image of (images as string[] | undefined) ?? []) {
+    const problem = pathComponentProblem(image);
+    if (problem) throw bad(`lists an image name that no registry accepts: ${problem}`);
+  }
+  const sourceTag = text_("sourceTag");
+  const badTag = sourceTag === undefined ? undefined : tagProblem(sourceTag);
+  if (badTag) throw bad(`has "sourceTag" ${JSON.stringify(sourceTag)}, which is not a valid tag: ${badTag}`);
+  const sourcePath = text_("sourcePath");
+  const badPath = sourcePath === undefined ? undefined : sourcePathProblem(sourcePath);
+  if (badPath) throw bad(`has "sourcePath" ${JSON.stringify(sourcePath)}, which is not a repository path: ${badPath}`);
   const tool = text_("containerTool");
   if (tool !== undefined && !CONTAINER_TOOLS.includes(tool as ContainerToolName)) {
     throw bad(`"containerTool" must be podman or docker, not ${JSON.stringify(tool)}`);
@@ -96,8 +107,8 @@ function readDefaultsFile(file: string, origin: string): ProductDefaults {
   return Object.freeze({
     product: text_("product") ?? BUILT_IN_DEFAULTS.product,
     images: Object.freeze((images as string[] | undefined) ?? BUILT_IN_DEFAULTS.images),
-    sourcePath: text_("sourcePath") ?? BUILT_IN_DEFAULTS.sourcePath,
-    sourceTag: text_("sourceTag") ?? BUILT_IN_DEFAULTS.sourceTag,
+    sourcePath: sourcePath ?? BUILT_IN_DEFAULTS.sourcePath,
+    sourceTag: sourceTag ?? BUILT_IN_DEFAULTS.sourceTag,
     containerTool: (tool as ContainerToolName | undefined) ?? BUILT_IN_DEFAULTS.containerTool,
   });
 }

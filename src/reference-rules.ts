@@ -56,6 +56,16 @@ export function looksLikeHost(component: string): boolean {
   return component.includes(".") || component.includes(":") || component === "localhost";
 }
 
+/** Why a local repository path (-p) is invalid; its first component may be a host. */
+export function sourcePathProblem(path: string): string | undefined {
+  const components = path.split("/");
+  const [first = ""] = components;
+  // The first component may name a registry host, as in vendor.example.com/apim.
+  return components
+    .map((component, index) => (index === 0 && components.length > 1 && looksLikeHost(first) ? hostProblem(component) : pathComponentProblem(component)))
+    .find((problem) => problem !== undefined);
+}
+
 export function assertTag(flag: string, tag: string): void {
   const problem = tagProblem(tag);
   if (problem) {

@@ -3,7 +3,7 @@
  * mistake the seed's users made gets its own message and a corrected -r.
  */
 import { inputError } from "./errors.ts";
-import { hostProblem, pathComponentProblem } from "./reference-rules.ts";
+import { hostProblem, looksLikeHost, pathComponentProblem } from "./reference-rules.ts";
 
 export interface RegistryUri {
   /** `host[:port]` as typed: the registry to talk to. */
@@ -17,15 +17,17 @@ export interface RegistryUri {
 const SHELL_METACHARACTERS = /[;&|$`<>(){}*?!"'\\#~]/;
 
 export function parseRegistryUri(value: string): RegistryUri {
+  // A password typed into -r must not be echoed back.
+  const shown = value.replace(/[^/@]*@/, "****@");
   const refuse = (why: string, suggestion?: string) =>
     inputError(
       "INVALID_REGISTRY",
-      `-r ${JSON.stringify(value)} is not a registry: ${why}`,
+      `-r ${JSON.stringify(shown)} is not a registry: ${why}`,
       suggestion ? `use -r ${suggestion}` : "use -r host[:port][/path], for example -r registry.example.com/apim",
     );
 
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value);
-  if (scheme) throw refuse(`drop the scheme '${scheme[1]}://'`, value.slice(scheme[0].length).replace(/\/+$/, ""));
+  if (scheme) throw refuse(`drop the scheme '${scheme[1]}://'`, shown.slice(scheme[0].length).replace(/\/+$/, ""));
   if (/\s/.test(value)) throw refuse("it contains white space");
   const meta = SHELL_METACHARACTERS.exec(value);
   if (meta) throw refuse(`it contains '${meta[0]}', which no registry name has`);
@@ -39,6 +41,11 @@ export function parseRegistryUri(value: string): RegistryUri {
   const [host = "", ...path] = value.split("/");
   const badHost = hostProblem(host);
   if (badHost) throw refuse(badHost);
+  // docker and podman read a first part without '.', ':' or "localhost" as a
+  // Docker Hub namespace: harbor/apim would silently go to docker.io/harbor/apim.
+  if (!looksLikeHost(host)) {
+    throw refuse(`"${host}" would be taken as a Docker Hub namespace, not a registry host (a host has a '.', a ':port', or is localhost)`, `${host}.<domain>${path.length ? `/${path.join("/")}` : ""} or -r docker.io/${value}`);
+  }
   for (const component of path) {
     const problem = pathComponentProblem(component);
     if (problem) throw refuse(problem, [host, ...path.map((c) => c.toLowerCase())].join("/"));

@@ -9,7 +9,7 @@ import type { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
 import { basePlan, checkTargets } from "./plan.ts";
 import { planLines } from "./plan-display.ts";
-import { tapBuiltInPreflight } from "./preflight.ts";
+import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
 import { pushJob } from "./push-job.ts";
 import { resultLine } from "./report.ts";
 import { openRegistryConnection, type RegistryConnection } from "./registry/connection.ts";
@@ -24,7 +24,7 @@ export interface RunnerParts {
 
 export class Runner {
   /** Typed tapable hooks; see src/hooks.ts and docs for each one. */
-  readonly hooks: RunnerHooks = guardHooks(createHooks());
+  readonly hooks: RunnerHooks = guardHooks(createHooks(), BUILT_IN_PREFLIGHT);
   readonly options: Options;
   readonly shell: Shell;
   readonly log: Logger;
@@ -59,6 +59,8 @@ export class Runner {
       const result = await this.runJob(job);
       results.push(result);
       this.log.info(resultLine(result, results.length, jobs.length));
+      // A broken plugin would break every image alike: stop rather than push past it.
+      if (result.error?.code === "PLUGIN_FAILED") break;
     }
     const report: Report = {
       results,

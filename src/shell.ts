@@ -70,7 +70,8 @@ function quoteForDisplay(word: string): string {
 export function maskSecrets(text: string): string {
   return text
     .replace(/(--(?:password|registry-token|identity-token)(?:=|\s+))\S+/g, "$1****")
-    .replace(/("(?:auth|password|identitytoken|Secret)"\s*:\s*")[^"]*/gi, "$1****")
+    .replace(/("(?:auth|password|identitytoken|registrytoken|Secret)"\s*:\s*")[^"]*/gi, "$1****")
+    .replace(/("Authorization"\s*:\s*"(?:Basic|Bearer)\s+)[^"]*/gi, "$1****")
     .replace(/(Authorization:\s*(?:Basic|Bearer)\s+)\S+/gi, "$1****")
     .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1****@");
 }

@@ -76,10 +76,12 @@ async function authenticate(baseUrl: string, challenge: HttpResponse, options: P
     });
     if (token.status === 401 || token.status === 403) throw rejected(options, credentials, login);
     if (token.status !== 200) throw statusError(token.status, realm.host);
-    const body = JSON.parse(token.body) as { token?: string; access_token?: string };
+    const body = parseJson(token.body) as { token?: string; access_token?: string };
     authorization = `Bearer ${body.token ?? body.access_token ?? ""}`;
   }
-  const retry = await get(`${baseUrl}/v2/`, options, { Authorization: authorization });
+  const retry = await get(`${baseUrl}/v2/`, options, { Authorization: authorization }).catch((e: unknown) => {
+    throw networkError(e, options);
+  });
   if (retry.status === 401 || retry.status === 403) throw rejected(options, credentials, login);
   if (retry.status !== 200) throw statusError(retry.status, options.host);
   return credentials;
@@ -114,4 +116,12 @@ function statusError(status: number, host: string) {
   if (status === 403) return failure("ACCESS_DENIED", `${host} denied access (HTTP 403)`, "ask the registry's administrator for access");
   if (status === 404) return failure("REGISTRY_ERROR", `${host} has no registry API at /v2/ (HTTP 404)`, "check -r: it must name a container registry (OCI distribution API)");
   return failure("REGISTRY_ERROR", `${host} answered /v2/ with HTTP ${status}`, "the registry has a problem; check its logs or try again later");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
 }

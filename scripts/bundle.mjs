@@ -1,0 +1,43 @@
+// Bundles src/cli.ts twice with esbuild: build/push-images.mjs for Node.js
+// >= 20 and Deno, and build/sea/push-images.cjs, the CommonJS main that pkg
+// turns into the standalone binaries. No node_modules are needed at run time.
+import { build } from "esbuild";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+
+// zx's ESM build takes a Deno-only branch that breaks when bundled; its
+// CommonJS build works everywhere, and a SEA main must be CommonJS anyway.
+const zxCommonJs = {
+  name: "zx-commonjs",
+  setup(builder) {
+    builder.onResolve({ filter: /^zx(\/core)?$/ }, (args) => ({ path: require.resolve(args.path).replace(/\.js$/, ".cjs") }));
+  },
+};
+
+const common = {
+  entryPoints: ["src/cli.ts"],
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  legalComments: "none",
+  define: { PUSH_IMAGES_VERSION: JSON.stringify(version) },
+  plugins: [zxCommonJs],
+  logLevel: "warning",
+};
+
+export async function bundle() {
+  await Promise.all([
+    build({
+      ...common,
+      outfile: "build/push-images.mjs",
+      format: "esm",
+      // Bundled CommonJS code calls require(); give the ESM file one.
+      banner: { js: "#!/usr/bin/env node\nimport { createRequire as __pushImagesRequire } from 'node:module';\nconst require = __pushImagesRequire(import.meta.url);" },
+    }),
+    build({ ...common, outfile: "build/sea/push-images.cjs", format: "cjs" }),
+  ]);
+  return version;
+}

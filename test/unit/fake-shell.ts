@@ -1,0 +1,118 @@
+/**
+ * A stand-in for src/shell.ts: records every command the runner hands over
+ * and answers like podman or docker would, from a small model of local
+ * storage. Tests script failures with `answers`; anything the model does not
+ * know throws, so an unexpected command cannot pass unnoticed.
+ */
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import type { DockerRegistryConfig } from "../../src/container-tool.ts";
+import type { CommandResult, Shell } from "../../src/shell.ts";
+
+/** One call of `shell.run`, as the runner made it. */
+export interface RecordedCall {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly mutates: boolean;
+  readonly input?: string;
+}
+
+/** A scripted result for the calls `when` picks; checked before the model. */
+export interface Answer {
+  readonly when: (call: RecordedCall) => boolean;
+  readonly result: CommandResult;
+}
+
+export interface FakeShellSetup {
+  /** References in local storage; `image inspect` finds them, `tag` adds, `untag`/`image rm` remove. */
+  readonly localImages?: Iterable<string>;
+  /** What `docker info --format {{json .RegistryConfig}}` prints. */
+  readonly registryConfig?: DockerRegistryConfig;
+  /** Behave like the real shell in dry-run: mutating commands succeed without effect. */
+  readonly dryRun?: boolean;
+  readonly answers?: readonly Answer[];
+}
+
+/** docker's own default: loopback is always insecure. */
+export const DOCKER_DEFAULT_REGISTRY_CONFIG: DockerRegistryConfig = {
+  InsecureRegistryCIDRs: ["::1/128", "127.0.0.0/8"],
+  IndexConfigs: { "docker.io": { Name: "docker.io", Secure: true } },
+};
+
+export const ok = (stdout = ""): CommandResult => ({ exitCode: 0, stdout, stderr: "" });
+export const fail = (stderr: string, exitCode = 125): CommandResult => ({ exitCode, stdout: "", stderr });
+
+/** The manifest digest the fake registry gives a pushed reference. */
+export function fakeDigest(reference: string): string {
+  return `sha256:${createHash("sha256").update(`manifest of ${reference}`).digest("hex")}`;
+}
+
+export function fakeImageId(reference: string): string {
+  return `sha256:${createHash("sha256").update(`image ${reference}`).digest("hex")}`;
+}
+
+/** Matches `<tool> push ... <target>`. */
+export const pushOf = (target: string) => (call: RecordedCall) => call.args[0] === "push" && call.args.at(-1) === target;
+/** Matches the first word of the argument list, e.g. "version". */
+export const verb = (word: string) => (call: RecordedCall) => call.args[0] === word;
+
+export class FakeShell implements Shell {
+  readonly calls: RecordedCall[] = [];
+  readonly local: Set<string>;
+  stopAllCalls = 0;
+
+  constructor(private readonly setup: FakeShellSetup = {}) {
+    this.local = new Set(setup.localImages ?? []);
+  }
+
+  async run(command: string, args: readonly string[], options: { mutates?: boolean; input?: string } = {}): Promise<CommandResult> {
+    const call: RecordedCall = { command, args: [...args], mutates: options.mutates === true, input: options.input };
+    this.calls.push(call);
+    const scripted = this.setup.answers?.find((answer) => answer.when(call));
+    if (scripted) return scripted.result;
+    if (this.setup.dryRun && call.mutates) return ok();
+    return this.model(call);
+  }
+
+  stopAll(): void {
+    this.stopAllCalls += 1;
+  }
+
+  /** Argument lists of the calls marked `mutates`, in order: tag, push, untag... */
+  mutatingArgs(): string[][] {
+    return this.calls.filter((c) => c.mutates).map((c) => [...c.args]);
+  }
+
+  /** Argument lists of every call whose first word is `word`. */
+  argsOf(word: string): string[][] {
+    return this.calls.filter((c) => c.args[0] === word).map((c) => [...c.args]);
+  }
+
+  private model({ command, args }: RecordedCall): CommandResult {
+    const docker = command === "docker";
+    const missing = (ref: string) => (docker ? fail(`Error response from daemon: No such image: ${ref}`, 1) : fail(`Error: ${ref}: image not known`));
+    const [word, ...rest] = args;
+    const last = args.at(-1) ?? "";
+    if (word === "version") return ok(docker ? "27.5.1\n" : "5.4.2\n");
+    if (word === "image" && rest[0] === "inspect") return this.local.has(last) ? ok(`${fakeImageId(last)}\n`) : missing(last);
+    if (word === "tag" && rest.length === 2) {
+      const [source = "", target = ""] = rest;
+      if (!this.local.has(source)) return missing(source);
+      this.local.add(target);
+      return ok();
+    }
+    if (word === "push") {
+      if (!this.local.has(last)) return missing(last);
+      if (docker) return ok(`The push refers to repository [${last.slice(0, last.lastIndexOf(":"))}]\n${last.slice(last.lastIndexOf(":") + 1)}: digest: ${fakeDigest(last)} size: 528\n`);
+      const digestFile = args[args.indexOf("--digestfile") + 1];
+      if (digestFile) writeFileSync(digestFile, fakeDigest(last));
+      return ok();
+    }
+    if ((word === "untag" && !docker) || (word === "image" && rest[0] === "rm" && docker)) {
+      this.local.delete(last);
+      return ok(docker ? `Untagged: ${last}\n` : "");
+    }
+    if (word === "info" && docker) return ok(`${JSON.stringify(this.setup.registryConfig ?? DOCKER_DEFAULT_REGISTRY_CONFIG)}\n`);
+    throw new Error(`fake shell: nothing scripted for ${command} ${args.join(" ")}`);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * src/shell.ts: how commands are shown (quoted so they can be pasted,
+ * secrets masked), and the dry-run contract the fake shell imitates.
+ */
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/logger.ts";
+import { createShell, formatCommand, maskSecrets } from "../../src/shell.ts";
+
+describe("formatCommand", () => {
+  it.each([
+    [["push", "--tls-verify=false", "reg.example.com:5000/p/apim-le-cache:v6.0.0"], "podman push --tls-verify=false reg.example.com:5000/p/apim-le-cache:v6.0.0"],
+    [["push", "--digestfile", "/tmp/push-images-Ab1/digest", "reg/x@sha256:ab"], "podman push --digestfile /tmp/push-images-Ab1/digest reg/x@sha256:ab"],
+    [["info", "--format", "{{json .RegistryConfig}}"], "podman info --format '{{json .RegistryConfig}}'"],
+    [["tag", "a b", ""], "podman tag 'a b' ''"],
+    [["tag", "it's"], "podman tag 'it'\\''s'"],
+    [["tag", "$(id)", "`id`;rm -rf ~"], "podman tag '$(id)' '`id`;rm -rf ~'"],
+    [["tag", "a\nb"], "podman tag 'a\nb'"],
+  ])("%j", (args, shown) => {
+    expect(formatCommand("podman", args)).toBe(shown);
+  });
+});
+
+describe("maskSecrets", () => {
+  it.each([
+    ["podman login --password=hunter2 reg.example.com", "podman login --password=**** reg.example.com"],
+    ["podman login --password hunter2 reg.example.com", "podman login --password **** reg.example.com"],
+    ["docker login --registry-token=abc.def reg", "docker login --registry-token=**** reg"],
+    ["Authorization: Basic cHVzaGVyOmh1bnRlcjI=", "Authorization: Basic ****"],
+    ["authorization: bearer eyJhbGciOi.x.y", "authorization: bearer ****"],
+    ['{"auths":{"reg.example.com":{"auth":"cHVzaGVyOmh1bnRlcjI="}}}', '{"auths":{"reg.example.com":{"auth":"****"}}}'],
+    ['{ "auth" : "cHVzaGVy" , "identitytoken": "tok" }', '{ "auth" : "****" , "identitytoken": "****" }'],
+    ['{"ServerURL":"reg","Username":"pusher","Secret":"hunter2"}', '{"ServerURL":"reg","Username":"pusher","Secret":"****"}'],
+    ['{"password": "hunter2"}', '{"password": "****"}'],
+    ["Get https://pusher:hunter2@reg.example.com/v2/: 401", "Get https://pusher:****@reg.example.com/v2/: 401"],
+  ])("%s", (text, masked) => {
+    expect(maskSecrets(text)).toBe(masked);
+  });
+
+  it("leaves text without secrets alone", () => {
+    const text = 'podman push --digestfile /tmp/d reg.example.com:5000/p/x:v6 "auths" Authorization https://reg.example.com:5000/v2/';
+    expect(maskSecrets(text)).toBe(text);
+  });
+});
+
+describe("createShell", () => {
+  const withLog = (dryRun: boolean) => {
+    const logged: string[] = [];
+    const shell = createShell({ dryRun, log: createLogger({ quiet: false, verbose: true, write: (t) => logged.push(t) }) });
+    return { shell, logged };
+  };
+
+  it("hands each argument over as one word, never read by a shell", async () => {
+    const { shell } = withLog(false);
+    const result = await shell.run("printf", ["%s|", "$(echo injected)", "a b", "`id`;x"]);
+    expect(result).toEqual({ exitCode: 0, stdout: "$(echo injected)|a b|`id`;x|", stderr: "" });
+  });
+
+  it("passes input on stdin", async () => {
+    const { shell } = withLog(false);
+    expect((await shell.run("cat", [], { input: "reg.example.com" })).stdout).toBe("reg.example.com");
+  });
+
+  it("dry run: a mutating command is shown, not run; a reading one still runs", async () => {
+    const { shell, logged } = withLog(true);
+    expect(await shell.run("false", ["--password=hunter2"], { mutates: true })).toEqual({ exitCode: 0, stdout: "", stderr: "" });
+    expect(logged.join("")).toContain("false --password=****");
+    expect(logged.join("")).not.toContain("hunter2");
+    expect((await shell.run("false", [])).exitCode).toBe(1);
+  });
+
+  it("a missing command exits 127, explained in the verbose log", async () => {
+    const { shell, logged } = withLog(false);
+    expect((await shell.run("push-images-no-such-tool", ["version"])).exitCode).toBe(127);
+    expect(logged.join("")).toContain("(exit code 127: command not found)");
+  });
+
+  it("masks secrets in the command and its output in the verbose log", async () => {
+    const { shell, logged } = withLog(false);
+    await shell.run("echo", ['{"auth":"cHVzaGVyOmh1bnRlcjI="}', "--password=hunter2"]);
+    expect(logged.join("")).not.toMatch(/hunter2|cHVzaGVy/);
+  });
+});
