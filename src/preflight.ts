@@ -4,6 +4,7 @@
  * the registry answers with trusted TLS and working credentials. They are
  * taps on the `preflight` hook, so plugins order theirs around them by stage.
  */
+import { existsSync } from "node:fs";
 import { failure } from "./errors.ts";
 import type { Job } from "./hooks.ts";
 import type { Runner } from "./runner.ts";
@@ -20,12 +21,24 @@ export function tapBuiltInPreflight(runner: Runner): void {
   preflight.tapPromise({ name: "container-tool", stage: PREFLIGHT_STAGE.containerTool }, async () => {
     const version = await runner.tool.checkAvailable(runner.options.registry.host);
     runner.log.verbose(`${runner.tool.name} ${version} answers`);
+    checkAuthFileSetting(runner);
   });
   preflight.tapPromise({ name: "source-images", stage: PREFLIGHT_STAGE.sourceImages }, (jobs) => checkSourceImages(runner, jobs));
   preflight.tapPromise({ name: "registry", stage: PREFLIGHT_STAGE.registry }, async () => {
     const connection = await runner.registry();
     runner.log.verbose(`registry ${connection.baseUrl}/v2/ answers (${connection.credentials ? `as ${connection.credentials.username}` : "anonymous access"})`);
   });
+}
+
+/** podman refuses every push when REGISTRY_AUTH_FILE names a file that is not there. */
+function checkAuthFileSetting(runner: Runner): void {
+  const file = runner.env.REGISTRY_AUTH_FILE;
+  if (runner.tool.name !== "podman" || !file || existsSync(file)) return;
+  throw failure(
+    "AUTH_FILE_MISSING",
+    `REGISTRY_AUTH_FILE names ${file}, which does not exist, and podman refuses to push without it`,
+    `run 'podman login ${runner.options.registry.host}' to create it, or unset REGISTRY_AUTH_FILE`,
+  );
 }
 
 async function checkSourceImages(runner: Runner, jobs: readonly Job[]): Promise<void> {
