@@ -6,6 +6,8 @@ import { DockerHubPlugin } from "../plugins/docker-hub.ts";
 import { EcrPlugin } from "../plugins/ecr.ts";
 import { GcrPlugin } from "../plugins/gcr.ts";
 import { HarborPlugin } from "../plugins/harbor.ts";
+import { LiveProgressPlugin } from "../plugins/progress-live.ts";
+import { PlainProgressPlugin } from "../plugins/progress-plain.ts";
 import { QuayPlugin } from "../plugins/quay.ts";
 import { RetagPlugin } from "../plugins/retag.ts";
 import { TlsSkipPlugin } from "../plugins/tls-skip.ts";
@@ -36,4 +38,14 @@ export function pluginsForOptions(options: Options, registryType: RegistryType =
 
 export function applyOptions(runner: Runner, registryType: RegistryType = "generic"): void {
   for (const plugin of pluginsForOptions(runner.options, registryType)) plugin.apply(runner);
+}
+
+/**
+ * How progress is shown: live lines on a terminal, timestamped lines
+ * elsewhere (or with -v, whose command output would tear live lines), none
+ * with --quiet.
+ */
+export function progressPlugin(options: Options, terminal: boolean): Plugin | undefined {
+  if (options.quiet) return undefined;
+  return terminal && !options.verbose ? new LiveProgressPlugin() : new PlainProgressPlugin();
 }

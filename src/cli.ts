@@ -2,7 +2,7 @@
  * Entry point: parse, validate, run, report. The only place that prints
  * errors and decides the exit code.
  */
-import { applyOptions } from "./apply-options.ts";
+import { applyOptions, progressPlugin } from "./apply-options.ts";
 import { EXIT, inputError, InterruptedError, PushImagesError } from "./errors.ts";
 import { parseCommandLine } from "./flags.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -45,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
   const registryType = await resolveRegistryType(options.registry.host, options.registryType);
   log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
   applyOptions(runner, registryType);
+  progressPlugin(options, process.stderr.isTTY === true)?.apply(runner);
   await applySitePlugins(runner, sitePluginFiles(programDir, options.plugins));
 
   const stop = (signal: NodeJS.Signals) => runner.interrupt(signal);

@@ -48,6 +48,7 @@ export type FailureCode =
   | "DISK_FULL"
   | "PLUGIN_FAILED"
   | "PROJECT_NOT_FOUND"
+  | "VERIFY_FAILED"
   | "INTERRUPTED"
   | "PUSH_FAILED";
 

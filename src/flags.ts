@@ -35,6 +35,8 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
         createProject: { type: Boolean, description: "Harbor: create the project of -r if it is missing" },
         createRepositories: { type: Boolean, description: "ECR: create the missing repositories (needs the aws CLI)" },
         plugin: { type: [String], placeholder: "<file>", description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too" },
+        concurrency: { type: String, alias: "j", placeholder: "<n>", description: "Images pushed at once, 1-16 (default: 3)" },
+        retries: { type: String, placeholder: "<n>", description: "Retries of a push after a transient error (refused or reset connection, timeout, 5xx, 429), with backoff, 0-10 (default: 3)" },
         version: { type: Boolean, description: "Print the version" },
       },
       help: {
@@ -74,6 +76,8 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       createProject: flags.createProject === true,
       createRepositories: flags.createRepositories === true,
       plugin: flags.plugin,
+      concurrency: flags.concurrency,
+      retries: flags.retries,
     },
     version: flags.version === true,
     unknownFlags: Object.keys(parsed.unknownFlags),

@@ -4,7 +4,7 @@
  * throws an error that lists the ones that do, and an error thrown inside a
  * plugin is wrapped with the hook and plugin it came from.
  */
-import { AsyncSeriesHook, SyncWaterfallHook } from "tapable";
+import { AsyncSeriesHook, SyncHook, SyncWaterfallHook } from "tapable";
 import { inputError, PushImagesError, failure } from "./errors.ts";
 
 /** One image to push: what a plan is made of. */
@@ -19,6 +19,16 @@ export interface Job {
 
 export type ImageStatus = "pushed" | "up-to-date" | "failed" | "planned";
 
+/** Where one job is, for progress displays. */
+export interface JobProgress {
+  readonly stage: "checking" | "tagging" | "pushing" | "retrying" | "verifying";
+  /** Push attempt, from 1. */
+  readonly attempt?: number;
+  /** With "retrying": the wait before the next attempt, and why. */
+  readonly delayMs?: number;
+  readonly reason?: string;
+}
+
 /** What happened to one job. */
 export interface JobResult {
   readonly job: Job;
@@ -27,6 +37,8 @@ export interface JobResult {
   readonly digest?: string;
   readonly error?: PushImagesError;
   readonly seconds: number;
+  /** Push attempts made (0 when the target was already up to date). */
+  readonly attempts: number;
 }
 
 /** The whole run, handed to `done` and printed at the end. */
@@ -51,9 +63,11 @@ export function createHooks() {
     tagArgs: new SyncWaterfallHook<[string[], Job]>(["args", "job"]),
     /** The argument list of `<tool> push` for one job. */
     pushArgs: new SyncWaterfallHook<[string[], Job]>(["args", "job"]),
-    /** Just before one image is pushed. */
+    /** Just before one image is checked, tagged and pushed. */
     beforePush: new AsyncSeriesHook<[Job]>(["job"]),
-    /** After one image was pushed (or found up to date). */
+    /** Each stage of one job, retries included: for progress displays. */
+    progress: new SyncHook<[Job, JobProgress]>(["job", "progress"]),
+    /** After one image was pushed, or found up to date at the target. */
     afterPush: new AsyncSeriesHook<[Job, JobResult]>(["job", "result"]),
     /** After one image failed. */
     failed: new AsyncSeriesHook<[Job, PushImagesError]>(["job", "error"]),

@@ -27,6 +27,8 @@ export interface RawFlags {
   createProject?: boolean;
   createRepositories?: boolean;
   plugin?: string[];
+  concurrency?: string;
+  retries?: string;
 }
 
 /** Everything a run needs, validated. Plugins read it as `runner.options`. */
@@ -49,6 +51,10 @@ export interface Options {
   readonly flatten: boolean;
   readonly createProject: boolean;
   readonly createRepositories: boolean;
+  /** Images pushed at once. */
+  readonly concurrency: number;
+  /** Retries of a push after a transient failure. */
+  readonly retries: number;
   /** --plugin files, in the order given. */
   readonly plugins: readonly string[];
 }
@@ -84,7 +90,25 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     createProject: flags.createProject === true,
     createRepositories: flags.createRepositories === true,
     plugins: flags.plugin ?? [],
+    concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
+    retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
   });
+}
+
+/**
+ * Three images at once keep a link busy while one image's layers upload,
+ * without starving a small host of the CPU that compression needs or
+ * tripping registries' rate limits (see the README and npm run bench).
+ */
+export const DEFAULT_CONCURRENCY = 3;
+export const DEFAULT_RETRIES = 3;
+
+function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw inputError("USAGE", `${flag} ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`, `use for example ${flag} ${fallback}`);
+  }
+  return Number(value);
 }
 
 function checkContainerTool(value: string): ContainerToolName {

@@ -43,8 +43,11 @@ function checkAuthFileSetting(runner: Runner): void {
 
 async function checkSourceImages(runner: Runner, jobs: readonly Job[]): Promise<void> {
   const { options, tool } = runner;
-  const ids = await Promise.all(jobs.map((job) => tool.imageId(job.source)));
-  const missing = jobs.filter((_, index) => ids[index] === undefined);
+  // Targets too: a target tag that is already there is not removed after the push.
+  const references = [...new Set(jobs.flatMap((job) => [job.source, job.target]))];
+  const ids = await Promise.all(references.map((reference) => tool.imageId(reference)));
+  references.forEach((reference, index) => runner.localImages.set(reference, ids[index]));
+  const missing = jobs.filter((job) => runner.localImages.get(job.source) === undefined);
   if (missing.length === 0) return;
   throw failure(
     "SOURCE_IMAGE_MISSING",

@@ -1,39 +1,96 @@
 /**
- * One image through the tag stage and the push stage. The temporary tag is
- * removed afterwards, whatever happened, unless it was there before: local
- * storage is left as it was found.
+ * One image: skip it when the target already holds it, else tag, push
+ * (retrying transient failures), check what the registry now holds, and
+ * remove the temporary tag unless it was there before, so local storage is
+ * left as it was found.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { digestFromDockerPush } from "./container-tool.ts";
-import { diagnose } from "./diagnose.ts";
-import type { ImageStatus, Job } from "./hooks.ts";
+import { diagnose, isTransient } from "./diagnose.ts";
+import { failure } from "./errors.ts";
+import type { ImageStatus, Job, JobProgress } from "./hooks.ts";
+import { remoteImage, type RemoteImage } from "./registry/manifest.ts";
+import { backoffMs, pause, retryAfterMs } from "./retry.ts";
 import type { Runner } from "./runner.ts";
 
 export interface PushOutcome {
   readonly status: ImageStatus;
   readonly digest?: string;
+  readonly attempts: number;
 }
 
 export async function pushJob(runner: Runner, job: Job): Promise<PushOutcome> {
-  const { tool, shell, hooks, options } = runner;
-  const context = (stage: string) => ({ tool: tool.name, registryHost: options.registry.host, action: `${stage} of ${job.image}` });
+  const { tool, shell, hooks, log } = runner;
+  const progress = (state: JobProgress) => hooks.progress.call(job, state);
   await hooks.beforePush.promise(job);
+  const localId = runner.localImages.get(job.source);
 
-  const targetExisted = job.target === job.source || (await tool.imageId(job.target)) !== undefined;
+  progress({ stage: "checking" });
+  const before = await lookUp(runner, job.target);
+  if (before && holds(before, localId)) return { status: "up-to-date", digest: before.digest, attempts: 0 };
+
+  const targetExisted = job.target === job.source || runner.localImages.get(job.target) !== undefined;
+  progress({ stage: "tagging" });
   const tag = await shell.run(tool.name, hooks.tagArgs.call(tool.tagArgs(job), job), { mutates: true });
-  if (tag.exitCode !== 0) throw diagnose(tag.stderr, context("tag"));
+  if (tag.exitCode !== 0) throw diagnose(tag.stderr, context(runner, job, "tag"));
+  try {
+    const { digest, attempts } = await pushWithRetries(runner, job);
+    progress({ stage: "verifying", attempt: attempts });
+    const after = await lookUp(runner, job.target);
+    if (after === undefined) {
+      log.verbose(`could not read back ${job.target}; reporting the digest ${tool.name} printed`);
+      return { status: "pushed", digest, attempts };
+    }
+    if (!holds(after, localId)) {
+      throw failure("VERIFY_FAILED", `${job.target} does not hold ${job.source} after the push (it names config ${after.configDigest ?? "none"})`, "another push to the same tag may have raced this one; run push-images again");
+    }
+    return { status: "pushed", digest: after.digest, attempts };
+  } finally {
+    if (!targetExisted) await shell.run(tool.name, tool.untagArgs(job), { mutates: true });
+  }
+}
 
+/** The registry holds the local image when its config (or, for containerd's store, its manifest) is the local id. */
+function holds(remote: RemoteImage, localId: string | undefined): boolean {
+  return localId !== undefined && (remote.configDigest === localId || remote.digest === localId);
+}
+
+/** What the target holds; undefined when it holds nothing or cannot be read (then the push decides). */
+async function lookUp(runner: Runner, reference: string): Promise<RemoteImage | undefined> {
+  try {
+    return await remoteImage(await runner.registry(), reference);
+  } catch (error) {
+    runner.log.verbose(`could not read ${reference} from the registry: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+async function pushWithRetries(runner: Runner, job: Job): Promise<{ digest?: string; attempts: number }> {
+  const { tool, shell, hooks, options } = runner;
   const workDir = await mkdtemp(join(tmpdir(), "push-images-"));
   try {
     const digestFile = join(workDir, "digest");
-    const push = await shell.run(tool.name, hooks.pushArgs.call(tool.pushArgs(job, digestFile), job), { mutates: true });
-    if (push.exitCode !== 0) throw diagnose(`${push.stderr}\n${push.stdout}`, context("push"));
-    const digest = tool.name === "podman" ? await readFile(digestFile, "utf8").catch(() => undefined) : digestFromDockerPush(push.stdout);
-    return { status: "pushed", digest: digest?.trim() || undefined };
+    for (let attempt = 1; ; attempt++) {
+      hooks.progress.call(job, { stage: "pushing", attempt });
+      const push = await shell.run(tool.name, hooks.pushArgs.call(tool.pushArgs(job, digestFile), job), { mutates: true });
+      if (push.exitCode === 0) {
+        const digest = tool.name === "podman" ? await readFile(digestFile, "utf8").catch(() => undefined) : digestFromDockerPush(push.stdout);
+        return { digest: digest?.trim() || undefined, attempts: attempt };
+      }
+      const output = `${push.stderr}\n${push.stdout}`;
+      const error = diagnose(output, context(runner, job, "push"));
+      if (!isTransient(error) || attempt > options.retries || runner.interrupted) throw error;
+      const delayMs = retryAfterMs(output, runner.retryPolicy) ?? backoffMs(attempt, runner.retryPolicy);
+      hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
+      await pause(delayMs, runner.stopSignal);
+    }
   } finally {
     await rm(workDir, { recursive: true, force: true });
-    if (!targetExisted) await shell.run(tool.name, tool.untagArgs(job), { mutates: true });
   }
+}
+
+function context(runner: Runner, job: Job, stage: string) {
+  return { tool: runner.tool.name, registryHost: runner.options.registry.host, action: `${stage} of ${job.image}` };
 }

@@ -11,7 +11,8 @@ import { basePlan, checkTargets } from "./plan.ts";
 import { planLines } from "./plan-display.ts";
 import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
 import { pushJob } from "./push-job.ts";
-import { resultLine } from "./report.ts";
+import { runPool } from "./pool.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
 import { openRegistryConnection, type RegistryConnection } from "./registry/connection.ts";
 import type { Shell } from "./shell.ts";
 
@@ -30,7 +31,11 @@ export class Runner {
   readonly log: Logger;
   readonly env: NodeJS.ProcessEnv;
   readonly tool: ContainerTool;
+  /** Local image ids by reference (sources and targets), found by preflight. */
+  readonly localImages = new Map<string, string | undefined>();
+  readonly retryPolicy: RetryPolicy;
   private interruptedBy?: string;
+  private readonly stopping = new AbortController();
   private connection?: Promise<RegistryConnection>;
 
   constructor({ options, shell, log, env }: RunnerParts) {
@@ -39,6 +44,7 @@ export class Runner {
     this.log = log;
     this.env = env;
     this.tool = new ContainerTool(options.containerTool, shell);
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, retries: options.retries };
     tapBuiltInPreflight(this);
   }
 
@@ -53,15 +59,22 @@ export class Runner {
     await this.hooks.preflight.promise(jobs);
     this.stopIfInterrupted();
 
-    const results: JobResult[] = this.options.dryRun ? jobs.map((job) => ({ job, status: "planned", seconds: 0 })) : [];
-    for (const job of this.options.dryRun ? [] : jobs) {
-      if (this.interruptedBy) break;
-      const result = await this.runJob(job);
-      results.push(result);
-      this.log.info(resultLine(result, results.length, jobs.length));
-      // A broken plugin would break every image alike: stop rather than push past it.
-      if (result.error?.code === "PLUGIN_FAILED") break;
-    }
+    let brokenPlugin = false;
+    const results: JobResult[] = this.options.dryRun
+      ? jobs.map((job) => ({ job, status: "planned", seconds: 0, attempts: 0 }))
+      : await runPool(
+          jobs,
+          this.options.concurrency,
+          async (job) => {
+            const result = await this.runJob(job);
+            // A broken plugin would break every image alike: stop rather than push past it.
+            brokenPlugin ||= result.error?.code === "PLUGIN_FAILED";
+            return result;
+          },
+          () => brokenPlugin || this.interruptedBy !== undefined,
+        );
+    // The report keeps the plan's order, whatever order the pushes ended in.
+    results.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
     const report: Report = {
       results,
       planned: jobs.length,
@@ -82,7 +95,13 @@ export class Runner {
   /** Ctrl-C / SIGTERM: stop what runs; run() ends after cleaning up. */
   interrupt(signal: string): void {
     this.interruptedBy = signal;
+    this.stopping.abort();
     this.shell.stopAll();
+  }
+
+  /** Fires on interrupt; waits (retry backoff) listen to it. */
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
   }
 
   get interrupted(): string | undefined {
@@ -93,15 +112,15 @@ export class Runner {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const { status, digest } = await pushJob(this, job);
-      const result: JobResult = { job, status, digest, seconds: seconds() };
+      const { status, digest, attempts } = await pushJob(this, job);
+      const result: JobResult = { job, status, digest, attempts, seconds: seconds() };
       await this.hooks.afterPush.promise(job, result);
       return result;
     } catch (caught) {
       const error = this.interruptedBy ? interruptedError(this.interruptedBy) : caught;
       if (!(error instanceof PushImagesError)) throw error;
       await this.hooks.failed.promise(job, error);
-      return { job, status: "failed", error, seconds: seconds() };
+      return { job, status: "failed", error, attempts: 0, seconds: seconds() };
     }
   }
 

@@ -1,21 +1,29 @@
 /**
  * How to talk to the target registry's API: scheme, TLS choice, trusted
  * CAs and the stored credentials it accepted. Worked out once per run by
- * preflight and shared with plugins that call the registry's own API.
+ * preflight and shared with the up-to-date check and with plugins that call
+ * the registry's own API. Requests answer bearer challenges themselves, with
+ * one token per scope.
  */
 import type { Runner } from "../runner.ts";
+import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";
 import { isInsecureForDocker } from "./docker-insecure.ts";
 import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
 import { probeRegistry } from "./probe.ts";
 import { trustedCas } from "./trusted-cas.ts";
 
+export interface RegistryRequest extends Omit<RequestOptions, "verify" | "ca"> {
+  /** Token scope to ask for if the registry challenges, e.g. `repository:apim/x:pull`. */
+  readonly scope?: string;
+}
+
 export interface RegistryConnection {
   /** `https://host[:port]` or, for an insecure registry, possibly `http://`. */
   readonly baseUrl: string;
   readonly credentials?: Credentials;
-  /** A request to `baseUrl + path` with the same TLS choice and basic auth. */
-  request(path: string, options?: Omit<RequestOptions, "verify" | "ca">): Promise<HttpResponse>;
+  /** A request to `baseUrl + path` with the same TLS choice and login as the push. */
+  request(path: string, options?: RegistryRequest): Promise<HttpResponse>;
 }
 
 export async function openRegistryConnection(runner: Runner): Promise<RegistryConnection> {
@@ -33,15 +41,26 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     ca,
     credentials: () => storedCredentials(host, tool.name, env, shell),
   });
+  const basic = credentials ? basicAuth(credentials.username, credentials.password) : undefined;
+  const tokens = new Map<string, string>();
+  const call = (url: string, request: RegistryRequest, authorization?: string) =>
+    send(url, { ...request, verify: !insecure, ca, headers: { ...(authorization ? { Authorization: authorization } : {}), ...request.headers } });
+
   return {
     baseUrl,
     credentials,
-    request: (path, request = {}) =>
-      send(`${baseUrl}${path}`, {
-        ...request,
-        verify: !insecure,
-        ca,
-        headers: { ...(credentials ? { Authorization: basicAuth(credentials.username, credentials.password) } : {}), ...request.headers },
-      }),
+    async request(path, request = {}) {
+      const scope = request.scope ?? "";
+      const token = tokens.get(scope);
+      const first = await call(`${baseUrl}${path}`, request, token ? `Bearer ${token}` : basic);
+      if (first.status !== 401) return first;
+      const challenge = parseChallenge(first);
+      if (challenge.scheme !== "bearer") return first;
+      const answer = await call(tokenUrl(challenge, baseUrl, challenge.scope ?? request.scope), { method: "GET" }, basic);
+      const fresh = answer.status === 200 ? tokenFrom(answer) : undefined;
+      if (!fresh) return first;
+      tokens.set(scope, fresh);
+      return call(`${baseUrl}${path}`, request, `Bearer ${fresh}`);
+    },
   };
 }

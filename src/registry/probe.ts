@@ -6,6 +6,7 @@
 import { failure } from "../errors.ts";
 import type { ContainerToolName } from "../product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
+import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
 import { certsDirectories } from "./trusted-cas.ts";
 
@@ -65,19 +66,16 @@ async function authenticate(baseUrl: string, challenge: HttpResponse, options: P
     throw failure("AUTH_REQUIRED", `${options.host} requires you to log in, and no stored credentials were found`, `run '${login}', then run push-images again`);
   }
   const basic = basicAuth(credentials.username, credentials.password);
-  const header = String(challenge.headers["www-authenticate"] ?? "");
+  const parsed = parseChallenge(challenge);
   let authorization = basic;
-  if (/^bearer/i.test(header)) {
-    const params = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    const realm = new URL(params.realm ?? `${baseUrl}/token`);
-    if (params.service) realm.searchParams.set("service", params.service);
-    const token = await get(realm.toString(), options, { Authorization: basic }).catch((e: unknown) => {
-      throw networkError(e, { ...options, host: realm.host });
+  if (parsed.scheme === "bearer") {
+    const realm = tokenUrl(parsed, baseUrl);
+    const token = await get(realm, options, { Authorization: basic }).catch((e: unknown) => {
+      throw networkError(e, { ...options, host: new URL(realm).host });
     });
     if (token.status === 401 || token.status === 403) throw rejected(options, credentials, login);
-    if (token.status !== 200) throw statusError(token.status, realm.host);
-    const body = parseJson(token.body) as { token?: string; access_token?: string };
-    authorization = `Bearer ${body.token ?? body.access_token ?? ""}`;
+    if (token.status !== 200) throw statusError(token.status, new URL(realm).host);
+    authorization = `Bearer ${tokenFrom(token) ?? ""}`;
   }
   const retry = await get(`${baseUrl}/v2/`, options, { Authorization: authorization }).catch((e: unknown) => {
     throw networkError(e, options);
@@ -118,10 +116,3 @@ function statusError(status: number, host: string) {
   return failure("REGISTRY_ERROR", `${host} answered /v2/ with HTTP ${status}`, "the registry has a problem; check its logs or try again later");
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return {};
-  }
-}

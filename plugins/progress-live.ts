@@ -1,0 +1,86 @@
+/**
+ * Progress on a terminal: a live line per image (state, elapsed time,
+ * retries), redrawn in place with log-update; finished images keep their
+ * final line. Colours follow NO_COLOR / FORCE_COLOR through ansis.
+ */
+import ansis from "ansis";
+import { createLogUpdate } from "log-update";
+import type { Job, JobProgress } from "../src/hooks.ts";
+import type { Plugin } from "../src/plugin.ts";
+import { resultLine } from "../src/report.ts";
+import type { Runner } from "../src/runner.ts";
+
+const PLUGIN_NAME = "progress-live";
+const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+interface Row {
+  progress?: JobProgress;
+  started?: number;
+  retries: number;
+  final?: string;
+}
+
+export class LiveProgressPlugin implements Plugin {
+  readonly name = PLUGIN_NAME;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  apply(runner: Runner): void {
+    const { hooks } = runner;
+    const rows = new Map<Job, Row>();
+    const update = createLogUpdate(this.stream);
+    let frame = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const render = () => update([...rows].map(([job, row]) => row.final ?? liveLine(job, row, SPINNER[frame++ % SPINNER.length] ?? "*")).join("\n"));
+
+    hooks.plan.tap({ name: PLUGIN_NAME, stage: 1000 }, (jobs) => {
+      for (const job of jobs) rows.set(job, { retries: 0 });
+      return jobs;
+    });
+    hooks.beforePush.tapPromise(PLUGIN_NAME, async (job) => {
+      const row = rows.get(job);
+      if (row) row.started = Date.now();
+      timer ??= setInterval(render, 120).unref();
+    });
+    hooks.progress.tap(PLUGIN_NAME, (job, progress) => {
+      const row = rows.get(job);
+      if (!row) return;
+      row.progress = progress;
+      if (progress.stage === "retrying") row.retries += 1;
+      render();
+    });
+    const finish = (job: Job, text: string) => {
+      const row = rows.get(job);
+      if (row) row.final = text;
+      render();
+    };
+    // Rows stay in plan order, so each is numbered by its place in the plan.
+    const place = (job: Job) => [...rows.keys()].indexOf(job) + 1;
+    hooks.afterPush.tapPromise(PLUGIN_NAME, async (job, result) => finish(job, colour(resultLine(result, place(job), rows.size), result.status)));
+    hooks.failed.tapPromise(PLUGIN_NAME, async (job, error) =>
+      finish(job, colour(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, place(job), rows.size), "failed")),
+    );
+    hooks.done.tapPromise(PLUGIN_NAME, async (report) => {
+      if (timer) clearInterval(timer);
+      if (report.dryRun || !timer) return;
+      // Images never started (interrupt) leave no half-drawn line behind.
+      for (const [job, row] of rows) if (!row.final) rows.set(job, { ...row, final: ansis.dim(`      not started  ${job.source}`) });
+      render();
+      update.done();
+    });
+  }
+}
+
+function liveLine(job: Job, row: Row, spinner: string): string {
+  if (row.started === undefined) return ansis.dim(`      waiting      ${job.source} -> ${job.target}`);
+  const elapsed = `${((Date.now() - row.started) / 1000).toFixed(1)}s`;
+  const stage = row.progress?.stage ?? "starting";
+  const retries = row.retries > 0 ? ansis.yellow(` retry ${row.retries}`) : "";
+  return `${ansis.cyan(spinner)}     ${stage.padEnd(12)} ${job.source} -> ${job.target}  ${ansis.dim(elapsed)}${retries}`;
+}
+
+function colour(line: string, status: string): string {
+  if (status === "failed") return ansis.red(line);
+  if (status === "up-to-date") return ansis.dim(line);
+  return ansis.green(line);
+}

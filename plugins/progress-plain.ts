@@ -1,0 +1,40 @@
+/**
+ * Progress for logs and pipes (CI, `| tee`): one timestamped line when an
+ * image starts, when a push is retried, and when it ends. No cursor tricks.
+ */
+import type { Plugin } from "../src/plugin.ts";
+import { resultLine } from "../src/report.ts";
+import type { Runner } from "../src/runner.ts";
+
+const PLUGIN_NAME = "progress-plain";
+
+export class PlainProgressPlugin implements Plugin {
+  readonly name = PLUGIN_NAME;
+
+  constructor(
+    private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  apply(runner: Runner): void {
+    const { hooks } = runner;
+    const line = (text: string) => this.write(`${this.now().toISOString().slice(0, 19)}Z ${text}`);
+    let total = 0;
+    let finished = 0;
+    // Last in the waterfall: counts the plan every other plugin has shaped.
+    hooks.plan.tap({ name: PLUGIN_NAME, stage: 1000 }, (jobs) => {
+      total = jobs.length;
+      return jobs;
+    });
+    hooks.progress.tap(PLUGIN_NAME, (job, progress) => {
+      if (progress.stage === "pushing" && progress.attempt === 1) line(`pushing    ${job.source} -> ${job.target}`);
+      if (progress.stage === "retrying") {
+        line(`retrying   ${job.image} in ${((progress.delayMs ?? 0) / 1000).toFixed(1)}s (attempt ${progress.attempt} of ${runner.options.retries + 1}): ${progress.reason}`);
+      }
+    });
+    hooks.afterPush.tapPromise(PLUGIN_NAME, async (_job, result) => line(resultLine(result, ++finished, total)));
+    hooks.failed.tapPromise(PLUGIN_NAME, async (job, error) =>
+      line(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, ++finished, total)),
+    );
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What the registry holds under a reference: the manifest's digest and the
+ * config digest it names, which equals the local image id whatever layer
+ * compression the push used. That is the up-to-date test, and the check
+ * after a push.
+ */
+import { createHash } from "node:crypto";
+import type { RegistryConnection } from "./connection.ts";
+
+const MANIFEST_TYPES = [
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+].join(", ");
+
+export interface RemoteImage {
+  /** Digest of the manifest as stored (what a pull by digest names). */
+  readonly digest: string;
+  /** Digest of the image config; undefined for an index of several images. */
+  readonly configDigest?: string;
+}
+
+/** `host/path/name:tag` split into the repository name and the tag. */
+export function splitReference(reference: string): { host: string; name: string; tag: string } {
+  const slash = reference.indexOf("/");
+  const colon = reference.lastIndexOf(":");
+  return { host: reference.slice(0, slash), name: reference.slice(slash + 1, colon), tag: reference.slice(colon + 1) };
+}
+
+/** The image at `reference`, or undefined when the registry has no such tag. */
+export async function remoteImage(registry: RegistryConnection, reference: string): Promise<RemoteImage | undefined> {
+  const { name, tag } = splitReference(reference);
+  const response = await registry.request(`/v2/${name}/manifests/${encodeURIComponent(tag)}`, {
+    headers: { Accept: MANIFEST_TYPES },
+    scope: `repository:${name}:pull`,
+  });
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw Object.assign(new Error(`manifest of ${reference}: HTTP ${response.status}`), { status: response.status, headers: response.headers });
+  const header = response.headers["docker-content-digest"];
+  const digest = typeof header === "string" ? header : `sha256:${createHash("sha256").update(response.body).digest("hex")}`;
+  const manifest = JSON.parse(response.body) as { config?: { digest?: string } };
+  return { digest, configDigest: manifest.config?.digest };
+}
