@@ -4,6 +4,7 @@
 import { ArtifactRegistryPlugin } from "../plugins/artifact-registry.ts";
 import { DockerHubPlugin } from "../plugins/docker-hub.ts";
 import { EcrPlugin } from "../plugins/ecr.ts";
+import { FromArchivePlugin } from "../plugins/from-archive.ts";
 import { GcrPlugin } from "../plugins/gcr.ts";
 import { HarborPlugin } from "../plugins/harbor.ts";
 import { LiveProgressPlugin } from "../plugins/progress-live.ts";
@@ -31,6 +32,7 @@ export function pluginsForOptions(options: Options, registryType: RegistryType =
   const plugins: Plugin[] = [];
   if (options.destTag !== undefined) plugins.push(new RetagPlugin(options.destTag));
   if (!options.tlsVerify) plugins.push(new TlsSkipPlugin());
+  if (options.fromArchive.length > 0) plugins.push(new FromArchivePlugin(options.fromArchive));
   const naming = NAMING_PLUGINS[registryType](options);
   if (naming) plugins.push(naming);
   return plugins;

@@ -55,6 +55,12 @@ export class ContainerTool {
     return this.name === "podman" ? ["untag", job.target, job.target] : ["image", "rm", job.target];
   }
 
+  /** Writes the images into one docker-archive that both tools load. */
+  save(references: readonly string[], file: string) {
+    const args = this.name === "podman" ? ["save", "--format", "docker-archive", "--multi-image-archive", "-o", file] : ["save", "-o", file];
+    return this.shell.run(this.name, [...args, ...references], { mutates: true });
+  }
+
   /** docker's registry settings, to tell whether a registry is insecure for it. */
   async registryConfig(): Promise<DockerRegistryConfig> {
     const result = await this.shell.run(this.name, ["info", "--format", "{{json .RegistryConfig}}"]);

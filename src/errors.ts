@@ -23,7 +23,8 @@ export type InputErrorCode =
   | "INVALID_SOURCE_PATH"
   | "BAD_DEFAULTS_FILE"
   | "BAD_PLUGIN"
-  | "UNKNOWN_HOOK";
+  | "UNKNOWN_HOOK"
+  | "OUTPUT_EXISTS";
 
 /** Something in the environment or at the registry failed; exit 1. */
 export type FailureCode =
@@ -49,6 +50,8 @@ export type FailureCode =
   | "PLUGIN_FAILED"
   | "PROJECT_NOT_FOUND"
   | "VERIFY_FAILED"
+  | "ARCHIVE_INVALID"
+  | "ARCHIVE_MISSING_IMAGE"
   | "INTERRUPTED"
   | "PUSH_FAILED";
 

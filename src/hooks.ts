@@ -55,6 +55,8 @@ export interface Report {
 /** Creates the hooks of one runner. */
 export function createHooks() {
   return Object.freeze({
+    /** Before the plan: asynchronous work the plan depends on (reading archives). */
+    prepare: new AsyncSeriesHook<[]>([]),
     /** Reshape the jobs (`{ image, source, target }`) before anything runs. */
     plan: new SyncWaterfallHook<[Job[]]>(["jobs"]),
     /** Add checks; throw to stop before any image is touched. */

@@ -29,6 +29,7 @@ export interface RawFlags {
   plugin?: string[];
   concurrency?: string;
   retries?: string;
+  fromArchive?: string[];
 }
 
 /** Everything a run needs, validated. Plugins read it as `runner.options`. */
@@ -55,6 +56,8 @@ export interface Options {
   readonly concurrency: number;
   /** Retries of a push after a transient failure. */
   readonly retries: number;
+  /** --from-archive files: push from these instead of local storage. */
+  readonly fromArchive: readonly string[];
   /** --plugin files, in the order given. */
   readonly plugins: readonly string[];
 }
@@ -90,6 +93,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     createProject: flags.createProject === true,
     createRepositories: flags.createRepositories === true,
     plugins: flags.plugin ?? [],
+    fromArchive: flags.fromArchive ?? [],
     concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
   });

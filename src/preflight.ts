@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { failure } from "./errors.ts";
 import type { Job } from "./hooks.ts";
 import type { Runner } from "./runner.ts";
+import { sourceImagesMissing } from "./source-images.ts";
 
 /** Stages of the built-in checks; plugins can slot theirs between them. */
 export const PREFLIGHT_STAGE = Object.freeze({ containerTool: -300, sourceImages: -200, registry: 0 });
@@ -43,27 +44,11 @@ function checkAuthFileSetting(runner: Runner): void {
 
 async function checkSourceImages(runner: Runner, jobs: readonly Job[]): Promise<void> {
   const { options, tool } = runner;
-  // Targets too: a target tag that is already there is not removed after the push.
-  const references = [...new Set(jobs.flatMap((job) => [job.source, job.target]))];
+  // Targets too: a target tag that is already there is not removed after the
+  // push. References a plugin already vouched for (a loaded archive) are skipped.
+  const references = [...new Set(jobs.flatMap((job) => [job.source, job.target]))].filter((reference) => !runner.localImages.has(reference));
   const ids = await Promise.all(references.map((reference) => tool.imageId(reference)));
   references.forEach((reference, index) => runner.localImages.set(reference, ids[index]));
   const missing = jobs.filter((job) => runner.localImages.get(job.source) === undefined);
-  if (missing.length === 0) return;
-  throw failure(
-    "SOURCE_IMAGE_MISSING",
-    `${missing.length} of ${jobs.length} source image${jobs.length === 1 ? "" : "s"} not found in ${tool.name}'s local storage: ${missing.map((j) => j.source).join(", ")}`,
-    (await localhostHint(runner, missing)) ??
-      `run '${tool.name} images' to see what is there (look for ${options.sourcePath}/<image>), then correct -p and -s, or load the images first`,
-  );
-}
-
-/**
- * Images saved by podman load into docker as localhost/<path>/...; say so
- * rather than leave the user puzzled by an image that seems to be there.
- */
-async function localhostHint(runner: Runner, missing: readonly Job[]): Promise<string | undefined> {
-  const [first] = missing;
-  if (runner.tool.name !== "docker" || !first || runner.options.sourcePath.startsWith("localhost/")) return undefined;
-  if ((await runner.tool.imageId(`localhost/${first.source}`)) === undefined) return undefined;
-  return `docker holds them as localhost/${runner.options.sourcePath}/<image> (as loaded from a podman archive): add -p localhost/${runner.options.sourcePath}`;
+  if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing.map((job) => job.source), jobs.length);
 }

@@ -15,7 +15,8 @@ export function programDirectory(): string {
   }
 }
 
-function isStandaloneBinary(): boolean {
+/** True inside the pkg-built binary (a Node single executable application). */
+export function isStandaloneBinary(): boolean {
   // pkg's SEA mode and Node's own single executable applications both
   // report through node:sea; older runtimes do not have the module.
   try {

@@ -51,6 +51,7 @@ export class Runner {
   /** Plans, checks and pushes; resolves with the report, whatever failed. */
   async run(): Promise<Report> {
     const started = performance.now();
+    await this.hooks.prepare.promise();
     const jobs = this.hooks.plan.call(basePlan(this.options));
     checkTargets(jobs);
     // A dry run shows the plan before the checks, so it is there even when

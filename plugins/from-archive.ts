@@ -1,0 +1,86 @@
+/**
+ * --from-archive: push from image archives instead of what is already in
+ * local storage. Each archive is checked whole before anything happens
+ * (readable, complete, digests right), every planned image must be in one,
+ * then preflight loads them into the container tool and confirms the ids.
+ */
+import { readArchive, type ArchiveContents } from "../src/archive/archive-contents.ts";
+import { gunzippedCopy } from "../src/archive/gunzip.ts";
+import { failure } from "../src/errors.ts";
+import type { Job } from "../src/hooks.ts";
+import type { Plugin } from "../src/plugin.ts";
+import { PREFLIGHT_STAGE } from "../src/preflight.ts";
+import type { Runner } from "../src/runner.ts";
+
+const PLUGIN_NAME = "from-archive";
+
+export class FromArchivePlugin implements Plugin {
+  readonly name = PLUGIN_NAME;
+  private archives: ArchiveContents[] = [];
+  /** Image id per source reference, as the archives name it. */
+  private readonly ids = new Map<string, string>();
+
+  constructor(private readonly files: readonly string[]) {}
+
+  apply(runner: Runner): void {
+    runner.hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
+      for (const file of this.files) runner.log.info(`Checking archive ${file} ...`);
+      this.archives = await Promise.all(this.files.map(readArchive));
+    });
+    runner.hooks.plan.tap(PLUGIN_NAME, (jobs) => this.fromArchives(jobs));
+    // Right after the tool answers, before the source images are looked for.
+    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.containerTool + 1 }, (jobs) => this.load(runner, jobs));
+  }
+
+  /** Points each job's source at the name its archive gives the image. */
+  private fromArchives(jobs: Job[]): Job[] {
+    const missing: string[] = [];
+    const shaped = jobs.map((job) => {
+      const candidates = [job.source, `localhost/${job.source}`, `docker.io/${job.source}`, `docker.io/library/${job.source}`];
+      for (const image of this.archives.flatMap((archive) => archive.images)) {
+        const name = image.repoTags.find((tag) => candidates.includes(tag));
+        if (name) {
+          this.ids.set(name, image.id);
+          return { ...job, source: name };
+        }
+      }
+      missing.push(job.source);
+      return job;
+    });
+    if (missing.length > 0) {
+      const held = this.archives.flatMap((a) => a.images.flatMap((i) => i.repoTags));
+      throw failure(
+        "ARCHIVE_MISSING_IMAGE",
+        `${this.files.join(", ")} ${this.files.length === 1 ? "holds" : "hold"} no image for ${missing.join(", ")}`,
+        `choose the images the archive holds with -i (it holds ${held.join(", ") || "no named image"}), or check -p and -s`,
+      );
+    }
+    return shaped;
+  }
+
+  private async load(runner: Runner, jobs: readonly Job[]): Promise<void> {
+    const { tool, shell, log, options } = runner;
+    for (const file of this.files) {
+      log.info(`Loading ${file} into ${tool.name} ...`);
+      // podman 4 cannot load a gzipped docker-archive; docker can.
+      const plain = tool.name === "podman" && !options.dryRun ? await gunzippedCopy(file) : undefined;
+      try {
+        const result = await shell.run(tool.name, ["load", "-i", plain?.file ?? file], { mutates: true });
+        if (result.exitCode !== 0) {
+          throw failure("ARCHIVE_INVALID", `${tool.name} could not load ${file}: ${result.stderr.trim().split("\n").at(-1)}`, `run '${tool.name} load -i ${file}' to see the whole error`, result.stderr);
+        }
+      } finally {
+        await plain?.remove();
+      }
+    }
+    for (const job of jobs) {
+      const expected = this.ids.get(job.source);
+      // In a dry run nothing was loaded; the archive vouches for the image.
+      const actual = options.dryRun ? expected : await tool.imageId(job.source);
+      if (actual !== expected) {
+        throw failure("ARCHIVE_INVALID", `after loading, ${job.source} in ${tool.name} is ${actual ?? "missing"}, not the archive's ${expected}`, `run '${tool.name} images' and check for a name clash`);
+      }
+      runner.localImages.set(job.source, actual);
+    }
+  }
+}
