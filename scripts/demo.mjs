@@ -30,7 +30,10 @@ const env = { ...process.env, CONTAINERS_STORAGE_CONF: storageConf };
 const port = await freePort();
 const registryConfig = join(root, "registry.yml");
 writeFileSync(registryConfig, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}/registry\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-const registry = spawn("docker-registry", ["serve", registryConfig], { stdio: "ignore" });
+// distribution reads every REGISTRY_* variable as a config override (a
+// user's REGISTRY_AUTH_FILE would stop it): start it without them.
+const registryEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("REGISTRY_")));
+const registry = spawn("docker-registry", ["serve", registryConfig], { stdio: "ignore", env: registryEnv });
 const host = `127.0.0.1:${port}`;
 
 try {
