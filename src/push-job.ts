@@ -21,7 +21,12 @@ export interface PushOutcome {
   readonly attempts: number;
 }
 
-export async function pushJob(runner: Runner, job: Job): Promise<PushOutcome> {
+/** Push attempts made so far, readable by the caller when the job fails. */
+export interface AttemptTally {
+  attempts: number;
+}
+
+export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { attempts: 0 }): Promise<PushOutcome> {
   const { tool, shell, hooks, log } = runner;
   const progress = (state: JobProgress) => hooks.progress.call(job, state);
   await hooks.beforePush.promise(job);
@@ -36,7 +41,7 @@ export async function pushJob(runner: Runner, job: Job): Promise<PushOutcome> {
   const tag = await shell.run(tool.name, hooks.tagArgs.call(tool.tagArgs(job), job), { mutates: true });
   if (tag.exitCode !== 0) throw diagnose(tag.stderr, context(runner, job, "tag"));
   try {
-    const { digest, attempts } = await pushWithRetries(runner, job);
+    const { digest, attempts } = await pushWithRetries(runner, job, tally);
     progress({ stage: "verifying", attempt: attempts });
     const after = await lookUp(runner, job.target);
     if (after === undefined) {
@@ -67,12 +72,13 @@ async function lookUp(runner: Runner, reference: string): Promise<RemoteImage | 
   }
 }
 
-async function pushWithRetries(runner: Runner, job: Job): Promise<{ digest?: string; attempts: number }> {
+async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): Promise<{ digest?: string; attempts: number }> {
   const { tool, shell, hooks, options } = runner;
   const workDir = await mkdtemp(join(tmpdir(), "push-images-"));
   try {
     const digestFile = join(workDir, "digest");
     for (let attempt = 1; ; attempt++) {
+      tally.attempts = attempt;
       hooks.progress.call(job, { stage: "pushing", attempt });
       const push = await shell.run(tool.name, hooks.pushArgs.call(tool.pushArgs(job, digestFile), job), { mutates: true });
       if (push.exitCode === 0) {
@@ -85,6 +91,8 @@ async function pushWithRetries(runner: Runner, job: Job): Promise<{ digest?: str
       const delayMs = retryAfterMs(output, runner.retryPolicy) ?? backoffMs(attempt, runner.retryPolicy);
       hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
       await pause(delayMs, runner.stopSignal);
+      // The wait was cut short by an interrupt: no new push.
+      if (runner.interrupted) throw error;
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });

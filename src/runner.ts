@@ -112,8 +112,9 @@ export class Runner {
   private async runJob(job: Job): Promise<JobResult> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
+    const tally = { attempts: 0 };
     try {
-      const { status, digest, attempts } = await pushJob(this, job);
+      const { status, digest, attempts } = await pushJob(this, job, tally);
       const result: JobResult = { job, status, digest, attempts, seconds: seconds() };
       await this.hooks.afterPush.promise(job, result);
       return result;
@@ -121,7 +122,7 @@ export class Runner {
       const error = this.interruptedBy ? interruptedError(this.interruptedBy) : caught;
       if (!(error instanceof PushImagesError)) throw error;
       await this.hooks.failed.promise(job, error);
-      return { job, status: "failed", error, attempts: 0, seconds: seconds() };
+      return { job, status: "failed", error, attempts: tally.attempts, seconds: seconds() };
     }
   }
 

@@ -70,6 +70,7 @@ function quoteForDisplay(word: string): string {
 export function maskSecrets(text: string): string {
   return text
     .replace(/(--(?:password|registry-token|identity-token)(?:=|\s+))\S+/g, "$1****")
+    .replace(/(--creds(?:=|\s+)'?[^:\s']*:)[^\s']+/g, "$1****")
     .replace(/("(?:auth|password|identitytoken|registrytoken|Secret)"\s*:\s*")[^"]*/gi, "$1****")
     .replace(/("Authorization"\s*:\s*"(?:Basic|Bearer)\s+)[^"]*/gi, "$1****")
     .replace(/(Authorization:\s*(?:Basic|Bearer)\s+)\S+/gi, "$1****")

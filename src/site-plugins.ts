@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { failure } from "./errors.ts";
+import { failure, PushImagesError } from "./errors.ts";
 import type { Runner } from "./runner.ts";
 
 const PLUGIN_FILE = /\.(?:js|mjs|cjs)$/;
@@ -43,7 +43,9 @@ export async function applySitePlugins(runner: Runner, files: readonly string[])
       if (typeof plugin === "function") plugin(runner);
       else plugin.apply(runner);
     } catch (error) {
-      throw fail(`failed while applying: ${(error as Error).message}`);
+      // Keep our own hint (the list of hooks, for a misspelled one).
+      const hint = error instanceof PushImagesError ? ` (${error.hint})` : "";
+      throw fail(`failed while applying: ${(error as Error).message}${hint}`);
     }
     runner.log.verbose(`loaded plugin "${name}" from ${file}`);
   }

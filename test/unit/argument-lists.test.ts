@@ -1,6 +1,8 @@
 /**
  * The exact argument lists the runner hands to podman and docker, for each
- * flag combination of the seed's command line.
+ * flag combination of the seed's command line. Images are pushed several at
+ * a time (-j, default 3), so each image's own steps are exact and in order;
+ * with -j 1 the whole sequence is.
  */
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RawFlags } from "../../src/options.ts";
 import { fakeDigest } from "./fake-shell.ts";
-import { DIGEST_FILE, expectedSteps, setUp } from "./harness.ts";
+import { DIGEST_FILE, expectedSteps, setUp, stepsByTarget } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";
 const ALL_IMAGES = [
@@ -104,13 +106,19 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     const { runner, shell } = setUp({ flags: { ...flags, containerTool: tool } });
     const report = await runner.run();
 
-    expect(shell.mutatingArgs()).toEqual(jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify)));
+    expect(stepsByTarget(shell)).toEqual(Object.fromEntries(jobs.map(([source, target]) => [target, expectedSteps(tool, source, target, flags.noTlsVerify)])));
     // Everything else only reads, so a dry run may run it.
     expect(shell.calls.filter((c) => !c.mutates).every((c) => /^(version|image inspect|info) /.test(c.args.join(" ")))).toBe(true);
     expect(shell.calls.every((c) => c.command === tool)).toBe(true);
     expect(report.results.map((r) => [r.job.source, r.job.target, r.status, r.digest])).toEqual(
       jobs.map(([source, target]) => [source, target, "pushed", fakeDigest(target)]),
     );
+  });
+
+  it.each(CASES)("-j 1, $name: one image after the other, in plan order", async ({ flags, jobs }) => {
+    const { runner, shell } = setUp({ flags: { ...flags, containerTool: tool, concurrency: "1" } });
+    await runner.run();
+    expect(shell.mutatingArgs()).toEqual(jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify)));
   });
 
   it.each(CASES)("--dry-run, $name: the same lists are shown, none is run", async ({ flags, jobs }) => {
@@ -130,8 +138,10 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
 
 describe("the whole conversation with the tool, one image", () => {
   it("podman: version, both inspects, tag, push, untag", async () => {
-    const { runner, shell } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true } });
+    const { runner, shell, store } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true } });
     await runner.run();
+    // The registry is asked for the target before (up to date?) and after the push (does it hold the image?).
+    expect(store.paths()).toEqual(["/v2/p/apim-le-cache/manifests/v6.0.0", "/v2/p/apim-le-cache/manifests/v6.0.0"]);
     expect(shell.calls).toEqual([
       { command: "podman", args: ["version", "--format", "{{.Client.Version}}"], mutates: false },
       { command: "podman", args: ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0"], mutates: false },
@@ -145,11 +155,12 @@ describe("the whole conversation with the tool, one image", () => {
   it("docker -t: the daemon's insecure registries are read before the first image is touched", async () => {
     const { runner, shell } = setUp({ flags: { registry: "127.0.0.1:5000/p", image: ["apim-le-cache"], noTlsVerify: true } });
     await runner.run();
+    // Preflight inspects the target too (to leave a tag that was already there).
     expect(shell.calls).toEqual([
       { command: "docker", args: ["version", "--format", "{{.Server.Version}}"], mutates: false },
       { command: "docker", args: ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0"], mutates: false },
-      { command: "docker", args: ["info", "--format", "{{json .RegistryConfig}}"], mutates: false },
       { command: "docker", args: ["image", "inspect", "--format", "{{.Id}}", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: false },
+      { command: "docker", args: ["info", "--format", "{{json .RegistryConfig}}"], mutates: false },
       { command: "docker", args: ["tag", "apim/apim-le-cache:v6.0.0", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },
       { command: "docker", args: ["push", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },
       { command: "docker", args: ["image", "rm", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },

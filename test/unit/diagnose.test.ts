@@ -1,11 +1,12 @@
 /**
  * What podman or docker printed becomes one coded error with a fix; a
- * failed push fails its image only, and the others still run.
+ * failed push fails its image only (after the default 3 retries when the
+ * failure is transient), and the others still run.
  */
 import { describe, expect, it } from "vitest";
 import { diagnose, isTransient } from "../../src/diagnose.ts";
 import { fail, pushOf } from "./fake-shell.ts";
-import { expectedSteps, setUp } from "./harness.ts";
+import { DIGEST_FILE, expectedSteps, setUp, stepsByTarget } from "./harness.ts";
 
 const OUTPUTS: ReadonlyArray<readonly [string, string, boolean]> = [
   ["x509: certificate signed by unknown authority", "TLS_UNTRUSTED", false],
@@ -37,7 +38,7 @@ const OUTPUTS: ReadonlyArray<readonly [string, string, boolean]> = [
 ];
 
 describe("a failing push in a run of three images", () => {
-  it.each(OUTPUTS)("%s -> %s", async (stderr, code) => {
+  it.each(OUTPUTS)("%s -> %s", async (stderr, code, transient) => {
     const failing = "reg.example.com/p/apim-le-toolkit:v6.0.0";
     const { runner, shell } = setUp({
       flags: { registry: "reg.example.com/p", containerTool: "podman", image: ["apim-le-cache", "apim-le-toolkit", "apim-le-configui"] },
@@ -57,12 +58,13 @@ describe("a failing push in a run of three images", () => {
     expect(error?.hint).not.toBe("");
     expect(error?.detail).toContain(stderr);
     expect(failedHook).toEqual([`apim-le-toolkit ${code}`]);
-    // The temporary tag is removed although the push failed.
-    expect(shell.mutatingArgs()).toEqual([
-      ...expectedSteps("podman", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"),
-      ...expectedSteps("podman", "apim/apim-le-toolkit:v6.0.0", failing),
-      ...expectedSteps("podman", "apim/apim-le-configui:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"),
-    ]);
+    // Transient failures are pushed 1 + 3 times; the temporary tag is removed although the push failed.
+    const push = ["push", "--digestfile", DIGEST_FILE, failing];
+    expect(stepsByTarget(shell)).toEqual({
+      "reg.example.com/p/apim-le-cache:v6.0.0": expectedSteps("podman", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"),
+      [failing]: [["tag", "apim/apim-le-toolkit:v6.0.0", failing], ...Array(transient ? 4 : 1).fill(push), ["untag", failing, failing]],
+      "reg.example.com/p/apim-le-configui:v6.0.0": expectedSteps("podman", "apim/apim-le-configui:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"),
+    });
   });
 });
 
@@ -98,12 +100,12 @@ describe("diagnose", () => {
   });
 });
 
-describe("BUG: a broken docker credential helper is read as a missing repository", () => {
+describe("a broken docker credential helper (once read as a missing repository)", () => {
   // docker asks the credsStore helper before every push, for any registry;
   // with "credsStore": "desktop" copied from Docker Desktop and no helper
   // installed, every push fails like this. The generic /not found/ pattern
-  // turns it into REPOSITORY_NOT_FOUND ("create the repository"), which
-  // sends the user the wrong way; the fix is in ~/.docker/config.json.
+  // must not turn it into REPOSITORY_NOT_FOUND ("create the repository"),
+  // which would send the user the wrong way; the fix is in ~/.docker/config.json.
   it("is not REPOSITORY_NOT_FOUND and names the credential helper", () => {
     const output = 'error getting credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH, out: ``';
     const error = diagnose(output, { tool: "docker", registryHost: "reg.example.com", action: "push of apim-le-cache" });

@@ -1,13 +1,18 @@
 /**
  * A stand-in for src/shell.ts: records every command the runner hands over
  * and answers like podman or docker would, from a small model of local
- * storage. Tests script failures with `answers`; anything the model does not
- * know throws, so an unexpected command cannot pass unnoticed.
+ * storage (reference -> image id; `tag` gives the new name the source's id)
+ * and of the registry (a successful push stores a manifest naming the
+ * pushed image's id as its config). Tests script failures with `answers`;
+ * anything the model does not know throws, so an unexpected command cannot
+ * pass unnoticed.
  */
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { DockerRegistryConfig } from "../../src/container-tool.ts";
 import type { CommandResult, Shell } from "../../src/shell.ts";
+import type { RegistryStore } from "./tiny-registry.ts";
 
 /** One call of `shell.run`, as the runner made it. */
 export interface RecordedCall {
@@ -31,6 +36,10 @@ export interface FakeShellSetup {
   /** Behave like the real shell in dry-run: mutating commands succeed without effect. */
   readonly dryRun?: boolean;
   readonly answers?: readonly Answer[];
+  /** Where pushes land; without one, a push reaches no registry the runner can read. */
+  readonly store?: RegistryStore;
+  /** Milliseconds a call takes before it answers (default 0). */
+  readonly latency?: (call: RecordedCall) => number;
 }
 
 /** docker's own default: loopback is always insecure. */
@@ -56,22 +65,48 @@ export const pushOf = (target: string) => (call: RecordedCall) => call.args[0] =
 /** Matches the first word of the argument list, e.g. "version". */
 export const verb = (word: string) => (call: RecordedCall) => call.args[0] === word;
 
+/** Answers for the calls `match` picks: `results` in turn, then the model's own answer. */
+export function inTurn(match: (call: RecordedCall) => boolean, results: readonly CommandResult[]): Answer[] {
+  let turn = -1;
+  // Checked first and never answers: it only counts the matching calls.
+  const counter: Answer = { when: (call) => (match(call) && turn++, false), result: ok() };
+  return [counter, ...results.map((result, index) => ({ when: (call: RecordedCall) => match(call) && turn === index, result }))];
+}
+
 export class FakeShell implements Shell {
   readonly calls: RecordedCall[] = [];
-  readonly local: Set<string>;
+  /** Local storage: reference -> image id. */
+  readonly local: Map<string, string>;
   stopAllCalls = 0;
+  private readonly running = new Map<string, number>();
+  private readonly peaks = new Map<string, number>();
 
   constructor(private readonly setup: FakeShellSetup = {}) {
-    this.local = new Set(setup.localImages ?? []);
+    this.local = new Map([...(setup.localImages ?? [])].map((reference) => [reference, fakeImageId(reference)]));
   }
 
   async run(command: string, args: readonly string[], options: { mutates?: boolean; input?: string } = {}): Promise<CommandResult> {
     const call: RecordedCall = { command, args: [...args], mutates: options.mutates === true, input: options.input };
     this.calls.push(call);
-    const scripted = this.setup.answers?.find((answer) => answer.when(call));
-    if (scripted) return scripted.result;
-    if (this.setup.dryRun && call.mutates) return ok();
-    return this.model(call);
+    const word = call.args[0] ?? "";
+    const now = (this.running.get(word) ?? 0) + 1;
+    this.running.set(word, now);
+    this.peaks.set(word, Math.max(now, this.peaks.get(word) ?? 0));
+    try {
+      const latency = this.setup.latency?.(call) ?? 0;
+      if (latency > 0) await sleep(latency);
+      const scripted = this.setup.answers?.find((answer) => answer.when(call));
+      if (scripted) return scripted.result;
+      if (this.setup.dryRun && call.mutates) return ok();
+      return this.model(call);
+    } finally {
+      this.running.set(word, (this.running.get(word) ?? 1) - 1);
+    }
+  }
+
+  /** The most calls whose first word is `word` that were running at once. */
+  peakOf(word: string): number {
+    return this.peaks.get(word) ?? 0;
   }
 
   stopAll(): void {
@@ -94,15 +129,18 @@ export class FakeShell implements Shell {
     const [word, ...rest] = args;
     const last = args.at(-1) ?? "";
     if (word === "version") return ok(docker ? "27.5.1\n" : "5.4.2\n");
-    if (word === "image" && rest[0] === "inspect") return this.local.has(last) ? ok(`${fakeImageId(last)}\n`) : missing(last);
+    if (word === "image" && rest[0] === "inspect") return this.local.has(last) ? ok(`${this.local.get(last)}\n`) : missing(last);
     if (word === "tag" && rest.length === 2) {
       const [source = "", target = ""] = rest;
-      if (!this.local.has(source)) return missing(source);
-      this.local.add(target);
+      const id = this.local.get(source);
+      if (id === undefined) return missing(source);
+      this.local.set(target, id);
       return ok();
     }
     if (word === "push") {
-      if (!this.local.has(last)) return missing(last);
+      const id = this.local.get(last);
+      if (id === undefined) return missing(last);
+      this.setup.store?.put(last, id);
       if (docker) return ok(`The push refers to repository [${last.slice(0, last.lastIndexOf(":"))}]\n${last.slice(last.lastIndexOf(":") + 1)}: digest: ${fakeDigest(last)} size: 528\n`);
       const digestFile = args[args.indexOf("--digestfile") + 1];
       if (digestFile) writeFileSync(digestFile, fakeDigest(last));

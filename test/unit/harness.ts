@@ -1,23 +1,32 @@
 /**
  * Builds a real Runner the way src/cli.ts does (resolveOptions, then
- * applyOptions), on a FakeShell, and catches the coded errors tests assert.
+ * applyOptions with the registry type), on a FakeShell, and catches the
+ * coded errors tests assert.
  *
- * The built-in "registry" preflight check talks HTTP to the registry. Tests
- * of argument lists replace that one tap (through a `register` interceptor,
- * which tapable also applies to taps made before it) with a stub that only
- * records that it was reached; registry-preflight.test.ts runs the real
- * check against a node:http server on 127.0.0.1.
+ * The runner talks HTTP to the registry (preflight's probe, the manifest
+ * look-ups of push-job, plugins' API calls) through `runner.registry()`.
+ * Unless a test asks for the real thing (`probeRegistry`, against a
+ * tiny-registry.ts server on 127.0.0.1), that connection is replaced by one
+ * that answers from the same RegistryStore the fake shell pushes into, so
+ * up-to-date and read-back checks behave as they would at a registry.
+ * Retry waits are shortened (the number of retries still comes from
+ * --retries), so transient failures cost milliseconds, not seconds.
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { applyOptions } from "../../src/apply-options.ts";
 import { PushImagesError } from "../../src/errors.ts";
+import type { JobProgress } from "../../src/hooks.ts";
 import { createLogger } from "../../src/logger.ts";
 import { resolveOptions, type Options, type RawFlags } from "../../src/options.ts";
 import { BUILT_IN_DEFAULTS, type ProductDefaults } from "../../src/product-defaults.ts";
+import type { RegistryConnection } from "../../src/registry/connection.ts";
+import type { RegistryType } from "../../src/registry-type.ts";
+import type { RetryPolicy } from "../../src/retry.ts";
 import { Runner } from "../../src/runner.ts";
 import { FakeShell, type FakeShellSetup } from "./fake-shell.ts";
+import { RegistryStore } from "./tiny-registry.ts";
 
 export function rawFlags(flags: Partial<RawFlags>): RawFlags {
   return { image: [], noTlsVerify: false, dryRun: false, verbose: false, quiet: false, json: false, ...flags };
@@ -28,37 +37,74 @@ export interface SetUp {
   readonly shell?: FakeShellSetup;
   readonly defaults?: ProductDefaults;
   readonly env?: NodeJS.ProcessEnv;
-  /** Run the real HTTP registry check instead of the stub. */
+  /** Talk HTTP to the registry of -r (a tiny registry) instead of the in-memory store. */
   readonly probeRegistry?: boolean;
+  /** What the registry holds; pass a tiny registry's store with `probeRegistry`. */
+  readonly store?: RegistryStore;
+  /** The registry type the naming plugin is chosen by (default generic). */
+  readonly registryType?: RegistryType;
+  /** Overrides of the retry waits; default FAST_RETRIES. */
+  readonly retryPolicy?: Partial<Omit<RetryPolicy, "retries">>;
 }
 
 export interface TestRun {
   readonly runner: Runner;
   readonly shell: FakeShell;
   readonly options: Options;
+  readonly store: RegistryStore;
   /** Names of the preflight taps, in the order they ran. */
   readonly preflightRan: string[];
   readonly logged: string[];
+  /** Every `progress` call: the image and what it reported. */
+  readonly progress: Array<readonly [string, JobProgress]>;
 }
+
+/** Waits of 1, 2, 4... ms at most: retries without slowing the tests. */
+export const FAST_RETRIES = { baseMs: 1, maxMs: 4 } as const;
 
 /** The sources of the planned images, written out (not taken from src/plan.ts). */
 export function sourcesOf(options: Options): string[] {
   return options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
 }
 
-export function setUp({ flags, shell, defaults = BUILT_IN_DEFAULTS, env = {}, probeRegistry = false }: SetUp): TestRun {
+export function setUp({ flags, shell, defaults = BUILT_IN_DEFAULTS, env = {}, probeRegistry = false, store = new RegistryStore(), registryType, retryPolicy }: SetUp): TestRun {
   const options = resolveOptions(rawFlags(flags), defaults);
-  const fake = new FakeShell({ localImages: sourcesOf(options), dryRun: options.dryRun, ...shell });
+  const fake = new FakeShell({ localImages: sourcesOf(options), dryRun: options.dryRun, store, ...shell });
   const logged: string[] = [];
   const log = createLogger({ quiet: false, verbose: true, write: (text) => logged.push(text) });
   const runner = new Runner({ options, shell: fake, log, env });
-  applyOptions(runner);
+  // The policy is a plain field set from --retries; only its waits change here.
+  Object.assign(runner, { retryPolicy: { ...runner.retryPolicy, ...FAST_RETRIES, ...retryPolicy } });
+  if (!probeRegistry) runner.registry = async () => inMemoryConnection(options.registry.host, store);
+  applyOptions(runner, registryType);
   const preflightRan: string[] = [];
-  runner.hooks.preflight.intercept({
-    tap: (tap) => void preflightRan.push(tap.name),
-    register: (tap) => (tap.name === "registry" && !probeRegistry ? { ...tap, fn: async () => undefined } : tap),
-  });
-  return { runner, shell: fake, options, preflightRan, logged };
+  runner.hooks.preflight.intercept({ tap: (tap) => void preflightRan.push(tap.name) });
+  const progress: Array<readonly [string, JobProgress]> = [];
+  runner.hooks.progress.tap("test-progress", (job, state) => void progress.push([job.image, state]));
+  return { runner, shell: fake, options, store, preflightRan, logged, progress };
+}
+
+/** The registry API answered from `store` without HTTP or credentials. */
+function inMemoryConnection(host: string, store: RegistryStore): RegistryConnection {
+  return {
+    baseUrl: `https://${host}`,
+    async request(path, { method = "GET", body = "" } = {}) {
+      const reply = store.answer({ method, path, authorization: "", body });
+      const headers = Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+      return { status: reply.status, headers, body: method === "HEAD" ? "" : (reply.body ?? "") };
+    },
+  };
+}
+
+/**
+ * The mutating argument lists, grouped by the target they name (always
+ * the last argument). Images run concurrently, so only each image's own
+ * sequence has an order.
+ */
+export function stepsByTarget(shell: FakeShell): Record<string, string[][]> {
+  const steps: Record<string, string[][]> = {};
+  for (const args of shell.mutatingArgs()) (steps[args.at(-1) ?? ""] ??= []).push(args);
+  return steps;
 }
 
 /** Where podman is told to write the digest: a fresh directory under the temp dir. */

@@ -108,6 +108,9 @@ describe("resolved options", () => {
       createProject: false,
       createRepositories: false,
       plugins: [],
+      fromArchive: [],
+      concurrency: 3,
+      retries: 3,
     });
   });
 });

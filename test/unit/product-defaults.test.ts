@@ -100,11 +100,10 @@ describe("a bad defaults file", () => {
   });
 });
 
-describe("BUG: values in the file are not checked against the reference rules", () => {
-  // The file is read without checking its tag, path or image names, so a
-  // bad value surfaces later blaming a flag the user never typed (-s ".v6"
-  // is not a valid tag) or as INVALID_REGISTRY ("check -r and -d") for an
-  // image name. PRODUCT.md: "A bad file is a clear error."
+describe("values in the file are checked against the reference rules at load", () => {
+  // Unchecked, a bad value surfaced later blaming a flag the user never
+  // typed (-s ".v6" is not a valid tag) or as INVALID_REGISTRY ("check -r
+  // and -d") for an image name. PRODUCT.md: "A bad file is a clear error."
   it.each([{ sourceTag: ".v6" }, { sourcePath: "APIM" }, { images: ["Apim Le Cache"] }])("%j is a BAD_DEFAULTS_FILE", (content) => {
     const file = write("bad.json", content);
     const error = thrownBy(() => loadProductDefaults({ PRODUCT_DEFAULTS: file }, programDir()));

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { InterruptedError } from "../../src/errors.ts";
-import { fail, pushOf, verb } from "./fake-shell.ts";
+import { fail, fakeImageId, pushOf, verb } from "./fake-shell.ts";
 import { expectedSteps, rejectionOf, setUp } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";
@@ -18,11 +18,28 @@ describe("local storage is left as found", () => {
       shell: { localImages: ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", "apim/apim-le-configui:v6.0.0", existing] },
     });
     await runner.run();
-    expect(shell.argsOf("untag")).toEqual([
+    expect(shell.argsOf("untag").sort()).toEqual([
       ["untag", "reg.example.com/p/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"],
       ["untag", "reg.example.com/p/apim-le-configui:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"],
     ]);
     expect(shell.local.has(existing)).toBe(true);
+  });
+
+  it("preflight records the local id of every source and target (undefined: not there)", async () => {
+    const existing = "reg.example.com/p/apim-le-toolkit:v6.0.0";
+    const { runner, shell } = setUp({
+      flags: { registry: REGISTRY, image: ["apim-le-cache", "apim-le-toolkit"] },
+      shell: { localImages: ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", existing] },
+    });
+    await runner.run();
+    expect(Object.fromEntries(runner.localImages)).toEqual({
+      "apim/apim-le-cache:v6.0.0": fakeImageId("apim/apim-le-cache:v6.0.0"),
+      "reg.example.com/p/apim-le-cache:v6.0.0": undefined,
+      "apim/apim-le-toolkit:v6.0.0": fakeImageId("apim/apim-le-toolkit:v6.0.0"),
+      [existing]: fakeImageId(existing),
+    });
+    // Each is inspected once, by preflight; push-job asks no more.
+    expect(shell.argsOf("image").filter((a) => a[1] === "inspect").map((a) => a.at(-1)).sort()).toEqual(Object.keys(Object.fromEntries(runner.localImages)).sort());
   });
 
   it("no untag when the source already is the target (-p names the registry)", async () => {
@@ -42,8 +59,8 @@ describe("local storage is left as found", () => {
     });
     const report = await runner.run();
     expect(report.results.map((r) => r.status)).toEqual(["pushed", "failed", "pushed"]);
-    expect(shell.argsOf("image").filter((a) => a[1] === "rm")).toEqual(THREE.map((i) => ["image", "rm", `${REGISTRY}/${i}:v6.0.0`]));
-    expect([...shell.local].sort()).toEqual(THREE.map((i) => `apim/${i}:v6.0.0`).sort());
+    expect(shell.argsOf("image").filter((a) => a[1] === "rm").sort()).toEqual(THREE.map((i) => ["image", "rm", `${REGISTRY}/${i}:v6.0.0`]).sort());
+    expect([...shell.local.keys()].sort()).toEqual(THREE.map((i) => `apim/${i}:v6.0.0`).sort());
   });
 });
 
@@ -122,17 +139,18 @@ describe("the container tool", () => {
 });
 
 describe("an interrupt", () => {
-  it("mid-push: the children are stopped, the temporary tag removed, the rest not started", async () => {
+  it("mid-push (-j 1): the children are stopped, the temporary tag removed, the rest not started", async () => {
     let interrupt = () => {};
     const first = "reg.example.com/p/apim-le-cache:v6.0.0";
     const { runner, shell } = setUp({
-      flags: { registry: REGISTRY, containerTool: "podman", image: THREE },
+      flags: { registry: REGISTRY, containerTool: "podman", image: THREE, concurrency: "1" },
       shell: { answers: [{ when: (c) => pushOf(first)(c) && (interrupt(), true), result: fail("", 143) }] },
     });
     interrupt = () => runner.interrupt("SIGINT");
     const report = await runner.run();
     expect(report.interruptedBy).toBe("SIGINT");
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([["failed", "INTERRUPTED"]]);
+    expect(report.planned).toBe(3);
     expect(shell.stopAllCalls).toBe(1);
     expect(shell.mutatingArgs()).toEqual(expectedSteps("podman", "apim/apim-le-cache:v6.0.0", first));
   });

@@ -38,7 +38,7 @@ function authFile(env: NodeJS.ProcessEnv, name: string, content: object): string
 }
 
 function run(tool: "podman" | "docker", host: string, env: NodeJS.ProcessEnv, noTlsVerify = false) {
-  return setUp({ flags: { registry: `${host}/p`, containerTool: tool, image: ["apim-le-cache"], noTlsVerify }, env, probeRegistry: true });
+  return setUp({ flags: { registry: `${host}/p`, containerTool: tool, image: ["apim-le-cache"], noTlsVerify }, env, probeRegistry: true, store: registry?.store });
 }
 
 describe("an open plain-HTTP registry", () => {
@@ -113,6 +113,7 @@ describe("a registry that asks for credentials", () => {
       flags: { registry: `${registry.host}/p`, image: ["apim-le-cache"] },
       env,
       probeRegistry: true,
+      store: registry.store,
       shell: {
         answers: [{ when: (c) => c.command === "docker-credential-pass", result: ok(JSON.stringify({ ServerURL: "x", Username: USER.name, Secret: USER.password })) }],
       },

@@ -93,12 +93,12 @@ describe("-r accepted", () => {
   });
 });
 
-describe("BUG: a first component that is not a host", () => {
+describe("a first component that is not a host (once accepted)", () => {
   // docker (and podman) read "harbor/apim/apim-le-cache:v6.0.0" as
   // docker.io/harbor/apim/...: a first component is a registry host only
   // with a '.', a ':' or as "localhost" (reference-rules.ts looksLikeHost).
-  // Accepted, preflight probes https://harbor/v2/ while the push goes to
-  // Docker Hub.
+  // Accepted, preflight would probe https://harbor/v2/ while the push went
+  // to Docker Hub.
   it.each(["harbor/apim", "myregistry"])("%s is refused", (value) => {
     const error = refusal(value);
     expect(error).toMatchObject({ code: "INVALID_REGISTRY", exitCode: 2 });
