@@ -85,9 +85,11 @@ export type HookName = keyof RunnerHooks;
  * Wraps the hooks so plugin errors name their plugin and unknown hook
  * names fail loudly instead of returning undefined.
  */
-export function guardHooks(hooks: RunnerHooks, builtInTaps: ReadonlySet<string> = new Set()): RunnerHooks {
+export function guardHooks(hooks: RunnerHooks, builtInTaps: ReadonlySet<string> = new Set(), originOf: () => string | undefined = () => undefined): RunnerHooks {
   for (const [name, hook] of Object.entries(hooks)) {
-    hook.intercept({ register: (tap) => (builtInTaps.has(tap.name) ? tap : { ...tap, fn: blamePlugin(name, tap.name, tap.type, tap.fn) }) });
+    hook.intercept({
+      register: (tap) => (builtInTaps.has(tap.name) ? tap : { ...tap, fn: blamePlugin(name, { plugin: tap.name, file: originOf() }, tap.type, tap.fn) }),
+    });
   }
   return new Proxy(hooks, {
     get(target, property, receiver) {
@@ -101,8 +103,14 @@ export function guardHooks(hooks: RunnerHooks, builtInTaps: ReadonlySet<string> 
   });
 }
 
-function blamePlugin(hook: string, plugin: string, type: string, fn: Function): Function {
-  const wrap = (error: unknown) => pluginError(hook, plugin, error);
+/** Who tapped: the tap's name, and the site plugin file it came from, if any. */
+interface TapOrigin {
+  readonly plugin: string;
+  readonly file?: string;
+}
+
+function blamePlugin(hook: string, origin: TapOrigin, type: string, fn: Function): Function {
+  const wrap = (error: unknown) => pluginError(hook, origin, error);
   if (type === "promise") {
     return async (...args: unknown[]) => {
       try {
@@ -128,8 +136,9 @@ function blamePlugin(hook: string, plugin: string, type: string, fn: Function): 
 }
 
 /** Our own coded errors pass through; anything else is blamed on the plugin. */
-function pluginError(hook: string, plugin: string, error: unknown): PushImagesError {
+function pluginError(hook: string, { plugin, file }: TapOrigin, error: unknown): PushImagesError {
   if (error instanceof PushImagesError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return failure("PLUGIN_FAILED", `plugin "${plugin}" failed in hook "${hook}": ${message}`, `fix or remove the plugin "${plugin}"`);
+  const where = file ? ` (${file})` : "";
+  return failure("PLUGIN_FAILED", `plugin "${plugin}"${where} failed in hook "${hook}": ${message}`, `fix or remove ${file ?? `the plugin "${plugin}"`}`);
 }

@@ -25,7 +25,7 @@ export interface RunnerParts {
 
 export class Runner {
   /** Typed tapable hooks; see src/hooks.ts and docs for each one. */
-  readonly hooks: RunnerHooks = guardHooks(createHooks(), BUILT_IN_PREFLIGHT);
+  readonly hooks: RunnerHooks = guardHooks(createHooks(), BUILT_IN_PREFLIGHT, () => this.applyingFile);
   readonly options: Options;
   readonly shell: Shell;
   readonly log: Logger;
@@ -37,6 +37,8 @@ export class Runner {
   private interruptedBy?: string;
   private readonly stopping = new AbortController();
   private connection?: Promise<RegistryConnection>;
+  /** The site plugin file being applied, so its taps' errors can name it. */
+  private applyingFile?: string;
 
   constructor({ options, shell, log, env }: RunnerParts) {
     this.options = options;
@@ -85,6 +87,16 @@ export class Runner {
     };
     await this.hooks.done.promise(report);
     return report;
+  }
+
+  /** Runs a site plugin's apply(); taps it makes remember `file`. */
+  applyFrom(file: string, apply: () => void): void {
+    this.applyingFile = file;
+    try {
+      apply();
+    } finally {
+      this.applyingFile = undefined;
+    }
   }
 
   /** The target registry's API, opened (and checked) on first use. */

@@ -40,8 +40,7 @@ export async function applySitePlugins(runner: Runner, files: readonly string[])
       throw fail("exports neither { name, apply(runner) } nor a function (runner) => void");
     }
     try {
-      if (typeof plugin === "function") plugin(runner);
-      else plugin.apply(runner);
+      runner.applyFrom(file, () => (typeof plugin === "function" ? plugin(runner) : plugin.apply(runner)));
     } catch (error) {
       // Keep our own hint (the list of hooks, for a misspelled one).
       const hint = error instanceof PushImagesError ? ` (${error.hint})` : "";
