@@ -1,0 +1,85 @@
+/**
+ * The three sections, each turning its raw samples into what is kept (the
+ * JSON part), what is printed (a titled table) and the targets it judges.
+ */
+import { join } from "node:path";
+import { archiveBench } from "./archive-bench.ts";
+import { archiveBreakdown } from "./archive-breakdown.ts";
+import { artifactsBench } from "./artifacts-bench.ts";
+import type { Cleanup } from "./cleanup.ts";
+import { onPath } from "./machine.ts";
+import type { BenchOptions } from "./options.ts";
+import { createPodmanStorage, type PodmanStorage } from "./podman-storage.ts";
+import { IMAGES, LAYERS_PER_IMAGE } from "./product.ts";
+import { pushBench } from "./push-bench.ts";
+import { pushBreakdown } from "./push-breakdown.ts";
+import { archiveRatios, archiveRows, artifactTargets, pushRows, pushTargets, type Target } from "./results.ts";
+import { archiveBreakdownTable, archiveTable, artifactTables, breakdownTable, pushTable } from "./table.ts";
+
+export interface SectionResult {
+  readonly json: Record<string, unknown>;
+  readonly text: string;
+  readonly targets: readonly Target[];
+}
+
+export interface SectionContext {
+  readonly options: BenchOptions;
+  readonly root: string;
+  readonly workDir: string;
+  readonly binary: string;
+  readonly cleanup: Cleanup;
+  readonly progress: (line: string) => void;
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+
+export function artifactsSection({ options, root, progress }: SectionContext): SectionResult {
+  progress("B. artifacts: sizes, --help start-up and peak memory ...");
+  const artifacts = artifactsBench(root, options.startupRuns, progress);
+  const targets = artifactTargets(artifacts);
+  return { json: { ...artifacts, targets }, text: `B. Artifacts (issue 4), ${options.startupRuns} runs each, medians\n\n${artifactTables(artifacts)}`, targets };
+}
+
+export async function pushSection(ctx: SectionContext, source: PodmanStorage): Promise<SectionResult> {
+  const { options, progress } = ctx;
+  const common = { storage: source, workDir: ctx.workDir, benchDir: join(ctx.root, "bench"), binary: ctx.binary, cleanup: ctx.cleanup, oneWayMs: options.oneWayMs };
+  progress(`A. pushes: ${options.runs} runs x 3 contenders x 2 networks (proxy adds ${options.oneWayMs} ms each way) ...`);
+  const samples = await pushBench({ ...common, runs: options.runs, progress });
+  const rows = pushRows(samples);
+  const targets = pushTargets(rows);
+  let traced;
+  if (options.breakdown) {
+    progress("A. breakdown: traced single runs (every podman call timed) ...");
+    traced = await pushBreakdown({ ...common, realPodman: onPath("podman") ?? "podman" });
+  }
+  const text =
+    `A. Pushes (issue 5): ${IMAGES.length} images x ${LAYERS_PER_IMAGE} layers x ${mib(options.layerBytes)}, ${options.runs} runs each, medians; ` +
+    `proxy round trip ${2 * options.oneWayMs} ms.\n` +
+    `x (a) = median over (a)'s median; paired = median of each run's ratio to that run's (a); conns = TCP connections opened through the proxy\n\n${pushTable(rows)}` +
+    (traced ? `\n\nWhere the time goes (single traced runs; each podman call costs the trace ~2 ms extra):\n\n${breakdownTable(traced)}` : "");
+  return { json: { images: imagesJson(options), runs: options.runs, proxy: { oneWayMs: options.oneWayMs, roundTripMs: 2 * options.oneWayMs }, rows, targets, samples, breakdown: traced }, text, targets };
+}
+
+export async function archiveSection(ctx: SectionContext, source: PodmanStorage): Promise<SectionResult> {
+  const { options, progress } = ctx;
+  progress(`C. archives: ${options.runs} runs of save and of push from an archive ...`);
+  const site = createPodmanStorage(join(ctx.workDir, "site"), ctx.cleanup);
+  const archiveContext = { source, site, workDir: ctx.workDir, benchDir: join(ctx.root, "bench"), binary: ctx.binary, cleanup: ctx.cleanup, runs: options.runs, progress };
+  const samples = await archiveBench(archiveContext);
+  const rows = archiveRows(samples);
+  const ratios = archiveRatios(rows);
+  let traced;
+  if (options.breakdown) {
+    progress("C. breakdown: traced single runs of save and --from-archive ...");
+    traced = await archiveBreakdown(archiveContext, onPath("podman") ?? "podman");
+  }
+  const text =
+    `C. Archives (issue 6), loopback registry, ${options.runs} runs each, medians\n\n${archiveTable(rows)}\n` +
+    Object.entries(ratios).map(([what, r]) => `${what}: ${r.toFixed(2)}`).join("\n") +
+    (traced ? `\n\nWhere the time goes (single traced runs):\n\n${archiveBreakdownTable(traced)}` : "");
+  return { json: { images: imagesJson(options), runs: options.runs, rows, ratios, samples, breakdown: traced }, text, targets: [] };
+}
+
+function imagesJson(options: BenchOptions) {
+  return { count: IMAGES.length, layersPerImage: LAYERS_PER_IMAGE, layerBytes: options.layerBytes };
+}
