@@ -2,15 +2,11 @@
  * Entry point: parse, validate, dispatch to a push or `save`. The only
  * place that prints errors and decides the exit code.
  */
-import { resolveSaveOptions } from "./archive/save-options.ts";
 import { EXIT, inputError, InterruptedError, PushImagesError } from "./errors.ts";
 import { parseCommandLine, type ParsedCommandLine } from "./flags.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { resolveOptions } from "./options.ts";
 import { BUILT_IN_DEFAULTS, loadProductDefaults, type LoadedDefaults } from "./product-defaults.ts";
 import { programDirectory } from "./program-location.ts";
-import { runPush } from "./push-command.ts";
-import { runSave } from "./save-command.ts";
 import { maskSecrets } from "./shell.ts";
 import { versionText } from "./version.ts";
 
@@ -30,7 +26,12 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   refuseLeftovers(command);
-  if (command.command === "save") return runSave(resolveSaveOptions(command.flags, loaded.defaults));
+  // Loaded only now: --help and --version need none of it, and start faster.
+  if (command.command === "save") {
+    const [{ runSave }, { resolveSaveOptions }] = await Promise.all([import("./save-command.ts"), import("./archive/save-options.ts")]);
+    return runSave(resolveSaveOptions(command.flags, loaded.defaults));
+  }
+  const [{ runPush }, { resolveOptions }] = await Promise.all([import("./push-command.ts"), import("./options.ts")]);
   return runPush(resolveOptions(command.flags, loaded.defaults), programDir, loaded.file);
 }
 

@@ -37,8 +37,29 @@ export class ContainerTool {
   async imageId(reference: string): Promise<string | undefined> {
     const result = await this.shell.run(this.name, ["image", "inspect", "--format", "{{.Id}}", reference]);
     if (result.exitCode !== 0) return undefined;
-    const id = result.stdout.trim().split("\n")[0] ?? "";
-    return id.startsWith("sha256:") ? id : `sha256:${id}`;
+    return withAlgorithm(result.stdout.trim().split("\n")[0] ?? "");
+  }
+
+  /**
+   * Local image ids of many references with one process: both tools print
+   * the ids of the images they find, in order, and name each missing one on
+   * stderr. Falls back to one inspect per reference if the answer is odd.
+   */
+  async imageIds(references: readonly string[]): Promise<Map<string, string | undefined>> {
+    const ids = new Map<string, string | undefined>();
+    if (references.length === 0) return ids;
+    const result = await this.shell.run(this.name, ["image", "inspect", "--format", "{{.Id}}", ...references]);
+    const missing = new Set(references.filter((reference) => result.exitCode !== 0 && namesMissing(result.stderr, reference)));
+    const found = result.stdout.split("\n").map((line) => line.trim()).filter(Boolean);
+    const present = references.filter((reference) => !missing.has(reference));
+    if (found.length !== present.length) {
+      const one = await Promise.all(references.map((reference) => this.imageId(reference)));
+      references.forEach((reference, index) => ids.set(reference, one[index]));
+      return ids;
+    }
+    references.forEach((reference) => ids.set(reference, undefined));
+    present.forEach((reference, index) => ids.set(reference, withAlgorithm(found[index] as string)));
+    return ids;
   }
 
   tagArgs(job: Job): string[] {
@@ -50,9 +71,12 @@ export class ContainerTool {
     return this.name === "podman" ? ["push", "--digestfile", digestFile, job.target] : ["push", job.target];
   }
 
-  /** Removes only the name we added; the image and its other names stay. */
-  untagArgs(job: Job): string[] {
-    return this.name === "podman" ? ["untag", job.target, job.target] : ["image", "rm", job.target];
+  /**
+   * Removes only the names we added, all in one process; each image keeps
+   * its source name. (`podman untag IMAGE` without names would remove them all.)
+   */
+  untagArgs(targets: readonly string[]): string[] {
+    return this.name === "podman" ? ["rmi", ...targets] : ["image", "rm", ...targets];
   }
 
   /** Writes the images into one docker-archive that both tools load. */
@@ -82,4 +106,15 @@ export function digestFromDockerPush(stdout: string): string | undefined {
 
 function firstLine(text: string): string {
   return text.trim().split("\n")[0] ?? "";
+}
+
+/** podman prints ids bare, docker with their algorithm. */
+function withAlgorithm(id: string): string {
+  return id.startsWith("sha256:") ? id : `sha256:${id}`;
+}
+
+/** podman: "...: <ref>: image not known"; docker: "No such image: <ref>". */
+function namesMissing(stderr: string, reference: string): boolean {
+  const escaped = reference.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?:^|\\s)${escaped}(?::|\\s*$)`, "m").test(stderr);
 }

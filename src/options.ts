@@ -5,7 +5,7 @@
  */
 import { inputError } from "./errors.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
-import { assertTag, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
+import { assertTag, MAX_NAME_LENGTH, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
 import { parseRegistryType, type RegistryType } from "./registry-type.ts";
 import { parseRegistryUri, type RegistryUri } from "./registry-uri.ts";
 
@@ -74,6 +74,10 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
   const sourcePath = flags.sourcePath ?? defaults.sourcePath;
   checkSourcePath(sourcePath);
   const images = checkImages(flags.image, defaults.images);
+  const longest = images.reduce((a, b) => (b.length > a.length ? b : a), "");
+  if (`${sourcePath}/${longest}`.length > MAX_NAME_LENGTH) {
+    throw inputError("INVALID_SOURCE_PATH", `-p ${JSON.stringify(sourcePath)} makes the source name ${sourcePath}/${longest} longer than ${MAX_NAME_LENGTH} characters`, "use a shorter -p");
+  }
 
   return Object.freeze({
     product: defaults.product,

@@ -21,7 +21,8 @@ export function planLines(runner: Runner, jobs: readonly Job[]): string[] {
       `  ${job.source} -> ${job.target}`,
       show(hooks.tagArgs.call(tool.tagArgs(job), job)),
       show(hooks.pushArgs.call(tool.pushArgs(job, DIGEST_FILE_PLACEHOLDER), job)),
-      show(tool.untagArgs(job)),
     ]),
+    "  then, removing the temporary tags (those that were not there before):",
+    show(tool.untagArgs(jobs.map((job) => job.target))),
   ];
 }

@@ -47,8 +47,7 @@ async function checkSourceImages(runner: Runner, jobs: readonly Job[]): Promise<
   // Targets too: a target tag that is already there is not removed after the
   // push. References a plugin already vouched for (a loaded archive) are skipped.
   const references = [...new Set(jobs.flatMap((job) => [job.source, job.target]))].filter((reference) => !runner.localImages.has(reference));
-  const ids = await Promise.all(references.map((reference) => tool.imageId(reference)));
-  references.forEach((reference, index) => runner.localImages.set(reference, ids[index]));
+  for (const [reference, id] of await tool.imageIds(references)) runner.localImages.set(reference, id);
   const missing = jobs.filter((job) => runner.localImages.get(job.source) === undefined);
   if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing.map((job) => job.source), jobs.length);
 }

@@ -1,8 +1,8 @@
 /**
  * One image: skip it when the target already holds it, else tag, push
- * (retrying transient failures), check what the registry now holds, and
- * remove the temporary tag unless it was there before, so local storage is
- * left as it was found.
+ * (retrying transient failures) and check what the registry now holds.
+ * The temporary tag is noted for the runner to remove (unless it was there
+ * before), so local storage is left as it was found.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -40,7 +40,9 @@ export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { 
   progress({ stage: "tagging" });
   const tag = await shell.run(tool.name, hooks.tagArgs.call(tool.tagArgs(job), job), { mutates: true });
   if (tag.exitCode !== 0) throw diagnose(tag.stderr, context(runner, job, "tag"));
-  try {
+  // Removed by the runner once all pushes are over, in one command.
+  if (!targetExisted) runner.temporaryTags.add(job.target);
+  {
     const { digest, attempts } = await pushWithRetries(runner, job, tally);
     progress({ stage: "verifying", attempt: attempts });
     const after = await lookUp(runner, job.target);
@@ -52,8 +54,6 @@ export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { 
       throw failure("VERIFY_FAILED", `${job.target} does not hold ${job.source} after the push (it names config ${after.configDigest ?? "none"})`, "another push to the same tag may have raced this one; run push-images again");
     }
     return { status: "pushed", digest: after.digest, attempts };
-  } finally {
-    if (!targetExisted) await shell.run(tool.name, tool.untagArgs(job), { mutates: true });
   }
 }
 

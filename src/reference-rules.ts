@@ -8,7 +8,8 @@ import { inputError } from "./errors.ts";
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-const IPV6_HOST = /^\[[0-9A-Fa-f:.]+\]$/;
+/** The reference grammar's IPv6 literal: hex digits and colons only (no IPv4-mapped form). */
+const IPV6_HOST = /^\[[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\]$/;
 /** Distribution refuses repository names longer than this. */
 export const MAX_NAME_LENGTH = 255;
 
@@ -60,9 +61,10 @@ export function looksLikeHost(component: string): boolean {
 export function sourcePathProblem(path: string): string | undefined {
   const components = path.split("/");
   const [first = ""] = components;
-  // The first component may name a registry host, as in vendor.example.com/apim.
+  // The source is <path>/<image>, so a first component with '.', ':' or
+  // "localhost" is read as a registry host (vendor.example.com/apim), even alone.
   return components
-    .map((component, index) => (index === 0 && components.length > 1 && looksLikeHost(first) ? hostProblem(component) : pathComponentProblem(component)))
+    .map((component, index) => (index === 0 && looksLikeHost(first) ? hostProblem(component) : pathComponentProblem(component)))
     .find((problem) => problem !== undefined);
 }
 

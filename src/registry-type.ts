@@ -41,14 +41,11 @@ export async function resolveRegistryType(host: string, explicit: RegistryType |
 }
 
 async function looksLikeHarbor(host: string): Promise<boolean> {
-  for (const scheme of ["https", "http"]) {
-    try {
-      const response = await httpGet(`${scheme}://${host}/api/v2.0/systeminfo`, { verify: false, timeoutMs: 3000 });
-      // auth_mode is answered to anonymous callers by every Harbor 2.x; the version is not.
-      return response.status === 200 && /"auth_mode"/.test(response.body);
-    } catch {
-      // Try the other scheme; an unreachable registry is preflight's to report.
-    }
-  }
-  return false;
+  // Both schemes at once: on a distant registry each try costs round trips.
+  // An unreachable registry is preflight's to report, not this probe's.
+  const answers = await Promise.all(
+    ["https", "http"].map((scheme) => httpGet(`${scheme}://${host}/api/v2.0/systeminfo`, { verify: false, timeoutMs: 3000 }).catch(() => undefined)),
+  );
+  // auth_mode is answered to anonymous callers by every Harbor 2.x; the version is not.
+  return answers.some((response) => response?.status === 200 && /"auth_mode"/.test(response.body));
 }

@@ -33,6 +33,8 @@ export class Runner {
   readonly tool: ContainerTool;
   /** Local image ids by reference (sources and targets), found by preflight. */
   readonly localImages = new Map<string, string | undefined>();
+  /** Target tags this run added to local storage; removed when the pushes are over. */
+  readonly temporaryTags = new Set<string>();
   readonly retryPolicy: RetryPolicy;
   private interruptedBy?: string;
   private readonly stopping = new AbortController();
@@ -75,7 +77,7 @@ export class Runner {
             return result;
           },
           () => brokenPlugin || this.interruptedBy !== undefined,
-        );
+        ).finally(() => this.removeTemporaryTags());
     // The report keeps the plan's order, whatever order the pushes ended in.
     results.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
     const report: Report = {
@@ -136,6 +138,13 @@ export class Runner {
       await this.hooks.failed.promise(job, error);
       return { job, status: "failed", error, attempts: tally.attempts, seconds: seconds() };
     }
+  }
+
+  private async removeTemporaryTags(): Promise<void> {
+    if (this.temporaryTags.size === 0) return;
+    const result = await this.shell.run(this.tool.name, this.tool.untagArgs([...this.temporaryTags]), { mutates: true });
+    if (result.exitCode !== 0) this.log.warn(`could not remove the temporary tags ${[...this.temporaryTags].join(", ")}: ${result.stderr.trim()}`);
+    this.temporaryTags.clear();
   }
 
   private stopIfInterrupted(): void {

@@ -29,7 +29,8 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
   const started = performance.now();
   const toolVersion = await tool.checkAvailable("");
   const references = options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
-  const ids = await Promise.all(references.map((reference) => tool.imageId(reference)));
+  const found = await tool.imageIds(references);
+  const ids = references.map((reference) => found.get(reference));
   const missing = references.filter((_, index) => ids[index] === undefined);
   if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing, references.length);
 

@@ -2,7 +2,7 @@
  * The exact argument lists the runner hands to podman and docker, for each
  * flag combination of the seed's command line. Images are pushed several at
  * a time (-j, default 3), so each image's own steps are exact and in order;
- * with -j 1 the whole sequence is.
+ * with -j 1 the whole sequence is. One inspect before, one untag after.
  */
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RawFlags } from "../../src/options.ts";
 import { fakeDigest } from "./fake-shell.ts";
-import { DIGEST_FILE, expectedSteps, setUp, stepsByTarget } from "./harness.ts";
+import { DIGEST_FILE, expectedSteps, expectedUntag, setUp, stepsByTarget, taggedTargets, untagCalls } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";
 const ALL_IMAGES = [
@@ -107,6 +107,11 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     const report = await runner.run();
 
     expect(stepsByTarget(shell)).toEqual(Object.fromEntries(jobs.map(([source, target]) => [target, expectedSteps(tool, source, target, flags.noTlsVerify)])));
+    // One untag, the last command, naming the tags in the order they were made.
+    expect(untagCalls(shell)).toHaveLength(1);
+    expect(shell.mutatingArgs().at(-1)).toEqual(expectedUntag(tool, taggedTargets(shell)));
+    // Every source and target looked up by one inspect, in plan order.
+    expect(shell.argsOf("image").filter((a) => a[1] === "inspect")).toEqual([["image", "inspect", "--format", "{{.Id}}", ...jobs.flat()]]);
     // Everything else only reads, so a dry run may run it.
     expect(shell.calls.filter((c) => !c.mutates).every((c) => /^(version|image inspect|info) /.test(c.args.join(" ")))).toBe(true);
     expect(shell.calls.every((c) => c.command === tool)).toBe(true);
@@ -118,7 +123,10 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
   it.each(CASES)("-j 1, $name: one image after the other, in plan order", async ({ flags, jobs }) => {
     const { runner, shell } = setUp({ flags: { ...flags, containerTool: tool, concurrency: "1" } });
     await runner.run();
-    expect(shell.mutatingArgs()).toEqual(jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify)));
+    expect(shell.mutatingArgs()).toEqual([
+      ...jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify)),
+      expectedUntag(tool, jobs.map(([, target]) => target)),
+    ]);
   });
 
   it.each(CASES)("--dry-run, $name: the same lists are shown, none is run", async ({ flags, jobs }) => {
@@ -128,27 +136,30 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     expect(shell.mutatingArgs()).toEqual([]);
     const lines = logged.join("").split("\n");
     expect(lines.filter((line) => line.includes(" -> "))).toEqual(jobs.map(([source, target]) => `  ${source} -> ${target}`));
-    expect(lines.filter((line) => line.startsWith("    $ "))).toEqual(
-      jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify, PLAN_DIGEST_FILE).map((args) => `    $ ${[tool, ...args].join(" ")}`)),
-    );
+    const shown = (args: unknown[]) => `    $ ${[tool, ...args].join(" ")}`;
+    expect(lines.filter((line) => line.startsWith("    $ "))).toEqual([
+      ...jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify, PLAN_DIGEST_FILE).map(shown)),
+      shown(expectedUntag(tool, jobs.map(([, target]) => target))),
+    ]);
+    const untagLine = lines.indexOf(shown(expectedUntag(tool, jobs.map(([, target]) => target))));
+    expect(lines[untagLine - 1]).toBe("  then, removing the temporary tags (those that were not there before):");
     expect(report.dryRun).toBe(true);
     expect(report.results.map((r) => [r.job.target, r.status, r.digest])).toEqual(jobs.map(([, target]) => [target, "planned", undefined]));
   });
 });
 
 describe("the whole conversation with the tool, one image", () => {
-  it("podman: version, both inspects, tag, push, untag", async () => {
+  it("podman: version, one inspect of both, tag, push, untag", async () => {
     const { runner, shell, store } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true } });
     await runner.run();
     // The registry is asked for the target before (up to date?) and after the push (does it hold the image?).
     expect(store.paths()).toEqual(["/v2/p/apim-le-cache/manifests/v6.0.0", "/v2/p/apim-le-cache/manifests/v6.0.0"]);
     expect(shell.calls).toEqual([
       { command: "podman", args: ["version", "--format", "{{.Client.Version}}"], mutates: false },
-      { command: "podman", args: ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0"], mutates: false },
-      { command: "podman", args: ["image", "inspect", "--format", "{{.Id}}", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: false },
+      { command: "podman", args: ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: false },
       { command: "podman", args: ["tag", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: true },
       { command: "podman", args: ["push", "--tls-verify=false", "--digestfile", DIGEST_FILE, "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: true },
-      { command: "podman", args: ["untag", "reg.example.com/p/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: true },
+      { command: "podman", args: ["rmi", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: true },
     ]);
   });
 
@@ -158,8 +169,7 @@ describe("the whole conversation with the tool, one image", () => {
     // Preflight inspects the target too (to leave a tag that was already there).
     expect(shell.calls).toEqual([
       { command: "docker", args: ["version", "--format", "{{.Server.Version}}"], mutates: false },
-      { command: "docker", args: ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0"], mutates: false },
-      { command: "docker", args: ["image", "inspect", "--format", "{{.Id}}", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: false },
+      { command: "docker", args: ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: false },
       { command: "docker", args: ["info", "--format", "{{json .RegistryConfig}}"], mutates: false },
       { command: "docker", args: ["tag", "apim/apim-le-cache:v6.0.0", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },
       { command: "docker", args: ["push", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },

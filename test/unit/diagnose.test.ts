@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { diagnose, isTransient } from "../../src/diagnose.ts";
 import { fail, pushOf } from "./fake-shell.ts";
-import { DIGEST_FILE, expectedSteps, setUp, stepsByTarget } from "./harness.ts";
+import { DIGEST_FILE, expectedSteps, setUp, stepsByTarget, untagCalls } from "./harness.ts";
 
 const OUTPUTS: ReadonlyArray<readonly [string, string, boolean]> = [
   ["x509: certificate signed by unknown authority", "TLS_UNTRUSTED", false],
@@ -62,9 +62,11 @@ describe("a failing push in a run of three images", () => {
     const push = ["push", "--digestfile", DIGEST_FILE, failing];
     expect(stepsByTarget(shell)).toEqual({
       "reg.example.com/p/apim-le-cache:v6.0.0": expectedSteps("podman", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"),
-      [failing]: [["tag", "apim/apim-le-toolkit:v6.0.0", failing], ...Array(transient ? 4 : 1).fill(push), ["untag", failing, failing]],
+      [failing]: [["tag", "apim/apim-le-toolkit:v6.0.0", failing], ...Array(transient ? 4 : 1).fill(push)],
       "reg.example.com/p/apim-le-configui:v6.0.0": expectedSteps("podman", "apim/apim-le-configui:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"),
     });
+    expect(untagCalls(shell)).toEqual([["rmi", "reg.example.com/p/apim-le-cache:v6.0.0", failing, "reg.example.com/p/apim-le-configui:v6.0.0"]]);
+    expect(shell.mutatingArgs().at(-1)?.[0]).toBe("rmi");
   });
 });
 

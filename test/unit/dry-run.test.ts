@@ -22,11 +22,12 @@ describe("--dry-run", () => {
   it("prints the plan although a source image is missing, then fails in preflight", async () => {
     const { runner, shell, logged } = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"], dryRun: true }, shell: { localImages: [] } });
     expect((await rejectionOf(runner.run())).code).toBe("SOURCE_IMAGE_MISSING");
-    expect(lines(logged).slice(0, 5)).toEqual([
+    expect(lines(logged).slice(0, 6)).toEqual([
       "Plan: 1 image with docker",
       "  apim/apim-le-cache:v6.0.0 -> reg.example.com/p/apim-le-cache:v6.0.0",
       "    $ docker tag apim/apim-le-cache:v6.0.0 reg.example.com/p/apim-le-cache:v6.0.0",
       "    $ docker push reg.example.com/p/apim-le-cache:v6.0.0",
+      "  then, removing the temporary tags (those that were not there before):",
       "    $ docker image rm reg.example.com/p/apim-le-cache:v6.0.0",
     ]);
     expect(shell.mutatingArgs()).toEqual([]);
@@ -35,10 +36,9 @@ describe("--dry-run", () => {
   it("runs only commands that change nothing, and reads no manifest", async () => {
     const { runner, shell, store } = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"], dryRun: true } });
     await runner.run();
-    expect(shell.calls.map((c) => [c.args[0], c.mutates])).toEqual([
-      ["version", false],
-      ["image", false],
-      ["image", false],
+    expect(shell.calls.map((c) => [c.args, c.mutates])).toEqual([
+      [["version", "--format", "{{.Server.Version}}"], false],
+      [["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], false],
     ]);
     expect(store.requests).toEqual([]);
   });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { fail, ok, type Answer, type RecordedCall } from "./fake-shell.ts";
-import { expectedSteps, rejectionOf, setUp, stepsByTarget } from "./harness.ts";
+import { expectedSteps, expectedUntag, rejectionOf, setUp, stepsByTarget, untagCalls } from "./harness.ts";
 
 const HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const TWO = ["apim-le-cache", "apim-le-toolkit"];
@@ -49,6 +49,7 @@ describe("without the aws CLI", () => {
     expect(awsCalls(shell.calls)).toEqual([["--version"]]);
     expect(logged).toContain(`ECR: these repositories must exist in eu-west-1 before the push (no aws CLI here to check): ${REPOSITORIES.join(", ")}\n`);
     expect(stepsByTarget(shell)).toEqual(Object.fromEntries(TWO.map((image) => [targetOf(image), expectedSteps("podman", `apim/${image}:v6.0.0`, targetOf(image))])));
+    expect(untagCalls(shell)).toEqual([expectedUntag("podman", TWO.map(targetOf))]);
   });
 });
 

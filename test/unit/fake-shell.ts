@@ -29,7 +29,7 @@ export interface Answer {
 }
 
 export interface FakeShellSetup {
-  /** References in local storage; `image inspect` finds them, `tag` adds, `untag`/`image rm` remove. */
+  /** References in local storage; `image inspect` finds them, `tag` adds, `rmi`/`image rm` remove. */
   readonly localImages?: Iterable<string>;
   /** What `docker info --format {{json .RegistryConfig}}` prints. */
   readonly registryConfig?: DockerRegistryConfig;
@@ -129,7 +129,7 @@ export class FakeShell implements Shell {
     const [word, ...rest] = args;
     const last = args.at(-1) ?? "";
     if (word === "version") return ok(docker ? "27.5.1\n" : "5.4.2\n");
-    if (word === "image" && rest[0] === "inspect") return this.local.has(last) ? ok(`${this.local.get(last)}\n`) : missing(last);
+    if (word === "image" && rest[0] === "inspect" && rest[1] === "--format" && rest[2] === "{{.Id}}") return this.inspect(docker, rest.slice(3));
     if (word === "tag" && rest.length === 2) {
       const [source = "", target = ""] = rest;
       const id = this.local.get(source);
@@ -146,11 +146,36 @@ export class FakeShell implements Shell {
       if (digestFile) writeFileSync(digestFile, fakeDigest(last));
       return ok();
     }
-    if ((word === "untag" && !docker) || (word === "image" && rest[0] === "rm" && docker)) {
-      this.local.delete(last);
-      return ok(docker ? `Untagged: ${last}\n` : "");
-    }
+    if (word === "rmi" && !docker) return this.remove(docker, rest);
+    if (word === "image" && rest[0] === "rm" && docker) return this.remove(docker, rest.slice(1));
     if (word === "info" && docker) return ok(`${JSON.stringify(this.setup.registryConfig ?? DOCKER_DEFAULT_REGISTRY_CONFIG)}\n`);
     throw new Error(`fake shell: nothing scripted for ${command} ${args.join(" ")}`);
+  }
+
+  /**
+   * `image inspect --format {{.Id}} ref...` as both tools answer it: the ids
+   * of the images found, in order (podman bare, docker with "sha256:"), and,
+   * when any is missing, a non-zero exit with one stderr line per missing one.
+   */
+  private inspect(docker: boolean, references: readonly string[]): CommandResult {
+    if (references.length === 0) return fail(docker ? `"docker image inspect" requires at least 1 argument.` : "Error: at least one image name or ID must be specified", docker ? 1 : 125);
+    const ids = references.flatMap((ref) => this.local.get(ref) ?? []).map((id) => (docker ? id : id.replace(/^sha256:/, "")));
+    const stdout = ids.map((id) => `${id}\n`).join("");
+    const absent = references.filter((ref) => !this.local.has(ref));
+    if (absent.length === 0) return ok(stdout);
+    const stderr = absent.map((ref) => (docker ? `Error response from daemon: no such image: ${ref}: No such image: ${ref}\n` : `Error: inspecting object: ${ref}: image not known\n`)).join("");
+    return { exitCode: docker ? 1 : 125, stdout, stderr };
+  }
+
+  /** podman `rmi name...` / docker `image rm name...`: each name goes; the image stays under its other names. */
+  private remove(docker: boolean, names: readonly string[]): CommandResult {
+    if (names.length === 0) return fail(docker ? `"docker image rm" requires at least 1 argument.` : "Error: image name or ID must be specified", docker ? 1 : 125);
+    const absent = names.filter((name) => !this.local.has(name));
+    const removed = names.filter((name) => this.local.delete(name));
+    const stdout = removed.map((name) => `Untagged: ${name}\n`).join("");
+    if (absent.length === 0) return ok(stdout);
+    const stderr = absent.map((name) => (docker ? `Error response from daemon: No such image: ${name}\n` : `Error: ${name}: image not known\n`)).join("");
+    // Both exit 1 when a name is not there, having removed the others.
+    return { exitCode: 1, stdout, stderr };
   }
 }

@@ -5,7 +5,7 @@
  * with a corrected -r; accepted ones push with the usual argument lists.
  */
 import { describe, expect, it } from "vitest";
-import { expectedSteps, setUp, thrownBy } from "./harness.ts";
+import { expectedRun, setUp, thrownBy } from "./harness.ts";
 
 const refusal = (registry: string, registryType: "gcr" | "artifact-registry") => thrownBy(() => setUp({ flags: { registry }, registryType }));
 const RULE = "6-30 lower-case letters, digits or '-', starting with a letter and not ending with '-'";
@@ -15,7 +15,7 @@ async function pushesTo(registry: string, registryType: "gcr" | "artifact-regist
   const report = await runner.run();
   const target = `${registry}/apim-le-cache:v6.0.0`;
   expect(report.results.map((r) => [r.job.target, r.status])).toEqual([[target, "pushed"]]);
-  expect(shell.mutatingArgs()).toEqual(expectedSteps("podman", "apim/apim-le-cache:v6.0.0", target));
+  expect(shell.mutatingArgs()).toEqual(expectedRun("podman", "apim/apim-le-cache:v6.0.0", target));
 }
 
 describe("GCR", () => {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { HarborPlugin } from "../../plugins/harbor.ts";
 import { parseRegistryUri } from "../../src/registry-uri.ts";
-import { expectedSteps, rejectionOf, setUp, thrownBy } from "./harness.ts";
+import { expectedRun, rejectionOf, setUp, thrownBy } from "./harness.ts";
 import { startTinyRegistry, type Reply, type StoredRequest, type TinyRegistry } from "./tiny-registry.ts";
 
 const USER = { name: "robot$pusher", password: "Harbor12345" };
@@ -104,7 +104,7 @@ describe.each(["podman", "docker"] as const)("%s: preflight asks Harbor for the 
     // After the registry check, which found the credentials Harbor accepts.
     expect(preflightRan).toEqual(["container-tool", "source-images", "registry", "harbor"]);
     const target = `${harbor.host}/apim/apim-le-cache:v6.0.0`;
-    expect(shell.mutatingArgs()).toEqual(expectedSteps(tool, "apim/apim-le-cache:v6.0.0", target, tool === "podman"));
+    expect(shell.mutatingArgs()).toEqual(expectedRun(tool, "apim/apim-le-cache:v6.0.0", target, tool === "podman"));
   });
 
   it("it is missing: PROJECT_NOT_FOUND saying how to create it; nothing tagged, nothing created", async () => {

@@ -96,15 +96,25 @@ function inMemoryConnection(host: string, store: RegistryStore): RegistryConnect
   };
 }
 
+/** The command that removes the run's temporary tags (podman `rmi`, docker `image rm`). */
+export function isUntag(args: readonly string[]): boolean {
+  return args[0] === "rmi" || (args[0] === "image" && args[1] === "rm");
+}
+
 /**
- * The mutating argument lists, grouped by the target they name (always
- * the last argument). Images run concurrently, so only each image's own
- * sequence has an order.
+ * The mutating argument lists but the final untag, grouped by the target
+ * they name (always the last argument). Images run concurrently, so only
+ * each image's own sequence has an order.
  */
 export function stepsByTarget(shell: FakeShell): Record<string, string[][]> {
   const steps: Record<string, string[][]> = {};
-  for (const args of shell.mutatingArgs()) (steps[args.at(-1) ?? ""] ??= []).push(args);
+  for (const args of shell.mutatingArgs().filter((a) => !isUntag(a))) (steps[args.at(-1) ?? ""] ??= []).push(args);
   return steps;
+}
+
+/** Every untag command the run made (there should be at most one, at the end). */
+export function untagCalls(shell: FakeShell): string[][] {
+  return shell.mutatingArgs().filter(isUntag);
 }
 
 /** Where podman is told to write the digest: a fresh directory under the temp dir. */
@@ -114,14 +124,28 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The three argument lists one image costs, as each tool is expected to receive them. */
+/** The two argument lists one image costs, as each tool is expected to receive them. */
 export function expectedSteps(tool: "podman" | "docker", source: string, target: string, tlsSkip = false, digestFile: unknown = DIGEST_FILE): unknown[][] {
-  if (tool === "docker") return [["tag", source, target], ["push", target], ["image", "rm", target]];
+  if (tool === "docker") return [["tag", source, target], ["push", target]];
   return [
     ["tag", source, target],
     ["push", ...(tlsSkip ? ["--tls-verify=false"] : []), "--digestfile", digestFile, target],
-    ["untag", target, target],
   ];
+}
+
+/** The one command, after all pushes, that removes the tags the run made, in the order it made them. */
+export function expectedUntag(tool: "podman" | "docker", targets: readonly string[]): string[] {
+  return tool === "docker" ? ["image", "rm", ...targets] : ["rmi", ...targets];
+}
+
+/** A whole run of one image: tag, push, then the untag of its target. */
+export function expectedRun(tool: "podman" | "docker", source: string, target: string, tlsSkip = false): unknown[][] {
+  return [...expectedSteps(tool, source, target, tlsSkip), expectedUntag(tool, [target])];
+}
+
+/** The targets of the tag commands, in the order they were run: the order the untag names them. */
+export function taggedTargets(shell: FakeShell): string[] {
+  return shell.argsOf("tag").map((args) => args[2] ?? "");
 }
 
 /** The PushImagesError `fn` throws; fails the test if it throws nothing or something else. */

@@ -76,14 +76,17 @@ describe("-p", () => {
     ["APIM", "'APIM' contains upper case"],
     ["apim/", "it has an empty path component"],
     ["vendor.example.com:notaport/apim", "'notaport' is not a port number"],
-    ["apim..x", "'apim..x' breaks the rule"],
+    ["apim/a..x", "'a..x' breaks the rule"],
+    // With a '.', a lone first component is read as a registry host (docker's rule).
+    ["apim..x", "'apim..x' is not a host name or IP address"],
+    ["a_b.c", "'a_b.c' is not a host name or IP address"],
   ])("%j: %s", (path, reason) => {
     const error = refusal({ sourcePath: path });
     expect(error).toMatchObject({ code: "INVALID_SOURCE_PATH", exitCode: 2 });
     expect(error.message).toContain(`-p ${JSON.stringify(path)} is not a repository path: ${reason}`);
   });
 
-  it.each(["apim", "vendor.example.com/tibco/apim", "localhost/apim", "127.0.0.1:5000/apim"])("%s is accepted", (path) => {
+  it.each(["apim", "vendor.example.com/tibco/apim", "localhost/apim", "127.0.0.1:5000/apim", "localhost:5000"])("%s is accepted", (path) => {
     expect(resolve({ sourcePath: path }).sourcePath).toBe(path);
   });
 });

@@ -5,24 +5,33 @@
 import { describe, expect, it } from "vitest";
 import { InterruptedError } from "../../src/errors.ts";
 import { fail, fakeImageId, pushOf, verb } from "./fake-shell.ts";
-import { expectedSteps, rejectionOf, setUp } from "./harness.ts";
+import { expectedRun, expectedUntag, rejectionOf, setUp, untagCalls } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";
 const THREE = ["apim-le-cache", "apim-le-toolkit", "apim-le-configui"];
 
 describe("local storage is left as found", () => {
-  it("no untag for a target name that existed before the run", async () => {
+  it("the untag leaves out a target name that existed before the run", async () => {
     const existing = "reg.example.com/p/apim-le-toolkit:v6.0.0";
     const { runner, shell } = setUp({
       flags: { registry: REGISTRY, containerTool: "podman", image: THREE },
       shell: { localImages: ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", "apim/apim-le-configui:v6.0.0", existing] },
     });
     await runner.run();
-    expect(shell.argsOf("untag").sort()).toEqual([
-      ["untag", "reg.example.com/p/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"],
-      ["untag", "reg.example.com/p/apim-le-configui:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"],
-    ]);
+    expect(untagCalls(shell)).toEqual([["rmi", "reg.example.com/p/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"]]);
     expect(shell.local.has(existing)).toBe(true);
+  });
+
+  it.each(["podman", "docker"] as const)("%s: no untag at all when every target name existed before the run", async (tool) => {
+    const targets = THREE.map((i) => `${REGISTRY}/${i}:v6.0.0`);
+    const { runner, shell } = setUp({
+      flags: { registry: REGISTRY, containerTool: tool, image: THREE },
+      shell: { localImages: [...THREE.map((i) => `apim/${i}:v6.0.0`), ...targets] },
+    });
+    expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed", "pushed", "pushed"]);
+    expect(shell.argsOf("tag").map((a) => a[2])).toEqual(targets);
+    expect(untagCalls(shell)).toEqual([]);
+    expect(targets.every((t) => shell.local.has(t))).toBe(true);
   });
 
   it("preflight records the local id of every source and target (undefined: not there)", async () => {
@@ -38,8 +47,10 @@ describe("local storage is left as found", () => {
       "apim/apim-le-toolkit:v6.0.0": fakeImageId("apim/apim-le-toolkit:v6.0.0"),
       [existing]: fakeImageId(existing),
     });
-    // Each is inspected once, by preflight; push-job asks no more.
-    expect(shell.argsOf("image").filter((a) => a[1] === "inspect").map((a) => a.at(-1)).sort()).toEqual(Object.keys(Object.fromEntries(runner.localImages)).sort());
+    // All inspected by one command, in plan order, by preflight; push-job asks no more.
+    expect(shell.argsOf("image").filter((a) => a[1] === "inspect")).toEqual([
+      ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", existing],
+    ]);
   });
 
   it("no untag when the source already is the target (-p names the registry)", async () => {
@@ -59,7 +70,9 @@ describe("local storage is left as found", () => {
     });
     const report = await runner.run();
     expect(report.results.map((r) => r.status)).toEqual(["pushed", "failed", "pushed"]);
-    expect(shell.argsOf("image").filter((a) => a[1] === "rm").sort()).toEqual(THREE.map((i) => ["image", "rm", `${REGISTRY}/${i}:v6.0.0`]).sort());
+    // One command, after the last push, in the order the tags were made (-j 3: plan order).
+    expect(untagCalls(shell)).toEqual([expectedUntag("docker", THREE.map((i) => `${REGISTRY}/${i}:v6.0.0`))]);
+    expect(shell.mutatingArgs().at(-1)).toEqual(expectedUntag("docker", THREE.map((i) => `${REGISTRY}/${i}:v6.0.0`)));
     expect([...shell.local.keys()].sort()).toEqual(THREE.map((i) => `apim/${i}:v6.0.0`).sort());
   });
 });
@@ -78,7 +91,7 @@ describe("a failing tag", () => {
     expect(report.results[0]?.error?.message).toBe("tag of apim-le-cache: the source image is not in local storage");
     expect(shell.mutatingArgs()).toEqual([
       ["tag", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"],
-      ...expectedSteps("podman", "apim/apim-le-toolkit:v6.0.0", "reg.example.com/p/apim-le-toolkit:v6.0.0"),
+      ...expectedRun("podman", "apim/apim-le-toolkit:v6.0.0", "reg.example.com/p/apim-le-toolkit:v6.0.0"),
     ]);
   });
 });
@@ -93,6 +106,14 @@ describe("missing source images", () => {
     expect(error).toMatchObject({ code: "SOURCE_IMAGE_MISSING", exitCode: 1 });
     expect(error.message).toBe(`2 of 3 source images not found in ${tool}'s local storage: apim/apim-le-cache:v6.0.9, apim/apim-le-configui:v6.0.9`);
     expect(error.hint).toContain(`${tool} images`);
+    // One inspect for all six references; the missing ones are read from its stderr, with no second look
+    // (docker then asks about localhost/, for the hint).
+    const references = THREE.flatMap((i) => [`apim/${i}:v6.0.9`, `${REGISTRY}/${i}:v6.0.9`]);
+    expect(shell.calls.filter((c) => c.args[1] === "inspect").map((c) => c.args)).toEqual([
+      ["image", "inspect", "--format", "{{.Id}}", ...references],
+      ...(tool === "docker" ? [["image", "inspect", "--format", "{{.Id}}", "localhost/apim/apim-le-cache:v6.0.9"]] : []),
+    ]);
+    expect(Object.fromEntries(runner.localImages)).toEqual(Object.fromEntries(references.map((r) => [r, r === "apim/apim-le-toolkit:v6.0.9" ? fakeImageId(r) : undefined])));
     expect(shell.mutatingArgs()).toEqual([]);
     expect(preflightRan).toEqual(["container-tool", "source-images"]);
   });
@@ -152,7 +173,8 @@ describe("an interrupt", () => {
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([["failed", "INTERRUPTED"]]);
     expect(report.planned).toBe(3);
     expect(shell.stopAllCalls).toBe(1);
-    expect(shell.mutatingArgs()).toEqual(expectedSteps("podman", "apim/apim-le-cache:v6.0.0", first));
+    expect(shell.mutatingArgs()).toEqual(expectedRun("podman", "apim/apim-le-cache:v6.0.0", first));
+    expect(shell.local.has(first)).toBe(false);
   });
 
   it("during preflight: the run stops before the first tag", async () => {

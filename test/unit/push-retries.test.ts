@@ -31,7 +31,7 @@ describe("a transient failure", () => {
     const [result] = (await runner.run()).results;
     expect(result).toMatchObject({ status: "pushed", attempts: 3, digest: expect.stringMatching(/^sha256:/) });
     expect(result?.error).toBeUndefined();
-    expect(shell.mutatingArgs()).toEqual([["tag", SOURCE, TARGET], PUSH, PUSH, PUSH, ["untag", TARGET, TARGET]]);
+    expect(shell.mutatingArgs()).toEqual([["tag", SOURCE, TARGET], PUSH, PUSH, PUSH, ["rmi", TARGET]]);
     expect(progress).toEqual([
       ["apim-le-cache", { stage: "checking" }],
       ["apim-le-cache", { stage: "tagging" }],
@@ -50,7 +50,9 @@ describe("a transient failure", () => {
     expect(result).toMatchObject({ status: "failed", error: { code: "RATE_LIMITED" } });
     expect(result?.error?.detail).toContain("429 Too Many Requests");
     expect(shell.argsOf("push")).toEqual([PUSH, PUSH, PUSH]);
-    expect(shell.argsOf("untag")).toEqual([["untag", TARGET, TARGET]]);
+    // Removed although the push failed, once, after it.
+    expect(shell.mutatingArgs().at(-1)).toEqual(["rmi", TARGET]);
+    expect(shell.argsOf("rmi")).toEqual([["rmi", TARGET]]);
   });
 
   it("--retries 0: the first failure is final", async () => {
@@ -99,6 +101,8 @@ describe("an interrupt during the wait before a retry", () => {
     expect(performance.now() - started).toBeLessThan(5000);
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([["failed", "INTERRUPTED"]]);
     expect(shell.argsOf("push")).toEqual([PUSH]);
+    // The interrupted run still removes its temporary tag.
+    expect(shell.mutatingArgs()).toEqual([["tag", SOURCE, TARGET], PUSH, ["rmi", TARGET]]);
   });
 });
 

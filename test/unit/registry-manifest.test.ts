@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fakeDigest, fakeImageId } from "./fake-shell.ts";
-import { expectedSteps, setUp } from "./harness.ts";
+import { expectedRun, setUp } from "./harness.ts";
 import { startTinyRegistry, type TinyRegistry } from "./tiny-registry.ts";
 
 const USER = { name: "pusher", password: "s3cret" };
@@ -43,7 +43,7 @@ describe("an open registry (docker, loopback)", () => {
     expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", fakeDigest(target)]]);
     expect(registry.authorizations).toEqual([""]);
     expect(registry.store.paths()).toEqual([MANIFEST, MANIFEST]);
-    expect(shell.mutatingArgs()).toEqual(expectedSteps("docker", SOURCE, target));
+    expect(shell.mutatingArgs()).toEqual(expectedRun("docker", SOURCE, target));
   });
 
   it("already there: up-to-date after one read, nothing tagged or pushed", async () => {

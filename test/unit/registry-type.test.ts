@@ -4,6 +4,8 @@
  * API (a stand-in server here: no Harbor can run in these tests) is Harbor;
  * else generic.
  */
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseRegistryType, REGISTRY_TYPES, registryTypeOfHost, resolveRegistryType } from "../../src/registry-type.ts";
 import { thrownBy } from "./harness.ts";
@@ -107,5 +109,32 @@ describe("resolveRegistryType", () => {
 
   it("an unreachable registry is generic (preflight reports it)", async () => {
     expect(await resolveRegistryType(`127.0.0.1:${await closedPort()}`, undefined)).toBe("generic");
+  });
+
+  it("asks https and http at the same time", async () => {
+    // One port for both schemes: a TLS hello (0x16) is dropped, plain HTTP
+    // answered as Harbor, each after a pause standing in for a distant registry.
+    const body = '{"auth_mode":"db_auth"}';
+    let open = 0;
+    let peak = 0;
+    const schemes: string[] = [];
+    const raw = createServer((socket: Socket) => {
+      peak = Math.max(peak, ++open);
+      socket.on("close", () => void open--);
+      socket.once("data", async (chunk: Buffer) => {
+        schemes.push(chunk[0] === 0x16 ? "https" : "http");
+        await sleep(100);
+        if (chunk[0] === 0x16) socket.destroy();
+        else socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    try {
+      expect(await resolveRegistryType(`127.0.0.1:${(raw.address() as AddressInfo).port}`, undefined)).toBe("harbor");
+      expect(schemes.sort()).toEqual(["http", "https"]);
+      expect(peak).toBe(2);
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 });

@@ -5,7 +5,7 @@
  * joins the extra path onto the image name with '-'.
  */
 import { describe, expect, it } from "vitest";
-import { expectedSteps, setUp, stepsByTarget, thrownBy } from "./harness.ts";
+import { expectedRun, expectedSteps, expectedUntag, setUp, stepsByTarget, thrownBy, untagCalls } from "./harness.ts";
 
 const CASES = [
   ["dockerhub", "docker.io", "Docker Hub"],
@@ -41,7 +41,7 @@ describe.each(CASES)("%s", (registryType, host, label) => {
     const { runner, shell } = setUp({ flags: { registry: `${host}/acme`, image: ["apim-le-cache"] }, registryType });
     const report = await runner.run();
     expect(report.results.map((r) => r.job)).toEqual([{ image: "apim-le-cache", source: "apim/apim-le-cache:v6.0.0", target: `${host}/acme/apim-le-cache:v6.0.0` }]);
-    expect(shell.mutatingArgs()).toEqual(expectedSteps("docker", "apim/apim-le-cache:v6.0.0", `${host}/acme/apim-le-cache:v6.0.0`));
+    expect(shell.mutatingArgs()).toEqual(expectedRun("docker", "apim/apim-le-cache:v6.0.0", `${host}/acme/apim-le-cache:v6.0.0`));
   });
 
   it.each([
@@ -53,6 +53,7 @@ describe.each(CASES)("%s", (registryType, host, label) => {
     const target = (image: string) => `${host}/acme/${name(image)}:v6.0.0`;
     expect(report.results.map((r) => [r.job.source, r.job.target, r.status])).toEqual(images.map((image) => [`apim/${image}:v6.0.0`, target(image), "pushed"]));
     expect(stepsByTarget(shell)).toEqual(Object.fromEntries(images.map((image) => [target(image), expectedSteps("podman", `apim/${image}:v6.0.0`, target(image))])));
+    expect(untagCalls(shell)).toEqual([expectedUntag("podman", images.map(target))]);
   });
 
   it("--flatten with -d: the tag is kept apart from the joined name", async () => {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { fail, fakeDigest, fakeImageId, pushOf } from "./fake-shell.ts";
-import { expectedSteps, setUp, stepsByTarget } from "./harness.ts";
+import { expectedRun, expectedSteps, expectedUntag, setUp, stepsByTarget, untagCalls } from "./harness.ts";
 import { RegistryStore } from "./tiny-registry.ts";
 
 const REGISTRY = "reg.example.com/p";
@@ -50,7 +50,7 @@ describe("the target holds something else", () => {
     const { runner, shell } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache"] }, store });
     const report = await runner.run();
     expect(report.results.map((r) => [r.status, r.digest, r.attempts])).toEqual([["pushed", fakeDigest(target("apim-le-cache")), 1]]);
-    expect(shell.mutatingArgs()).toEqual(expectedSteps("podman", source("apim-le-cache"), target("apim-le-cache")));
+    expect(shell.mutatingArgs()).toEqual(expectedRun("podman", source("apim-le-cache"), target("apim-le-cache")));
   });
 
   it("nothing readable (the registry answers 500): the push decides", async () => {
@@ -60,7 +60,7 @@ describe("the target holds something else", () => {
     const report = await runner.run();
     // docker printed the digest; the registry could not confirm it.
     expect(report.results.map((r) => [r.status, r.digest])).toEqual([["pushed", fakeDigest(target("apim-le-cache"))]]);
-    expect(shell.mutatingArgs()).toEqual(expectedSteps("docker", source("apim-le-cache"), target("apim-le-cache")));
+    expect(shell.mutatingArgs()).toEqual(expectedRun("docker", source("apim-le-cache"), target("apim-le-cache")));
     expect(logged).toContain(`could not read ${target("apim-le-cache")} from the registry: manifest of ${target("apim-le-cache")}: HTTP 500\n`);
   });
 });
@@ -80,6 +80,8 @@ describe("some images already there", () => {
       [target("apim-le-cache")]: expectedSteps("podman", source("apim-le-cache"), target("apim-le-cache")),
       [target("apim-le-configui")]: expectedSteps("podman", source("apim-le-configui"), target("apim-le-configui")),
     });
+    // The up-to-date image was never tagged, so its target is not in the untag.
+    expect(untagCalls(shell)).toEqual([expectedUntag("podman", [target("apim-le-cache"), target("apim-le-configui")])]);
   });
 
   it("a re-run after a failure pushes only what failed; a third run pushes nothing", async () => {
@@ -90,7 +92,7 @@ describe("some images already there", () => {
 
     const second = setUp({ flags, store });
     expect((await second.runner.run()).results.map((r) => r.status)).toEqual(["up-to-date", "pushed", "up-to-date"]);
-    expect(second.shell.mutatingArgs()).toEqual(expectedSteps("podman", source("apim-le-toolkit"), target("apim-le-toolkit")));
+    expect(second.shell.mutatingArgs()).toEqual(expectedRun("podman", source("apim-le-toolkit"), target("apim-le-toolkit")));
 
     const third = setUp({ flags, store });
     expect((await third.runner.run()).results.map((r) => r.status)).toEqual(["up-to-date", "up-to-date", "up-to-date"]);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { fakeDigest, fakeImageId, ok, pushOf } from "./fake-shell.ts";
-import { expectedSteps, setUp } from "./harness.ts";
+import { expectedRun, setUp } from "./harness.ts";
 import { RegistryStore, sha256 } from "./tiny-registry.ts";
 
 const SOURCE = "apim/apim-le-cache:v6.0.0";
@@ -30,7 +30,7 @@ describe("the registry does not hold the image after the push", () => {
       message: `${TARGET} does not hold ${SOURCE} after the push (it names config ${STALE_CONFIG})`,
       hint: "another push to the same tag may have raced this one; run push-images again",
     });
-    expect(shell.mutatingArgs()).toEqual(expectedSteps(tool, SOURCE, TARGET));
+    expect(shell.mutatingArgs()).toEqual(expectedRun(tool, SOURCE, TARGET));
   });
 });
 
@@ -60,7 +60,7 @@ describe("the target cannot be read back", () => {
     // The scripted push reaches no registry the runner can read: 404 before and after.
     const { runner, shell, logged } = setUp({ flags: flags("docker"), shell: { answers: [{ when: pushOf(TARGET), result: DOCKER_PUSHED }] } });
     expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", TOOL_DIGEST]]);
-    expect(shell.mutatingArgs()).toEqual(expectedSteps("docker", SOURCE, TARGET));
+    expect(shell.mutatingArgs()).toEqual(expectedRun("docker", SOURCE, TARGET));
     expect(logged).toContain(`could not read back ${TARGET}; reporting the digest docker printed\n`);
   });
 
