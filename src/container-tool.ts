@@ -85,8 +85,15 @@ export class ContainerTool {
     return this.shell.run(this.name, [...args, ...references], { mutates: true });
   }
 
-  /** docker's registry settings, to tell whether a registry is insecure for it. */
-  async registryConfig(): Promise<DockerRegistryConfig> {
+  private registryConfigAnswer?: Promise<DockerRegistryConfig>;
+
+  /** docker's registry settings, to tell whether a registry is insecure for it (asked once). */
+  registryConfig(): Promise<DockerRegistryConfig> {
+    this.registryConfigAnswer ??= this.askRegistryConfig();
+    return this.registryConfigAnswer;
+  }
+
+  private async askRegistryConfig(): Promise<DockerRegistryConfig> {
     const result = await this.shell.run(this.name, ["info", "--format", "{{json .RegistryConfig}}"]);
     if (result.exitCode !== 0) throw failure("TOOL_NOT_RESPONDING", `'docker info' failed: ${firstLine(result.stderr)}`, "run 'docker info' and fix what it reports");
     return JSON.parse(result.stdout) as DockerRegistryConfig;
