@@ -59,6 +59,9 @@ function printError(error: unknown, log: Logger, verbose: boolean): number {
   return EXIT.failed;
 }
 
+// Deprecation notices from dependencies (e.g. Node 24's DEP0190) mean nothing
+// to an operator and would be mistaken for errors.
+process.noDeprecation = true;
 const argv = process.argv.slice(2);
 main(argv).then(
   (code) => {

@@ -52,9 +52,21 @@ export function createShell({ dryRun, log }: ShellOptions): Shell {
       return result;
     },
     stopAll() {
-      for (const child of running) void child.kill("SIGTERM").catch(() => undefined);
+      // Each command leads its own process group (detached), so one signal to
+      // the group stops it and its children; no `ps` walk, which zx's kill()
+      // needs and minimal hosts may lack.
+      for (const child of running) stopGroup(child.pid);
     },
   };
+}
+
+function stopGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
 }
 
 /** A command as a user could paste it into a shell. */
