@@ -35,7 +35,7 @@ export function summaryLines(report: Report): string[] {
 }
 
 export function reportJson(report: Report): string {
-  const images = report.results.map(({ job, status, digest, error, seconds }) => ({
+  const images = report.results.map(({ job, status, digest, error, seconds, attempts }) => ({
     image: job.image,
     source: job.source,
     target: job.target,
@@ -43,6 +43,7 @@ export function reportJson(report: Report): string {
     digest: digest ?? null,
     error: error ? { code: error.code, message: error.message, hint: error.hint } : null,
     seconds: Number(seconds.toFixed(3)),
+    attempts,
   }));
   return JSON.stringify({ images, summary: countByStatus(report), seconds: Number(report.seconds.toFixed(3)), dryRun: report.dryRun }, null, 2);
 }

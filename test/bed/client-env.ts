@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function isolatedClientEnv(dir: string, dockerHost: string): Record<string, string> {
+/** `toolPath`: the PATH of podman, docker and the shells (see tool-path.ts). */
+export function isolatedClientEnv(dir: string, dockerHost: string, toolPath: string): Record<string, string> {
   const home = join(dir, 'home');
   const dockerConfig = join(dir, 'docker-config');
   mkdirSync(home, { recursive: true });
@@ -34,7 +35,7 @@ export function isolatedClientEnv(dir: string, dockerHost: string): Record<strin
   ].join('\n') + '\n');
 
   return {
-    PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    PATH: toolPath,
     // HOME hides ~/.docker/config.json and ~/.config/containers/auth.json,
     // which podman also reads besides REGISTRY_AUTH_FILE.
     HOME: home,

@@ -32,6 +32,10 @@ export interface RegistrySpec {
 export interface StartedRegistry {
   host: string;
   url: string;
+  /** Its output, with an access-log line per HTTP request. */
+  logFile: string;
+  /** Stops it (its storage stays: startRegistry on the same dir and port serves it again). */
+  stop: () => Promise<void>;
 }
 
 // A free port can be taken by someone else before the registry binds it.
@@ -68,7 +72,7 @@ async function startOn(spec: RegistrySpec, port: number, cleanup: Cleanup): Prom
     abort: () => daemon.exitReason,
     diagnostics: () => daemon.logTail(),
   });
-  return { host, url };
+  return { host, url, logFile: daemon.logFile, stop: () => daemon.stop() };
 }
 
 /**
@@ -82,7 +86,8 @@ function registryEnv(): NodeJS.ProcessEnv {
 function registryConfig(spec: RegistrySpec, host: string): object {
   return {
     version: 0.1,
-    log: { level: 'info', accesslog: { disabled: true } },
+    // The access log lets tests count requests (blob uploads, manifest PUTs).
+    log: { level: 'info', accesslog: { disabled: false } },
     storage: {
       filesystem: { rootdirectory: join(spec.dir, 'data') },
       delete: { enabled: true },

@@ -15,10 +15,12 @@ import { buildSampleImages } from './images.ts';
 import { createNetns } from './netns.ts';
 import { checkPreconditions } from './preconditions.ts';
 import { ALTERNATE_SET, DEFAULT_SET, PRODUCT_IMAGES } from './product.ts';
-import { startRegistry } from './registry.ts';
+import { installProgram, programUnderTest } from './program.ts';
+import { startRegistry, type StartedRegistry } from './registry.ts';
 import { run } from './run.ts';
 import { makeScratchDir, removeScratchDir } from './scratch-dir.ts';
-import type { Bed } from './types.ts';
+import { makeToolPath } from './tool-path.ts';
+import type { Bed, BedRegistry } from './types.ts';
 
 export interface RunningBed {
   bed: Bed;
@@ -45,6 +47,8 @@ export async function startBed(): Promise<RunningBed> {
 }
 
 async function assemble(root: string, cleanup: Cleanup): Promise<Bed> {
+  // First: a missing build fails the run at once, not after the daemons start.
+  const program = installProgram(programUnderTest(), join(root, 'extract'));
   const certDir = join(root, 'certs');
   mkdirSync(certDir);
   const ca = await createCa(certDir);
@@ -67,25 +71,31 @@ async function assemble(root: string, cleanup: Cleanup): Promise<Bed> {
 
   // Only the loopback TLS registry is listed; the namespace one must stay out.
   const dockerd = await startDockerd(join(root, 'dockerd'), [tls.host], cleanup);
-  const env = isolatedClientEnv(join(root, 'clients'), dockerd.dockerHost);
+  const env = isolatedClientEnv(join(root, 'clients'), dockerd.dockerHost, makeToolPath(join(root, 'bin')));
   const [defaults, alternate] = await buildSampleImages(join(root, 'images'), PRODUCT_IMAGES,
     [DEFAULT_SET, ALTERNATE_SET], { ...process.env, ...env });
   if (!defaults || !alternate) throw new Error('test bed: sample image sets missing');
 
   return {
     registries: {
-      plain,
-      tls: { ...tls, caFile: ca.certFile },
-      auth: { ...auth, credentials },
-      remoteTls: { ...remoteTls, caFile: ca.certFile },
+      plain: asData(plain),
+      tls: { ...asData(tls), caFile: ca.certFile },
+      auth: { ...asData(auth), credentials },
+      remoteTls: { ...asData(remoteTls), caFile: ca.certFile },
     },
     caFile: ca.certFile,
     env,
+    program,
     productImages: PRODUCT_IMAGES,
     images: { defaults, alternate },
     root,
     startSeconds: 0,
   };
+}
+
+/** The bed crosses into test workers by structured clone: data only, no stop(). */
+function asData({ host, url, logFile }: StartedRegistry): BedRegistry {
+  return { host, url, logFile };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface BedRegistry {
   caFile?: string;
   /** htpasswd credentials it demands (the auth registry only). */
   credentials?: { username: string; password: string };
+  /** Its log, with an access-log line per HTTP request (see access-log.ts in the e2e helpers). */
+  logFile?: string;
 }
 
 /** The seven product images built under one source path and tag. */
@@ -47,9 +49,15 @@ export interface Bed {
   caFile: string;
   /**
    * Environment for child processes (merge over process.env): points podman
-   * and docker at the bed's isolated storage, daemon and login files.
+   * and docker at the bed's isolated storage, daemon and login files. Its
+   * PATH holds only podman, docker, bash and sh (no node): tool-path.ts.
    */
   env: Record<string, string>;
+  /**
+   * The program under test, installed as `<extract-location>/scripts/push-images`
+   * (`.mjs` kept for a script): program.ts.
+   */
+  program: string;
   /** The product's image names, in the product's order. */
   productImages: readonly string[];
   images: {

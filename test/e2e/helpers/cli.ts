@@ -1,17 +1,16 @@
 /**
- * Runs push-images as a user would: a separate process, arguments as a
- * list (no shell), the bed's environment. The command is defined here and
- * only here, so the standalone binary can replace `node build/push-images.mjs`
- * in one place (or per run with PUSH_IMAGES_BIN=/path/to/binary).
+ * Runs push-images as an operator would: the program the bed installed in a
+ * fake `<extract-location>/scripts/` (by default the standalone x64
+ * binary; PUSH_IMAGES_BIN names another build), a separate process,
+ * arguments as a list (no shell), and the bed's environment, whose PATH
+ * has podman, docker, bash and sh but no node. How the program is
+ * started is decided here and only here.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { installProgram, isScript } from '../../bed/program.ts';
+import { findOnPath } from '../../bed/tool-path.ts';
 import { useBed } from './bed.ts';
-
-const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const BUILT_SCRIPT = join(REPO_ROOT, 'build', 'push-images.mjs');
 
 export interface CliResult {
   /** Exit code; null when killed by a signal (see `signal`). */
@@ -28,54 +27,83 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Run this copy of the program instead (see copyProgramTo). */
   program?: string;
+  /**
+   * Start the program through this command, e.g. `['deno', 'run', '-A']` or
+   * qemu; the program's path follows it. Default: this Node.js for a
+   * script, nothing for a binary.
+   */
+  launcher?: readonly string[];
 }
 
-/** The program to run: the standalone binary if PUSH_IMAGES_BIN names one, else the built script. */
-function defaultProgram(): string {
-  return process.env.PUSH_IMAGES_BIN ?? BUILT_SCRIPT;
-}
-
-/** How to start `program`: the script through this Node.js, a binary directly. */
-function command(program: string): [string, string[]] {
-  return program.endsWith('.mjs') ? [process.execPath, [program]] : [program, []];
+/** A run in progress, for tests that interrupt it. */
+export interface RunningCli {
+  pid: number;
+  /** Sends `signal` to the program (not to its children: it must stop them itself). */
+  kill: (signal: NodeJS.Signals) => void;
+  /** Output so far. */
+  output: () => { stdout: string; stderr: string };
+  /** False once the program has ended. */
+  running: () => boolean;
+  result: Promise<CliResult>;
 }
 
 /**
- * Copies the program into `dir`, for tests of files read from beside it
- * (product-defaults.json). Returns the copy's path for CliOptions.program.
+ * Installs the program under test into a fake `<dir>/scripts/` (a hard
+ * link), for tests of what is read from beside it: `plugins/` and
+ * `product-defaults.json`. Returns the path for CliOptions.program.
  */
 export function copyProgramTo(dir: string): string {
-  const source = defaultProgram();
-  const target = join(dir, basename(source));
-  copyFileSync(source, target);
-  return target;
+  return installProgram(useBed().program, dir);
 }
 
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
-  const program = opts.program ?? defaultProgram();
-  if (!existsSync(program)) {
-    throw new Error(`${program} does not exist: run \`npm run build\` first`);
-  }
+  return startCli(args, opts).result;
+}
+
+export function startCli(args: readonly string[], opts: CliOptions = {}): RunningCli {
+  const program = opts.program ?? useBed().program;
+  if (!existsSync(program)) throw new Error(`${program} does not exist: run \`npm run build\` first`);
   const env: NodeJS.ProcessEnv = { ...withoutTestRunnerVars(process.env), ...useBed().env };
   for (const [key, value] of Object.entries(opts.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const [cmd, prefix] = command(program);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, [...prefix, ...args], {
-      env,
-      cwd: opts.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs ?? 150_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  refuseNodeOnPath(env.PATH ?? '');
+  const [cmd, ...prefix] = [...(opts.launcher ?? (isScript(program) ? [process.execPath] : [])), program];
+  const child = spawn(cmd ?? program, [...prefix, ...args], {
+    env,
+    cwd: opts.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: opts.timeoutMs ?? 150_000,
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let ended = false;
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      ended = true;
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    pid: child.pid ?? -1,
+    kill: (signal) => child.kill(signal),
+    output: () => ({ stdout, stderr }),
+    running: () => !ended,
+    result,
+  };
+}
+
+/**
+ * The operator's host has no Node.js: a test that hands the program a PATH
+ * with `node` on it would prove nothing about the binary, so it fails.
+ */
+function refuseNodeOnPath(path: string): void {
+  const node = findOnPath('node', path);
+  if (node) throw new Error(`the program's PATH must not hold node, but ${node} is on it (PATH=${path})`);
 }
 
 /** The user's environment has none of the variables vitest sets in its workers. */

@@ -1,7 +1,7 @@
 /**
  * What the properties found, one test per flaw so each is named on its own
  * (a failing property shows only the first counterexample it shrank to).
- * These fail until the tool is fixed, then stay as regression tests.
+ * Each failed when it was found; they stay as regression tests.
  * Each case says why the reference grammar (reference-grammar.ts) and
  * docker's reading of a name disagree with what the tool did.
  */

@@ -1,0 +1,42 @@
+/**
+ * Looks inside an image archive with GNU tar, not with the tool's own
+ * reader, so what `save` wrote is judged independently: the docker-archive
+ * `manifest.json` (what podman and docker load) and push-images' index.
+ */
+import { readdirSync } from 'node:fs';
+import { run } from '../../bed/run.ts';
+
+export interface ManifestEntry {
+  Config: string;
+  RepoTags: string[] | null;
+  Layers: string[];
+}
+
+export interface SaveIndex {
+  writer: string;
+  created: string;
+  images: { image: string; reference: string; id: string }[];
+}
+
+/** One file of the archive, as text (`tar -xOf`). */
+export function archiveMember(file: string, member: string): Promise<string> {
+  return run('tar', ['-xOf', file, member]);
+}
+
+export async function archiveManifest(file: string): Promise<ManifestEntry[]> {
+  return JSON.parse(await archiveMember(file, 'manifest.json')) as ManifestEntry[];
+}
+
+export async function archiveIndex(file: string): Promise<SaveIndex> {
+  return JSON.parse(await archiveMember(file, 'push-images-index.json')) as SaveIndex;
+}
+
+/** `repo:tag` without the registry podman or docker put in front of a short name. */
+export function shortName(ref: string): string {
+  return ref.replace(/^(localhost|docker\.io)\//, '');
+}
+
+/** Names in `dir` that look like a save's leftovers (`.<name>.partial-<pid>` or the like). */
+export function partialFiles(dir: string): string[] {
+  return readdirSync(dir).filter((name) => /partial|\.tmp/i.test(name));
+}

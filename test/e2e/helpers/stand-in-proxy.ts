@@ -1,0 +1,81 @@
+/**
+ * A stand-in for a misbehaving registry: an HTTP proxy on loopback in front
+ * of a bed registry that answers the requests a rule picks itself (503,
+ * 401, ...) and forwards the rest untouched. A stand-in because a real
+ * distribution registry cannot be made to fail on cue. It keeps the Host
+ * header, so the upload URLs the registry hands out point back at it.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BedRegistry } from './bed.ts';
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  /** The status the client got (the proxy's own answer or the registry's). */
+  status: number;
+  /** True when the proxy answered instead of the registry. */
+  answeredByProxy: boolean;
+}
+
+/** Returns a status to answer with, or undefined to forward. `earlier`: requests of the same kind before this one. */
+export type ProxyRule = (req: { method: string; path: string }, earlier: readonly ProxiedRequest[]) => number | undefined;
+
+export interface StandInProxy {
+  /** The proxy as a registry: point -r at `registry.host`. */
+  registry: BedRegistry;
+  requests: () => readonly ProxiedRequest[];
+  close: () => Promise<void>;
+}
+
+/** A manifest PUT: the last request of a push, whose failure fails the push. */
+export const isManifestPut = (req: { method: string; path: string }): boolean =>
+  req.method === 'PUT' && /^\/v2\/.+\/manifests\/[^/]+$/.test(req.path.split('?')[0] ?? '');
+
+/** Answers `status` to the first `times` manifest PUTs, forwards everything else. */
+export function failManifestPuts(status: number, times = Infinity): ProxyRule {
+  return (req, earlier) => (isManifestPut(req) && earlier.filter(isManifestPut).length < times ? status : undefined);
+}
+
+export async function startStandInProxy(upstream: BedRegistry, rule: ProxyRule): Promise<StandInProxy> {
+  const target = new URL(upstream.url);
+  if (target.protocol !== 'http:') throw new Error('the stand-in proxy fronts plain HTTP registries only');
+  const seen: ProxiedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const status = rule({ method, path }, seen);
+    if (status !== undefined) {
+      seen.push({ method, path, status, answeredByProxy: true });
+      // Drain the body first: a client still sending it may not read the answer.
+      req.resume().on('end', () => answer(res, status));
+      return;
+    }
+    const forward = http.request({ host: target.hostname, port: target.port, method, path, headers: req.headers }, (upstreamRes) => {
+      seen.push({ method, path, status: upstreamRes.statusCode ?? 0, answeredByProxy: false });
+      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+      upstreamRes.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    registry: { host, url: `http://${host}` },
+    requests: () => [...seen],
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** Bodies in the registry's error format, as a real registry (or the load balancer before it) sends them. */
+function answer(res: http.ServerResponse, status: number): void {
+  const [code, message] = status === 401 ? ['UNAUTHORIZED', 'authentication required'] : ['UNAVAILABLE', 'service unavailable'];
+  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
+  if (status === 401) headers['www-authenticate'] = 'Basic realm="stand-in"';
+  res.writeHead(status, headers);
+  res.end(JSON.stringify({ errors: [{ code, message, detail: null }] }));
+}

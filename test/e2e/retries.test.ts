@@ -1,0 +1,67 @@
+/**
+ * --retries (issue 5), with each tool, through a stand-in proxy in front of
+ * the plain registry that fails manifest PUTs on cue (a real registry
+ * cannot be made to). A 503 twice, then success: retried and pushed, three
+ * PUTs in all. The same 503 with --retries 0 fails after one PUT, so the
+ * retrying is the tool's, not podman's or docker's. A 401 is permanent:
+ * one PUT, never retried. Backoff starts near 1 s and doubles: 2 retries at most.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { uniqueName, useBed } from './helpers/bed.ts';
+import { runCli } from './helpers/cli.ts';
+import { describeRun, EXIT, expectSuccess } from './helpers/expect-cli.ts';
+import { expectDigestsServed, jsonImages } from './helpers/json-report.ts';
+import { RegistryClient } from './helpers/registry-client.ts';
+import { failManifestPuts, isManifestPut, startStandInProxy, type StandInProxy } from './helpers/stand-in-proxy.ts';
+
+const bed = useBed();
+const { plain } = bed.registries;
+const apim = bed.images.defaults;
+const image = 'apim-le-trafficmanager';
+
+const tools = [
+  { tool: 'podman', flags: ['-c', 'podman', '-t'] },
+  // dockerd treats every 127.0.0.0/8 registry as insecure, the proxy included.
+  { tool: 'docker', flags: ['-c', 'docker'] },
+] as const;
+
+let proxy: StandInProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+});
+
+/** Pushes `image` through a proxy with `rule`; returns the run, the repo path, and the manifest PUTs the proxy saw. */
+async function pushThrough(flags: readonly string[], rule: ReturnType<typeof failManifestPuts>, retries: number) {
+  proxy = await startStandInProxy(plain, rule);
+  const path = uniqueName();
+  const r = await runCli(['-r', `${proxy.registry.host}/${path}`, ...flags, '-i', image, '--retries', String(retries), '--json']);
+  return { r, path, puts: proxy.requests().filter(isManifestPut).map((req) => req.status) };
+}
+
+describe.each(tools)('$tool', ({ flags }) => {
+  it('503 twice, then success: retried, pushed, three manifest PUTs', async () => {
+    const { r, path, puts } = await pushThrough(flags, failManifestPuts(503, 2), 2);
+    expectSuccess(r);
+    expect(puts, describeRun(r)).toEqual([503, 503, 201]);
+    const [entry] = jsonImages(r);
+    expect(entry?.status).toBe('pushed');
+    await expectDigestsServed(plain, path, apim.tag, jsonImages(r));
+  });
+
+  it('--retries 0: the first 503 fails the image after one manifest PUT', async () => {
+    const { r, path, puts } = await pushThrough(flags, failManifestPuts(503, 2), 0);
+    expect(r.code, describeRun(r)).toBe(EXIT.failed);
+    expect(puts).toEqual([503]);
+    expect(jsonImages(r)[0]?.error?.code).toBe('REGISTRY_ERROR');
+    expect(await new RegistryClient(plain).manifest(`${path}/${image}`, apim.tag)).toBeUndefined();
+  });
+
+  it('401 is not retried: one manifest PUT, AUTH_REJECTED', async () => {
+    const { r, path, puts } = await pushThrough(flags, failManifestPuts(401), 2);
+    expect(r.code, describeRun(r)).toBe(EXIT.failed);
+    expect(puts).toEqual([401]);
+    expect(jsonImages(r)[0]?.error?.code).toBe('AUTH_REJECTED');
+    expect(await new RegistryClient(plain).manifest(`${path}/${image}`, apim.tag)).toBeUndefined();
+  });
+});
