@@ -7,7 +7,7 @@ import { parseCommandLine, type ParsedCommandLine } from "./flags.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { BUILT_IN_DEFAULTS, loadProductDefaults, type LoadedDefaults } from "./product-defaults.ts";
 import { programDirectory } from "./program-location.ts";
-import { maskSecrets } from "./shell.ts";
+import { maskSecrets } from "./command-text.ts";
 import { versionText } from "./version.ts";
 
 async function main(argv: string[]): Promise<number> {

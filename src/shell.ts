@@ -4,7 +4,11 @@
  * Dry-run lives here once: commands that change something are shown, not run.
  */
 import { $, type ProcessPromise } from "zx/core";
+import { formatCommand, maskSecrets } from "./command-text.ts";
 import type { Logger } from "./logger.ts";
+
+// Kept importable from here, where commands are run.
+export { formatCommand, maskSecrets };
 
 export interface CommandResult {
   readonly exitCode: number;
@@ -67,26 +71,6 @@ function stopGroup(pid: number | undefined): void {
   } catch {
     // Already gone.
   }
-}
-
-/** A command as a user could paste it into a shell. */
-export function formatCommand(command: string, args: readonly string[]): string {
-  return [command, ...args].map(quoteForDisplay).join(" ");
-}
-
-function quoteForDisplay(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Hides passwords and tokens in anything shown to the user. */
-export function maskSecrets(text: string): string {
-  return text
-    .replace(/(--(?:password|registry-token|identity-token)(?:=|\s+))\S+/g, "$1****")
-    .replace(/(--creds(?:=|\s+)'?[^:\s']*:)[^\s']+/g, "$1****")
-    .replace(/("(?:auth|password|identitytoken|registrytoken|Secret)"\s*:\s*")[^"]*/gi, "$1****")
-    .replace(/("Authorization"\s*:\s*"(?:Basic|Bearer)\s+)[^"]*/gi, "$1****")
-    .replace(/(Authorization:\s*(?:Basic|Bearer)\s+)\S+/gi, "$1****")
-    .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1****@");
 }
 
 function indent(text: string): string {
