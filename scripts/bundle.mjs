@@ -3,7 +3,7 @@
 // turns into the standalone binaries. No node_modules are needed at run time.
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -14,6 +14,24 @@ const zxCommonJs = {
   name: "zx-commonjs",
   setup(builder) {
     builder.onResolve({ filter: /^zx(\/core)?$/ }, (args) => ({ path: require.resolve(args.path).replace(/\.js$/, ".cjs") }));
+  },
+};
+
+// In an ES module, esbuild keeps `import ... from "node:http"` at the top,
+// so every builtin the tool might use is loaded before `--help` prints.
+// Routing them through require() (the banner gives the file one) lets the
+// bundle load each only when the code that needs it first runs.
+const lazyBuiltins = {
+  name: "lazy-builtins",
+  setup(builder) {
+    const names = new Set(builtinModules);
+    builder.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
+      if (!args.path.startsWith("node:") && !names.has(args.path)) return undefined;
+      // The require() inside the stand-in module is the real one.
+      if (args.namespace === "lazy-builtin") return { path: args.path, external: true };
+      return { path: args.path, namespace: "lazy-builtin" };
+    });
+    builder.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
   },
 };
 
@@ -34,6 +52,7 @@ export async function bundle() {
       ...common,
       outfile: "build/push-images.mjs",
       format: "esm",
+      plugins: [zxCommonJs, lazyBuiltins],
       // Bundled CommonJS code calls require(); give the ESM file one.
       banner: { js: "#!/usr/bin/env node\nimport { createRequire as __pushImagesRequire } from 'node:module';\nconst require = __pushImagesRequire(import.meta.url);" },
     }),
