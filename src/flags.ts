@@ -7,6 +7,7 @@ import { cli, command } from "cleye";
 import type { RawSaveFlags } from "./archive/save-options.ts";
 import type { RawFlags } from "./options.ts";
 import type { ProductDefaults } from "./product-defaults.ts";
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES } from "./push-defaults.ts";
 
 export type ParsedCommandLine =
   | { readonly command: "push"; readonly flags: RawFlags; readonly version: boolean; readonly unknownFlags: string[]; readonly extraArguments: string[] }
@@ -51,8 +52,8 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
         ...imageFlags(defaults, "push"),
         noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS (podman: --tls-verify=false; docker: the registry must be in the daemon's insecure-registries)" },
         dryRun: { type: Boolean, alias: "n", description: "Print the plan and the commands, run the checks, change nothing" },
-        concurrency: { type: String, alias: "j", placeholder: "<n>", description: "Images pushed at once, 1-16 (default: 3)" },
-        retries: { type: String, placeholder: "<n>", description: "Retries of a push after a transient error (refused or reset connection, timeout, 5xx, 429), with backoff, 0-10 (default: 3)" },
+        concurrency: { type: String, alias: "j", placeholder: "<n>", description: `Images pushed at once, 1-16 (default: ${DEFAULT_CONCURRENCY})` },
+        retries: { type: String, placeholder: "<n>", description: `Retries of a push after a transient error (refused or reset connection, timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})` },
         json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
         fromArchive: { type: [String], placeholder: "<file>", description: "Load the images from an archive made by 'push-images save' (or docker/podman save) after checking it, then push; repeatable" },
         plugin: { type: [String], placeholder: "<file>", description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too" },

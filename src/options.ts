@@ -6,6 +6,7 @@
 import { inputError } from "./errors.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
 import { assertTag, MAX_NAME_LENGTH, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES } from "./push-defaults.ts";
 import { parseRegistryType, type RegistryType } from "./registry-type.ts";
 import { parseRegistryUri, type RegistryUri } from "./registry-uri.ts";
 
@@ -102,14 +103,6 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
   });
 }
-
-/**
- * Three images at once keep a link busy while one image's layers upload,
- * without starving a small host of the CPU that compression needs or
- * tripping registries' rate limits (see the README and npm run bench).
- */
-export const DEFAULT_CONCURRENCY = 3;
-export const DEFAULT_RETRIES = 3;
 
 function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
