@@ -7,6 +7,7 @@ import { cli, command } from "cleye";
 import type { RawSaveFlags } from "./archive/save-options.ts";
 import type { RawFlags } from "./options.ts";
 import type { ProductDefaults } from "./product-defaults.ts";
+import { renderHelp } from "./help-layout.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES } from "./push-defaults.ts";
 
 export type ParsedCommandLine =
@@ -37,6 +38,7 @@ function saveCommand(defaults: ProductDefaults) {
       description: "Write the product's images to one archive, to carry them into an air-gapped site and push them there with --from-archive.",
       usage: "push-images save -o <file> [--force] [-c podman|docker] [-i <image>]... [-p <path>] [-s <tag>]",
       examples: ["push-images save -o apim-images.tar -c podman", "push-images --from-archive apim-images.tar -r registry.example.com/apim"],
+      render: renderHelp,
     },
   });
 }
@@ -79,10 +81,13 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
           "push-images save -o apim-images.tar",
           "push-images --from-archive apim-images.tar -r registry.example.com/apim",
         ],
+        render: renderHelp,
       },
     },
     undefined,
-    argv,
+    // type-flag takes what it parses out of the array it is given; the
+    // caller's argv must stay whole (cli.ts reads -v from it for errors).
+    [...argv],
   );
   const unknownFlags = Object.keys(parsed.unknownFlags);
   const extraArguments = parsed._;

@@ -48,6 +48,14 @@ describe('the container tool cannot run', () => {
     const socket = join(testDir(), 'docker.sock');
     const r = await runCli(['-r', `${plain.host}/${token}`, '-c', 'docker'], { env: { DOCKER_HOST: `unix://${socket}` } });
     expectError(r, EXIT.failed, 'DAEMON_NOT_RUNNING');
+    expect(r.stderr).not.toContain('  | ');
     await expectNoTrace(token);
+  });
+
+  it("with -v, docker's own words follow the error", async () => {
+    const socket = join(testDir(), 'docker.sock');
+    const r = await runCli(['-r', `${plain.host}/${uniqueName()}`, '-c', 'docker', '-v'], { env: { DOCKER_HOST: `unix://${socket}` } });
+    expectError(r, EXIT.failed, 'DAEMON_NOT_RUNNING');
+    expect(r.stderr).toMatch(new RegExp(`^  \\| .*${socket.replaceAll('.', '\\.')}`, 'm'));
   });
 });
