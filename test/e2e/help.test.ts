@@ -1,0 +1,65 @@
+/**
+ * --help as an operator reads it: piped, one line per flag; in a terminal,
+ * fitted to its width. The terminal is a real pseudo-terminal from
+ * util-linux `script`, sized with `stty`.
+ */
+import { describe, expect, it } from 'vitest';
+import { findOnPath } from '../bed/tool-path.ts';
+import { runCli, type CliResult } from './helpers/cli.ts';
+import { expectSuccess } from './helpers/expect-cli.ts';
+
+/** Flag and the start of its description, as the help must show them. */
+const FLAGS = [
+  ['-r, --registry <uri>', 'Required. Registry and optional repository path'],
+  ['-c, --container-tool <name>', 'Container tool holding the images'],
+  ['-j, --concurrency <n>', 'Images pushed at once, 1-16'],
+  ['--from-archive <file>', "Load the images from an archive made by 'push-images save'"],
+  ['-t, --no-tls-verify', 'Do not verify TLS'],
+] as const;
+
+/** Runs the program in a pseudo-terminal `columns` wide (util-linux script; bsdutils is on every Debian). */
+function inTerminal(args: readonly string[], columns: number): Promise<CliResult> {
+  const [script, stty] = ['script', 'stty'].map((command) => findOnPath(command, process.env.PATH ?? ''));
+  if (!script || !stty) throw new Error('script and stty (util-linux, coreutils) are needed for terminal tests');
+  const inside = `${stty} cols ${columns} rows 50; exec $(printf '%q ' "$@")`;
+  return runCli(args, { env: { NO_COLOR: '1' }, launcher: ['/bin/bash', '-c', `exec ${script} -qec "${inside}" /dev/null`, 'help-in-a-terminal'] });
+}
+
+function flagLines(r: CliResult): string[] {
+  expectSuccess(r);
+  const lines = r.stdout.replaceAll('\r\n', '\n').split('\n');
+  const start = lines.indexOf('FLAGS:');
+  const end = lines.indexOf('EXAMPLES:');
+  expect(start, r.stdout).toBeGreaterThan(-1);
+  expect(end, r.stdout).toBeGreaterThan(start);
+  return lines.slice(start + 1, end);
+}
+
+describe('push-images --help', () => {
+  it('piped: each flag and its whole description on one line', async () => {
+    const lines = flagLines(await runCli(['--help']));
+    for (const [flag, description] of FLAGS) expect(lines.some((line) => line.includes(flag) && line.includes(description)), `${flag} beside "${description}"`).toBe(true);
+  });
+
+  it('in a 70-column terminal: every flag line fits, each description below its flag', async () => {
+    const lines = flagLines(await inTerminal(['--help'], 70));
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(70);
+    for (const [flag, description] of FLAGS) {
+      const at = lines.findIndex((line) => line.trim() === flag);
+      expect(at, `${flag} on a line of its own`).toBeGreaterThan(-1);
+      expect(lines[at + 1]?.trim().startsWith(description.split(' ').slice(0, 2).join(' ')), lines[at + 1]).toBe(true);
+    }
+  });
+
+  it('in a 150-column terminal: every flag line fits, descriptions beside their flags', async () => {
+    const lines = flagLines(await inTerminal(['--help'], 150));
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(150);
+    for (const [flag, description] of FLAGS) expect(lines.some((line) => line.includes(flag) && line.includes(description)), `${flag} beside "${description}"`).toBe(true);
+  });
+
+  it('save --help in a 70-column terminal fits too', async () => {
+    const lines = flagLines(await inTerminal(['save', '--help'], 70));
+    expect(lines.some((line) => line.trim() === '-o, --output <file>')).toBe(true);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(70);
+  });
+});
