@@ -4,6 +4,7 @@
 import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
+import { basename, dirname, relative, resolve } from "node:path";
 
 const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -35,6 +36,32 @@ const lazyBuiltins = {
   },
 };
 
+// cleye imports terminal-columns at its top, and terminal-columns' own top
+// builds an Intl.Segmenter and Unicode-property regexes: 94 M instructions
+// (callgrind), about as many as the rest of the start-up beyond
+// `node -e 0`, for cleye's help layout, which push-images does not use
+// (src/help-layout.ts). The bundle gets a stand-in whose functions load the
+// real module on first call. The stand-in is named by its path from the
+// project root, so no build machine's path ends up in the bundle.
+const deferredModules = { "terminal-columns": ["terminalColumns", "breakpoints"] };
+const deferModules = {
+  name: "defer-modules",
+  setup(builder) {
+    const filter = new RegExp(`^(${Object.keys(deferredModules).join("|")})$`);
+    builder.onResolve({ filter }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await builder.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: relative(process.cwd(), real.path), namespace: "deferred", pluginData: { name: args.path } };
+    });
+    builder.onLoad({ filter: /.*/, namespace: "deferred" }, (args) => ({
+      contents: deferredModules[args.pluginData.name].map((name) => `export function ${name}(...args) { return require(${JSON.stringify(`./${basename(args.path)}`)}).${name}(...args); }`).join("\n"),
+      loader: "js",
+      resolveDir: dirname(resolve(args.path)),
+    }));
+  },
+};
+
 const common = {
   entryPoints: ["src/cli.ts"],
   bundle: true,
@@ -42,7 +69,7 @@ const common = {
   target: "node20",
   legalComments: "none",
   define: { PUSH_IMAGES_VERSION: JSON.stringify(version) },
-  plugins: [zxCommonJs],
+  plugins: [zxCommonJs, deferModules],
   logLevel: "warning",
 };
 
@@ -52,7 +79,7 @@ export async function bundle() {
       ...common,
       outfile: "build/push-images.mjs",
       format: "esm",
-      plugins: [zxCommonJs, lazyBuiltins],
+      plugins: [zxCommonJs, deferModules, lazyBuiltins],
       // Bundled CommonJS code calls require(); give the ESM file one.
       banner: { js: "#!/usr/bin/env node\nimport { createRequire as __pushImagesRequire } from 'node:module';\nconst require = __pushImagesRequire(import.meta.url);" },
     }),

@@ -4,6 +4,7 @@
  */
 import { EXIT, inputError, InterruptedError, PushImagesError } from "./errors.ts";
 import { parseCommandLine, type ParsedCommandLine } from "./flags.ts";
+import { helpText } from "./help-page.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { BUILT_IN_DEFAULTS, loadProductDefaults, type LoadedDefaults } from "./product-defaults.ts";
 import { programDirectory } from "./program-location.ts";
@@ -21,6 +22,10 @@ async function main(argv: string[]): Promise<number> {
     loaded = { defaults: BUILT_IN_DEFAULTS };
   }
   const command = parseCommandLine(argv, loaded.defaults);
+  if (command.help) {
+    process.stdout.write(helpText(command.command, loaded.defaults));
+    return EXIT.ok;
+  }
   if (command.version) {
     process.stdout.write(`${versionText(command.flags.verbose)}\n`);
     return EXIT.ok;

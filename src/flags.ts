@@ -1,21 +1,31 @@
 /**
- * The command line, declared once with cleye: every flag has a
- * description, so `--help` is the documentation. Defaults shown come from
- * the product defaults in force (built in, or PRODUCT_DEFAULTS).
+ * The command line, declared once: every flag has a description, so
+ * `--help` is the documentation. cleye parses; src/help-page.ts prints the
+ * help, flags in the order declared here (PRODUCT.md's and the README's).
+ * Defaults shown come from the product defaults in force (built in, or
+ * PRODUCT_DEFAULTS).
  */
 import { cli, command } from "cleye";
 import type { RawSaveFlags } from "./archive/save-options.ts";
 import type { RawFlags } from "./options.ts";
 import type { ProductDefaults } from "./product-defaults.ts";
-import { renderHelp } from "./help-layout.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES } from "./push-defaults.ts";
 
-export type ParsedCommandLine =
-  | { readonly command: "push"; readonly flags: RawFlags; readonly version: boolean; readonly unknownFlags: string[]; readonly extraArguments: string[] }
-  | { readonly command: "save"; readonly flags: RawSaveFlags; readonly version: false; readonly unknownFlags: string[]; readonly extraArguments: string[] };
+interface Parsed {
+  /** -h or --help: print the help and nothing else. */
+  readonly help: boolean;
+  readonly unknownFlags: string[];
+  readonly extraArguments: string[];
+}
 
-/** The flags that choose images, shared by a push and by `save`. */
-function imageFlags(defaults: ProductDefaults, verb: string) {
+export type ParsedCommandLine =
+  | (Parsed & { readonly command: "push"; readonly flags: RawFlags; readonly version: boolean })
+  | (Parsed & { readonly command: "save"; readonly flags: RawSaveFlags; readonly version: false });
+
+const HELP_FLAG = { type: Boolean, alias: "h", description: "Show this help" } as const;
+
+/** The flags that choose images and shape the output, shared by a push and by `save`. */
+function sharedFlags(defaults: ProductDefaults, verb: string) {
   return {
     containerTool: { type: String, alias: "c", placeholder: "<name>", description: `Container tool holding the images: podman or docker (default: ${defaults.containerTool})` },
     image: { type: [String], alias: "i", placeholder: "<name>", description: `Image to ${verb}; repeat for several (default: all): ${defaults.images.join(", ")}` },
@@ -26,78 +36,60 @@ function imageFlags(defaults: ProductDefaults, verb: string) {
   } as const;
 }
 
-function saveCommand(defaults: ProductDefaults) {
-  return command({
-    name: "save",
-    flags: {
-      output: { type: String, alias: "o", placeholder: "<file>", description: "Required. The archive to write (a docker-archive that podman and docker both load)" },
-      force: { type: Boolean, description: "Replace the file if it exists" },
-      ...imageFlags(defaults, "save"),
-    },
-    help: {
-      description: "Write the product's images to one archive, to carry them into an air-gapped site and push them there with --from-archive.",
-      usage: "push-images save -o <file> [--force] [-c podman|docker] [-i <image>]... [-p <path>] [-s <tag>]",
-      examples: ["push-images save -o apim-images.tar -c podman", "push-images --from-archive apim-images.tar -r registry.example.com/apim"],
-      render: renderHelp,
-    },
-  });
+/** A push's flags: the seed's first, in its order, then ours. */
+export function pushFlags(defaults: ProductDefaults) {
+  const { containerTool, image, sourcePath, sourceTag, verbose, quiet } = sharedFlags(defaults, "push");
+  return {
+    registry: { type: String, alias: "r", placeholder: "<uri>", description: "Required. Registry and optional repository path: host[:port][/path...]; no scheme, no trailing '/', no '//'" },
+    containerTool,
+    destTag: { type: String, alias: "d", placeholder: "<tag>", description: "Tag at the destination (default: the source tag)" },
+    image,
+    sourcePath,
+    sourceTag,
+    noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS (podman: --tls-verify=false; docker: the registry must be in the daemon's insecure-registries)" },
+    help: HELP_FLAG,
+    version: { type: Boolean, description: "Print the version (with -v: the embedded runtime and platform too)" },
+    dryRun: { type: Boolean, alias: "n", description: "Print the plan and the commands, run the checks, change nothing" },
+    concurrency: { type: String, alias: "j", placeholder: "<n>", description: `Images pushed at once, 1-16 (default: ${DEFAULT_CONCURRENCY})` },
+    retries: { type: String, placeholder: "<n>", description: `Retries of a push after a transient error (refused or reset connection, timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})` },
+    json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
+    plugin: { type: [String], placeholder: "<file>", description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too" },
+    registryType: { type: String, placeholder: "<type>", description: "generic, harbor, gcr, artifact-registry, ecr, dockerhub or quay (default: detected from the host, or a Harbor probe)" },
+    fromArchive: { type: [String], placeholder: "<file>", description: "Load the images from an archive made by 'push-images save' (or docker/podman save) after checking it, then push; repeatable" },
+    flatten: { type: Boolean, description: "Docker Hub, quay.io: join the path below the namespace onto the image name with '-'" },
+    createProject: { type: Boolean, description: "Harbor: create the project of -r if it is missing" },
+    createRepositories: { type: Boolean, description: "ECR: create the missing repositories (needs the aws CLI)" },
+    verbose,
+    quiet,
+  } as const;
+}
+
+export function saveFlags(defaults: ProductDefaults) {
+  return {
+    output: { type: String, alias: "o", placeholder: "<file>", description: "Required. The archive to write (a docker-archive that podman and docker both load)" },
+    force: { type: Boolean, description: "Replace the file if it exists" },
+    ...sharedFlags(defaults, "save"),
+    help: HELP_FLAG,
+  } as const;
 }
 
 export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {
+  // cleye's own help is off: it sorts the flags (with localeCompare, whose
+  // ICU set-up alone costs ~14 ms of start-up) and exits the process itself.
   const parsed = cli(
-    {
-      name: "push-images",
-      commands: [saveCommand(defaults)],
-      flags: {
-        registry: { type: String, alias: "r", placeholder: "<uri>", description: "Required. Registry and optional repository path: host[:port][/path...]; no scheme, no trailing '/', no '//'" },
-        destTag: { type: String, alias: "d", placeholder: "<tag>", description: "Tag at the destination (default: the source tag)" },
-        ...imageFlags(defaults, "push"),
-        noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS (podman: --tls-verify=false; docker: the registry must be in the daemon's insecure-registries)" },
-        dryRun: { type: Boolean, alias: "n", description: "Print the plan and the commands, run the checks, change nothing" },
-        concurrency: { type: String, alias: "j", placeholder: "<n>", description: `Images pushed at once, 1-16 (default: ${DEFAULT_CONCURRENCY})` },
-        retries: { type: String, placeholder: "<n>", description: `Retries of a push after a transient error (refused or reset connection, timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})` },
-        json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
-        fromArchive: { type: [String], placeholder: "<file>", description: "Load the images from an archive made by 'push-images save' (or docker/podman save) after checking it, then push; repeatable" },
-        plugin: { type: [String], placeholder: "<file>", description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too" },
-        registryType: { type: String, placeholder: "<type>", description: "generic, harbor, gcr, artifact-registry, ecr, dockerhub or quay (default: detected from the host, or a Harbor probe)" },
-        flatten: { type: Boolean, description: "Docker Hub, quay.io: join the path below the namespace onto the image name with '-'" },
-        createProject: { type: Boolean, description: "Harbor: create the project of -r if it is missing" },
-        createRepositories: { type: Boolean, description: "ECR: create the missing repositories (needs the aws CLI)" },
-        version: { type: Boolean, description: "Print the version (with -v: the embedded runtime and platform too)" },
-      },
-      help: {
-        description: `Push ${defaults.product} images from local podman or docker storage (or an archive) to a registry.\nSource: <source-path>/<image>:<source-tag>   Target: <registry>/<image>:<dest-tag>\nLog in to the registry first (podman login / docker login). Exit codes: 0 all pushed, 1 something failed, 2 invalid input (nothing touched), 130 interrupted.\nPRODUCT_DEFAULTS=<file.json>, or product-defaults.json beside the program, replaces the defaults.`,
-        usage: ["push-images -r <registry>[/<repository path>] [options]", "push-images save -o <file> [options]   (push-images save --help)"],
-        examples: [
-          "# Push all images with defaults, TLS verification off",
-          "push-images -r mylocalregistry.mycompany.com/apim-trial -t",
-          "# Push specific images",
-          "push-images -r mylocalregistry.mycompany.com/apim-trial -i apim-le-toolkit -i apim-le-cacheloader",
-          "# Push specific images with a destination tag",
-          "push-images -r mylocalregistry.mycompany.com/apim-trial -i apim-le-toolkit -i apim-le-cacheloader -d apim-trials",
-          "# Use podman, and see the plan without pushing",
-          "push-images -r registry.example.com/apim -c podman --dry-run",
-          "# Air gap: save on a connected host, push inside the site",
-          "push-images save -o apim-images.tar",
-          "push-images --from-archive apim-images.tar -r registry.example.com/apim",
-        ],
-        render: renderHelp,
-      },
-    },
+    { name: "push-images", commands: [command({ name: "save", flags: saveFlags(defaults), help: false })], flags: pushFlags(defaults), help: false },
     undefined,
     // type-flag takes what it parses out of the array it is given; the
     // caller's argv must stay whole (cli.ts reads -v from it for errors).
     [...argv],
   );
-  const unknownFlags = Object.keys(parsed.unknownFlags);
-  const extraArguments = parsed._;
+  const common = { help: parsed.flags.help === true, unknownFlags: Object.keys(parsed.unknownFlags), extraArguments: parsed._ };
   if (parsed.command === "save") {
     const { flags } = parsed;
     return {
+      ...common,
       command: "save",
       version: false,
-      unknownFlags,
-      extraArguments,
       flags: {
         output: flags.output,
         force: flags.force === true,
@@ -112,10 +104,9 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
   }
   const { flags } = parsed;
   return {
+    ...common,
     command: "push",
     version: flags.version === true,
-    unknownFlags,
-    extraArguments,
     flags: {
       registry: flags.registry,
       containerTool: flags.containerTool,

@@ -1,35 +1,68 @@
 /**
- * Lays out the tables of `--help` (flags, commands). cleye hands tables to
- * terminal-columns, which measures every cell with full Unicode grapheme
- * segmentation: about 17 ms, a third of the start-up of
- * `node push-images.mjs --help` (issue 4). Our help text is printable ASCII,
- * where a character is one column, so the layout needs only `.length`.
- * A table with anything else in it still goes to cleye's own layout.
+ * Lays out a help page: name, description, then sections (Usage, Commands,
+ * Flags, Examples) as cleye's help looks, flags in the order declared.
+ * Table cells are printable ASCII (flag names, descriptions, image names by
+ * the reference grammar), so a character is a column and `.length` measures
+ * them; no Unicode width tables are loaded for `--help`.
  */
-import type { Renderers } from "cleye";
 
-type TableNode = Parameters<Renderers["table"]>[0];
+/** A flag as src/flags.ts declares it for cleye. */
+export interface FlagDeclaration {
+  readonly type: unknown;
+  readonly alias?: string;
+  readonly placeholder?: string;
+  readonly description: string;
+}
+
+export interface HelpPage {
+  readonly name: string;
+  readonly description: readonly string[];
+  readonly usage: readonly string[];
+  readonly commands?: readonly (readonly [string, string])[];
+  readonly flags: Readonly<Record<string, FlagDeclaration>>;
+  readonly examples: readonly string[];
+}
+
+export interface HelpTerminal {
+  /** Width to fit the tables to; Infinity when output is not a terminal. */
+  readonly columns: number;
+  /** Headings in bold where colours are on; otherwise they are upper case. */
+  readonly bold?: (text: string) => string;
+}
 
 const INDENT = "  ";
 const GAP = " ".repeat(8);
 /** Narrower than this, descriptions go below their flag instead of beside it. */
 const MIN_DESCRIPTION_WIDTH = 40;
-const PLAIN_TEXT = /^[\x20-\x7e\n]*$/;
 
-/** cleye's `help.render`: its own renderers, with tables laid out here. */
-export function renderHelp(nodes: Parameters<Renderers["render"]>[0], renderers: Renderers): string {
-  const cleyeTable = renderers.table.bind(renderers);
-  renderers.table = (table: TableNode) => {
-    const rows = table.tableData.map((row) => row.map((cell) => renderers.render(cell)));
-    return rows.every((row) => row.length === 2 && row.every((cell) => PLAIN_TEXT.test(cell))) ? layOutTable(rows as [string, string][], process.stdout.columns ?? Number.POSITIVE_INFINITY) : cleyeTable(table);
-  };
-  return renderers.render(nodes);
+export function renderHelpPage(page: HelpPage, terminal: HelpTerminal): string {
+  const heading = (title: string) => (terminal.bold ? terminal.bold(`${title}:`) : `${title.toUpperCase()}:`);
+  const section = (title: string, body: string) => `${heading(title)}\n${body}`;
+  const indented = (lines: readonly string[]) => lines.map((line) => INDENT + line).join("\n");
+  const blocks = [
+    page.name,
+    page.description.join("\n"),
+    section("Usage", indented(page.usage)),
+    ...(page.commands ? [section("Commands", layOutTable(page.commands, terminal.columns))] : []),
+    section("Flags", layOutTable(flagRows(page.flags), terminal.columns)),
+    section("Examples", indented(page.examples)),
+  ];
+  return `${blocks.join("\n\n")}\n`;
+}
+
+/** `-c, --container-tool <name>` beside its description; flags without a short form line up after the short ones. */
+function flagRows(flags: HelpPage["flags"]): [string, string][] {
+  return Object.entries(flags).map(([name, flag]) => {
+    const long = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    const value = flag.type === Boolean ? "" : ` ${flag.placeholder ?? "<value>"}`;
+    return [`${flag.alias ? `-${flag.alias}, ` : "    "}${long}${value}`, flag.description];
+  });
 }
 
 /**
- * Two columns, names padded to the longest, as cleye prints them; on a
- * terminal too narrow for that, each description below its name. Text wider
- * than the terminal wraps at spaces.
+ * Two columns, names padded to the longest; on a terminal too narrow for
+ * that, each description below its name. Text wider than the terminal wraps
+ * at spaces.
  */
 export function layOutTable(rows: readonly (readonly [string, string])[], width: number): string {
   const nameWidth = Math.max(...rows.map(([name]) => name.length));
@@ -45,8 +78,8 @@ export function layOutTable(rows: readonly (readonly [string, string])[], width:
   }
   const textWidth = Math.max(width - INDENT.length, 1);
   return rows
-    .map(([name, description]) => [...wrapText(name.trim(), textWidth), ...wrapText(description, textWidth), ""].map((line) => (line ? INDENT + line : line)).join("\n"))
-    .join("\n");
+    .map(([name, description]) => [...wrapText(name.trim(), textWidth), ...wrapText(description, textWidth)].map((line) => INDENT + line).join("\n"))
+    .join("\n\n");
 }
 
 /** Greedy word wrap at spaces; a word longer than the width is cut. Keeps the text's own line breaks. */

@@ -36,9 +36,12 @@ function flagLines(r: CliResult): string[] {
 }
 
 describe('push-images --help', () => {
-  it('piped: each flag and its whole description on one line', async () => {
-    const lines = flagLines(await runCli(['--help']));
+  it('piped: each flag and its whole description on one line, -r first; -h says the same', async () => {
+    const help = await runCli(['--help']);
+    const lines = flagLines(help);
     for (const [flag, description] of FLAGS) expect(lines.some((line) => line.includes(flag) && line.includes(description)), `${flag} beside "${description}"`).toBe(true);
+    expect(lines[0]).toContain('-r, --registry <uri>');
+    expect((await runCli(['-h'])).stdout).toBe(help.stdout);
   });
 
   it('in a 70-column terminal: every flag line fits, each description below its flag', async () => {

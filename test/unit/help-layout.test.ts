@@ -1,76 +1,95 @@
 /**
- * The --help tables laid out without cleye's Unicode measuring: the same
- * text as cleye's own layout when output is not a terminal, the terminal's
- * width respected when it is, and cleye's layout kept for non-ASCII text.
+ * --help: every flag, in the README's order, laid out for the output it
+ * goes to (one line per flag when piped, fitted to a terminal's width), and
+ * the parse that asks for it.
  */
-import type { Renderers } from "cleye";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { layOutTable, renderHelp, wrapText } from "../../src/help-layout.ts";
-import { parseCommandLine } from "../../src/flags.ts";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseCommandLine, pushFlags, saveFlags } from "../../src/flags.ts";
+import { layOutTable, renderHelpPage, wrapText } from "../../src/help-layout.ts";
+import { pushHelpPage, saveHelpPage } from "../../src/help-page.ts";
 import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
 
-vi.mock("../../src/help-layout.ts", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/help-layout.ts")>();
-  return { ...original, renderHelp: vi.fn(original.renderHelp) };
-});
+const piped = { columns: Number.POSITIVE_INFINITY };
 
-type HelpNodes = Parameters<typeof renderHelp>[0];
-
-const originalColumns = Object.getOwnPropertyDescriptor(process.stdout, "columns");
-afterEach(() => {
-  if (originalColumns) Object.defineProperty(process.stdout, "columns", originalColumns);
-  else delete (process.stdout as { columns?: number }).columns;
-  vi.restoreAllMocks();
-  vi.mocked(renderHelp).mockClear();
-});
-
-function setColumns(columns: number | undefined): void {
-  Object.defineProperty(process.stdout, "columns", { value: columns, configurable: true, writable: true });
-}
-
-/** What `push-images <argv>` prints for help, and the document cleye built for it. */
-function printedHelp(argv: string[], columns: number | undefined): { text: string; nodes: HelpNodes; cleyeLayout: () => Renderers } {
-  setColumns(columns);
-  const printed: unknown[] = [];
-  vi.spyOn(console, "log").mockImplementation((text: unknown) => void printed.push(text));
-  vi.spyOn(process, "exit").mockImplementation(() => {
-    throw new Error("exit");
-  });
-  expect(() => parseCommandLine(argv, BUILT_IN_DEFAULTS)).toThrow("exit");
-  const [nodes, renderers] = vi.mocked(renderHelp).mock.calls.at(-1) ?? [];
-  if (!nodes || !renderers || printed.length !== 1) throw new Error(`no help printed for ${argv.join(" ")}`);
-  // cleye exports the Renderers type only; a fresh one does cleye's own layout.
-  const RenderersClass = renderers.constructor as new () => Renderers;
-  return { text: String(printed[0]), nodes, cleyeLayout: () => new RenderersClass() };
-}
-
-/** The lines of one section (e.g. "FLAGS:"), up to the next heading. */
+/** The lines of one section (e.g. "FLAGS:"), up to the next blank line before a heading. */
 function sectionLines(text: string, heading: string): string[] {
   const lines = text.split("\n");
   const start = lines.indexOf(heading);
   expect(start, `${heading} in the help`).toBeGreaterThan(-1);
   const end = lines.findIndex((line, index) => index > start && /^[A-Z]+:$/.test(line));
-  return lines.slice(start + 1, end === -1 ? undefined : end);
+  return lines.slice(start + 1, end === -1 ? undefined : end - 1);
 }
 
-const words = (text: string) => text.split(/\s+/).filter(Boolean);
+/** `--registry`, `--dest-tag`, ... in the order the lines show them. */
+const longFlags = (lines: readonly string[]) => lines.flatMap((line) => /^\s+(?:-\w, )?(--[a-z-]+)/.exec(line)?.[1] ?? []);
 
-describe.each([
-  ["push-images --help", ["--help"]],
-  ["push-images save --help", ["save", "--help"]],
-])("%s", (_, argv) => {
-  it("is byte for byte cleye's own layout when output is not a terminal", () => {
-    const { text, nodes, cleyeLayout } = printedHelp(argv, undefined);
-    expect(text).toContain("--source-tag <tag>");
-    expect(text).toBe(cleyeLayout().render(nodes));
+describe("push-images --help", () => {
+  const text = renderHelpPage(pushHelpPage(BUILT_IN_DEFAULTS), piped);
+
+  it("lists the flags in the order of the README's usage", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const usage = /## Usage\s+```\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const documented = longFlags(usage.split("\n"));
+    expect(documented.length).toBeGreaterThan(15);
+    expect(longFlags(sectionLines(text, "FLAGS:"))).toEqual(documented);
   });
 
-  it.each([60, 80, 100, 160])("fits its tables in %i columns, with cleye's words in cleye's order", (columns) => {
-    const { text, nodes, cleyeLayout } = printedHelp(argv, columns);
-    const tables = [...(argv[0] === "save" ? [] : sectionLines(text, "COMMANDS:")), ...sectionLines(text, "FLAGS:")];
-    expect(tables.length).toBeGreaterThan(8);
+  it("puts each flag and its whole description on one line when piped", () => {
+    const lines = sectionLines(text, "FLAGS:");
+    expect(lines).toHaveLength(Object.keys(pushFlags(BUILT_IN_DEFAULTS)).length);
+    expect(lines).toContain(`  -s, --source-tag <tag>             Local tag of the images; it must exist (default: ${BUILT_IN_DEFAULTS.sourceTag})`);
+    expect(lines).toContain("      --json                         Print a machine-readable report on stdout (human output stays on stderr)");
+  });
+
+  it("shows the product defaults in force", () => {
+    const other = renderHelpPage(pushHelpPage({ ...BUILT_IN_DEFAULTS, product: "Other Product", sourceTag: "v9.1.0", images: ["one", "two"] }), piped);
+    expect(other).toContain("Push Other Product images");
+    expect(other).toContain("(default: v9.1.0)");
+    expect(other).toContain("(default: all): one, two\n");
+  });
+
+  it("has upper-case headings without colours, and bold ones with", () => {
+    expect(text).toMatch(/^USAGE:$/m);
+    const bold = renderHelpPage(pushHelpPage(BUILT_IN_DEFAULTS), { columns: 100, bold: (title) => `<b>${title}</b>` });
+    expect(bold.split("\n").filter((line) => line.startsWith("<b>"))).toEqual(["<b>Usage:</b>", "<b>Commands:</b>", "<b>Flags:</b>", "<b>Examples:</b>"]);
+  });
+
+  it.each([60, 80, 100, 160])("fits its tables in %i columns without losing a word", (columns) => {
+    const fitted = renderHelpPage(pushHelpPage(BUILT_IN_DEFAULTS), { columns });
+    const tables = [...sectionLines(fitted, "COMMANDS:"), ...sectionLines(fitted, "FLAGS:")];
     for (const line of tables) expect(line.length, line).toBeLessThanOrEqual(columns);
-    expect(words(text)).toEqual(words(cleyeLayout().render(nodes)));
+    const words = (lines: string[]) => lines.join(" ").split(/\s+/).filter(Boolean);
+    expect(words(tables)).toEqual(words([...sectionLines(text, "COMMANDS:"), ...sectionLines(text, "FLAGS:")]));
+  });
+});
+
+describe("push-images save --help", () => {
+  it("lists save's flags only", () => {
+    const lines = sectionLines(renderHelpPage(saveHelpPage(BUILT_IN_DEFAULTS), piped), "FLAGS:");
+    expect(longFlags(lines)).toEqual(Object.keys(saveFlags(BUILT_IN_DEFAULTS)).map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+    expect(longFlags(lines)).not.toContain("--registry");
+  });
+});
+
+describe("asking for help", () => {
+  it.each([
+    [["-h"], "push"],
+    [["--help", "-r", "reg.example.com/apim"], "push"],
+    [["save", "--help"], "save"],
+    [["save", "-h"], "save"],
+  ] as const)("%j asks for the help of %s", (argv, command) => {
+    expect(parseCommandLine([...argv], BUILT_IN_DEFAULTS)).toMatchObject({ command, help: true });
+  });
+
+  it("is not asked for otherwise", () => {
+    expect(parseCommandLine(["-r", "reg.example.com/apim"], BUILT_IN_DEFAULTS)).toMatchObject({ command: "push", help: false });
+  });
+
+  it("leaves the caller's argv whole (cli.ts reads -v from it to show an error's detail)", () => {
+    const argv = ["-r", "reg.example.com/apim", "-v"];
+    parseCommandLine(argv, BUILT_IN_DEFAULTS);
+    expect(argv).toEqual(["-r", "reg.example.com/apim", "-v"]);
   });
 });
 
@@ -90,14 +109,7 @@ describe("layOutTable", () => {
   });
 
   it("puts each description below its name when fewer are left", () => {
-    expect(layOutTable(rows, 64).split("\n")).toEqual([
-      "  -a, --alpha <n>",
-      "  one two three four five six seven eight nine ten eleven",
-      "",
-      "  --beta",
-      "  short",
-      "",
-    ]);
+    expect(layOutTable(rows, 64).split("\n")).toEqual(["  -a, --alpha <n>", "  one two three four five six seven eight nine ten eleven", "", "  --beta", "  short"]);
   });
 
   it("never wraps when the width is unbounded (not a terminal)", () => {
@@ -108,19 +120,5 @@ describe("layOutTable", () => {
 describe("wrapText", () => {
   it("cuts a word longer than the width and keeps the text's own line breaks", () => {
     expect(wrapText("ab abcdefghij c\nd", 4)).toEqual(["ab", "abcd", "efgh", "ij c", "d"]);
-  });
-});
-
-describe("renderHelp", () => {
-  const table = (description: string): HelpNodes => [
-    { type: "table", data: { tableData: [["--a", description]], tableBreakpoints: { "> 80": [{ width: "content-width", paddingLeft: 2, paddingRight: 8 }, { width: "auto" }], "> 0": [{ width: "auto", paddingLeft: 2 }, { width: "100%", paddingLeft: 2, paddingBottom: 1 }] } } },
-  ];
-
-  it("leaves a table with non-ASCII text to cleye's layout", () => {
-    const { cleyeLayout } = printedHelp(["--help"], undefined);
-    setColumns(60);
-    // cleye stacks this table at 60 columns, where ours would not.
-    expect(renderHelp(table("cafe"), cleyeLayout())).not.toBe(cleyeLayout().render(table("cafe")));
-    expect(renderHelp(table("café"), cleyeLayout())).toBe(cleyeLayout().render(table("café")));
   });
 });
