@@ -25,11 +25,12 @@ function inTerminal(args: readonly string[], columns: number): Promise<CliResult
   return runCli(args, { env: { NO_COLOR: '1' }, launcher: ['/bin/bash', '-c', `exec ${script} -qec "${inside}" /dev/null`, 'help-in-a-terminal'] });
 }
 
+/** The FLAGS section; headings are bold rather than upper case where colours are on (CI=true turns them on). */
 function flagLines(r: CliResult): string[] {
   expectSuccess(r);
-  const lines = r.stdout.replaceAll('\r\n', '\n').split('\n');
-  const start = lines.indexOf('FLAGS:');
-  const end = lines.indexOf('EXAMPLES:');
+  const lines = r.stdout.replaceAll('\r\n', '\n').replace(/\x1b\[\d+m/g, '').split('\n');
+  const start = lines.findIndex((line) => /^flags:$/i.test(line));
+  const end = lines.findIndex((line) => /^examples:$/i.test(line));
   expect(start, r.stdout).toBeGreaterThan(-1);
   expect(end, r.stdout).toBeGreaterThan(start);
   return lines.slice(start + 1, end);
