@@ -111,6 +111,15 @@ const DIAGNOSES: readonly Diagnosis[] = [
     hint: (c) => `free space (for example '${c.tool} system prune'), then run push-images again`,
   },
   {
+    // The registry answered, then the connection broke mid-transfer: a
+    // restart, a proxy's or load balancer's size or time limit, a flaky link.
+    code: "CONNECTION_LOST",
+    pattern: /use of closed network connection|broken pipe|connection reset by peer|unexpected EOF|transport connection broken|server closed idle connection|server sent GOAWAY/i,
+    message: (c) => `${c.action}: the connection to ${c.registryHost} broke during the transfer`,
+    hint: () => "run push-images again to finish (what is there is skipped); if it keeps happening, check the proxies or load balancers on the way (upload size and time limits)",
+    transient: true,
+  },
+  {
     code: "REGISTRY_UNREACHABLE",
     pattern: /connection refused|no such host|i\/o timeout|connection reset|network is unreachable|no route to host|EOF$|TLS handshake timeout|context deadline exceeded/im,
     message: (c) => `cannot reach the registry ${c.registryHost}`,

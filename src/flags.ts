@@ -51,7 +51,7 @@ export function pushFlags(defaults: ProductDefaults) {
     version: { type: Boolean, description: "Print the version (with -v: the embedded runtime and platform too)" },
     dryRun: { type: Boolean, alias: "n", description: "Print the plan and the commands, run the checks, change nothing" },
     concurrency: { type: String, alias: "j", placeholder: "<n>", description: `Images pushed at once, 1-16 (default: ${DEFAULT_CONCURRENCY})` },
-    retries: { type: String, placeholder: "<n>", description: `Retries of a push after a transient error (refused or reset connection, timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})` },
+    retries: { type: String, placeholder: "<n>", description: `Retries of a push after a transient error (refused or broken connection, timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})` },
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
     plugin: { type: [String], placeholder: "<file>", description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too" },
     registryType: { type: String, placeholder: "<type>", description: "generic, harbor, gcr, artifact-registry, ecr, dockerhub or quay (default: detected from the host, or a Harbor probe)" },

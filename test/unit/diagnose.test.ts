@@ -21,6 +21,14 @@ const OUTPUTS: ReadonlyArray<readonly [string, string, boolean]> = [
   ["toomanyrequests: too many requests, please slow down", "RATE_LIMITED", true],
   ["Error: writing blob: initiating layer upload: received unexpected HTTP status: 503 Service Unavailable", "REGISTRY_ERROR", true],
   ['Get "https://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused', "REGISTRY_UNREACHABLE", true],
+  [
+    // podman 4.3 when the connection is cut while a layer uploads.
+    'Error: writing blob: Patch "http://127.0.0.1:39035/v2/p/apim-le-toolkit/blobs/uploads/30c2ad78?_state=x": write tcp 127.0.0.1:50370->127.0.0.1:39035: use of closed network connection',
+    "CONNECTION_LOST",
+    true,
+  ],
+  ['Error: writing blob: Put "https://reg.example.com/v2/p/blobs/uploads/1?digest=sha256:ab": write tcp 10.0.0.2:4242->10.0.0.9:443: write: broken pipe', "CONNECTION_LOST", true],
+  ['Error: reading blob sha256:ab: Get "https://reg.example.com/v2/p/blobs/sha256:ab": read tcp 10.0.0.2:4242->10.0.0.9:443: read: connection reset by peer', "CONNECTION_LOST", true],
   ["Error: writing blob: storing blob to file: write /var/tmp/storage123: no space left on device", "DISK_FULL", false],
   ["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", "DAEMON_NOT_RUNNING", false],
   [

@@ -16,6 +16,8 @@ export interface ImageReport {
   status: 'pushed' | 'up-to-date' | 'failed' | 'planned';
   digest: string | null;
   error: { code: string; message: string; hint: string } | null;
+  /** Push attempts made (0 when already up to date). */
+  attempts: number;
 }
 
 /** The report's images, sorted by image name. */

@@ -12,14 +12,18 @@ import type { BedRegistry } from './bed.ts';
 export interface ProxiedRequest {
   method: string;
   path: string;
-  /** The status the client got (the proxy's own answer or the registry's). */
+  /** The status the client got (the proxy's own answer or the registry's); 0 when the proxy cut the connection. */
   status: number;
   /** True when the proxy answered instead of the registry. */
   answeredByProxy: boolean;
 }
 
-/** Returns a status to answer with, or undefined to forward. `earlier`: requests of the same kind before this one. */
-export type ProxyRule = (req: { method: string; path: string }, earlier: readonly ProxiedRequest[]) => number | undefined;
+/**
+ * Returns a status to answer with, `'cut'` to drop the connection once the
+ * request's body has started to arrive (an upload cut mid-stream), or
+ * undefined to forward. `earlier`: the requests seen before this one.
+ */
+export type ProxyRule = (req: { method: string; path: string }, earlier: readonly ProxiedRequest[]) => number | 'cut' | undefined;
 
 export interface StandInProxy {
   /** The proxy as a registry: point -r at `registry.host`. */
@@ -31,6 +35,15 @@ export interface StandInProxy {
 /** A manifest PUT: the last request of a push, whose failure fails the push. */
 export const isManifestPut = (req: { method: string; path: string }): boolean =>
   req.method === 'PUT' && /^\/v2\/.+\/manifests\/[^/]+$/.test(req.path.split('?')[0] ?? '');
+
+/** A request that carries a layer or config blob: the PATCH (or monolithic PUT) of an upload. */
+export const isBlobUpload = (req: { method: string; path: string }): boolean =>
+  (req.method === 'PATCH' || req.method === 'PUT') && /^\/v2\/.+\/blobs\/uploads\//.test(req.path);
+
+/** Cuts blob uploads mid-stream while `cutting()` holds, forwards everything else. */
+export function cutBlobUploadsWhile(cutting: () => boolean): ProxyRule {
+  return (req) => (isBlobUpload(req) && cutting() ? 'cut' : undefined);
+}
 
 /** Answers `status` to the first `times` manifest PUTs, forwards everything else. */
 export function failManifestPuts(status: number, times = Infinity): ProxyRule {
@@ -45,6 +58,12 @@ export async function startStandInProxy(upstream: BedRegistry, rule: ProxyRule):
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     const status = rule({ method, path }, seen);
+    if (status === 'cut') {
+      seen.push({ method, path, status: 0, answeredByProxy: true });
+      const cut = () => req.socket.destroy();
+      req.once('data', cut).once('end', cut);
+      return;
+    }
     if (status !== undefined) {
       seen.push({ method, path, status, answeredByProxy: true });
       // Drain the body first: a client still sending it may not read the answer.
