@@ -4,7 +4,7 @@
  * (readable, complete, digests right), every planned image must be in one,
  * then preflight loads them into the container tool and confirms the ids.
  */
-import { readArchive, type ArchiveContents } from "../src/archive/archive-contents.ts";
+import type { ArchiveContents } from "../src/archive/archive-contents.ts";
 import { gunzippedCopy } from "../src/archive/gunzip.ts";
 import { failure } from "../src/errors.ts";
 import type { Job } from "../src/hooks.ts";
@@ -24,6 +24,8 @@ export class FromArchivePlugin implements Plugin {
 
   apply(runner: Runner): void {
     runner.hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
+      // Loaded here, not at the top: node-tar and node:crypto cost every run ~20 ms to load.
+      const { readArchive } = await import("../src/archive/archive-contents.ts");
       for (const file of this.files) runner.log.info(`Checking archive ${file} ...`);
       this.archives = await Promise.all(this.files.map(readArchive));
     });

@@ -4,13 +4,14 @@
  * final line. Colours follow NO_COLOR / FORCE_COLOR through ansis.
  */
 import ansis from "ansis";
-import { createLogUpdate } from "log-update";
 import type { Job, JobProgress } from "../src/hooks.ts";
 import type { Plugin } from "../src/plugin.ts";
 import { resultLine } from "../src/report.ts";
 import type { Runner } from "../src/runner.ts";
 
 const PLUGIN_NAME = "progress-live";
+
+type LogUpdate = ReturnType<typeof import("log-update").createLogUpdate>;
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 interface Row {
@@ -28,10 +29,16 @@ export class LiveProgressPlugin implements Plugin {
   apply(runner: Runner): void {
     const { hooks } = runner;
     const rows = new Map<Job, Row>();
-    const update = createLogUpdate(this.stream);
+    let update: LogUpdate | undefined;
+    // Loaded only when this display is used: log-update's dependencies build
+    // Unicode width tables as they load (~50 ms), which piped runs need not pay.
+    hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
+      const { createLogUpdate } = await import("log-update");
+      update = createLogUpdate(this.stream);
+    });
     let frame = 0;
     let timer: NodeJS.Timeout | undefined;
-    const render = () => update([...rows].map(([job, row]) => row.final ?? liveLine(job, row, SPINNER[frame++ % SPINNER.length] ?? "*")).join("\n"));
+    const render = () => update?.([...rows].map(([job, row]) => row.final ?? liveLine(job, row, SPINNER[frame++ % SPINNER.length] ?? "*")).join("\n"));
 
     hooks.plan.tap({ name: PLUGIN_NAME, stage: 1000 }, (jobs) => {
       for (const job of jobs) rows.set(job, { retries: 0 });
@@ -66,7 +73,7 @@ export class LiveProgressPlugin implements Plugin {
       // Images never started (interrupt) leave no half-drawn line behind.
       for (const [job, row] of rows) if (!row.final) rows.set(job, { ...row, final: ansis.dim(`      not started  ${job.source}`) });
       render();
-      update.done();
+      update?.done();
     });
   }
 }

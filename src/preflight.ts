@@ -20,6 +20,9 @@ export const BUILT_IN_PREFLIGHT = new Set(["container-tool", "source-images", "r
 export function tapBuiltInPreflight(runner: Runner): void {
   const { preflight } = runner.hooks;
   preflight.tapPromise({ name: "container-tool", stage: PREFLIGHT_STAGE.containerTool }, async () => {
+    // The registry is asked meanwhile; its answer (or error) is taken at the
+    // registry stage, so a broken tool is still reported first.
+    runner.registry().catch(() => undefined);
     const version = await runner.tool.checkAvailable(runner.options.registry.host);
     runner.log.verbose(`${runner.tool.name} ${version} answers`);
     checkAuthFileSetting(runner);

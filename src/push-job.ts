@@ -26,15 +26,19 @@ export interface AttemptTally {
   attempts: number;
 }
 
-export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { attempts: 0 }): Promise<PushOutcome> {
+/**
+ * `before`: what the target held, when already asked for (src/look-ahead.ts);
+ * otherwise it is asked for here.
+ */
+export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { attempts: 0 }, before?: Promise<RemoteImage | undefined>): Promise<PushOutcome> {
   const { tool, shell, hooks, log } = runner;
   const progress = (state: JobProgress) => hooks.progress.call(job, state);
   await hooks.beforePush.promise(job);
   const localId = runner.localImages.get(job.source);
 
   progress({ stage: "checking" });
-  const before = await lookUp(runner, job.target);
-  if (before && holds(before, localId)) return { status: "up-to-date", digest: before.digest, attempts: 0 };
+  const held = await (before ?? lookUp(runner, job.target));
+  if (held && holds(held, localId)) return { status: "up-to-date", digest: held.digest, attempts: 0 };
 
   const targetExisted = job.target === job.source || runner.localImages.get(job.target) !== undefined;
   progress({ stage: "tagging" });
@@ -63,7 +67,7 @@ function holds(remote: RemoteImage, localId: string | undefined): boolean {
 }
 
 /** What the target holds; undefined when it holds nothing or cannot be read (then the push decides). */
-async function lookUp(runner: Runner, reference: string): Promise<RemoteImage | undefined> {
+export async function lookUp(runner: Runner, reference: string): Promise<RemoteImage | undefined> {
   try {
     return await remoteImage(await runner.registry(), reference);
   } catch (error) {

@@ -10,11 +10,16 @@ import type { Options } from "./options.ts";
 import { basePlan, checkTargets } from "./plan.ts";
 import { planLines } from "./plan-display.ts";
 import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
-import { pushJob } from "./push-job.ts";
+import { lookAhead } from "./look-ahead.ts";
+import { lookUp, pushJob } from "./push-job.ts";
 import { runPool } from "./pool.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
 import { openRegistryConnection, type RegistryConnection } from "./registry/connection.ts";
+import type { RemoteImage } from "./registry/manifest.ts";
 import type { Shell } from "./shell.ts";
+
+/** Up-to-date checks made ahead of the pushes at once; a handful keeps a registry from seeing a burst. */
+const LOOK_AHEAD = 4;
 
 export interface RunnerParts {
   readonly options: Options;
@@ -65,13 +70,14 @@ export class Runner {
     this.stopIfInterrupted();
 
     let brokenPlugin = false;
+    const heldBefore = this.options.dryRun ? undefined : lookAhead(jobs.map((job) => job.target), (target) => lookUp(this, target), LOOK_AHEAD, () => this.interruptedBy !== undefined);
     const results: JobResult[] = this.options.dryRun
       ? jobs.map((job) => ({ job, status: "planned", seconds: 0, attempts: 0 }))
       : await runPool(
           jobs,
           this.options.concurrency,
           async (job) => {
-            const result = await this.runJob(job);
+            const result = await this.runJob(job, heldBefore?.(job.target));
             // A broken plugin would break every image alike: stop rather than push past it.
             brokenPlugin ||= result.error?.code === "PLUGIN_FAILED";
             return result;
@@ -123,12 +129,12 @@ export class Runner {
     return this.interruptedBy;
   }
 
-  private async runJob(job: Job): Promise<JobResult> {
+  private async runJob(job: Job, heldBefore?: Promise<RemoteImage | undefined>): Promise<JobResult> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const tally = { attempts: 0 };
     try {
-      const { status, digest, attempts } = await pushJob(this, job, tally);
+      const { status, digest, attempts } = await pushJob(this, job, tally, heldBefore);
       const result: JobResult = { job, status, digest, attempts, seconds: seconds() };
       await this.hooks.afterPush.promise(job, result);
       return result;

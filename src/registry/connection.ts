@@ -32,7 +32,8 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   // docker has no per-push TLS switch: what counts is whether dockerd itself
   // treats the registry as insecure.
   const insecure = tool.name === "docker" ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
-  const ca = trustedCas(tool.name, host);
+  // Not read when nothing is verified: the system bundle is ~200 KB to parse.
+  const ca = insecure ? undefined : trustedCas(tool.name, host);
   const { baseUrl, credentials } = await probeRegistry({
     host,
     tool: tool.name,

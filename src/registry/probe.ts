@@ -17,7 +17,8 @@ export interface ProbeOptions {
   readonly verify: boolean;
   /** Plain HTTP is acceptable when HTTPS is not spoken. */
   readonly httpAllowed: boolean;
-  readonly ca: readonly string[];
+  /** Certificates to trust when verifying; none needed when not. */
+  readonly ca?: readonly string[];
   readonly credentials: () => Promise<Credentials | undefined>;
 }
 
