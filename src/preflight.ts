@@ -21,8 +21,9 @@ export function tapBuiltInPreflight(runner: Runner): void {
   const { preflight } = runner.hooks;
   preflight.tapPromise({ name: "container-tool", stage: PREFLIGHT_STAGE.containerTool }, async () => {
     // The registry is asked meanwhile; its answer (or error) is taken at the
-    // registry stage, so a broken tool is still reported first.
-    runner.registry().catch(() => undefined);
+    // registry stage, so a broken tool is still reported first. Not when a
+    // plugin's check comes before that stage: it may set up the login.
+    if (!pluginChecksBefore(runner, PREFLIGHT_STAGE.registry)) runner.registry().catch(() => undefined);
     const version = await runner.tool.checkAvailable(runner.options.registry.host);
     runner.log.verbose(`${runner.tool.name} ${version} answers`);
     checkAuthFileSetting(runner);
@@ -32,6 +33,10 @@ export function tapBuiltInPreflight(runner: Runner): void {
     const connection = await runner.registry();
     runner.log.verbose(`registry ${connection.baseUrl}/v2/ answers (${connection.credentials ? `as ${connection.credentials.username}` : "anonymous access"})`);
   });
+}
+
+function pluginChecksBefore(runner: Runner, stage: number): boolean {
+  return runner.hooks.preflight.taps.some((tap) => !BUILT_IN_PREFLIGHT.has(tap.name) && (tap.stage ?? 0) < stage);
 }
 
 /** podman refuses every push when REGISTRY_AUTH_FILE names a file that is not there. */

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ok } from "./fake-shell.ts";
+import type { Runner } from "../../src/runner.ts";
+import { ok, type FakeShell } from "./fake-shell.ts";
 import { rejectionOf, setUp } from "./harness.ts";
 import { closedPort, startTinyRegistry, type TinyRegistry } from "./tiny-registry.ts";
 
@@ -147,5 +148,39 @@ describe("a registry that is not well", () => {
     expect(error.code).toBe(code);
     expect(error.message).toContain(String(status));
     expect(shell.mutatingArgs()).toEqual([]);
+  });
+});
+
+describe("when the registry is asked", () => {
+  /** What the shell had run (as "podman version", ...) each time the runner opened its registry connection. */
+  function watchRegistry(runner: Runner, shell: FakeShell): string[][] {
+    const seen: string[][] = [];
+    const open = runner.registry.bind(runner);
+    runner.registry = () => {
+      seen.push(shell.calls.map((call) => `${call.command} ${call.args.slice(0, 2).join(" ")}`));
+      return open();
+    };
+    return seen;
+  }
+
+  it("while podman is checked, when no plugin's check comes first", async () => {
+    registry = await startTinyRegistry();
+    const { runner, shell } = run("podman", registry.host, isolatedEnv(), true);
+    const seen = watchRegistry(runner, shell);
+    expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
+    // Opened as the tool check starts, before podman has run at all.
+    expect(seen[0]).toEqual([]);
+  });
+
+  it("after a plugin's check that comes before the registry stage, which may log in", async () => {
+    registry = await startTinyRegistry({ user: USER });
+    const env = isolatedEnv();
+    const { runner, shell } = run("podman", registry.host, env, true);
+    const seen = watchRegistry(runner, shell);
+    runner.hooks.preflight.tapPromise({ name: "vault-login", stage: -100 }, async () => {
+      authFile(env, "run/containers/auth.json", { auths: { [registry?.host ?? ""]: { auth: basic(USER.name, USER.password) } } });
+    });
+    expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
+    expect(seen[0]).toEqual(["podman version --format", "podman image inspect"]);
   });
 });
