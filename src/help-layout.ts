@@ -41,7 +41,8 @@ export function renderHelpPage(page: HelpPage, terminal: HelpTerminal): string {
   const indented = (lines: readonly string[]) => lines.map((line) => INDENT + line).join("\n");
   const blocks = [
     page.name,
-    page.description.join("\n"),
+    // Prose wraps at the terminal's width; usage and examples stay whole, to be copied.
+    page.description.flatMap((paragraph) => wrapText(paragraph, terminal.columns)).join("\n"),
     section("Usage", indented(page.usage)),
     ...(page.commands ? [section("Commands", layOutTable(page.commands, terminal.columns))] : []),
     section("Flags", layOutTable(flagRows(page.flags), terminal.columns)),
@@ -88,6 +89,8 @@ export function wrapText(text: string, width: number): string[] {
 }
 
 function wrapParagraph(paragraph: string, width: number): string[] {
+  // What fits stays as written, spacing included.
+  if (paragraph.length <= width) return [paragraph];
   const lines: string[] = [];
   let line = "";
   for (const word of paragraph.split(" ").filter(Boolean)) {

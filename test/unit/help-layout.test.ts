@@ -55,12 +55,15 @@ describe("push-images --help", () => {
     expect(bold.split("\n").filter((line) => line.startsWith("<b>"))).toEqual(["<b>Usage:</b>", "<b>Commands:</b>", "<b>Flags:</b>", "<b>Examples:</b>"]);
   });
 
-  it.each([60, 80, 100, 160])("fits its tables in %i columns without losing a word", (columns) => {
+  it.each([60, 80, 100, 160])("fits its description and tables in %i columns without losing a word", (columns) => {
     const fitted = renderHelpPage(pushHelpPage(BUILT_IN_DEFAULTS), { columns });
-    const tables = [...sectionLines(fitted, "COMMANDS:"), ...sectionLines(fitted, "FLAGS:")];
-    for (const line of tables) expect(line.length, line).toBeLessThanOrEqual(columns);
     const words = (lines: string[]) => lines.join(" ").split(/\s+/).filter(Boolean);
-    expect(words(tables)).toEqual(words([...sectionLines(text, "COMMANDS:"), ...sectionLines(text, "FLAGS:")]));
+    // The lines between the name and USAGE:, blank lines around them left out.
+    const description = (help: string) => help.split("\n").slice(2, help.split("\n").indexOf("USAGE:") - 1);
+    const tables = (help: string) => [...sectionLines(help, "COMMANDS:"), ...sectionLines(help, "FLAGS:")];
+    for (const line of [...description(fitted), ...tables(fitted)]) expect(line.length, line).toBeLessThanOrEqual(columns);
+    expect(words(description(fitted))).toEqual(words(description(text)));
+    expect(words(tables(fitted))).toEqual(words(tables(text)));
   });
 });
 
