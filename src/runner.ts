@@ -18,7 +18,7 @@ import { openRegistryConnection, type RegistryConnection } from "./registry/conn
 import type { RemoteImage } from "./registry/manifest.ts";
 import type { Shell } from "./shell.ts";
 
-/** Up-to-date checks made ahead of the pushes at once; a handful keeps a registry from seeing a burst. */
+/** Up-to-date checks in flight ahead of the pushes: as many as -j, and at least this handful (not one per image: no burst at the registry). */
 const LOOK_AHEAD = 4;
 
 export interface RunnerParts {
@@ -70,7 +70,7 @@ export class Runner {
     this.stopIfInterrupted();
 
     let brokenPlugin = false;
-    const heldBefore = this.options.dryRun ? undefined : lookAhead(jobs.map((job) => job.target), (target) => lookUp(this, target), LOOK_AHEAD, () => this.interruptedBy !== undefined);
+    const heldBefore = this.options.dryRun ? undefined : lookAhead(jobs.map((job) => job.target), (target) => lookUp(this, target), Math.max(LOOK_AHEAD, this.options.concurrency), () => this.interruptedBy !== undefined);
     const results: JobResult[] = this.options.dryRun
       ? jobs.map((job) => ({ job, status: "planned", seconds: 0, attempts: 0 }))
       : await runPool(
