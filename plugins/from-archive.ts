@@ -75,10 +75,11 @@ export class FromArchivePlugin implements Plugin {
         await plain?.remove();
       }
     }
+    // In a dry run nothing was loaded; the archive vouches for the images.
+    const loaded = options.dryRun ? this.ids : await tool.imageIds(jobs.map((job) => job.source));
     for (const job of jobs) {
       const expected = this.ids.get(job.source);
-      // In a dry run nothing was loaded; the archive vouches for the image.
-      const actual = options.dryRun ? expected : await tool.imageId(job.source);
+      const actual = loaded.get(job.source);
       if (actual !== expected) {
         throw failure("ARCHIVE_INVALID", `after loading, ${job.source} in ${tool.name} is ${actual ?? "missing"}, not the archive's ${expected}`, `run '${tool.name} images' and check for a name clash`);
       }

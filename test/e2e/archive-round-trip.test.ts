@@ -3,7 +3,8 @@
  * `--from-archive` with the other. Between the two, the images' tag is
  * removed from local storage, so the push can only have them from the
  * archive; the registry must then hold the ORIGINAL images (config digest
- * = the id the bed recorded for the tool that saved them).
+ * = the id the bed recorded for the tool that saved them). The loaded
+ * images' ids are confirmed with one inspect for all of them.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { expectSuccess } from './helpers/expect-cli.ts';
 import { expectPushed } from './helpers/expect-registry.ts';
 import { testDir } from './helpers/local-tools.ts';
 import { refsWithTag, removeTag, tagCopies } from './helpers/archive-tags.ts';
+import { toolSpy } from './helpers/tool-spy.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -21,7 +23,7 @@ const apim = bed.images.defaults;
 describe.each([
   { saveWith: 'podman', pushWith: 'docker', flags: ['-c', 'docker'], ids: apim.podmanIds },
   { saveWith: 'docker', pushWith: 'podman', flags: ['-c', 'podman', '-t'], ids: apim.dockerIds },
-] as const)('save with $saveWith, push with $pushWith', ({ saveWith, flags, ids }) => {
+] as const)('save with $saveWith, push with $pushWith', ({ saveWith, pushWith, flags, ids }) => {
   it('every image arrives as the original', async () => {
     const tag = uniqueName('s');
     try {
@@ -32,8 +34,11 @@ describe.each([
       expect(await refsWithTag(tag), 'the images are only in the archive now').toEqual([]);
 
       const path = uniqueName();
-      expectSuccess(await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...flags, '-s', tag]));
+      const spy = toolSpy([pushWith]);
+      expectSuccess(await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...flags, '-s', tag], { env: { PATH: spy.path } }));
       await expectPushed(plain, path, tag, ids);
+      // One to confirm what was loaded, one for the targets (preflight); not one per image.
+      expect(spy.calls(pushWith).filter((call) => call.startsWith('image inspect'))).toHaveLength(2);
     } finally {
       await removeTag(tag);
     }
