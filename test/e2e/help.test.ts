@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findOnPath } from '../bed/tool-path.ts';
 import { runCli, type CliResult } from './helpers/cli.ts';
 import { expectSuccess } from './helpers/expect-cli.ts';
+import { writeTestFile } from './helpers/files.ts';
 
 /** Flag and the start of its description, as the help must show them. */
 const FLAGS = [
@@ -65,5 +66,24 @@ describe('push-images --help', () => {
     const lines = flagLines(await inTerminal(['save', '--help'], 70));
     expect(lines.some((line) => line.trim() === '-o, --output <file>')).toBe(true);
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(70);
+  });
+});
+
+describe('--help and the product defaults', () => {
+  it("shows a PRODUCT_DEFAULTS file's product, images and tags", async () => {
+    const file = writeTestFile('defaults.json', { product: 'Other Product', images: ['one-image', 'two-image'], sourceTag: 'v9.1.0', containerTool: 'podman' });
+    const r = await runCli(['--help'], { env: { PRODUCT_DEFAULTS: file } });
+    expectSuccess(r);
+    expect(r.stdout).toContain('Push Other Product images');
+    expect(r.stdout).toContain('(default: all): one-image, two-image');
+    expect(r.stdout).toContain('(default: v9.1.0)');
+    expect(r.stdout).toContain('podman or docker (default: podman)');
+  });
+
+  it('still prints, with the built-in defaults, when the file is broken', async () => {
+    const file = writeTestFile('broken.json', '{ "sourceTag": ');
+    const r = await runCli(['--help'], { env: { PRODUCT_DEFAULTS: file } });
+    expectSuccess(r);
+    expect(r.stdout).toContain('Push TIBCO API Management Local Edition images');
   });
 });
