@@ -66,7 +66,7 @@ export function pushFlags(defaults: ProductDefaults) {
 
 export function saveFlags(defaults: ProductDefaults) {
   return {
-    output: { type: String, alias: "o", placeholder: "<file>", description: "Required. The archive to write (a docker-archive that podman and docker both load)" },
+    output: { type: String, alias: "o", placeholder: "<file>", description: "Required. The archive to write (a docker-archive that podman and docker both load); its sha256 goes to <file>.sha256" },
     force: { type: Boolean, description: "Replace the file if it exists" },
     ...sharedFlags(defaults, "save"),
     help: HELP_FLAG,

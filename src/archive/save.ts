@@ -3,7 +3,8 @@
  * and docker both load, with an index inside (each image, its id, and what
  * wrote it). It is written under a temporary name beside the target, checked
  * like any archive to be pushed from, and only then renamed: a failed or
- * interrupted save leaves nothing under the final name.
+ * interrupted save leaves nothing under the final name. Its sha256 goes
+ * beside it in `<name>.sha256`.
  */
 import { mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,11 +17,15 @@ import type { Logger } from "../logger.ts";
 import { sourceImagesMissing } from "../source-images.ts";
 import { VERSION } from "../version.ts";
 import { INDEX_FILE, readArchive, type ArchiveIndex } from "./archive-contents.ts";
+import { sha256OfFile, writeChecksumFile } from "./checksum-file.ts";
 import type { SaveOptions } from "./save-options.ts";
 
 export interface SaveResult {
   readonly file: string;
   readonly bytes: number;
+  /** The archive's sha256 (hex), also written to `checksumFile`. */
+  readonly sha256: string;
+  readonly checksumFile: string;
   readonly index: ArchiveIndex;
   readonly seconds: number;
 }
@@ -55,9 +60,11 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     if (absent.length > 0) {
       throw failure("ARCHIVE_INVALID", `${tool.name} save left out ${absent.map((a) => a.reference).join(", ")}`, `run '${tool.name} save' by hand to see why`);
     }
+    const sha256 = await sha256OfFile(partial);
     await rename(partial, options.output);
+    const checksumFile = await writeChecksumFile(options.output, sha256);
     const { size } = await stat(options.output);
-    return { file: options.output, bytes: size, index, seconds: (performance.now() - started) / 1000 };
+    return { file: options.output, bytes: size, sha256, checksumFile, index, seconds: (performance.now() - started) / 1000 };
   } finally {
     await rm(partial, { force: true });
     await rm(indexDir, { recursive: true, force: true });
@@ -69,6 +76,7 @@ export function saveSummary(result: SaveResult): string[] {
   return [
     `Saved ${result.index.images.length} image${result.index.images.length === 1 ? "" : "s"} (${megabytes} MiB) to ${result.file} in ${result.seconds.toFixed(1)}s`,
     ...result.index.images.map((image) => `  ${image.reference}  ${image.id}`),
+    `sha256 ${result.sha256}, written to ${result.checksumFile}: check each copy with sha256sum -c ${basename(result.checksumFile)}`,
     `Push from it with: push-images --from-archive ${result.file} -r <registry>[/path]`,
   ];
 }
