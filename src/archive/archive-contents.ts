@@ -6,6 +6,7 @@
  * corrupt archive is refused here, before anything is loaded or pushed.
  */
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { posix } from "node:path";
 import { t as listTar } from "tar";
 import { failure } from "../errors.ts";
@@ -27,6 +28,8 @@ export interface ArchiveIndex {
 
 export interface ArchiveContents {
   readonly file: string;
+  /** sha256 (hex) of the whole file as read, when asked for (`<file>.sha256`). */
+  readonly sha256?: string;
   readonly images: readonly ArchiveImage[];
   readonly index?: ArchiveIndex;
 }
@@ -44,9 +47,22 @@ interface ManifestEntry {
 }
 
 const JSON_LIMIT = 4 * 1024 * 1024;
+/** As node-tar reads files it lists. */
+const READ_SIZE = 16 * 1024 * 1024;
 
-export async function readArchive(file: string): Promise<ArchiveContents> {
-  const entries = await readEntries(file);
+export function readArchive(file: string): Promise<ArchiveContents> {
+  return checkArchive(file, false);
+}
+
+/** readArchive, hashing the whole file on the same read (save's `<file>.sha256`) rather than in a second pass. */
+export async function readArchiveAndSum(file: string): Promise<ArchiveContents & { readonly sha256: string }> {
+  const { sha256, ...contents } = await checkArchive(file, true);
+  if (sha256 === undefined) throw new Error(`no sha256 was computed for ${file}`);
+  return { ...contents, sha256 };
+}
+
+async function checkArchive(file: string, wholeFileSum: boolean): Promise<ArchiveContents> {
+  const { entries, sha256 } = await readEntries(file, wholeFileSum);
   const bad = (why: string) => failure("ARCHIVE_INVALID", `${file} ${why}`, "make the archive again (push-images save, docker save or podman save) and copy it whole; compare its size or sha256sum with the original");
   const manifestText = entries.get("manifest.json")?.text;
   if (manifestText === undefined) throw bad("has no manifest.json: it is cut short, or not an image archive from docker save, podman save or push-images save");
@@ -72,16 +88,16 @@ export async function readArchive(file: string): Promise<ArchiveContents> {
   for (const listed of index?.images ?? []) {
     if (!images.some((image) => image.id === listed.id)) throw bad(`lists ${listed.reference} (${listed.id}) in its index, but holds no such image`);
   }
-  return { file, images, index };
+  return { file, sha256, images, index };
 }
 
-/** Every file's sha256 (and the text of small JSON files), by path. */
-async function readEntries(file: string): Promise<Map<string, Entry>> {
+/** Every file's sha256 (and the text of small JSON files), by path, and the whole file's if asked, in one read. */
+async function readEntries(file: string, wholeFileSum: boolean): Promise<{ entries: Map<string, Entry>; sha256?: string }> {
   const entries = new Map<string, Entry>();
   const reading: Promise<void>[] = [];
+  const whole = wholeFileSum ? createHash("sha256") : undefined;
   try {
-    await listTar({
-      file,
+    const parser = listTar({
       strict: true,
       onReadEntry: (entry) => {
         const path = posix.normalize(entry.path).replace(/\/$/, "");
@@ -113,6 +129,15 @@ async function readEntries(file: string): Promise<Map<string, Entry>> {
         reading.push(read);
       },
     });
+    // What tar's own file listing does, with the bytes also hashed on the way.
+    await new Promise<void>((resolve, reject) => {
+      parser.on("error", reject);
+      parser.on("end", resolve);
+      const input = createReadStream(file, { highWaterMark: READ_SIZE });
+      input.on("error", reject);
+      if (whole) input.on("data", (chunk) => whole.update(chunk));
+      input.pipe(parser);
+    });
     await Promise.all(reading);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
@@ -126,7 +151,7 @@ async function readEntries(file: string): Promise<Map<string, Entry>> {
     throw failure("ARCHIVE_INVALID", `${file} is incomplete or damaged, as if cut short in copying (${(error as Error).message})`, hint);
   }
   if (entries.size === 0) throw failure("ARCHIVE_INVALID", `${file} is not a tar archive of images (nothing could be read from it)`, "check the path given to --from-archive");
-  return entries;
+  return { entries, sha256: whole?.digest("hex") };
 }
 
 /** Follows podman's `<id>/layer.tar -> ../<digest>.tar` links. */

@@ -1,20 +1,11 @@
 /**
  * `<archive>.sha256` beside an archive `save` wrote, in sha256sum's own
  * format, so a copy can be checked with standard tools at every hop into
- * the site: `sha256sum -c apim-images.tar.sha256`.
+ * the site: `sha256sum -c apim-images.tar.sha256`. The sum comes from the
+ * archive check's own read (archive-contents.ts), not a second pass.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { pipeline } from "node:stream/promises";
-
-/** The file's sha256, hex. */
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(file), hash);
-  return hash.digest("hex");
-}
 
 /** Writes `<file>.sha256` naming the file by its base name (checked from its own directory); returns its path. */
 export async function writeChecksumFile(file: string, sha256: string): Promise<string> {

@@ -16,8 +16,8 @@ import { failure } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { sourceImagesMissing } from "../source-images.ts";
 import { VERSION } from "../version.ts";
-import { INDEX_FILE, readArchive, type ArchiveIndex } from "./archive-contents.ts";
-import { sha256OfFile, writeChecksumFile } from "./checksum-file.ts";
+import { INDEX_FILE, readArchiveAndSum, type ArchiveIndex } from "./archive-contents.ts";
+import { writeChecksumFile } from "./checksum-file.ts";
 import type { SaveOptions } from "./save-options.ts";
 
 export interface SaveResult {
@@ -55,13 +55,13 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     await appendToTar({ file: partial, cwd: indexDir, portable: true }, [INDEX_FILE]);
 
     log.info("Checking the archive ...");
-    const contents = await readArchive(partial);
+    const contents = await readArchiveAndSum(partial);
     const absent = index.images.filter((listed) => !contents.images.some((image) => image.id === listed.id));
     if (absent.length > 0) {
       throw failure("ARCHIVE_INVALID", `${tool.name} save left out ${absent.map((a) => a.reference).join(", ")}`, `run '${tool.name} save' by hand to see why`);
     }
-    const sha256 = await sha256OfFile(partial);
     await rename(partial, options.output);
+    const { sha256 } = contents;
     const checksumFile = await writeChecksumFile(options.output, sha256);
     const { size } = await stat(options.output);
     return { file: options.output, bytes: size, sha256, checksumFile, index, seconds: (performance.now() - started) / 1000 };
