@@ -1,7 +1,8 @@
 /**
  * --from-archive: push from image archives instead of what is already in
  * local storage. Each archive is checked whole before anything happens
- * (readable, complete, digests right), every planned image must be in one,
+ * (readable, complete, digests right, and equal to the `<archive>.sha256`
+ * beside it if there is one), every planned image must be in one,
  * then preflight loads them into the container tool and confirms the ids.
  */
 import type { ArchiveContents } from "../src/archive/archive-contents.ts";
@@ -24,10 +25,10 @@ export class FromArchivePlugin implements Plugin {
 
   apply(runner: Runner): void {
     runner.hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
-      // Loaded here, not at the top: node-tar and node:crypto cost every run ~20 ms to load.
-      const { readArchive } = await import("../src/archive/archive-contents.ts");
       for (const file of this.files) runner.log.info(`Checking archive ${file} ...`);
-      this.archives = await Promise.all(this.files.map(readArchive));
+      // Loaded here, not at the top: node-tar and node:crypto cost every run ~20 ms to load.
+      const { readArchiveAsSaved } = await import("../src/archive/checksum-file.ts");
+      this.archives = await Promise.all(this.files.map((file) => readArchiveAsSaved(file, runner.log)));
     });
     runner.hooks.plan.tap(PLUGIN_NAME, (jobs) => this.fromArchives(jobs));
     // Right after the tool answers, before the source images are looked for.
