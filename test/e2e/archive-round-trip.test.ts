@@ -15,14 +15,15 @@ import { expectPushed } from './helpers/expect-registry.ts';
 import { testDir } from './helpers/local-tools.ts';
 import { refsWithTag, removeTag, tagCopies } from './helpers/archive-tags.ts';
 import { toolSpy } from './helpers/tool-spy.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
 const apim = bed.images.defaults;
 
 describe.each([
-  { saveWith: 'podman', pushWith: 'docker', flags: ['-c', 'docker'], ids: apim.podmanIds },
-  { saveWith: 'docker', pushWith: 'podman', flags: ['-c', 'podman', '-t'], ids: apim.dockerIds },
+  { saveWith: 'podman', pushWith: 'docker', flags: LOOPBACK_FLAGS.docker, ids: apim.podmanIds },
+  { saveWith: 'docker', pushWith: 'podman', flags: LOOPBACK_FLAGS.podman, ids: apim.dockerIds },
 ] as const)('save with $saveWith, push with $pushWith', ({ saveWith, pushWith, flags, ids }) => {
   it('every image arrives as the original', async () => {
     const tag = uniqueName('s');

@@ -13,6 +13,7 @@ import { expectSuccess } from './helpers/expect-cli.ts';
 import { expectPushed } from './helpers/expect-registry.ts';
 import { expectDigestsServed, jsonImages, statuses } from './helpers/json-report.ts';
 import { mostAtOnce, timedPushes } from './helpers/push-stand-ins.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -20,8 +21,8 @@ const apim = bed.images.defaults;
 const all = (status: string) => Object.fromEntries(bed.productImages.map((image) => [image, status]));
 
 const tools = [
-  { tool: 'podman', flags: ['-c', 'podman', '-t'], ids: apim.podmanIds },
-  { tool: 'docker', flags: ['-c', 'docker'], ids: apim.dockerIds },
+  { tool: 'podman', flags: LOOPBACK_FLAGS.podman, ids: apim.podmanIds },
+  { tool: 'docker', flags: LOOPBACK_FLAGS.docker, ids: apim.dockerIds },
 ] as const;
 
 describe.each(tools)('$tool -j 4', ({ tool, flags, ids }) => {

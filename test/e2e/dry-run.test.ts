@@ -12,6 +12,7 @@ import { expectSuccess } from './helpers/expect-cli.ts';
 import { expectNoTrace, expectPushed, pick } from './helpers/expect-registry.ts';
 import { jsonImages, statuses } from './helpers/json-report.ts';
 import { toolSpy } from './helpers/tool-spy.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -19,8 +20,8 @@ const apim = bed.images.defaults;
 const two = ['apim-le-cacheloader-cron', 'apim-le-platformapi'];
 
 const tools = [
-  { tool: 'podman', flags: ['-c', 'podman', '-t'], ids: apim.podmanIds },
-  { tool: 'docker', flags: ['-c', 'docker'], ids: apim.dockerIds },
+  { tool: 'podman', flags: LOOPBACK_FLAGS.podman, ids: apim.podmanIds },
+  { tool: 'docker', flags: LOOPBACK_FLAGS.docker, ids: apim.dockerIds },
 ] as const;
 
 /** Subcommands that only read: version, image inspect, info, images. */

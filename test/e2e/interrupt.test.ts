@@ -15,13 +15,14 @@ import { expectNoTrace } from './helpers/expect-registry.ts';
 import { jsonImages } from './helpers/json-report.ts';
 import { localRefs, type Tool } from './helpers/local-tools.ts';
 import { isRunning, stalledPushes } from './helpers/push-stand-ins.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
 
 const tools = [
-  { tool: 'podman', flags: ['-c', 'podman', '-t'] },
-  { tool: 'docker', flags: ['-c', 'docker'] },
+  { tool: 'podman', flags: LOOPBACK_FLAGS.podman },
+  { tool: 'docker', flags: LOOPBACK_FLAGS.docker },
 ] as const;
 
 /** Starts a run whose pushes hang and waits until two of them do; the local tags exist by then. */

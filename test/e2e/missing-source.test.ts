@@ -9,12 +9,13 @@ import { runCli } from './helpers/cli.ts';
 import { EXIT, expectError } from './helpers/expect-cli.ts';
 import { expectNoTrace } from './helpers/expect-registry.ts';
 import { tool } from './helpers/local-tools.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
 const tools = [
-  { tool: 'podman', flags: ['-c', 'podman', '-t'] },
-  { tool: 'docker', flags: ['-c', 'docker'] },
+  { tool: 'podman', flags: LOOPBACK_FLAGS.podman },
+  { tool: 'docker', flags: LOOPBACK_FLAGS.docker },
 ] as const;
 
 describe.each(tools)('$tool', ({ tool: name, flags }) => {

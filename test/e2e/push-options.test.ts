@@ -4,6 +4,7 @@ import { uniqueName, useBed } from './helpers/bed.ts';
 import { runCli } from './helpers/cli.ts';
 import { expectSuccess } from './helpers/expect-cli.ts';
 import { expectImage, expectPushed, expectTags, pick } from './helpers/expect-registry.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -12,8 +13,8 @@ const selected = ['apim-le-cache', 'apim-le-configui', 'apim-le-platformapi'];
 
 // podman reaches the plain HTTP registry only with -t; dockerd trusts loopback as is.
 const tools = [
-  { tool: 'podman', flags: ['-c', 'podman', '-t'], ids: (set: typeof apim) => set.podmanIds },
-  { tool: 'docker', flags: ['-c', 'docker'], ids: (set: typeof apim) => set.dockerIds },
+  { tool: 'podman', flags: LOOPBACK_FLAGS.podman, ids: (set: typeof apim) => set.podmanIds },
+  { tool: 'docker', flags: LOOPBACK_FLAGS.docker, ids: (set: typeof apim) => set.dockerIds },
 ] as const;
 
 describe.each(tools)('$tool', ({ flags, ids }) => {

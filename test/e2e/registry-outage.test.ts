@@ -16,13 +16,14 @@ import { describeRun, EXIT, expectSuccess } from './helpers/expect-cli.ts';
 import { expectImage, expectPushed } from './helpers/expect-registry.ts';
 import { jsonImages, statuses } from './helpers/json-report.ts';
 import { startOwnRegistry } from './helpers/own-registry.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const apim = bed.images.defaults;
 
 const tools = [
-  { tool: 'docker', flags: ['-c', 'docker', '-j', '1'], ids: apim.dockerIds },
-  { tool: 'podman', flags: ['-c', 'podman', '-t', '-j', '3'], ids: apim.podmanIds },
+  { tool: 'docker', flags: [...LOOPBACK_FLAGS.docker, '-j', '1'], ids: apim.dockerIds },
+  { tool: 'podman', flags: [...LOOPBACK_FLAGS.podman, '-j', '3'], ids: apim.podmanIds },
 ] as const;
 
 describe.each(tools)('$tool', ({ flags, ids }) => {

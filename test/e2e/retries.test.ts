@@ -16,6 +16,7 @@ import { expectDigestsServed, jsonImages } from './helpers/json-report.ts';
 import { RegistryClient } from './helpers/registry-client.ts';
 import { toolSpy, type ToolSpy } from './helpers/tool-spy.ts';
 import { cutBlobUploadsWhile, failManifestPuts, isManifestPut, startStandInProxy, type ProxyRule, type StandInProxy } from './helpers/stand-in-proxy.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -23,9 +24,8 @@ const apim = bed.images.defaults;
 const image = 'apim-le-trafficmanager';
 
 const tools = [
-  { tool: 'podman', flags: ['-c', 'podman', '-t'] },
-  // dockerd treats every 127.0.0.0/8 registry as insecure, the proxy included.
-  { tool: 'docker', flags: ['-c', 'docker'] },
+  { tool: 'podman', flags: LOOPBACK_FLAGS.podman },
+  { tool: 'docker', flags: LOOPBACK_FLAGS.docker },
 ] as const;
 
 let proxy: StandInProxy | undefined;

@@ -13,6 +13,7 @@ import { runCli } from './helpers/cli.ts';
 import { expectSuccess } from './helpers/expect-cli.ts';
 import { expectPushed, pick } from './helpers/expect-registry.ts';
 import { expectDigestsServed, jsonImages, statuses } from './helpers/json-report.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -32,8 +33,8 @@ const runtimes = [
 ];
 
 const tools = [
-  { tool: 'podman', flags: ['-c', 'podman', '-t'], ids: apim.podmanIds },
-  { tool: 'docker', flags: ['-c', 'docker'], ids: apim.dockerIds },
+  { tool: 'podman', flags: LOOPBACK_FLAGS.podman, ids: apim.podmanIds },
+  { tool: 'docker', flags: LOOPBACK_FLAGS.docker, ids: apim.dockerIds },
 ];
 
 describe.each(runtimes)('$runtime build/push-images.mjs', ({ launcher, env, names }) => {
