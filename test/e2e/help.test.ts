@@ -4,10 +4,10 @@
  * util-linux `script`, sized with `stty`.
  */
 import { describe, expect, it } from 'vitest';
-import { findOnPath } from '../bed/tool-path.ts';
 import { runCli, type CliResult } from './helpers/cli.ts';
 import { expectSuccess } from './helpers/expect-cli.ts';
 import { writeTestFile } from './helpers/files.ts';
+import { runInTerminal } from './helpers/terminal.ts';
 
 /** Flag and the start of its description, as the help must show them. */
 const FLAGS = [
@@ -18,13 +18,8 @@ const FLAGS = [
   ['-t, --no-tls-verify', 'Do not verify TLS'],
 ] as const;
 
-/** Runs the program in a pseudo-terminal `columns` wide (util-linux script; bsdutils is on every Debian). */
-function inTerminal(args: readonly string[], columns: number): Promise<CliResult> {
-  const [script, stty] = ['script', 'stty'].map((command) => findOnPath(command, process.env.PATH ?? ''));
-  if (!script || !stty) throw new Error('script and stty (util-linux, coreutils) are needed for terminal tests');
-  const inside = `${stty} cols ${columns} rows 50; exec $(printf '%q ' "$@")`;
-  return runCli(args, { env: { NO_COLOR: '1' }, launcher: ['/bin/bash', '-c', `exec ${script} -qec "${inside}" /dev/null`, 'help-in-a-terminal'] });
-}
+/** --help in a terminal `columns` wide; no colours, so headings are upper case. */
+const inTerminal = (args: readonly string[], columns: number) => runInTerminal(args, { columns, rows: 50 }, { env: { NO_COLOR: '1' } });
 
 /** The FLAGS section; headings are bold rather than upper case where colours are on (CI=true turns them on). */
 function flagLines(r: CliResult): string[] {

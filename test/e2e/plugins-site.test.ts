@@ -3,15 +3,18 @@
  * order whatever the working directory, able to reshape the targets
  * (checked in the registry) and to see each pushed image (checked against
  * the registry's digests). Files that are not .js/.mjs/.cjs are ignored.
+ * A plugin's preflight check before the registry stage runs before the
+ * registry is asked, so it can set up the login.
  */
 import { describe, expect, it } from 'vitest';
 import { uniqueName, useBed } from './helpers/bed.ts';
 import { runCli } from './helpers/cli.ts';
 import { expectSuccess } from './helpers/expect-cli.ts';
 import { expectPushed, pick } from './helpers/expect-registry.ts';
-import { testDir } from './helpers/local-tools.ts';
-import { programWithPlugins, readJsonLines } from './helpers/plugins-files.ts';
+import { isolatedLogins, testDir } from './helpers/local-tools.ts';
+import { pluginFile, programWithPlugins, readJsonLines } from './helpers/plugins-files.ts';
 import { RegistryClient } from './helpers/registry-client.ts';
+import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -85,5 +88,32 @@ describe('plugins/ beside the program', () => {
       const manifest = await client.manifest(`${path}/mirror/${pushed.image}`, apim.tag);
       expect(pushed.digest, `afterPush digest of ${pushed.image}`).toBe(manifest?.digest);
     }
+  });
+});
+
+describe('a site plugin that logs in during preflight', () => {
+  // Writes the stored login before the registry stage (0), as a plugin that
+  // fetches it from a vault would; the registry must not be asked before it.
+  const VAULT_LOGIN = `const { writeFileSync } = require('node:fs');
+module.exports = {
+  name: 'vault-login',
+  apply(runner) {
+    runner.hooks.preflight.tapPromise({ name: 'vault-login', stage: -100 }, async () => {
+      const auth = Buffer.from(process.env.VAULT_USER + ':' + process.env.VAULT_PASSWORD).toString('base64');
+      writeFileSync(process.env.REGISTRY_AUTH_FILE, JSON.stringify({ auths: { [runner.options.registry.host]: { auth } } }));
+    });
+  },
+};
+`;
+
+  it('pushes to a registry that demands that login', async () => {
+    const { auth } = bed.registries;
+    const { username = '', password = '' } = auth.credentials ?? {};
+    const path = uniqueName();
+    const r = await runCli(['-r', `${auth.host}/${path}`, ...LOOPBACK_FLAGS.podman, '-i', 'apim-le-cache', '--plugin', pluginFile('vault-login.cjs', VAULT_LOGIN)], {
+      env: { ...isolatedLogins(), VAULT_USER: username, VAULT_PASSWORD: password },
+    });
+    expectSuccess(r);
+    await expectPushed(auth, path, apim.tag, pick(apim.podmanIds, ['apim-le-cache']));
   });
 });
