@@ -73,6 +73,12 @@ export function saveFlags(defaults: ProductDefaults) {
   } as const;
 }
 
+/** The values of sharedFlags, as a push and `save` both take them. */
+function sharedValues(flags: { containerTool?: string; image: string[]; sourcePath?: string; sourceTag?: string; verbose?: boolean; quiet?: boolean }) {
+  const { containerTool, image, sourcePath, sourceTag } = flags;
+  return { containerTool, image, sourcePath, sourceTag, verbose: flags.verbose === true, quiet: flags.quiet === true };
+}
+
 export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {
   // cleye's own help is off: it sorts the flags (with localeCompare, whose
   // ICU set-up alone costs ~14 ms of start-up) and exits the process itself.
@@ -90,16 +96,7 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       ...common,
       command: "save",
       version: false,
-      flags: {
-        output: flags.output,
-        force: flags.force === true,
-        containerTool: flags.containerTool,
-        image: flags.image,
-        sourcePath: flags.sourcePath,
-        sourceTag: flags.sourceTag,
-        verbose: flags.verbose === true,
-        quiet: flags.quiet === true,
-      },
+      flags: { output: flags.output, force: flags.force === true, ...sharedValues(flags) },
     };
   }
   const { flags } = parsed;
@@ -108,16 +105,11 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
     command: "push",
     version: flags.version === true,
     flags: {
+      ...sharedValues(flags),
       registry: flags.registry,
-      containerTool: flags.containerTool,
       destTag: flags.destTag,
-      image: flags.image,
-      sourcePath: flags.sourcePath,
-      sourceTag: flags.sourceTag,
       noTlsVerify: flags.noTlsVerify === true,
       dryRun: flags.dryRun === true,
-      verbose: flags.verbose === true,
-      quiet: flags.quiet === true,
       json: flags.json === true,
       registryType: flags.registryType,
       flatten: flags.flatten === true,

@@ -37,7 +37,7 @@ export const isManifestPut = (req: { method: string; path: string }): boolean =>
   req.method === 'PUT' && /^\/v2\/.+\/manifests\/[^/]+$/.test(req.path.split('?')[0] ?? '');
 
 /** A request that carries a layer or config blob: the PATCH (or monolithic PUT) of an upload. */
-export const isBlobUpload = (req: { method: string; path: string }): boolean =>
+const isBlobUpload = (req: { method: string; path: string }): boolean =>
   (req.method === 'PATCH' || req.method === 'PUT') && /^\/v2\/.+\/blobs\/uploads\//.test(req.path);
 
 /** Cuts blob uploads mid-stream while `cutting()` holds, forwards everything else. */
