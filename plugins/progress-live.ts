@@ -4,7 +4,7 @@
  * final line. Colours follow NO_COLOR / FORCE_COLOR through ansis.
  */
 import ansis from "ansis";
-import type { Job, JobProgress } from "../src/hooks.ts";
+import { REPORTING_STAGE, type Job, type JobProgress } from "../src/hooks.ts";
 import type { Plugin } from "../src/plugin.ts";
 import { resultLine } from "../src/report.ts";
 import type { Runner } from "../src/runner.ts";
@@ -40,7 +40,7 @@ export class LiveProgressPlugin implements Plugin {
     let timer: NodeJS.Timeout | undefined;
     const render = () => update?.([...rows].map(([job, row]) => row.final ?? liveLine(job, row, SPINNER[frame++ % SPINNER.length] ?? "*")).join("\n"));
 
-    hooks.plan.tap({ name: PLUGIN_NAME, stage: 1000 }, (jobs) => {
+    hooks.plan.tap({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, (jobs) => {
       for (const job of jobs) rows.set(job, { retries: 0 });
       return jobs;
     });
@@ -63,8 +63,8 @@ export class LiveProgressPlugin implements Plugin {
     };
     // Rows stay in plan order, so each is numbered by its place in the plan.
     const place = (job: Job) => [...rows.keys()].indexOf(job) + 1;
-    hooks.afterPush.tapPromise(PLUGIN_NAME, async (job, result) => finish(job, colour(resultLine(result, place(job), rows.size), result.status)));
-    hooks.failed.tapPromise(PLUGIN_NAME, async (job, error) =>
+    hooks.afterPush.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, result) => finish(job, colour(resultLine(result, place(job), rows.size), result.status)));
+    hooks.failed.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, error) =>
       finish(job, colour(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, place(job), rows.size), "failed")),
     );
     hooks.done.tapPromise(PLUGIN_NAME, async (report) => {

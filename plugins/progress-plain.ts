@@ -2,6 +2,7 @@
  * Progress for logs and pipes (CI, `| tee`): one timestamped line when an
  * image starts, when a push is retried, and when it ends. No cursor tricks.
  */
+import { REPORTING_STAGE } from "../src/hooks.ts";
 import type { Plugin } from "../src/plugin.ts";
 import { resultLine } from "../src/report.ts";
 import type { Runner } from "../src/runner.ts";
@@ -22,7 +23,7 @@ export class PlainProgressPlugin implements Plugin {
     let total = 0;
     let finished = 0;
     // Last in the waterfall: counts the plan every other plugin has shaped.
-    hooks.plan.tap({ name: PLUGIN_NAME, stage: 1000 }, (jobs) => {
+    hooks.plan.tap({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, (jobs) => {
       total = jobs.length;
       return jobs;
     });
@@ -32,8 +33,8 @@ export class PlainProgressPlugin implements Plugin {
         line(`retrying   ${job.image} in ${((progress.delayMs ?? 0) / 1000).toFixed(1)}s (attempt ${progress.attempt} of ${runner.options.retries + 1}): ${progress.reason}`);
       }
     });
-    hooks.afterPush.tapPromise(PLUGIN_NAME, async (_job, result) => line(resultLine(result, ++finished, total)));
-    hooks.failed.tapPromise(PLUGIN_NAME, async (job, error) =>
+    hooks.afterPush.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (_job, result) => line(resultLine(result, ++finished, total)));
+    hooks.failed.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, error) =>
       line(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, ++finished, total)),
     );
   }

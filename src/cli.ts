@@ -10,8 +10,10 @@ import { BUILT_IN_DEFAULTS, loadProductDefaults, type LoadedDefaults } from "./p
 import { programDirectory } from "./program-location.ts";
 import { maskSecrets } from "./command-text.ts";
 import { versionText } from "./version.ts";
+import { listenForInterrupts, type Interrupts } from "./interrupts.ts";
+import { errorJson } from "./report.ts";
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   const programDir = programDirectory();
   let loaded: LoadedDefaults;
   try {
@@ -34,10 +36,10 @@ async function main(argv: string[]): Promise<number> {
   // Loaded only now: --help and --version need none of it, and start faster.
   if (command.command === "save") {
     const [{ runSave }, { resolveSaveOptions }] = await Promise.all([import("./save-command.ts"), import("./archive/save-options.ts")]);
-    return runSave(resolveSaveOptions(command.flags, loaded.defaults));
+    return runSave(resolveSaveOptions(command.flags, loaded.defaults), interrupts);
   }
   const [{ runPush }, { resolveOptions }] = await Promise.all([import("./push-command.ts"), import("./options.ts")]);
-  return runPush(resolveOptions(command.flags, loaded.defaults), programDir, loaded.file);
+  return runPush(resolveOptions(command.flags, loaded.defaults), programDir, interrupts, loaded.file);
 }
 
 function refuseLeftovers(command: ParsedCommandLine): void {
@@ -68,12 +70,19 @@ function printError(error: unknown, log: Logger, verbose: boolean): number {
 // to an operator and would be mistaken for errors.
 process.noDeprecation = true;
 const argv = process.argv.slice(2);
-main(argv).then(
-  (code) => {
+// From the first line on: a Ctrl-C during start-up or preflight is reported like any other.
+const interrupts = listenForInterrupts();
+main(argv, interrupts)
+  .then(
+    (code) => code,
+    (error: unknown) => {
+      const verbose = argv.includes("-v") || argv.includes("--verbose");
+      // Scripts reading --json get a document whatever stopped the run, invalid input included.
+      if (argv.includes("--json") && argv[0] !== "save") process.stdout.write(`${errorJson(error)}\n`);
+      return printError(error, createLogger({ quiet: false, verbose }), verbose);
+    },
+  )
+  .then((code) => {
+    interrupts.close();
     process.exitCode = code;
-  },
-  (error: unknown) => {
-    const verbose = argv.includes("-v") || argv.includes("--verbose");
-    process.exitCode = printError(error, createLogger({ quiet: false, verbose }), verbose);
-  },
-);
+  });

@@ -137,6 +137,8 @@ const DIAGNOSES: readonly Diagnosis[] = [
 
 /** Codes whose failures may pass if the same command is run again. */
 export function isTransient(error: PushImagesError): boolean {
+  // A stall is found by watching the command (src/stall-watch.ts), not in its output.
+  if (error.code === "REGISTRY_STALLED") return true;
   return DIAGNOSES.some((d) => d.code === error.code && d.transient === true);
 }
 

@@ -54,6 +54,7 @@ export type FailureCode =
   | "ARCHIVE_INVALID"
   | "ARCHIVE_MISSING_IMAGE"
   | "INTERRUPTED"
+  | "REGISTRY_STALLED"
   | "PUSH_FAILED";
 
 export type ErrorCode = InputErrorCode | FailureCode;
@@ -84,7 +85,13 @@ export function failure(code: FailureCode, message: string, hint: string, detail
 /** Ctrl-C or SIGTERM: running children were stopped. */
 export class InterruptedError extends Error {
   override readonly name = "InterruptedError";
-  constructor(readonly signal: string) {
-    super(`interrupted by ${signal}`);
+  constructor(
+    readonly signal: string,
+    /** What was stopped, e.g. "preflight" or "saving". */
+    readonly during: string,
+    /** What the stop left, e.g. "no archive was written". */
+    readonly outcome = "nothing was pushed",
+  ) {
+    super(`interrupted by ${signal} during ${during}; ${outcome}`);
   }
 }

@@ -9,7 +9,7 @@ import { cli, command } from "cleye";
 import type { RawSaveFlags } from "./archive/save-options.ts";
 import type { RawFlags } from "./options.ts";
 import type { ProductDefaults } from "./product-defaults.ts";
-import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES } from "./push-defaults.ts";
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "./push-defaults.ts";
 
 interface Parsed {
   /** -h or --help: print the help and nothing else. */
@@ -52,6 +52,7 @@ export function pushFlags(defaults: ProductDefaults) {
     dryRun: { type: Boolean, alias: "n", description: "Print the plan and the commands, run the checks, change nothing" },
     concurrency: { type: String, alias: "j", placeholder: "<n>", description: `Images pushed at once, 1-16 (default: ${DEFAULT_CONCURRENCY})` },
     retries: { type: String, placeholder: "<n>", description: `Retries of a push after a transient error (refused or broken connection, timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})` },
+    stallTimeout: { type: String, placeholder: "<s>", description: `Stop a push that makes no progress (no byte sent or received) for this many seconds, as REGISTRY_STALLED, and retry it (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})` },
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
     plugin: { type: [String], placeholder: "<file>", description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too" },
     registryType: { type: String, placeholder: "<type>", description: "generic, harbor, gcr, artifact-registry, ecr, dockerhub or quay (default: detected from the host, or a Harbor probe)" },
@@ -119,6 +120,7 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       fromArchive: flags.fromArchive,
       concurrency: flags.concurrency,
       retries: flags.retries,
+      stallTimeout: flags.stallTimeout,
     },
   };
 }

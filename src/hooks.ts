@@ -50,6 +50,8 @@ export interface Report {
   readonly dryRun: boolean;
   /** The signal that stopped the run early, if any. */
   readonly interruptedBy?: string;
+  /** What the interrupt stopped (e.g. "pushing"). */
+  readonly interruptedDuring?: string;
 }
 
 /** Creates the hooks of one runner. */
@@ -79,6 +81,14 @@ export function createHooks() {
 }
 
 export type RunnerHooks = ReturnType<typeof createHooks>;
+
+/**
+ * The stage of taps that show what the other plugins did (progress
+ * displays): they see the plan every plugin shaped, and print an image's
+ * result only after every other `afterPush` tap has run, so an image a
+ * plugin fails after its push is shown once, as failed.
+ */
+export const REPORTING_STAGE = 1000;
 export type HookName = keyof RunnerHooks;
 
 /**

@@ -1,15 +1,48 @@
 /**
- * Ctrl-C and SIGTERM while a command runs: the handler stops what is
- * running; the command then ends on its own with exit code 130.
+ * Ctrl-C and SIGTERM, from the first line of a run to the last: the first
+ * signal is recorded, fires `signal` (HTTP requests and waits listen to it)
+ * and calls the registered stoppers (running commands). The command then
+ * ends on its own, cleans up, reports what was stopped and exits 130.
+ * Handlers stay installed until the end, so a second Ctrl-C cannot kill the
+ * program halfway through its clean-up.
  */
-export async function whileInterruptible<T>(onSignal: (signal: string) => void, work: () => Promise<T>): Promise<T> {
-  const stop = (signal: NodeJS.Signals) => onSignal(signal);
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  try {
-    return await work();
-  } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-  }
+
+export interface Interrupts {
+  /** Aborted by the first SIGINT or SIGTERM. */
+  readonly signal: AbortSignal;
+  /** The signal that interrupted the run, if one did. */
+  readonly by: string | undefined;
+  /** Calls `stop` on interrupt (at once if already interrupted); returns the undo. */
+  onInterrupt(stop: (signal: string) => void): () => void;
+  /** Removes the signal handlers. */
+  close(): void;
+}
+
+export function listenForInterrupts(): Interrupts {
+  const controller = new AbortController();
+  const stoppers = new Set<(signal: string) => void>();
+  let by: string | undefined;
+  const handle = (signal: NodeJS.Signals) => {
+    if (by !== undefined) return;
+    by = signal;
+    controller.abort(new Error(`interrupted by ${signal}`));
+    for (const stop of stoppers) stop(signal);
+  };
+  process.on("SIGINT", handle);
+  process.on("SIGTERM", handle);
+  return {
+    signal: controller.signal,
+    get by() {
+      return by;
+    },
+    onInterrupt(stop) {
+      if (by !== undefined) stop(by);
+      stoppers.add(stop);
+      return () => stoppers.delete(stop);
+    },
+    close() {
+      process.off("SIGINT", handle);
+      process.off("SIGTERM", handle);
+    },
+  };
 }

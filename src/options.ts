@@ -6,7 +6,7 @@
 import { inputError } from "./errors.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
 import { assertTag, MAX_NAME_LENGTH, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
-import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES } from "./push-defaults.ts";
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "./push-defaults.ts";
 import { parseRegistryType, type RegistryType } from "./registry-type.ts";
 import { parseRegistryUri, type RegistryUri } from "./registry-uri.ts";
 
@@ -30,6 +30,7 @@ export interface RawFlags {
   plugin?: string[];
   concurrency?: string;
   retries?: string;
+  stallTimeout?: string;
   fromArchive?: string[];
 }
 
@@ -57,6 +58,8 @@ export interface Options {
   readonly concurrency: number;
   /** Retries of a push after a transient failure. */
   readonly retries: number;
+  /** A push that reads, writes and prints nothing for this long is stopped as REGISTRY_STALLED. */
+  readonly stallTimeoutMs: number;
   /** --from-archive files: push from these instead of local storage. */
   readonly fromArchive: readonly string[];
   /** --plugin files, in the order given. */
@@ -101,6 +104,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     fromArchive: flags.fromArchive ?? [],
     concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
+    stallTimeoutMs: wholeNumber("--stall-timeout", flags.stallTimeout, DEFAULT_STALL_TIMEOUT_SECONDS, 1, 3600) * 1000,
   });
 }
 

@@ -10,3 +10,9 @@
  */
 export const DEFAULT_CONCURRENCY = 3;
 export const DEFAULT_RETRIES = 3;
+
+/**
+ * A push that reads, writes and prints nothing for a minute has stalled: a
+ * registry writing a large blob to slow storage answers well within it.
+ */
+export const DEFAULT_STALL_TIMEOUT_SECONDS = 60;

@@ -5,7 +5,6 @@
  * before), so local storage is left as it was found.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { digestFromDockerPush } from "./container-tool.ts";
 import { diagnose, isTransient } from "./diagnose.ts";
@@ -43,21 +42,35 @@ export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { 
   const targetExisted = job.target === job.source || runner.localImages.get(job.target) !== undefined;
   progress({ stage: "tagging" });
   const tag = await shell.run(tool.name, hooks.tagArgs.call(tool.tagArgs(job), job), { mutates: true });
+  // Removed by the runner once all pushes are over, in one command; a tag
+  // cut short by an interrupt may still have been made.
+  if (!targetExisted && (tag.exitCode === 0 || runner.interrupted)) runner.temporaryTags.add(job.target);
   if (tag.exitCode !== 0) throw diagnose(tag.stderr, context(runner, job, "tag"));
-  // Removed by the runner once all pushes are over, in one command.
-  if (!targetExisted) runner.temporaryTags.add(job.target);
-  {
-    const { digest, attempts } = await pushWithRetries(runner, job, tally);
-    progress({ stage: "verifying", attempt: attempts });
-    const after = await lookUp(runner, job.target);
-    if (after === undefined) {
-      log.verbose(`could not read back ${job.target}; reporting the digest ${tool.name} printed`);
-      return { status: "pushed", digest, attempts };
-    }
-    if (!holds(after, localId)) {
-      throw failure("VERIFY_FAILED", `${job.target} does not hold ${job.source} after the push (it names config ${after.configDigest ?? "none"})`, "another push to the same tag may have raced this one; run push-images again");
-    }
-    return { status: "pushed", digest: after.digest, attempts };
+
+  const { digest, attempts } = await pushWithRetries(runner, job, tally);
+  progress({ stage: "verifying", attempt: attempts });
+  const after = await readBack(runner, job.target);
+  if (after === "absent") {
+    throw failure("VERIFY_FAILED", `${tool.name} reported ${job.target} pushed, but the registry has no manifest for it`, "run push-images again; if it fails the same way, check the registry's logs and storage");
+  }
+  if (after === undefined && runner.interrupted) throw failure("INTERRUPTED", `stopped by ${runner.interrupted} while checking the push`, "run the same command again");
+  if (after === undefined) {
+    log.verbose(`could not read back ${job.target}; reporting the digest ${tool.name} printed`);
+    return { status: "pushed", digest, attempts };
+  }
+  if (!holds(after, localId)) {
+    throw failure("VERIFY_FAILED", `${job.target} does not hold ${job.source} after the push (it names config ${after.configDigest ?? "none"})`, "another push to the same tag may have raced this one; run push-images again");
+  }
+  return { status: "pushed", digest: after.digest, attempts };
+}
+
+/** After a push: what the target holds, "absent" when the registry says it has no such manifest, undefined when it cannot be read. */
+async function readBack(runner: Runner, reference: string): Promise<RemoteImage | "absent" | undefined> {
+  try {
+    return (await remoteImage(await runner.registry(), reference)) ?? "absent";
+  } catch (error) {
+    runner.log.verbose(`could not read ${reference} from the registry: ${(error as Error).message}`);
+    return undefined;
   }
 }
 
@@ -78,19 +91,22 @@ export async function lookUp(runner: Runner, reference: string): Promise<RemoteI
 
 async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): Promise<{ digest?: string; attempts: number }> {
   const { tool, shell, hooks, options } = runner;
-  const workDir = await mkdtemp(join(tmpdir(), "push-images-"));
+  const workDir = await mkdtemp(join(runner.tempDir, "push-"));
   try {
     const digestFile = join(workDir, "digest");
     for (let attempt = 1; ; attempt++) {
       tally.attempts = attempt;
       hooks.progress.call(job, { stage: "pushing", attempt });
-      const push = await shell.run(tool.name, hooks.pushArgs.call(tool.pushArgs(job, digestFile), job), { mutates: true });
-      if (push.exitCode === 0) {
+      const push = await shell.run(tool.name, hooks.pushArgs.call(tool.pushArgs(job, digestFile), job), { mutates: true, stallMs: options.stallTimeoutMs });
+      // podman exits 0 when it is stopped by SIGTERM: after an interrupt, its exit code proves nothing.
+      if (runner.interrupted) throw failure("INTERRUPTED", `stopped by ${runner.interrupted} while pushing`, "run the same command again to push what is left");
+      // Stopped for stalling: podman exits 0 on SIGTERM, so the exit code says nothing here either.
+      if (push.exitCode === 0 && !push.stalled) {
         const digest = tool.name === "podman" ? await readFile(digestFile, "utf8").catch(() => undefined) : digestFromDockerPush(push.stdout);
         return { digest: digest?.trim() || undefined, attempts: attempt };
       }
       const output = `${push.stderr}\n${push.stdout}`;
-      const error = diagnose(output, context(runner, job, "push"));
+      const error = push.stalled ? stalled(runner, job) : diagnose(output, context(runner, job, "push"));
       if (!isTransient(error) || attempt > options.retries || runner.interrupted) throw error;
       const delayMs = retryAfterMs(output, runner.retryPolicy) ?? backoffMs(attempt, runner.retryPolicy);
       hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
@@ -101,6 +117,15 @@ async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): P
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+function stalled(runner: Runner, job: Job) {
+  const seconds = runner.options.stallTimeoutMs / 1000;
+  return failure(
+    "REGISTRY_STALLED",
+    `the push of ${job.image} made no progress for ${seconds}s: ${runner.options.registry.host} stopped answering`,
+    `check the registry and the network to it, then run push-images again (wait longer with --stall-timeout ${seconds * 4})`,
+  );
 }
 
 function context(runner: Runner, job: Job, stage: string) {

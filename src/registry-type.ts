@@ -33,18 +33,20 @@ export function parseRegistryType(value: string): RegistryType {
  * registry answers Harbor's system-info API; else generic. The probe sends
  * no credentials and only reads, so it does not verify TLS.
  */
-export async function resolveRegistryType(host: string, explicit: RegistryType | undefined): Promise<RegistryType> {
+export async function resolveRegistryType(host: string, explicit: RegistryType | undefined, signal?: AbortSignal): Promise<RegistryType> {
   if (explicit) return explicit;
   const known = registryTypeOfHost(host);
   if (known) return known;
-  return (await looksLikeHarbor(host)) ? "harbor" : "generic";
+  const harbor = await looksLikeHarbor(host, signal);
+  signal?.throwIfAborted();
+  return harbor ? "harbor" : "generic";
 }
 
-async function looksLikeHarbor(host: string): Promise<boolean> {
+async function looksLikeHarbor(host: string, signal?: AbortSignal): Promise<boolean> {
   // Both schemes at once: on a distant registry each try costs round trips.
   // An unreachable registry is preflight's to report, not this probe's.
   const answers = await Promise.all(
-    ["https", "http"].map((scheme) => httpGet(`${scheme}://${host}/api/v2.0/systeminfo`, { verify: false, timeoutMs: 3000 }).catch(() => undefined)),
+    ["https", "http"].map((scheme) => httpGet(`${scheme}://${host}/api/v2.0/systeminfo`, { verify: false, timeoutMs: 3000, signal }).catch(() => undefined)),
   );
   // auth_mode is answered to anonymous callers by every Harbor 2.x; the version is not.
   return answers.some((response) => response?.status === 200 && /"auth_mode"/.test(response.body));

@@ -2,6 +2,7 @@
  * How results are shown: one line per image as it finishes, a summary at
  * the end, and the --json document of PRODUCT.md.
  */
+import { InterruptedError, PushImagesError } from "./errors.ts";
 import type { JobResult, Report } from "./hooks.ts";
 
 const STATUS_WIDTH = 10;
@@ -31,6 +32,10 @@ export function summaryLines(report: Report): string[] {
   for (const { job, error } of report.results) {
     if (error) lines.push(`  ${job.image}: Error [${error.code}]: ${error.message}\n    Fix: ${error.hint}`);
   }
+  if (report.interruptedBy) {
+    const pushed = counts.pushed + counts["up-to-date"];
+    lines.push(`Stopped: interrupted by ${report.interruptedBy} during ${report.interruptedDuring ?? "the run"}; ${pushed} of ${report.planned} at the target: run the same command again to push the rest`);
+  }
   return lines;
 }
 
@@ -45,7 +50,19 @@ export function reportJson(report: Report): string {
     seconds: Number(seconds.toFixed(3)),
     attempts,
   }));
-  return JSON.stringify({ images, summary: countByStatus(report), seconds: Number(report.seconds.toFixed(3)), dryRun: report.dryRun }, null, 2);
+  const interrupted = report.interruptedBy ? { signal: report.interruptedBy, during: report.interruptedDuring ?? null } : null;
+  return JSON.stringify({ images, summary: countByStatus(report), seconds: Number(report.seconds.toFixed(3)), dryRun: report.dryRun, interrupted }, null, 2);
+}
+
+/** The --json document of a run that stopped before its report: no images, the error, and the interrupt if one stopped it. */
+export function errorJson(error: unknown): string {
+  const interrupted = error instanceof InterruptedError ? { signal: error.signal, during: error.during } : null;
+  const coded = error instanceof PushImagesError
+    ? { code: error.code, message: error.message, hint: error.hint }
+    : error instanceof InterruptedError
+      ? { code: "INTERRUPTED", message: error.message, hint: "run the same command again" }
+      : { code: "INTERNAL", message: String(error), hint: "" };
+  return JSON.stringify({ images: [], error: coded, interrupted }, null, 2);
 }
 
 function shortDigest(digest: string): string {

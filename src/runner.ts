@@ -2,6 +2,7 @@
  * The runner: holds the hooks, the options, the shell and the logger that
  * plugins use, and runs plan -> preflight -> tag and push -> report.
  */
+import { tmpdir } from "node:os";
 import { ContainerTool } from "./container-tool.ts";
 import { failure, InterruptedError, PushImagesError } from "./errors.ts";
 import { createHooks, guardHooks, type Job, type JobResult, type Report, type RunnerHooks } from "./hooks.ts";
@@ -26,7 +27,12 @@ export interface RunnerParts {
   readonly shell: Shell;
   readonly log: Logger;
   readonly env: NodeJS.ProcessEnv;
+  /** The run's own temporary directory (src/run-temp-dir.ts); the system's by default. */
+  readonly tempDir?: string;
 }
+
+/** Where a run is, for the line that says what an interrupt stopped. */
+export type RunPhase = "planning" | "preflight" | "pushing" | "reporting";
 
 export class Runner {
   /** Typed tapable hooks; see src/hooks.ts and docs for each one. */
@@ -41,14 +47,19 @@ export class Runner {
   /** Target tags this run added to local storage; removed when the pushes are over. */
   readonly temporaryTags = new Set<string>();
   readonly retryPolicy: RetryPolicy;
+  readonly tempDir: string;
+  /** performance.now() when the runner was made, before the first request to the registry. */
+  readonly startedAt = performance.now();
+  private phaseNow: RunPhase = "planning";
   private interruptedBy?: string;
   private readonly stopping = new AbortController();
   private connection?: Promise<RegistryConnection>;
   /** The site plugin file being applied, so its taps' errors can name it. */
   private applyingFile?: string;
 
-  constructor({ options, shell, log, env }: RunnerParts) {
+  constructor({ options, shell, log, env, tempDir }: RunnerParts) {
     this.options = options;
+    this.tempDir = tempDir ?? tmpdir();
     this.shell = shell;
     this.log = log;
     this.env = env;
@@ -66,8 +77,15 @@ export class Runner {
     // A dry run shows the plan before the checks, so it is there even when
     // the registry cannot be reached from where the plan is made.
     if (this.options.dryRun) for (const line of planLines(this, jobs)) this.log.always(line);
-    await this.hooks.preflight.promise(jobs);
     this.stopIfInterrupted();
+    this.phaseNow = "preflight";
+    await this.hooks.preflight.promise(jobs).catch((error: unknown) => {
+      // A check cut short by the interrupt fails with whatever it was doing: say what stopped it.
+      this.stopIfInterrupted();
+      throw error;
+    });
+    this.stopIfInterrupted();
+    this.phaseNow = "pushing";
 
     let brokenPlugin = false;
     const heldBefore = this.options.dryRun ? undefined : lookAhead(jobs.map((job) => job.target), (target) => lookUp(this, target), Math.max(LOOK_AHEAD, this.options.concurrency), () => this.interruptedBy !== undefined);
@@ -86,12 +104,14 @@ export class Runner {
         ).finally(() => this.removeTemporaryTags());
     // The report keeps the plan's order, whatever order the pushes ended in.
     results.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
+    this.phaseNow = "reporting";
     const report: Report = {
       results,
       planned: jobs.length,
       seconds: (performance.now() - started) / 1000,
       dryRun: this.options.dryRun,
       interruptedBy: this.interruptedBy,
+      interruptedDuring: this.interruptedBy ? "pushing" : undefined,
     };
     await this.hooks.done.promise(report);
     return report;
@@ -129,21 +149,39 @@ export class Runner {
     return this.interruptedBy;
   }
 
+  /** What the run is doing now: planning, preflight, pushing or reporting. */
+  get phase(): RunPhase {
+    return this.phaseNow;
+  }
+
   private async runJob(job: Job, heldBefore?: Promise<RemoteImage | undefined>): Promise<JobResult> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const tally = { attempts: 0 };
+    let result: JobResult;
     try {
       const { status, digest, attempts } = await pushJob(this, job, tally, heldBefore);
-      const result: JobResult = { job, status, digest, attempts, seconds: seconds() };
-      await this.hooks.afterPush.promise(job, result);
-      return result;
+      result = { job, status, digest, attempts, seconds: seconds() };
     } catch (caught) {
       const error = this.interruptedBy ? interruptedError(this.interruptedBy) : caught;
       if (!(error instanceof PushImagesError)) throw error;
-      await this.hooks.failed.promise(job, error);
-      return { job, status: "failed", error, attempts: tally.attempts, seconds: seconds() };
+      return this.fail({ job, status: "failed", error, attempts: tally.attempts, seconds: seconds() });
     }
+    try {
+      await this.hooks.afterPush.promise(job, result);
+      return result;
+    } catch (caught) {
+      if (!(caught instanceof PushImagesError)) throw caught;
+      // The image is at the target: say so, and count it once, as failed.
+      const where = `${job.target} is in the registry${result.digest ? ` (${result.digest})` : ""}, but`;
+      const error = new PushImagesError(caught.code, `${where} ${caught.message}`, caught.hint, caught.exitCode, caught.detail);
+      return this.fail({ ...result, status: "failed", error });
+    }
+  }
+
+  private async fail(result: JobResult & { error: PushImagesError }): Promise<JobResult> {
+    await this.hooks.failed.promise(result.job, result.error);
+    return result;
   }
 
   private async removeTemporaryTags(): Promise<void> {
@@ -154,7 +192,7 @@ export class Runner {
   }
 
   private stopIfInterrupted(): void {
-    if (this.interruptedBy) throw new InterruptedError(this.interruptedBy);
+    if (this.interruptedBy) throw new InterruptedError(this.interruptedBy, this.phaseNow);
   }
 }
 

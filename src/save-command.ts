@@ -1,30 +1,36 @@
 /**
- * `push-images save`: checks, writes the archive, prints a summary.
+ * `push-images save`: checks, writes the archive, prints a summary. The
+ * container tool gets a temporary directory of the run's own, removed at
+ * the end, interrupted or not.
  */
 import { saveArchive, saveSummary } from "./archive/save.ts";
 import type { SaveOptions } from "./archive/save-options.ts";
 import { ContainerTool } from "./container-tool.ts";
 import { EXIT, InterruptedError } from "./errors.ts";
-import { whileInterruptible } from "./interrupts.ts";
+import type { Interrupts } from "./interrupts.ts";
 import { createLogger } from "./logger.ts";
+import { createRunTempDir } from "./run-temp-dir.ts";
 import { createShell } from "./shell.ts";
 
-export async function runSave(options: SaveOptions): Promise<number> {
+export async function runSave(options: SaveOptions, interrupts: Interrupts): Promise<number> {
   const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
-  const shell = createShell({ dryRun: false, log });
-  let interrupted: string | undefined;
+  const tempDir = createRunTempDir(process.env);
+  const shell = createShell({ dryRun: false, log, tempDir: tempDir.path });
+  const stopListening = interrupts.onInterrupt(() => shell.stopAll());
+  let stage = "the checks";
   try {
-    const result = await whileInterruptible(
-      (signal) => {
-        interrupted = signal;
-        shell.stopAll();
-      },
-      () => saveArchive(options, new ContainerTool(options.containerTool, shell), log),
-    );
+    const result = await saveArchive(options, new ContainerTool(options.containerTool, shell), log, {
+      tempDir: tempDir.path,
+      signal: interrupts.signal,
+      stage: (now) => (stage = now),
+    });
     for (const line of saveSummary(result)) log.always(line);
     return EXIT.ok;
   } catch (error) {
     // The partial file is already gone; say so rather than show the killed tool's error.
-    throw interrupted ? new InterruptedError(`${interrupted}; no archive was written`) : error;
+    throw interrupts.by ? new InterruptedError(interrupts.by, stage, "no archive was written") : error;
+  } finally {
+    stopListening();
+    tempDir.remove();
   }
 }

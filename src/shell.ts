@@ -6,6 +6,7 @@
 import { $, type ProcessPromise } from "zx/core";
 import { formatCommand, maskSecrets } from "./command-text.ts";
 import type { Logger } from "./logger.ts";
+import { watchForStall, type StallWatch } from "./stall-watch.ts";
 
 // Kept importable from here, where commands are run.
 export { formatCommand, maskSecrets };
@@ -14,6 +15,8 @@ export interface CommandResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Stopped because it made no progress for RunOptions.stallMs. */
+  readonly stalled?: boolean;
 }
 
 export interface RunOptions {
@@ -21,6 +24,8 @@ export interface RunOptions {
   readonly mutates?: boolean;
   /** Text handed to the command's standard input. */
   readonly input?: string;
+  /** Stop the command when it reads, writes and prints nothing for this long (src/stall-watch.ts). */
+  readonly stallMs?: number;
 }
 
 export interface Shell {
@@ -32,10 +37,16 @@ export interface Shell {
 export interface ShellOptions {
   readonly dryRun: boolean;
   readonly log: Logger;
+  /** The run's own temporary directory, the commands' TMPDIR (src/run-temp-dir.ts). */
+  readonly tempDir?: string;
 }
 
-export function createShell({ dryRun, log }: ShellOptions): Shell {
+/** How long a stopped command gets to end on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
+export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
   const running = new Set<ProcessPromise>();
+  const env = tempDir ? { ...process.env, TMPDIR: tempDir } : process.env;
   return {
     async run(command, args, options = {}) {
       const shown = maskSecrets(formatCommand(command, args));
@@ -46,10 +57,35 @@ export function createShell({ dryRun, log }: ShellOptions): Shell {
       log.verbose(`$ ${shown}`);
       // Each command leads its own process group, so stopping it also stops
       // what it started (podman's helpers, a credential helper).
-      const child = $({ nothrow: true, quiet: true, detached: true, input: options.input })`${command} ${args}`;
+      let stalled = false;
+      let watch: StallWatch | undefined;
+      const child = $({
+        nothrow: true,
+        quiet: true,
+        detached: true,
+        input: options.input,
+        env,
+        log: (entry) => {
+          if (entry.kind === "stdout" || entry.kind === "stderr") watch?.activity();
+        },
+      })`${command} ${args}`;
       running.add(child);
-      const output = await child.finally(() => running.delete(child));
-      const result = { exitCode: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr };
+      if (options.stallMs !== undefined) {
+        const stallMs = options.stallMs;
+        // The child is spawned on the next turn; its pid is known from then on.
+        setImmediate(() => {
+          if (child.pid === undefined || !running.has(child)) return;
+          watch = watchForStall(child.pid, stallMs, () => {
+            stalled = true;
+            stopGroup(child.pid);
+          });
+        });
+      }
+      const output = await child.finally(() => {
+        running.delete(child);
+        watch?.stop();
+      });
+      const result = { exitCode: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr, ...(stalled ? { stalled } : {}) };
       const raw = `${result.stdout}${result.stderr}`.trim();
       if (raw) log.verbose(indent(maskSecrets(raw)));
       if (result.exitCode !== 0) log.verbose(`  (exit code ${result.exitCode}${exitMeaning(result.exitCode)})`);
@@ -64,12 +100,20 @@ export function createShell({ dryRun, log }: ShellOptions): Shell {
   };
 }
 
+/** SIGTERM to the command's process group, then SIGKILL to what is still there after a grace period. */
 function stopGroup(pid: number | undefined): void {
   if (pid === undefined) return;
+  if (!signalGroup(pid, "SIGTERM")) return;
+  setTimeout(() => signalGroup(pid, "SIGKILL"), STOP_GRACE_MS).unref();
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
-    process.kill(-pid, "SIGTERM");
+    process.kill(-pid, signal);
+    return true;
   } catch {
     // Already gone.
+    return false;
   }
 }
 

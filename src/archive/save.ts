@@ -7,7 +7,6 @@
  * beside it in `<name>.sha256`.
  */
 import { mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { r as appendToTar } from "tar";
 import type { ContainerTool } from "../container-tool.ts";
@@ -30,8 +29,20 @@ export interface SaveResult {
   readonly seconds: number;
 }
 
-export async function saveArchive(options: SaveOptions, tool: ContainerTool, log: Logger): Promise<SaveResult> {
+/** How a save is run: where temporary files go, what stops it, and who hears which stage it is in. */
+export interface SaveRun {
+  readonly tempDir: string;
+  /** Aborted by Ctrl-C or SIGTERM: the save stops at its next step and leaves nothing. */
+  readonly signal?: AbortSignal;
+  readonly stage?: (stage: string) => void;
+}
+
+export async function saveArchive(options: SaveOptions, tool: ContainerTool, log: Logger, run: SaveRun): Promise<SaveResult> {
   const started = performance.now();
+  const stage = (now: string) => {
+    run.signal?.throwIfAborted();
+    run.stage?.(now);
+  };
   const toolVersion = await tool.checkAvailable("");
   const references = options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
   const found = await tool.imageIds(references);
@@ -40,8 +51,9 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
   if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing, references.length);
 
   const partial = join(dirname(options.output), `.${basename(options.output)}.partial-${process.pid}`);
-  const indexDir = await mkdtemp(join(tmpdir(), "push-images-index-"));
+  const indexDir = await mkdtemp(join(run.tempDir, "index-"));
   try {
+    stage("saving");
     log.info(`Saving ${references.length} image${references.length === 1 ? "" : "s"} with ${tool.name} to ${options.output} ...`);
     const saved = await tool.save(references, partial);
     if (saved.exitCode !== 0) throw diagnose(`${saved.stderr}\n${saved.stdout}`, { tool: tool.name, registryHost: "", action: `${tool.name} save` });
@@ -54,8 +66,10 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     await writeFile(join(indexDir, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
     await appendToTar({ file: partial, cwd: indexDir, portable: true }, [INDEX_FILE]);
 
+    stage("the archive check");
     log.info("Checking the archive ...");
     const contents = await readArchiveAndSum(partial);
+    stage("the archive check");
     const absent = index.images.filter((listed) => !contents.images.some((image) => image.id === listed.id));
     if (absent.length > 0) {
       throw failure("ARCHIVE_INVALID", `${tool.name} save left out ${absent.map((a) => a.reference).join(", ")}`, `run '${tool.name} save' by hand to see why`);

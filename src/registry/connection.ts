@@ -41,11 +41,14 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     httpAllowed: insecure,
     ca,
     credentials: () => storedCredentials(host, tool.name, env, shell),
+    signal: runner.stopSignal,
+    // The registry-type probe asked it first: its wait counts too.
+    since: runner.startedAt,
   });
   const basic = credentials ? basicAuth(credentials.username, credentials.password) : undefined;
   const tokens = new Map<string, string>();
   const call = (url: string, request: RegistryRequest, authorization?: string) =>
-    send(url, { ...request, verify: !insecure, ca, headers: { ...(authorization ? { Authorization: authorization } : {}), ...request.headers } });
+    send(url, { ...request, verify: !insecure, ca, signal: runner.stopSignal, headers: { ...(authorization ? { Authorization: authorization } : {}), ...request.headers } });
 
   return {
     baseUrl,

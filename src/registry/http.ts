@@ -20,7 +20,10 @@ export interface RequestOptions {
   readonly verify: boolean;
   /** PEM certificates to trust when verifying. */
   readonly ca?: readonly string[];
+  /** No byte from the server for this long ends the request with ETIMEDOUT. */
   readonly timeoutMs?: number;
+  /** Ends the request at once (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -29,11 +32,11 @@ export function httpGet(url: string, options: RequestOptions): Promise<HttpRespo
   return send(url, { ...options, method: "GET" });
 }
 
-export function send(url: string, { method = "GET", headers = {}, body, verify, ca, timeoutMs = 10_000 }: RequestOptions): Promise<HttpResponse> {
+export function send(url: string, { method = "GET", headers = {}, body, verify, ca, timeoutMs = 10_000, signal }: RequestOptions): Promise<HttpResponse> {
   const request = url.startsWith("https:") ? httpsRequest : httpRequest;
   const allHeaders = body === undefined ? headers : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: allHeaders, rejectUnauthorized: verify, ca: ca ? [...ca] : undefined, timeout: timeoutMs }, (res) => {
+    const req = request(url, { method, headers: allHeaders, rejectUnauthorized: verify, ca: ca ? [...ca] : undefined, timeout: timeoutMs, signal }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {

@@ -20,6 +20,10 @@ export interface ProbeOptions {
   /** Certificates to trust when verifying; none needed when not. */
   readonly ca?: readonly string[];
   readonly credentials: () => Promise<Credentials | undefined>;
+  /** Ends the probe at once (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** When the run began to wait for this registry (performance.now()): a timeout says how long that was. */
+  readonly since?: number;
 }
 
 export interface ProbeResult {
@@ -32,6 +36,8 @@ const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNR
 const NOT_TLS = /wrong version number|packet length too long|unknown protocol|ERR_SSL_WRONG_VERSION_NUMBER|EPROTO/i;
 
 export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult> {
+  const started = options.since ?? performance.now();
+  const networkError = (error: unknown, at: ProbeOptions) => probeNetworkError(error, at, (performance.now() - started) / 1000);
   let baseUrl = `https://${options.host}`;
   let response: HttpResponse;
   try {
@@ -52,15 +58,20 @@ export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult>
     });
   }
   if (response.status === 200) return { baseUrl };
-  if (response.status === 401) return { baseUrl, credentials: await authenticate(baseUrl, response, options) };
+  if (response.status === 401) return { baseUrl, credentials: await authenticate(baseUrl, response, options, networkError) };
   throw statusError(response.status, options.host);
 }
 
 function get(url: string, options: ProbeOptions, headers: Record<string, string> = {}): Promise<HttpResponse> {
-  return httpGet(url, { verify: options.verify, ca: options.ca, headers });
+  return httpGet(url, { verify: options.verify, ca: options.ca, headers, signal: options.signal });
 }
 
-async function authenticate(baseUrl: string, challenge: HttpResponse, options: ProbeOptions): Promise<Credentials> {
+async function authenticate(
+  baseUrl: string,
+  challenge: HttpResponse,
+  options: ProbeOptions,
+  networkError: (error: unknown, at: ProbeOptions) => Error,
+): Promise<Credentials> {
   const login = `${options.tool} login ${options.tool === "podman" && !options.verify ? "--tls-verify=false " : ""}${options.host}`;
   const credentials = await options.credentials();
   if (!credentials) {
@@ -90,9 +101,10 @@ function rejected(options: ProbeOptions, credentials: Credentials, login: string
   return failure("AUTH_REJECTED", `${options.host} rejected the stored credentials of user "${credentials.username}" (from ${credentials.source})`, `run '${login}' with a valid user and password`);
 }
 
-function networkError(error: unknown, options: ProbeOptions) {
+/** `seconds`: how long the probe had been waiting in all, which is what a timeout message must say. */
+function probeNetworkError(error: unknown, options: ProbeOptions, seconds: number) {
   const code = (error as NodeJS.ErrnoException).code ?? "";
-  const message = (error as Error).message;
+  const message = code === "ETIMEDOUT" ? `no answer after ${seconds.toFixed(0)}s` : (error as Error).message;
   if (UNREACHABLE.has(code)) {
     return failure("REGISTRY_UNREACHABLE", `cannot reach the registry ${options.host}: ${message}`, `check that the registry is running and that ${options.host} is the right address and port`);
   }

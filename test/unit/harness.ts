@@ -118,7 +118,7 @@ export function untagCalls(shell: FakeShell): string[][] {
 }
 
 /** Where podman is told to write the digest: a fresh directory under the temp dir. */
-export const DIGEST_FILE = expect.stringMatching(new RegExp(`^${escapeRegExp(join(tmpdir(), "push-images-"))}[^/]+/digest$`));
+export const DIGEST_FILE = expect.stringMatching(new RegExp(`^${escapeRegExp(join(tmpdir(), "push-"))}[^/]+/digest$`));
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -114,6 +114,7 @@ describe("resolved options", () => {
       fromArchive: [],
       concurrency: 3,
       retries: 3,
+      stallTimeoutMs: 60_000,
     });
   });
 });

@@ -55,10 +55,26 @@ describe("the registry holds the image after the push", () => {
   });
 });
 
+describe("the registry has no manifest for the target after the push", () => {
+  it.each(["docker", "podman"] as const)("%s: VERIFY_FAILED, not pushed: the tool's exit code is no proof", async (tool) => {
+    // The scripted push reaches no registry the runner can read: 404 before and after.
+    const store = new RegistryStore();
+    store.route((request) => (request.path.includes("/manifests/") ? { status: 404 } : undefined));
+    const answers = tool === "docker" ? [{ when: pushOf(TARGET), result: DOCKER_PUSHED }] : [];
+    const { runner } = setUp({ flags: flags(tool), store, shell: { answers } });
+    const [result] = (await runner.run()).results;
+    expect([result?.status, result?.error?.code]).toEqual(["failed", "VERIFY_FAILED"]);
+    expect(result?.error?.message).toMatch(/has no manifest/);
+  });
+});
+
 describe("the target cannot be read back", () => {
   it("docker: pushed, with the digest docker printed", async () => {
-    // The scripted push reaches no registry the runner can read: 404 before and after.
-    const { runner, shell, logged } = setUp({ flags: flags("docker"), shell: { answers: [{ when: pushOf(TARGET), result: DOCKER_PUSHED }] } });
+    const store = new RegistryStore();
+    // Readable before the push (nothing there), then the registry's API fails: the push stands on docker's word.
+    let pushed = false;
+    store.route((request) => (request.path.includes("/manifests/") ? { status: pushed ? 500 : 404 } : undefined));
+    const { runner, shell, logged } = setUp({ flags: flags("docker"), store, shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (pushed = true), result: DOCKER_PUSHED }] } });
     expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", TOOL_DIGEST]]);
     expect(shell.mutatingArgs()).toEqual(expectedRun("docker", SOURCE, TARGET));
     expect(logged).toContain(`could not read back ${TARGET}; reporting the digest docker printed\n`);
@@ -66,7 +82,7 @@ describe("the target cannot be read back", () => {
 
   it("podman: pushed, with the digest from --digestfile", async () => {
     const store = new RegistryStore();
-    store.route((request) => (request.path.includes("/manifests/") ? { status: 404 } : undefined));
+    store.route((request) => (request.path.includes("/manifests/") ? { status: 500 } : undefined));
     const { runner } = setUp({ flags: flags("podman"), store });
     expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", fakeDigest(TARGET)]]);
   });

@@ -47,6 +47,32 @@ exec '${real}' "$@"
   };
 }
 
+/**
+ * A `save` whose archive takes a while to check: the stand-in runs the real
+ * save, then appends a 512 MiB member of zeros (the check reads and hashes
+ * every byte, about a second here), so a test can press Ctrl-C while
+ * push-images checks the archive.
+ */
+export function paddedSave(tool: Tool): { path: string } {
+  const dir = testDir();
+  const bedPath = useBed().env.PATH ?? '';
+  const real = required(tool, bedPath);
+  const tar = required('tar', process.env.PATH ?? '');
+  const head = required('head', process.env.PATH ?? '');
+  const script = join(dir, tool);
+  writeFileSync(script, `#!/bin/sh
+if [ "$1" = save ]; then
+  '${real}' "$@" || exit $?
+  for arg in "$@"; do [ "$previous" = -o ] && out="$arg"; previous="$arg"; done
+  '${head}' -c 512M /dev/zero > '${join(dir, 'padding')}' || exit $?
+  exec '${tar}' -rf "$out" -C '${dir}' padding
+fi
+exec '${real}' "$@"
+`);
+  chmodSync(script, 0o755);
+  return { path: `${dir}${delimiter}${bedPath}` };
+}
+
 /** True while `pid` runs (a zombie, waiting to be reaped, has stopped). */
 export function isRunning(pid: number): boolean {
   const stat = procStat(pid);

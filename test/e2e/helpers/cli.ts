@@ -33,6 +33,8 @@ export interface CliOptions {
    * script, nothing for a binary.
    */
   launcher?: readonly string[];
+  /** Start the program as the leader of its own process group, as a shell starts a foreground job. */
+  ownGroup?: boolean;
 }
 
 /** A run in progress, for tests that interrupt it. */
@@ -40,6 +42,11 @@ export interface RunningCli {
   pid: number;
   /** Sends `signal` to the program (not to its children: it must stop them itself). */
   kill: (signal: NodeJS.Signals) => void;
+  /**
+   * Sends `signal` to the program's whole process group, as Ctrl-C on a
+   * terminal does: the container tool it runs gets it too. Needs `ownGroup`.
+   */
+  killGroup: (signal: NodeJS.Signals) => void;
   /** Output so far. */
   output: () => { stdout: string; stderr: string };
   /** False once the program has ended. */
@@ -75,6 +82,7 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): Runnin
     cwd: opts.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: opts.timeoutMs ?? 150_000,
+    detached: opts.ownGroup === true,
   });
   let stdout = '';
   let stderr = '';
@@ -91,6 +99,10 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): Runnin
   return {
     pid: child.pid ?? -1,
     kill: (signal) => child.kill(signal),
+    killGroup: (signal) => {
+      if (opts.ownGroup !== true) throw new Error('killGroup needs startCli(..., { ownGroup: true })');
+      process.kill(-(child.pid ?? 0), signal);
+    },
     output: () => ({ stdout, stderr }),
     running: () => !ended,
     result,

@@ -20,10 +20,12 @@ export interface ProxiedRequest {
 
 /**
  * Returns a status to answer with, `'cut'` to drop the connection once the
- * request's body has started to arrive (an upload cut mid-stream), or
- * undefined to forward. `earlier`: the requests seen before this one.
+ * request's body has started to arrive (an upload cut mid-stream), `'hold'`
+ * to take the request whole and never answer (a stalled registry, the
+ * connection left open), or undefined to forward. `earlier`: the requests
+ * seen before this one.
  */
-export type ProxyRule = (req: { method: string; path: string }, earlier: readonly ProxiedRequest[]) => number | 'cut' | undefined;
+export type ProxyRule = (req: { method: string; path: string }, earlier: readonly ProxiedRequest[]) => number | 'cut' | 'hold' | undefined;
 
 export interface StandInProxy {
   /** The proxy as a registry: point -r at `registry.host`. */
@@ -37,7 +39,7 @@ export const isManifestPut = (req: { method: string; path: string }): boolean =>
   req.method === 'PUT' && /^\/v2\/.+\/manifests\/[^/]+$/.test(req.path.split('?')[0] ?? '');
 
 /** A request that carries a layer or config blob: the PATCH (or monolithic PUT) of an upload. */
-const isBlobUpload = (req: { method: string; path: string }): boolean =>
+export const isBlobUpload = (req: { method: string; path: string }): boolean =>
   (req.method === 'PATCH' || req.method === 'PUT') && /^\/v2\/.+\/blobs\/uploads\//.test(req.path);
 
 /** Cuts blob uploads mid-stream while `cutting()` holds, forwards everything else. */
@@ -58,6 +60,11 @@ export async function startStandInProxy(upstream: BedRegistry, rule: ProxyRule):
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     const status = rule({ method, path }, seen);
+    if (status === 'hold') {
+      seen.push({ method, path, status: 0, answeredByProxy: true });
+      req.resume();
+      return;
+    }
     if (status === 'cut') {
       seen.push({ method, path, status: 0, answeredByProxy: true });
       const cut = () => req.socket.destroy();
