@@ -2,7 +2,8 @@
  * `save -i a -i b` prints `push-images --from-archive FILE -r ...` as the
  * next command: without -i that pushes exactly the two images the archive
  * holds, and says which. With -i, the images asked for; an -i the archive
- * lacks is refused, naming what it holds, and nothing is pushed.
+ * lacks is refused, naming what it holds, and nothing is pushed; so is a
+ * run without the -s the archive was saved with, whose fix names that -s.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,10 +31,10 @@ beforeAll(async () => {
   return () => removeTag(tag);
 });
 
-/** Pushes `archive` to a path of its own with `flags`. */
-async function push(flags: readonly string[]) {
+/** Pushes `archive` to a path of its own with `flags` (and the archive's -s unless `withTag` is false). */
+async function push(flags: readonly string[], withTag = true) {
   const path = uniqueName();
-  const r = await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, '-s', tag, ...flags]);
+  const r = await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...(withTag ? ['-s', tag] : []), ...flags]);
   return { path, r };
 }
 
@@ -56,6 +57,13 @@ describe.concurrent('--from-archive of an archive of two images', () => {
     const error = expectError(r, EXIT.failed, 'ARCHIVE_MISSING_IMAGE');
     expect(error).toContain(`${apim.path}/apim-le-configui:${tag}`);
     for (const image of two) expect(error).toContain(`-i ${image}`);
+    await expectNoTrace(path);
+  });
+
+  it('without the -s it was saved with: ARCHIVE_MISSING_IMAGE, and the fix names that -s; nothing pushed', async () => {
+    const { path, r } = await push([], false);
+    const error = expectError(r, EXIT.failed, 'ARCHIVE_MISSING_IMAGE');
+    expect(error).toMatch(new RegExp(`Fix: add -s ${tag}\\b`));
     await expectNoTrace(path);
   });
 });
