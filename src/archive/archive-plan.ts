@@ -39,29 +39,39 @@ export function planFromArchives(jobs: readonly Job[], archives: readonly Archiv
     }
   }
   const files = archives.map((archive) => archive.file).join(", ");
-  const held = images.flatMap((image) => image.repoTags);
   const holds = `${files} ${archives.length === 1 ? "holds" : "hold"}`;
   if (found.length === jobs.length && choice.imagesChosen) return { jobs: found, ids };
-  if (found.length > 0 && !choice.imagesChosen) {
-    const all = jobs.length === 1 ? "the one image" : `all ${jobs.length} images`;
-    const which = `${found.length === jobs.length ? all : `${found.length} of the ${jobs.length} images`} (${found.map((job) => job.image).join(", ")})`;
-    return { jobs: found, ids, note: `${holds} ${which}: pushing ${found.length === 1 ? "it" : "those"}` };
-  }
+  if (found.length > 0 && !choice.imagesChosen) return { jobs: found, ids, note: `${holds} ${which(found, jobs.length)}` };
+
+  const held = images.flatMap((image) => image.repoTags);
   const missing = jobs.filter((job) => !found.some((f) => f.image === job.image)).map((job) => job.source);
-  const what = choice.imagesChosen ? `no image for ${missing.join(", ")}` : `none of the images as ${choice.sourcePath}/<image>:${choice.sourceTag}`;
-  throw failure("ARCHIVE_MISSING_IMAGE", `${holds} ${what}; ${held.length > 0 ? `it holds ${held.join(", ")}` : "it holds no named image"}`, fixFor(jobs, held, choice));
+  const named = `${choice.sourcePath}/<image>:${choice.sourceTag}`;
+  const what = choice.imagesChosen ? `no image for ${missing.join(", ")}` : `none of the images as ${named}`;
+  const holding = held.length > 0 ? `it holds ${held.join(", ")}` : "it holds no named image";
+  throw failure("ARCHIVE_MISSING_IMAGE", `${holds} ${what}; ${holding}`, fixFor(jobs, held, choice));
+}
+
+/** "2 of the 7 images (a, b): pushing those". */
+function which(found: readonly Job[], planned: number): string {
+  const all = planned === 1 ? "the one image" : `all ${planned} images`;
+  const count = found.length === planned ? all : `${found.length} of the ${planned} images`;
+  return `${count} (${found.map((job) => job.image).join(", ")}): pushing ${found.length === 1 ? "it" : "those"}`;
 }
 
 /** Flags that match what the archives hold: the -i of its images, or the -p and -s it names them with. */
 function fixFor(jobs: readonly Job[], held: readonly string[], choice: ArchiveChoice): string {
   const names = held.map(parseName).filter((name) => name !== undefined);
   const here = names.filter((name) => name.path === choice.sourcePath && name.tag === choice.sourceTag).map((name) => name.image);
-  if (here.length > 0) return `choose among the images it holds: ${[...new Set(here)].map((image) => `-i ${image}`).join(" ")}, or leave out -i to push them all`;
+  if (here.length > 0) {
+    const flags = [...new Set(here)].map((image) => `-i ${image}`);
+    return `choose among the images it holds: ${flags.join(" ")}, or leave out -i to push them all`;
+  }
   const images = new Set(jobs.map((job) => job.image));
   const other = names.find((name) => images.has(name.image));
   if (other) {
-    const flags = [other.path !== choice.sourcePath ? `-p ${other.path}` : "", other.tag !== choice.sourceTag ? `-s ${other.tag}` : ""].filter(Boolean);
-    return `add ${flags.join(" ")}: the archive names its images ${other.path}/<image>:${other.tag}`;
+    const path = other.path === choice.sourcePath ? [] : [`-p ${other.path}`];
+    const tag = other.tag === choice.sourceTag ? [] : [`-s ${other.tag}`];
+    return `add ${[...path, ...tag].join(" ")}: the archive names its images ${other.path}/<image>:${other.tag}`;
   }
   return "check -p and -s against the names it holds, or make the archive again with push-images save";
 }

@@ -57,7 +57,8 @@ export class StorageGuard {
     if (repoint.length > 0 || drop.size > 0) now = await this.list();
     const leftovers = loadedLeftovers(before, now, images.map((image) => image.id));
     if (leftovers.length > 0 && (await this.change(this.tool.removeImagesArgs(leftovers)))) {
-      done.push(`removed ${leftovers.length === 1 ? "the image" : `${leftovers.length} images`} it added (${leftovers.map(short).join(", ")})`);
+      const count = leftovers.length === 1 ? "the image" : `${leftovers.length} images`;
+      done.push(`removed ${count} it added (${leftovers.map(short).join(", ")})`);
     }
     return done;
   }
@@ -66,7 +67,8 @@ export class StorageGuard {
   private async change(args: readonly string[]): Promise<boolean> {
     const result = await this.shell.run(this.tool.name, args, { mutates: true });
     if (result.exitCode === 0) return true;
-    this.log.warn(`'${formatCommand(this.tool.name, args)}' failed: ${result.stderr.trim().split("\n").at(-1)}; run it by hand to leave storage as it was`);
+    const command = formatCommand(this.tool.name, args);
+    this.log.warn(`'${command}' failed: ${lastLine(result.stderr)}; run it by hand to leave storage as it was`);
     return false;
   }
 
@@ -78,7 +80,8 @@ export class StorageGuard {
       result = await this.shell.run(this.tool.name, this.tool.listImagesArgs());
     }
     if (result.exitCode !== 0) {
-      throw failure("TOOL_NOT_RESPONDING", `'${this.tool.name} images' failed: ${result.stderr.trim().split("\n").at(-1)}`, `run '${this.tool.name} images' and fix what it reports`);
+      const command = `${this.tool.name} images`;
+      throw failure("TOOL_NOT_RESPONDING", `'${command}' failed: ${lastLine(result.stderr)}`, `run '${command}' and fix what it reports`);
     }
     return parseImageList(result.stdout);
   }
@@ -87,4 +90,8 @@ export class StorageGuard {
 /** Ids as `docker images` shows them: 12 hex digits. */
 function short(id: string): string {
   return id.replace(/^sha256:/, "").slice(0, 12);
+}
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").at(-1) ?? "";
 }

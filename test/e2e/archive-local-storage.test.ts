@@ -57,7 +57,8 @@ async function expectPutBack(name: Tool, { tag, archive, archived, users }: Sett
   expect(r.stderr, `the archive was loaded\n${describeRun(r)}`).toContain(`Loading ${archive} into ${name}`);
   expect(await idOf(name, `${apim.path}/${image}:${tag}`), `the name is the user's image again\n${describeRun(r)}`).toBe(users);
   expect(await holdsImage(name, archived), `the image the load brought in is gone\n${describeRun(r)}`).toBe(false);
-  expect(r.stderr).toMatch(/Local storage put back as found after loading: .* names your image [0-9a-f]{12} again; removed the image it added/);
+  expect(r.stderr, 'one line says what was put back').toMatch(
+    /Local storage put back as found after loading: .* names your image [0-9a-f]{12} again; removed the image it added /);
 }
 
 /** Runs `test` in a fresh setting and cleans up after it, whatever happened. */
@@ -96,7 +97,8 @@ describe.each(['podman', 'docker'] as const)('--from-archive -c %s', (name) => {
   it('SIGINT mid-push: exit 130, put back too', () => inSetting(name, async (made) => {
     const stalled = stalledPushes(name);
     const run = startCli(pushFrom(made, plain.host, uniqueName()), { env: { PATH: stalled.path } });
-    await waitFor(async () => stalled.pids().length === 1, { what: 'the push to hang', abort: () => (run.running() ? undefined : run.output().stderr) });
+    const ended = () => (run.running() ? undefined : run.output().stderr);
+    await waitFor(async () => stalled.pids().length === 1, { what: 'the push to hang', abort: ended });
     run.kill('SIGINT');
     const r = await run.result;
     expect(r.code, describeRun(r)).toBe(130);

@@ -34,7 +34,8 @@ beforeAll(async () => {
 /** Pushes `archive` to a path of its own with `flags` (and the archive's -s unless `withTag` is false). */
 async function push(flags: readonly string[], withTag = true) {
   const path = uniqueName();
-  const r = await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...(withTag ? ['-s', tag] : []), ...flags]);
+  const sourceTag = withTag ? ['-s', tag] : [];
+  const r = await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...sourceTag, ...flags]);
   return { path, r };
 }
 
