@@ -2,11 +2,15 @@
  * --from-archive: push from image archives instead of what is already in
  * local storage. Each archive is checked whole before anything happens
  * (readable, complete, digests right, and equal to the `<archive>.sha256`
- * beside it if there is one), every planned image must be in one,
- * then preflight loads them into the container tool and confirms the ids.
+ * beside it if there is one). Without -i the plan is what the archives
+ * hold; with -i each image asked for must be there. Preflight loads them
+ * into the container tool and confirms the ids; when the run ends, however
+ * it ends, local storage is put back as it was before the load.
  */
 import type { ArchiveContents } from "../src/archive/archive-contents.ts";
+import { planFromArchives } from "../src/archive/archive-plan.ts";
 import { gunzippedCopy } from "../src/archive/gunzip.ts";
+import { StorageGuard } from "../src/archive/storage-guard.ts";
 import { failure } from "../src/errors.ts";
 import type { Job } from "../src/hooks.ts";
 import type { Plugin } from "../src/plugin.ts";
@@ -19,7 +23,8 @@ export class FromArchivePlugin implements Plugin {
   readonly name = PLUGIN_NAME;
   private archives: ArchiveContents[] = [];
   /** Image id per source reference, as the archives name it. */
-  private readonly ids = new Map<string, string>();
+  private ids = new Map<string, string>();
+  private guard?: StorageGuard;
 
   constructor(private readonly files: readonly string[]) {}
 
@@ -30,39 +35,28 @@ export class FromArchivePlugin implements Plugin {
       const { readArchiveAsSaved } = await import("../src/archive/checksum-file.ts");
       this.archives = await Promise.all(this.files.map((file) => readArchiveAsSaved(file, runner.log)));
     });
-    runner.hooks.plan.tap(PLUGIN_NAME, (jobs) => this.fromArchives(jobs));
+    runner.hooks.plan.tap(PLUGIN_NAME, (jobs) => this.fromArchives(runner, jobs));
     // Right after the tool answers, before the source images are looked for.
     runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.containerTool + 1 }, (jobs) => this.load(runner, jobs));
+    runner.hooks.cleanup.tapPromise(PLUGIN_NAME, async () => this.guard?.restore(this.archives.flatMap((archive) => archive.images)));
   }
 
   /** Points each job's source at the name its archive gives the image. */
-  private fromArchives(jobs: Job[]): Job[] {
-    const missing: string[] = [];
-    const shaped = jobs.map((job) => {
-      const candidates = [job.source, `localhost/${job.source}`, `docker.io/${job.source}`, `docker.io/library/${job.source}`];
-      for (const image of this.archives.flatMap((archive) => archive.images)) {
-        const name = image.repoTags.find((tag) => candidates.includes(tag));
-        if (name) {
-          this.ids.set(name, image.id);
-          return { ...job, source: name };
-        }
-      }
-      missing.push(job.source);
-      return job;
-    });
-    if (missing.length > 0) {
-      const held = this.archives.flatMap((a) => a.images.flatMap((i) => i.repoTags));
-      throw failure(
-        "ARCHIVE_MISSING_IMAGE",
-        `${this.files.join(", ")} ${this.files.length === 1 ? "holds" : "hold"} no image for ${missing.join(", ")}`,
-        `choose the images the archive holds with -i (it holds ${held.join(", ") || "no named image"}), or check -p and -s`,
-      );
-    }
-    return shaped;
+  private fromArchives(runner: Runner, jobs: Job[]): Job[] {
+    const { sourcePath, sourceTag, imagesChosen } = runner.options;
+    const plan = planFromArchives(jobs, this.archives, { imagesChosen, sourcePath, sourceTag });
+    if (plan.note) runner.log.info(plan.note);
+    this.ids = plan.ids;
+    return plan.jobs;
   }
 
   private async load(runner: Runner, jobs: readonly Job[]): Promise<void> {
     const { tool, shell, log, options } = runner;
+    if (!options.dryRun) {
+      // What the load will change is noted first, so it can be put back (cleanup hook).
+      this.guard = new StorageGuard(tool, shell, log);
+      await this.guard.note();
+    }
     for (const file of this.files) {
       log.info(`Loading ${file} into ${tool.name} ...`);
       // podman 4 cannot load a gzipped docker-archive; docker can.

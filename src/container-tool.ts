@@ -79,6 +79,26 @@ export class ContainerTool {
     return this.name === "podman" ? ["rmi", ...targets] : ["image", "rm", ...targets];
   }
 
+  /** Every image with each of its names, one `<id>\t<repository>:<tag>` line a name (`<none>:<none>` for an image without one). */
+  listImagesArgs(): string[] {
+    return ["images", "--all", "--no-trunc", "--format", "{{.ID}}\t{{.Repository}}:{{.Tag}}"];
+  }
+
+  /** Points `name` at the image `id`, taking it off the image that has it now. */
+  retagArgs(id: string, name: string): string[] {
+    return ["tag", id, name];
+  }
+
+  /** Takes `names` off the image `id`: podman keeps the image; docker removes it with its last name (it cannot untag). */
+  dropNamesArgs(id: string, names: readonly string[]): string[] {
+    return this.name === "podman" ? ["untag", id, ...names] : ["image", "rm", ...names];
+  }
+
+  /** Removes images by id; without force, both tools refuse one that has a name or that a container uses. */
+  removeImagesArgs(ids: readonly string[]): string[] {
+    return this.name === "podman" ? ["rmi", ...ids] : ["image", "rm", ...ids];
+  }
+
   /** Writes the images into one docker-archive that both tools load. */
   save(references: readonly string[], file: string) {
     const args = this.name === "podman" ? ["save", "--format", "docker-archive", "--multi-image-archive", "-o", file] : ["save", "-o", file];
@@ -116,7 +136,7 @@ function firstLine(text: string): string {
 }
 
 /** podman prints ids bare, docker with their algorithm. */
-function withAlgorithm(id: string): string {
+export function withAlgorithm(id: string): string {
   return id.startsWith("sha256:") ? id : `sha256:${id}`;
 }
 

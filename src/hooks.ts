@@ -77,6 +77,8 @@ export function createHooks() {
     failed: new AsyncSeriesHook<[Job, PushImagesError]>(["job", "error"]),
     /** Once, with the whole report, before it is printed. */
     done: new AsyncSeriesHook<[Report]>(["report"]),
+    /** Always, last: after `done`, or after a failure or an interrupt ended the run. Put back what the plugin changed locally. */
+    cleanup: new AsyncSeriesHook<[]>([]),
   });
 }
 

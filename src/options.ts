@@ -42,6 +42,8 @@ export interface Options {
   /** Tag at the destination; undefined keeps the source tag. */
   readonly destTag?: string;
   readonly images: readonly string[];
+  /** -i chose the images; otherwise `images` are the product's (and --from-archive pushes what the archive holds). */
+  readonly imagesChosen: boolean;
   readonly sourcePath: string;
   readonly sourceTag: string;
   readonly tlsVerify: boolean;
@@ -89,6 +91,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     containerTool,
     destTag: flags.destTag,
     images,
+    imagesChosen: flags.image.length > 0,
     sourcePath,
     sourceTag,
     tlsVerify: !flags.noTlsVerify,

@@ -70,6 +70,15 @@ export class Runner {
 
   /** Plans, checks and pushes; resolves with the report, whatever failed. */
   async run(): Promise<Report> {
+    try {
+      return await this.runStages();
+    } finally {
+      // Also after a failed preflight or an interrupt: plugins put local storage back.
+      await this.hooks.cleanup.promise().catch((error: unknown) => this.log.warn((error as Error).message));
+    }
+  }
+
+  private async runStages(): Promise<Report> {
     const started = performance.now();
     await this.hooks.prepare.promise();
     const jobs = this.hooks.plan.call(basePlan(this.options));

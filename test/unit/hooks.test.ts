@@ -9,7 +9,7 @@ import type { Job } from "../../src/hooks.ts";
 import { failure } from "../../src/errors.ts";
 import { DIGEST_FILE, rejectionOf, setUp, thrownBy } from "./harness.ts";
 
-const HOOK_NAMES = ["prepare", "plan", "preflight", "tagArgs", "pushArgs", "beforePush", "progress", "afterPush", "failed", "done"];
+const HOOK_NAMES = ["prepare", "plan", "preflight", "tagArgs", "pushArgs", "beforePush", "progress", "afterPush", "failed", "done", "cleanup"];
 
 describe("plan", () => {
   it("-d (RetagPlugin) rewrites only the tag, even with a port in the registry", async () => {

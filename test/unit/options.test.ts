@@ -99,6 +99,7 @@ describe("resolved options", () => {
       containerTool: "docker",
       destTag: undefined,
       images: BUILT_IN_DEFAULTS.images,
+      imagesChosen: false,
       sourcePath: "apim",
       sourceTag: "v6.0.0",
       tlsVerify: false,
