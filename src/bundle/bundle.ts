@@ -1,0 +1,52 @@
+/**
+ * A bundle as the registry uploader sees it: images, each a manifest, a
+ * config and layers, every blob readable from its place in the bundle's
+ * file(s) without extracting anything. Made by `openBundle` from a bundle
+ * `push-images save` wrote (an OCI image layout in one tar, possibly split
+ * into FILE.000, FILE.001, ...) or from a plain `docker save` /
+ * `podman save` archive (uncompressed layers, which the uploader compresses
+ * on the fly).
+ */
+import type { Readable } from "node:stream";
+
+/** One blob, stored once in the bundle however many images share it. */
+export interface BundleBlob {
+  /** `sha256:<hex>` of the bytes as stored (and, when `compressed`, as uploaded). */
+  readonly digest: string;
+  /** Bytes as stored. */
+  readonly size: number;
+  /** The media type the manifest gives it (for docker-archive layers: the uncompressed tar type). */
+  readonly mediaType: string;
+  /**
+   * True when the stored bytes are what goes to the registry (a gzip layer
+   * or a config). False for the uncompressed layers of a docker-archive:
+   * the uploader gzips them on the way, and learns the digest at the end.
+   */
+  readonly uploadAsStored: boolean;
+  /** Streams the stored bytes from their offset in the bundle (across split parts if need be). */
+  open(): Readable;
+}
+
+export interface BundleImage {
+  /** The source reference the bundle names the image by, e.g. `apim/apim-le-cache:v6.0.0`. */
+  readonly reference: string;
+  /** The image id: the config's digest. */
+  readonly id: string;
+  /**
+   * The manifest to PUT, byte for byte, with its media type and digest;
+   * undefined for a docker-archive, whose manifest the uploader writes once
+   * the compressed layers' digests are known.
+   */
+  readonly manifest?: { readonly mediaType: string; readonly bytes: Buffer; readonly digest: string };
+  readonly config: BundleBlob;
+  /** In the image's layer order. */
+  readonly layers: readonly BundleBlob[];
+}
+
+export interface Bundle {
+  /** The file(s) read: one, or each split part in order. */
+  readonly files: readonly string[];
+  readonly images: readonly BundleImage[];
+  /** Sum of the stored sizes of the distinct blobs. */
+  readonly blobBytes: number;
+}
