@@ -4,6 +4,8 @@
  */
 import { tmpdir } from "node:os";
 import { ContainerTool } from "./container-tool.ts";
+import { EnginePush } from "./engine-push.ts";
+import type { Transport } from "./transport.ts";
 import { failure, InterruptedError, PushImagesError } from "./errors.ts";
 import { createHooks, guardHooks, type Job, type JobResult, type Report, type RunnerHooks } from "./hooks.ts";
 import type { Logger } from "./logger.ts";
@@ -48,6 +50,8 @@ export class Runner {
   readonly temporaryTags = new Set<string>();
   readonly retryPolicy: RetryPolicy;
   readonly tempDir: string;
+  /** What sends each image: the container engine unless a plugin hands the run another (--from-archive). */
+  private sender: Transport = new EnginePush(this);
   /** performance.now() when the runner was made, before the first request to the registry. */
   readonly startedAt = performance.now();
   private phaseNow: RunPhase = "planning";
@@ -156,6 +160,15 @@ export class Runner {
 
   get interrupted(): string | undefined {
     return this.interruptedBy;
+  }
+
+  get transport(): Transport {
+    return this.sender;
+  }
+
+  /** Hands the pushes to another transport (the registry API for bundles); call it in apply(). */
+  useTransport(transport: Transport): void {
+    this.sender = transport;
   }
 
   /** What the run is doing now: planning, preflight, pushing or reporting. */

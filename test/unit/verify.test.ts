@@ -77,7 +77,7 @@ describe("the target cannot be read back", () => {
     const { runner, shell, logged } = setUp({ flags: flags("docker"), store, shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (pushed = true), result: DOCKER_PUSHED }] } });
     expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", TOOL_DIGEST]]);
     expect(shell.mutatingArgs()).toEqual(expectedRun("docker", SOURCE, TARGET));
-    expect(logged).toContain(`could not read back ${TARGET}; reporting the digest docker printed\n`);
+    expect(logged).toContain(`could not read back ${TARGET}; reporting the digest docker gave\n`);
   });
 
   it("podman: pushed, with the digest from --digestfile", async () => {
