@@ -83,7 +83,16 @@ function liveLine(job: Job, row: Row, spinner: string): string {
   const elapsed = `${((Date.now() - row.started) / 1000).toFixed(1)}s`;
   const stage = row.progress?.stage ?? "starting";
   const retries = row.retries > 0 ? ansis.yellow(` retry ${row.retries}`) : "";
-  return `${ansis.cyan(spinner)}     ${stage.padEnd(12)} ${job.source} -> ${job.target}  ${ansis.dim(elapsed)}${retries}`;
+  return `${ansis.cyan(spinner)}     ${stage.padEnd(12)} ${job.source} -> ${job.target}  ${ansis.dim(`${elapsed}${bytes(row)}`)}${retries}`;
+}
+
+/** `, 12.0/60.0 MiB at 25.1 MiB/s` while the registry API sends an image's blobs. */
+function bytes(row: Row): string {
+  const { bytesSent, bytesTotal } = row.progress ?? {};
+  if (bytesSent === undefined || bytesTotal === undefined || row.started === undefined) return "";
+  const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
+  const seconds = Math.max(0.1, (Date.now() - row.started) / 1000);
+  return `, ${mib(bytesSent)}/${mib(bytesTotal)} MiB at ${mib(bytesSent / seconds)} MiB/s`;
 }
 
 function colour(line: string, status: string): string {

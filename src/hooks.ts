@@ -27,6 +27,9 @@ export interface JobProgress {
   /** With "retrying": the wait before the next attempt, and why. */
   readonly delayMs?: number;
   readonly reason?: string;
+  /** With "pushing" through the registry API: bytes of the image sent (or found there) so far, of all. */
+  readonly bytesSent?: number;
+  readonly bytesTotal?: number;
 }
 
 /** What happened to one job. */

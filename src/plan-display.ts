@@ -14,6 +14,12 @@ const DIGEST_FILE_PLACEHOLDER = join(tmpdir(), "push-images-XXXXXX", "digest");
 
 export function planLines(runner: Runner, jobs: readonly Job[]): string[] {
   const { tool, hooks } = runner;
+  if (runner.engineless) {
+    return [
+      `Plan: ${jobs.length} image${jobs.length === 1 ? "" : "s"} from the bundle, through the registry API (no podman or docker)`,
+      ...jobs.map((job) => `  ${job.source} -> ${job.target}`),
+    ];
+  }
   const show = (args: string[]) => `    $ ${maskSecrets(formatCommand(tool.name, args))}`;
   return [
     `Plan: ${jobs.length} image${jobs.length === 1 ? "" : "s"} with ${tool.name}`,

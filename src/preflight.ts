@@ -19,6 +19,12 @@ export const BUILT_IN_PREFLIGHT = new Set(["container-tool", "source-images", "r
 /** Taps the built-in checks onto the `preflight` hook, in stage order. */
 export function tapBuiltInPreflight(runner: Runner): void {
   const { preflight } = runner.hooks;
+  preflight.tapPromise({ name: "registry", stage: PREFLIGHT_STAGE.registry }, async () => {
+    const connection = await runner.registry();
+    runner.log.verbose(`registry ${connection.baseUrl}/v2/ answers (${connection.credentials ? `as ${connection.credentials.username}` : "anonymous access"})`);
+  });
+  // A bundle goes through the registry API: there is no container tool to ask, and no local image.
+  if (runner.engineless) return;
   preflight.tapPromise({ name: "container-tool", stage: PREFLIGHT_STAGE.containerTool }, async () => {
     // The registry is asked meanwhile; its answer (or error) is taken at the
     // registry stage, so a broken tool is still reported first. Not when a
@@ -29,10 +35,6 @@ export function tapBuiltInPreflight(runner: Runner): void {
     checkAuthFileSetting(runner);
   });
   preflight.tapPromise({ name: "source-images", stage: PREFLIGHT_STAGE.sourceImages }, (jobs) => checkSourceImages(runner, jobs));
-  preflight.tapPromise({ name: "registry", stage: PREFLIGHT_STAGE.registry }, async () => {
-    const connection = await runner.registry();
-    runner.log.verbose(`registry ${connection.baseUrl}/v2/ answers (${connection.credentials ? `as ${connection.credentials.username}` : "anonymous access"})`);
-  });
 }
 
 function pluginChecksBefore(runner: Runner, stage: number): boolean {

@@ -50,6 +50,8 @@ export class Runner {
   readonly temporaryTags = new Set<string>();
   readonly retryPolicy: RetryPolicy;
   readonly tempDir: string;
+  /** --from-archive: images go through the registry API; no podman or docker is used. */
+  readonly engineless: boolean;
   /** What sends each image: the container engine unless a plugin hands the run another (--from-archive). */
   private sender: Transport = new EnginePush(this);
   /** performance.now() when the runner was made, before the first request to the registry. */
@@ -64,6 +66,7 @@ export class Runner {
   constructor({ options, shell, log, env, tempDir }: RunnerParts) {
     this.options = options;
     this.tempDir = tempDir ?? tmpdir();
+    this.engineless = options.fromArchive.length > 0;
     this.shell = shell;
     this.log = log;
     this.env = env;

@@ -10,6 +10,7 @@ import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";
 import { isInsecureForDocker } from "./docker-insecure.ts";
 import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
+import { sendStream, type StreamRequest } from "./http-stream.ts";
 import { probeRegistry } from "./probe.ts";
 import { trustedCas } from "./trusted-cas.ts";
 
@@ -24,23 +25,33 @@ export interface RegistryConnection {
   readonly credentials?: Credentials;
   /** A request to `baseUrl + path` with the same TLS choice and login as the push. */
   request(path: string, options?: RegistryRequest): Promise<HttpResponse>;
+  /**
+   * A request with a streamed body (a blob upload) to `url` (absolute, or a
+   * path under baseUrl), with the token a `request` for the same scope got.
+   * A body cannot be sent twice: a 401 comes back as it is.
+   */
+  stream(url: string, request: Omit<StreamRequest, "verify" | "ca" | "signal"> & { readonly scope: string }): Promise<HttpResponse>;
 }
 
 export async function openRegistryConnection(runner: Runner): Promise<RegistryConnection> {
   const { options, tool, shell, env } = runner;
   const host = options.registry.host;
   // docker has no per-push TLS switch: what counts is whether dockerd itself
-  // treats the registry as insecure.
-  const insecure = tool.name === "docker" ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
+  // treats the registry as insecure. Pushes through the registry API decide
+  // like podman: -t, and the CAs of either tool's certs.d.
+  const viaDocker = tool.name === "docker" && !runner.engineless;
+  const insecure = viaDocker ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
   // Not read when nothing is verified: the system bundle is ~200 KB to parse.
-  const ca = insecure ? undefined : trustedCas(tool.name, host);
+  const ca = insecure ? undefined : runner.engineless ? [...new Set([...trustedCas("podman", host), ...trustedCas("docker", host)])] : trustedCas(tool.name, host);
+  // Logins: podman's files first, then docker's config.json and its helpers (src/registry/credentials.ts).
+  const loginsOf = runner.engineless ? "podman" : tool.name;
   const { baseUrl, credentials } = await probeRegistry({
     host,
-    tool: tool.name,
+    tool: runner.engineless ? "podman" : tool.name,
     verify: !insecure,
     httpAllowed: insecure,
     ca,
-    credentials: () => storedCredentials(host, tool.name, env, shell),
+    credentials: () => storedCredentials(host, loginsOf, env, shell),
     signal: runner.stopSignal,
     // The registry-type probe asked it first: its wait counts too.
     since: runner.startedAt,
@@ -53,6 +64,12 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   return {
     baseUrl,
     credentials,
+    stream(url, { scope, ...request }) {
+      const token = tokens.get(scope);
+      const authorization = token ? `Bearer ${token}` : basic;
+      const headers = { ...(authorization ? { Authorization: authorization } : {}), ...request.headers };
+      return sendStream(new URL(url, baseUrl).toString(), { ...request, headers, verify: !insecure, ca, signal: runner.stopSignal });
+    },
     async request(path, request = {}) {
       const scope = request.scope ?? "";
       const token = tokens.get(scope);

@@ -13,7 +13,7 @@ export interface HttpResponse {
 }
 
 export interface RequestOptions {
-  readonly method?: "GET" | "HEAD" | "POST";
+  readonly method?: "GET" | "HEAD" | "POST" | "PUT";
   readonly headers?: Record<string, string>;
   readonly body?: string;
   /** Verify the server's certificate (https only). */

@@ -88,6 +88,9 @@ export function setUp({ flags, shell, defaults = BUILT_IN_DEFAULTS, env = {}, pr
 function inMemoryConnection(host: string, store: RegistryStore): RegistryConnection {
   return {
     baseUrl: `https://${host}`,
+    stream: async () => {
+      throw new Error("streamed blob uploads are not faked here: bundle pushes are tested end to end");
+    },
     async request(path, { method = "GET", body = "" } = {}) {
       const reply = store.answer({ method, path, authorization: "", body });
       const headers = Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

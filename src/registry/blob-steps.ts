@@ -1,0 +1,104 @@
+/**
+ * One small function per step of putting a blob and a manifest into a
+ * repository, in the order the distribution API goes: HEAD (there
+ * already?), mount from a repository known to hold it, POST to open an
+ * upload, then PUT the bytes whole (size known) or PATCH them as they are
+ * made (a layer compressed on the way) and PUT to close; the manifest last.
+ * Each answers with what it got or throws a coded error; retrying is the
+ * caller's.
+ */
+import { Readable } from "node:stream";
+import { failure, type PushImagesError } from "../errors.ts";
+import type { RegistryConnection } from "./connection.ts";
+import type { HttpResponse } from "./http.ts";
+
+/** The token scope every step of a push to `name` asks for. */
+export const pushScope = (name: string) => `repository:${name}:pull,push`;
+
+export async function blobExists(registry: RegistryConnection, name: string, digest: string): Promise<boolean> {
+  const response = await registry.request(`/v2/${name}/blobs/${digest}`, { method: "HEAD", scope: pushScope(name) });
+  if (response.status === 200) return true;
+  if (response.status === 404) return false;
+  throw statusFailure(response, `checking for ${digest} in ${name}`);
+}
+
+/**
+ * Asks the registry to mount `digest` from `from` into `name`: "mounted",
+ * or the Location of a new upload session when it would not (a registry
+ * may refuse a mount, e.g. across projects it may not read; 202 then).
+ */
+export async function mountBlob(registry: RegistryConnection, name: string, digest: string, from: string): Promise<"mounted" | string> {
+  const query = new URLSearchParams({ mount: digest, from });
+  const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope: pushScope(name) });
+  if (response.status === 201) return "mounted";
+  if (response.status === 202) return location(response, name);
+  throw statusFailure(response, `mounting ${digest} into ${name}`);
+}
+
+/** Opens an upload session; its Location. */
+export async function startUpload(registry: RegistryConnection, name: string): Promise<string> {
+  const response = await registry.request(`/v2/${name}/blobs/uploads/`, { method: "POST", scope: pushScope(name) });
+  if (response.status === 202) return location(response, name);
+  throw statusFailure(response, `starting an upload to ${name}`);
+}
+
+/** The whole blob in one PUT: one round trip for the data. */
+export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: Readable, idleMs: number): Promise<void> {
+  const response = await registry.stream(withDigest(session, digest), { method: "PUT", headers: {}, body, size, idleMs, scope: pushScope(name) });
+  if (response.status !== 201) throw statusFailure(response, `uploading ${digest} to ${name}`);
+}
+
+/** Bytes whose digest is known only at their end: PATCH them as they come (chunked), then PUT the digest. */
+export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
+  const patched = await registry.stream(session, { method: "PATCH", headers: {}, body, idleMs, scope: pushScope(name) });
+  if (patched.status !== 202) throw statusFailure(patched, `uploading a layer to ${name}`);
+  const digest = digestAtEnd();
+  const closed = await registry.stream(withDigest(location(patched, name), digest), { method: "PUT", headers: {}, body: Readable.from([]), size: 0, idleMs, scope: pushScope(name) });
+  if (closed.status !== 201) throw statusFailure(closed, `closing the upload of ${digest} to ${name}`);
+}
+
+/** PUTs the manifest under `tag`; the digest the registry gives it. */
+export async function putManifest(registry: RegistryConnection, name: string, tag: string, manifest: { mediaType: string; bytes: Buffer }): Promise<string | undefined> {
+  const response = await registry.request(`/v2/${name}/manifests/${encodeURIComponent(tag)}`, {
+    method: "PUT",
+    headers: { "Content-Type": manifest.mediaType },
+    body: manifest.bytes.toString("utf8"),
+    scope: pushScope(name),
+  });
+  if (response.status !== 201) throw statusFailure(response, `putting the manifest of ${name}:${tag}`);
+  const digest = response.headers["docker-content-digest"];
+  return typeof digest === "string" ? digest : undefined;
+}
+
+function location(response: HttpResponse, name: string): string {
+  const value = response.headers.location;
+  if (typeof value !== "string" || value === "") throw failure("REGISTRY_ERROR", `the registry opened an upload to ${name} without a Location`, "the registry does not follow the distribution API; check its version");
+  return value;
+}
+
+function withDigest(session: string, digest: string): string {
+  return `${session}${session.includes("?") ? "&" : "?"}digest=${encodeURIComponent(digest)}`;
+}
+
+/** HTTP statuses of the distribution API as our coded errors; `transient` ones are retried. */
+export function statusFailure(response: HttpResponse, doing: string): PushImagesError & { transient?: boolean } {
+  const { status } = response;
+  const said = registryMessage(response.body);
+  const what = `${doing}: HTTP ${status}${said ? ` (${said})` : ""}`;
+  if (status === 401) return failure("AUTH_REJECTED", what, "log in again (podman login or docker login), then run push-images again");
+  if (status === 403) return failure("ACCESS_DENIED", what, "ask the registry's administrator for push rights to this repository");
+  if (status === 404) return failure("REPOSITORY_NOT_FOUND", what, "create the project or repository first (Harbor: --create-project; ECR: --create-repositories)");
+  if (status === 429) return Object.assign(failure("RATE_LIMITED", what, "wait a few minutes and run push-images again"), { transient: true });
+  if (status >= 500) return Object.assign(failure("REGISTRY_ERROR", what, "the registry has a problem; check its logs, then run push-images again"), { transient: true });
+  return failure("PUSH_FAILED", what, "run again with -v; if it recurs, check the registry's logs");
+}
+
+function registryMessage(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { errors?: Array<{ code?: string; message?: string }> };
+    const first = parsed.errors?.[0];
+    return first ? [first.code, first.message].filter(Boolean).join(": ") : undefined;
+  } catch {
+    return undefined;
+  }
+}

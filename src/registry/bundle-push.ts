@@ -1,0 +1,214 @@
+/**
+ * The registry API as a transport: each image of a bundle goes up blob by
+ * blob, straight from the bundle file, with no container engine.
+ * - A blob the target repository has (HEAD) is skipped.
+ * - A blob this run already put into another repository of the registry is
+ *   mounted from there, not sent again: images sharing a base layer send it
+ *   once.
+ * - The rest are uploaded several at a time across all images, largest
+ *   first (upload-slots.ts), each retried on its own on transient errors.
+ * - The manifest goes last; the runner then reads the target back.
+ */
+import { createHash } from "node:crypto";
+import { PassThrough, Transform, type Readable } from "node:stream";
+import { createGzip } from "node:zlib";
+import type { BundleBlob, BundleImage } from "../bundle/bundle.ts";
+import { stalledPush } from "../engine-push.ts";
+import { failure, PushImagesError } from "../errors.ts";
+import type { Job } from "../hooks.ts";
+import { backoffMs, pause } from "../retry.ts";
+import type { Runner } from "../runner.ts";
+import type { AttemptTally, SendOutcome, Transport } from "../transport.ts";
+import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload } from "./blob-steps.ts";
+import type { RegistryConnection } from "./connection.ts";
+import { splitReference } from "./manifest.ts";
+import { UploadSlots } from "./upload-slots.ts";
+
+/** Uploads in flight at once, over all images: enough to fill a link, few enough for a small registry. */
+const UPLOADS_IN_FLIGHT = 6;
+/** How often an image's byte count is reported to the progress display. */
+const PROGRESS_EVERY_MS = 250;
+
+const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+const DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+const DOCKER_GZIP_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+const NETWORK_ERRORS = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ETIMEDOUT"]);
+
+/** Where a blob is in the registry, as uploaded (for a layer compressed on the way: its gzip digest and size). */
+interface Placed {
+  readonly repository: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+export class BundlePush implements Transport {
+  readonly name = "the registry API";
+  private readonly slots = new UploadSlots(UPLOADS_IN_FLIGHT);
+  /** Blobs this run has put into (or found in) a repository, by their digest as stored in the bundle. */
+  private readonly placed = new Map<string, Promise<Placed>>();
+
+  constructor(
+    private readonly runner: Runner,
+    /** The bundle's image for each job source. */
+    private readonly imageOf: (source: string) => BundleImage | undefined,
+  ) {}
+
+  async send(job: Job, tally: AttemptTally): Promise<SendOutcome> {
+    const image = this.imageOf(job.source);
+    if (!image) throw failure("ARCHIVE_MISSING_IMAGE", `the bundle holds no image ${job.source}`, "choose the images it holds with -i");
+    const { name, tag } = splitReference(job.target);
+    const registry = await this.runner.registry();
+    const progress = new ByteProgress(this.runner, job, [image.config, ...image.layers]);
+    tally.attempts = Math.max(tally.attempts, 1);
+
+    const blobs = distinct([image.config, ...image.layers]).sort((a, b) => b.size - a.size);
+    const placed = new Map<string, Placed>();
+    await Promise.all(blobs.map(async (blob) => placed.set(blob.digest, await this.place(registry, name, blob, job, tally, progress))));
+    progress.done();
+
+    const manifest = image.manifest ?? dockerManifest(image, placed);
+    const digest = await this.withRetries(job, tally, () => putManifest(registry, name, tag, manifest));
+    return { digest: digest ?? image.manifest?.digest, attempts: tally.attempts };
+  }
+
+  /** Puts one blob into `name`: found there, mounted from another repository, or uploaded. */
+  private async place(registry: RegistryConnection, name: string, blob: BundleBlob, job: Job, tally: AttemptTally, progress: ByteProgress): Promise<Placed> {
+    const known = this.placed.get(blob.digest);
+    const elsewhere = known && (await known.catch(() => undefined));
+    if (elsewhere?.repository === name) return this.skip(blob, elsewhere, progress);
+    const placing = this.withRetries(job, tally, async () => {
+      let session: string | undefined;
+      if (elsewhere) {
+        const mounted = await mountBlob(registry, name, elsewhere.digest, elsewhere.repository);
+        if (mounted === "mounted") return this.skip(blob, { ...elsewhere, repository: name }, progress);
+        session = mounted;
+      } else if (blob.uploadAsStored && (await blobExists(registry, name, blob.digest))) {
+        return this.skip(blob, { repository: name, digest: blob.digest, size: blob.size }, progress);
+      }
+      return this.slots.run(blob.size, () => this.upload(registry, name, blob, session, progress));
+    });
+    // The first image to need a blob places it; the others mount it from there.
+    if (!known) this.placed.set(blob.digest, placing);
+    return placing;
+  }
+
+  private skip(blob: BundleBlob, where: Placed, progress: ByteProgress): Placed {
+    progress.add(blob.size);
+    return where;
+  }
+
+  private async upload(registry: RegistryConnection, name: string, blob: BundleBlob, session: string | undefined, progress: ByteProgress): Promise<Placed> {
+    const idleMs = this.runner.options.stallTimeoutMs;
+    const opened = session ?? (await startUpload(registry, name));
+    const counted = blob.open().pipe(progress.counter());
+    if (blob.uploadAsStored) {
+      await putWhole(registry, name, opened, blob.digest, blob.size, counted, idleMs);
+      return { repository: name, digest: blob.digest, size: blob.size };
+    }
+    // A docker-archive layer: gzipped on the way; its digest is known at its end.
+    const hashed = new DigestTap();
+    await putStreamed(registry, name, opened, counted.pipe(createGzip()).pipe(hashed), () => hashed.digest(), idleMs);
+    return { repository: name, digest: hashed.digest(), size: hashed.bytes };
+  }
+
+  /** Runs one step again after transient failures, with backoff, up to --retries times. */
+  private async withRetries<T>(job: Job, tally: AttemptTally, step: () => Promise<T>): Promise<T> {
+    const { runner } = this;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await step();
+      } catch (caught) {
+        const error = this.coded(caught, job);
+        const transient = (error as { transient?: boolean }).transient === true;
+        if (!transient || attempt > runner.options.retries || runner.interrupted) throw error;
+        tally.attempts = Math.max(tally.attempts, attempt + 1);
+        const delayMs = backoffMs(attempt, runner.retryPolicy);
+        runner.hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
+        await pause(delayMs, runner.stopSignal);
+        if (runner.interrupted) throw error;
+      }
+    }
+  }
+
+  private coded(caught: unknown, job: Job): PushImagesError {
+    if (caught instanceof PushImagesError) return caught;
+    const code = (caught as NodeJS.ErrnoException).code ?? "";
+    const message = (caught as Error).message;
+    if (this.runner.interrupted) return failure("INTERRUPTED", `stopped by ${this.runner.interrupted} while pushing`, "run the same command again to push what is left");
+    if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner, job.image), { transient: true });
+    if (NETWORK_ERRORS.has(code)) {
+      const host = this.runner.options.registry.host;
+      return Object.assign(failure("CONNECTION_LOST", `the connection to ${host} broke while pushing ${job.image}: ${message}`, "run push-images again to finish; if it recurs, check the proxies and load balancers on the way"), { transient: true });
+    }
+    return failure("PUSH_FAILED", `pushing ${job.image} failed: ${message}`, "run again with -v; if it recurs, check the bundle with sha256sum -c");
+  }
+}
+
+/** A docker-archive has no manifest: this one names the config and the layers as they were uploaded (gzipped). */
+function dockerManifest(image: BundleImage, placed: ReadonlyMap<string, Placed>) {
+  const entry = (blob: BundleBlob, mediaType: string) => {
+    const where = placed.get(blob.digest);
+    if (!where) throw new Error(`${blob.digest} was not placed`);
+    return { mediaType, size: where.size, digest: where.digest };
+  };
+  const manifest = { schemaVersion: 2, mediaType: DOCKER_MANIFEST, config: entry(image.config, DOCKER_CONFIG), layers: image.layers.map((layer) => entry(layer, DOCKER_GZIP_LAYER)) };
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  return { mediaType: DOCKER_MANIFEST, bytes, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}` };
+}
+
+function distinct(blobs: readonly BundleBlob[]): BundleBlob[] {
+  return [...new Map(blobs.map((blob) => [blob.digest, blob])).values()];
+}
+
+/** The sha256 and length of what passes through. */
+class DigestTap extends Transform {
+  private readonly hash = createHash("sha256");
+  bytes = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+
+  digest(): string {
+    return `sha256:${this.hash.copy().digest("hex")}`;
+  }
+}
+
+/** Bytes of one image on their way, reported to the `progress` hook a few times a second. */
+class ByteProgress {
+  private sent = 0;
+  private last = 0;
+  private readonly total: number;
+
+  constructor(
+    private readonly runner: Runner,
+    private readonly job: Job,
+    blobs: readonly BundleBlob[],
+  ) {
+    this.total = distinct(blobs).reduce((sum, blob) => sum + blob.size, 0);
+  }
+
+  counter(): Readable & PassThrough {
+    const counting = new PassThrough();
+    counting.on("data", (chunk: Buffer) => this.add(chunk.length));
+    return counting;
+  }
+
+  add(bytes: number): void {
+    this.sent += bytes;
+    const now = performance.now();
+    if (now - this.last < PROGRESS_EVERY_MS) return;
+    this.last = now;
+    this.report();
+  }
+
+  done(): void {
+    this.report();
+  }
+
+  private report(): void {
+    this.runner.hooks.progress.call(this.job, { stage: "pushing", attempt: 1, bytesSent: Math.min(this.sent, this.total), bytesTotal: this.total });
+  }
+}
