@@ -54,7 +54,8 @@ export type FailureCode =
   | "ARCHIVE_INVALID"
   | "ARCHIVE_MISSING_IMAGE"
   | "INTERRUPTED"
-  | "PUSH_FAILED";
+  | "PUSH_FAILED"
+  | "AUTH_FILE_INVALID";
 
 export type ErrorCode = InputErrorCode | FailureCode;
 

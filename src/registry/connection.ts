@@ -40,7 +40,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     verify: !insecure,
     httpAllowed: insecure,
     ca,
-    credentials: () => storedCredentials(host, tool.name, env, shell),
+    credentials: () => storedCredentials({ host, tool: tool.name, tlsVerify: !insecure }, env, shell),
   });
   const basic = credentials ? basicAuth(credentials.username, credentials.password) : undefined;
   const tokens = new Map<string, string>();

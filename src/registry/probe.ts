@@ -8,6 +8,7 @@ import type { ContainerToolName } from "../product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
+import { loginCommand } from "./login-command.ts";
 import { certsDirectories } from "./trusted-cas.ts";
 
 export interface ProbeOptions {
@@ -61,7 +62,7 @@ function get(url: string, options: ProbeOptions, headers: Record<string, string>
 }
 
 async function authenticate(baseUrl: string, challenge: HttpResponse, options: ProbeOptions): Promise<Credentials> {
-  const login = `${options.tool} login ${options.tool === "podman" && !options.verify ? "--tls-verify=false " : ""}${options.host}`;
+  const login = loginCommand(options.tool, options.host, options.verify);
   const credentials = await options.credentials();
   if (!credentials) {
     throw failure("AUTH_REQUIRED", `${options.host} requires you to log in, and no stored credentials were found`, `run '${login}', then run push-images again`);
