@@ -7,6 +7,7 @@
  */
 import type { Runner } from "../runner.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
+import { authFiles } from "./auth-files.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";
 import { isInsecureForDocker } from "./docker-insecure.ts";
 import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
@@ -41,6 +42,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     httpAllowed: insecure,
     ca,
     credentials: () => storedCredentials({ host, tool: tool.name, tlsVerify: !insecure }, env, shell),
+    credentialFiles: authFiles(tool.name, env),
   });
   const basic = credentials ? basicAuth(credentials.username, credentials.password) : undefined;
   const tokens = new Map<string, string>();

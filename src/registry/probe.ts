@@ -21,6 +21,8 @@ export interface ProbeOptions {
   /** Certificates to trust when verifying; none needed when not. */
   readonly ca?: readonly string[];
   readonly credentials: () => Promise<Credentials | undefined>;
+  /** The files searched for a stored login, named when none is found. */
+  readonly credentialFiles?: readonly string[];
 }
 
 export interface ProbeResult {
@@ -65,7 +67,8 @@ async function authenticate(baseUrl: string, challenge: HttpResponse, options: P
   const login = loginCommand(options.tool, options.host, options.verify);
   const credentials = await options.credentials();
   if (!credentials) {
-    throw failure("AUTH_REQUIRED", `${options.host} requires you to log in, and no stored credentials were found`, `run '${login}', then run push-images again`);
+    const where = options.credentialFiles?.length ? ` (looked in ${options.credentialFiles.join(", ")})` : "";
+    throw failure("AUTH_REQUIRED", `${options.host} requires you to log in, and no stored credentials were found${where}`, `run '${login}', then run push-images again`);
   }
   const basic = basicAuth(credentials.username, credentials.password);
   const parsed = parseChallenge(challenge);
