@@ -104,7 +104,8 @@ function fromAuths(config: AuthFile, file: string, query: CredentialsQuery): Cre
  */
 function brokenFile(file: string, what: string, query: CredentialsQuery, scope: "file" | "entry" = "file"): PushImagesError {
   const login = loginCommand(query.tool, query.host, query.tlsVerify);
-  const logout = query.tool === "podman" ? formatCommand("podman", ["logout", "--authfile", file, query.host]) : `docker logout ${query.host}`;
+  const logout =
+    query.tool === "podman" ? formatCommand("podman", ["logout", "--authfile", file, query.host]) : `docker logout ${query.host}`;
   return failure(
     "AUTH_FILE_INVALID",
     `the stored logins file ${file} ${what}; ${query.tool} cannot read the login for ${query.host} from it either`,

@@ -68,7 +68,8 @@ async function authenticate(baseUrl: string, challenge: HttpResponse, options: P
   const credentials = await options.credentials();
   if (!credentials) {
     const where = options.credentialFiles?.length ? ` (looked in ${options.credentialFiles.join(", ")})` : "";
-    throw failure("AUTH_REQUIRED", `${options.host} requires you to log in, and no stored credentials were found${where}`, `run '${login}', then run push-images again`);
+    const message = `${options.host} requires you to log in, and no stored credentials were found${where}`;
+    throw failure("AUTH_REQUIRED", message, `run '${login}', then run push-images again`);
   }
   const basic = basicAuth(credentials.username, credentials.password);
   const parsed = parseChallenge(challenge);

@@ -26,7 +26,8 @@ export async function createOperator(root: string, dockerHost: string, toolPath:
   const gid = Number(await run('id', ['-g', user]));
   cleanup.add(`remove what user ${user} left outside the bed`, () => removeLeftovers(uid));
   if (!subIdsOf(user, '/etc/subuid') || !subIdsOf(user, '/etc/subgid')) {
-    throw new Error(`test bed: useradd gave ${user} no range in /etc/subuid or /etc/subgid; rootless podman needs one (SUB_UID_COUNT in /etc/login.defs)`);
+    throw new Error(`test bed: useradd gave ${user} no range in /etc/subuid or /etc/subgid; ` +
+      'rootless podman needs one (SUB_UID_COUNT in /etc/login.defs)');
   }
   // As a site does with the docker group: the user's group may use the socket.
   const socket = dockerHost.replace(/^unix:\/\//, '');

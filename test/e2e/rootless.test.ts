@@ -25,7 +25,8 @@ const tag = bed.images.defaults.tag;
 let ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  expect(await asOperator('podman', ['info', '--format', '{{.Host.Security.Rootless}}']), 'podman runs rootless as the operator').toBe('true');
+  const rootless = await asOperator('podman', ['info', '--format', '{{.Host.Security.Rootless}}']);
+  expect(rootless, 'podman runs rootless as the operator').toBe('true');
   ids = await buildOperatorImages(two, bed.images.defaults.path, tag);
 }, 60_000);
 

@@ -48,7 +48,8 @@ describe('podman', () => {
 
   it('an auth file that is not JSON: AUTH_FILE_INVALID naming it, not "no stored credentials"', async () => {
     const logins = isolatedLogins();
-    writeFileSync(logins.REGISTRY_AUTH_FILE, `{"auths": {"${auth.host}": {"auth": "${Buffer.from(`${username}:${password}`).toString('base64')}"}`);
+    const login = Buffer.from(`${username}:${password}`).toString('base64');
+    writeFileSync(logins.REGISTRY_AUTH_FILE, `{"auths": {"${auth.host}": {"auth": "${login}"}`);
     const token = uniqueName();
     const error = expectError(await runCli(podmanArgs(token), { env: logins }), EXIT.failed, 'AUTH_FILE_INVALID');
     expect(error).toContain(`${logins.REGISTRY_AUTH_FILE} is not valid JSON`);

@@ -13,7 +13,13 @@ const root: HostFacts = { uid: 0, ownsDir: () => true };
 
 describe("podman", () => {
   it("REGISTRY_AUTH_FILE takes the runtime file's place; XDG_CONFIG_HOME's and docker's files follow", () => {
-    const env = { HOME, REGISTRY_AUTH_FILE: "/etc/auth.json", XDG_RUNTIME_DIR: "/run/user/1001", XDG_CONFIG_HOME: "/cfg", DOCKER_CONFIG: "/dc" };
+    const env = {
+      HOME,
+      REGISTRY_AUTH_FILE: "/etc/auth.json",
+      XDG_RUNTIME_DIR: "/run/user/1001",
+      XDG_CONFIG_HOME: "/cfg",
+      DOCKER_CONFIG: "/dc",
+    };
     expect(authFiles("podman", env, user())).toEqual(["/etc/auth.json", "/cfg/containers/auth.json", "/dc/config.json"]);
   });
 
@@ -27,7 +33,11 @@ describe("podman", () => {
 
   it("empty variables count as unset, as in the tools", () => {
     const env = { HOME, REGISTRY_AUTH_FILE: "", XDG_RUNTIME_DIR: "", XDG_CONFIG_HOME: "", DOCKER_CONFIG: "" };
-    expect(authFiles("podman", env, root)).toEqual(["/run/containers/0/auth.json", `${HOME}/.config/containers/auth.json`, `${HOME}/.docker/config.json`]);
+    expect(authFiles("podman", env, root)).toEqual([
+      "/run/containers/0/auth.json",
+      `${HOME}/.config/containers/auth.json`,
+      `${HOME}/.docker/config.json`,
+    ]);
   });
 
   describe("the runtime file without XDG_RUNTIME_DIR", () => {

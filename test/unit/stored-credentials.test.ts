@@ -48,9 +48,12 @@ describe("found", () => {
   it("docker: credsStore before auths; podman ignores credsStore", async () => {
     const { env, docker: dockerFile } = files();
     write(dockerFile, { credsStore: "pass", auths: { [HOST]: { auth: basic("file:pw") } } });
-    const shell = new FakeShell({ answers: [{ when: (c) => c.command === "docker-credential-pass", result: ok('{"Username":"helper","Secret":"s"}') }] });
+    const answer = ok('{"Username":"helper","Secret":"s"}');
+    const helper = { when: (c: { command: string }) => c.command === "docker-credential-pass", result: answer };
+    const shell = new FakeShell({ answers: [helper] });
     expect(await storedCredentials(docker, env, shell)).toMatchObject({ username: "helper" });
-    expect(await storedCredentials({ ...podman, tlsVerify: true }, { ...env, REGISTRY_AUTH_FILE: "" }, shell)).toMatchObject({ username: "file" });
+    const podmanEnv = { ...env, REGISTRY_AUTH_FILE: "" };
+    expect(await storedCredentials({ ...podman, tlsVerify: true }, podmanEnv, shell)).toMatchObject({ username: "file" });
   });
 });
 
@@ -62,16 +65,21 @@ describe("broken: AUTH_FILE_INVALID naming the file and the fix", () => {
     expect(error.code).toBe("AUTH_FILE_INVALID");
     expect(error.message).toContain(`${first} is not valid JSON`);
     expect(`${error.message} ${error.hint}`).not.toContain(basic("op:secret-pw"));
-    expect(error.hint).toBe(`fix ${first} by hand, or set it aside and log in again: run 'mv ${first} ${first}.broken && podman login --tls-verify=false ${HOST}'`);
+    const fix = `mv ${first} ${first}.broken && podman login --tls-verify=false ${HOST}`;
+    expect(error.hint).toBe(`fix ${first} by hand, or set it aside and log in again: run '${fix}'`);
   });
 
   it("JSON, but not an auth file", async () => {
     const { env, first } = files();
     write(first, { auths: [] });
-    expect(await rejection(storedCredentials(podman, env, new FakeShell()))).toMatchObject({ code: "AUTH_FILE_INVALID", message: expect.stringContaining('"auths"') });
+    expect(await rejection(storedCredentials(podman, env, new FakeShell()))).toMatchObject({
+      code: "AUTH_FILE_INVALID",
+      message: expect.stringContaining('"auths"'),
+    });
   });
 
-  it.each([["not base64", "!!!"], ["no colon", basic("nocolon")], ["unpadded", "b3A6cH"]])("the host's auth is %s: logout and login", async (_, auth) => {
+  const badAuths = [["not base64", "!!!"], ["no colon", basic("nocolon")], ["unpadded", "b3A6cH"]];
+  it.each(badAuths)("the host's auth is %s: logout and login", async (_, auth) => {
     const { env, first } = files();
     write(first, { auths: { [HOST]: { auth } } });
     expect(await rejection(storedCredentials(podman, env, new FakeShell()))).toMatchObject({
