@@ -55,7 +55,8 @@ export type FailureCode =
   | "ARCHIVE_MISSING_IMAGE"
   | "INTERRUPTED"
   | "REGISTRY_STALLED"
-  | "PUSH_FAILED";
+  | "PUSH_FAILED"
+  | "AUTH_FILE_INVALID";
 
 export type ErrorCode = InputErrorCode | FailureCode;
 

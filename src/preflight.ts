@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { failure } from "./errors.ts";
 import type { Job } from "./hooks.ts";
+import { loginCommand } from "./registry/login-command.ts";
 import type { Runner } from "./runner.ts";
 import { sourceImagesMissing } from "./source-images.ts";
 
@@ -48,7 +49,7 @@ function checkAuthFileSetting(runner: Runner): void {
   throw failure(
     "AUTH_FILE_MISSING",
     `REGISTRY_AUTH_FILE names ${file}, which does not exist, and podman refuses to push without it`,
-    `run 'podman login ${runner.options.registry.host}' to create it, or unset REGISTRY_AUTH_FILE`,
+    `run '${loginCommand("podman", runner.options.registry.host, runner.options.tlsVerify)}' to create it, or unset REGISTRY_AUTH_FILE`,
   );
 }
 

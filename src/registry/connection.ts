@@ -7,6 +7,7 @@
  */
 import type { Runner } from "../runner.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
+import { authFiles } from "./auth-files.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";
 import { isInsecureForDocker } from "./docker-insecure.ts";
 import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
@@ -51,7 +52,8 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     verify: !insecure,
     httpAllowed: insecure,
     ca,
-    credentials: () => storedCredentials(host, loginsOf, env, shell),
+    credentials: () => storedCredentials({ host, tool: loginsOf, tlsVerify: !insecure }, env, shell),
+    credentialFiles: authFiles(loginsOf, env),
     signal: runner.stopSignal,
     // The registry-type probe asked it first: its wait counts too.
     since: runner.startedAt,

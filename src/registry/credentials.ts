@@ -1,13 +1,16 @@
 /**
  * The credentials `podman login` or `docker login` stored for a registry,
- * read from the same files, in the same order, as the tools read them, and
- * through a credential helper when one is configured.
+ * read from the same files, in the same order, as the tools read them
+ * (auth-files.ts), and through a credential helper when one is configured.
+ * A file the tool cannot read either is reported, not taken for "no login".
  */
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { failure, PushImagesError } from "../errors.ts";
+import { formatCommand } from "../command-text.ts";
 import type { ContainerToolName } from "../product-defaults.ts";
 import type { Shell } from "../shell.ts";
+import { authFiles } from "./auth-files.ts";
+import { loginCommand } from "./login-command.ts";
 
 export interface Credentials {
   readonly username: string;
@@ -16,66 +19,117 @@ export interface Credentials {
   readonly source: string;
 }
 
+/** Which registry, with which tool, and whether the push verifies TLS (for the login hint). */
+export interface CredentialsQuery {
+  readonly host: string;
+  readonly tool: ContainerToolName;
+  readonly tlsVerify: boolean;
+}
+
 interface AuthFile {
   auths?: Record<string, { auth?: string } | undefined>;
   credHelpers?: Record<string, string | undefined>;
   credsStore?: string;
 }
 
-/** The auth files the tool consults, first match wins. */
-export function authFiles(tool: ContainerToolName, env: NodeJS.ProcessEnv): string[] {
-  const home = env.HOME ?? homedir();
-  const dockerConfig = join(env.DOCKER_CONFIG ?? join(home, ".docker"), "config.json");
-  if (tool === "docker") return [dockerConfig];
-  const uid = process.getuid?.() ?? 0;
-  // podman's default for root without a session is /run/containers/0.
-  const runtimeAuth = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, "containers/auth.json") : uid === 0 ? "/run/containers/0/auth.json" : undefined;
-  return [
-    ...(env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []),
-    ...(runtimeAuth ? [runtimeAuth] : []),
-    join(home, ".config/containers/auth.json"),
-    dockerConfig,
-  ];
+/** Standard base64 with padding, as Go's base64.StdEncoding (both tools) demands. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The first login found for the host. Like containers-image, a broken file
+ * is passed over when a later one has the login, and reported
+ * (AUTH_FILE_INVALID) when none has.
+ */
+export async function storedCredentials(query: CredentialsQuery, env: NodeJS.ProcessEnv, shell: Shell): Promise<Credentials | undefined> {
+  let broken: PushImagesError | undefined;
+  for (const file of authFiles(query.tool, env)) {
+    const config = readAuthFile(file, query);
+    if (config instanceof PushImagesError) {
+      broken ??= config;
+      continue;
+    }
+    const found = config && ((await fromHelper(config, query, shell)) ?? fromAuths(config, file, query));
+    if (found instanceof PushImagesError) broken ??= found;
+    else if (found) return found;
+  }
+  if (broken) throw broken;
+  return undefined;
 }
 
-export async function storedCredentials(
-  host: string,
-  tool: ContainerToolName,
-  env: NodeJS.ProcessEnv,
-  shell: Shell,
-): Promise<Credentials | undefined> {
-  for (const file of authFiles(tool, env)) {
-    const config = readAuthFile(file);
-    if (!config) continue;
-    const entry = Object.entries(config.auths ?? {}).find(([key]) => normaliseKey(key) === host)?.[1];
-    if (entry?.auth) {
-      const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-      const colon = decoded.indexOf(":");
-      if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source: file };
-    }
-    const helper = config.credHelpers?.[host] ?? config.credsStore;
-    if (helper) {
-      const fromHelper = await askHelper(helper, host, shell);
-      if (fromHelper) return fromHelper;
-    }
+function readAuthFile(file: string, query: CredentialsQuery): AuthFile | PushImagesError | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    // Missing (the usual case) or unreadable: the tool skips it too.
+    return undefined;
   }
-  return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return brokenFile(file, `is not valid JSON${whereJsonBroke(text, (error as Error).message)}`, query);
+  }
+  if (!isObject(parsed) || !(parsed.auths === undefined || isObject(parsed.auths))) {
+    return brokenFile(file, `is not an auth file: it must be a JSON object whose "auths" is an object`, query);
+  }
+  return parsed as AuthFile;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** podman reads only a per-registry helper; docker also the default `credsStore`, and then ignores "auths". */
+async function fromHelper(config: AuthFile, query: CredentialsQuery, shell: Shell): Promise<Credentials | undefined> {
+  const helper = config.credHelpers?.[query.host] ?? (query.tool === "docker" ? config.credsStore : undefined);
+  return helper ? askHelper(helper, query.host, shell) : undefined;
+}
+
+function fromAuths(config: AuthFile, file: string, query: CredentialsQuery): Credentials | PushImagesError | undefined {
+  const auth = Object.entries(config.auths ?? {}).find(([key]) => normaliseKey(key) === query.host)?.[1]?.auth;
+  // An entry without "auth" is a login kept elsewhere (a helper), or none.
+  if (!auth) return undefined;
+  const decoded = BASE64.test(auth) ? Buffer.from(auth, "base64").toString("utf8") : "";
+  const colon = decoded.indexOf(":");
+  if (colon <= 0) {
+    return brokenFile(file, `holds a login for ${query.host} whose "auth" is not the base64 of user:password`, query, "entry");
+  }
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source: file };
+}
+
+/**
+ * A broken entry goes with the tool's logout (which keeps the file's other
+ * logins); a file that is not JSON defeats logout too, so it is set aside.
+ */
+function brokenFile(file: string, what: string, query: CredentialsQuery, scope: "file" | "entry" = "file"): PushImagesError {
+  const login = loginCommand(query.tool, query.host, query.tlsVerify);
+  const logout =
+    query.tool === "podman" ? formatCommand("podman", ["logout", "--authfile", file, query.host]) : `docker logout ${query.host}`;
+  return failure(
+    "AUTH_FILE_INVALID",
+    `the stored logins file ${file} ${what}; ${query.tool} cannot read the login for ${query.host} from it either`,
+    scope === "entry"
+      ? `run '${logout} && ${login}', then run push-images again`
+      : `fix ${file} by hand, or set it aside and log in again: run '${formatCommand("mv", [file, `${file}.broken`])} && ${login}'`,
+  );
+}
+
+/**
+ * Where the JSON breaks, without quoting the file: V8's own message quotes
+ * the text around the error, which may be a password.
+ */
+function whereJsonBroke(text: string, message: string): string {
+  const position = /position (\d+)/.exec(message)?.[1];
+  if (position === undefined) return /end of JSON/i.test(message) ? " (it ends too early)" : "";
+  const before = text.slice(0, Number(position)).split("\n");
+  return ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
 }
 
 /** Keys may be written as "host", "https://host" or "https://host/v1/". */
 function normaliseKey(key: string): string {
   const bare = key.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
   return bare === "index.docker.io" ? "docker.io" : bare;
-}
-
-function readAuthFile(file: string): AuthFile | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as AuthFile;
-  } catch {
-    // The tool itself will complain about a broken file; preflight treats it as absent.
-    return undefined;
-  }
 }
 
 async function askHelper(helper: string, host: string, shell: Shell): Promise<Credentials | undefined> {

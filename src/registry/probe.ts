@@ -8,6 +8,7 @@ import type { ContainerToolName } from "../product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
+import { loginCommand } from "./login-command.ts";
 import { certsDirectories } from "./trusted-cas.ts";
 
 export interface ProbeOptions {
@@ -24,6 +25,8 @@ export interface ProbeOptions {
   readonly signal?: AbortSignal;
   /** When the run began to wait for this registry (performance.now()): a timeout says how long that was. */
   readonly since?: number;
+  /** The files searched for a stored login, named when none is found. */
+  readonly credentialFiles?: readonly string[];
 }
 
 export interface ProbeResult {
@@ -72,10 +75,12 @@ async function authenticate(
   options: ProbeOptions,
   networkError: (error: unknown, at: ProbeOptions) => Error,
 ): Promise<Credentials> {
-  const login = `${options.tool} login ${options.tool === "podman" && !options.verify ? "--tls-verify=false " : ""}${options.host}`;
+  const login = loginCommand(options.tool, options.host, options.verify);
   const credentials = await options.credentials();
   if (!credentials) {
-    throw failure("AUTH_REQUIRED", `${options.host} requires you to log in, and no stored credentials were found`, `run '${login}', then run push-images again`);
+    const where = options.credentialFiles?.length ? ` (looked in ${options.credentialFiles.join(", ")})` : "";
+    const message = `${options.host} requires you to log in, and no stored credentials were found${where}`;
+    throw failure("AUTH_REQUIRED", message, `run '${login}', then run push-images again`);
   }
   const basic = basicAuth(credentials.username, credentials.password);
   const parsed = parseChallenge(challenge);

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BedImageSet } from './types.ts';
-import { run } from './run.ts';
+import { run, type RunOptions } from './run.ts';
 
 export interface ImageSetSpec {
   path: string;
@@ -44,11 +44,12 @@ export async function buildSampleImages(
   })));
 }
 
-async function buildImage(ctx: string, ref: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** Builds one `FROM scratch` image of random bytes in podman; `as` builds it as that user (rootless). */
+export async function buildImage(ctx: string, ref: string, env: NodeJS.ProcessEnv, as?: RunOptions['as']): Promise<void> {
   mkdirSync(ctx, { recursive: true });
   writeFileSync(join(ctx, 'payload'), randomBytes(4096));
   writeFileSync(join(ctx, 'Containerfile'), `FROM scratch\nLABEL test-bed-image="${ref}"\nCOPY payload /payload\n`);
-  await run('podman', ['build', '--quiet', '--pull=never', '--tag', ref, ctx], { env });
+  await run('podman', ['build', '--quiet', '--pull=never', '--tag', ref, ctx], { env, as });
 }
 
 /** `sha256:<hex>` ids in the order of `refs`. */

@@ -10,6 +10,8 @@ export interface RunOptions {
   cwd?: string;
   /** Kill the command after this long; a hung setup step must not hang CI. */
   timeoutMs?: number;
+  /** Run as this user (the bed's operator) instead of root. */
+  as?: { uid: number; gid: number };
 }
 
 export interface RunResult {
@@ -26,6 +28,7 @@ export function runRaw(cmd: string, args: readonly string[], opts: RunOptions = 
       cwd: opts.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: opts.timeoutMs ?? 120_000,
+      ...(opts.as ? { uid: opts.as.uid, gid: opts.as.gid } : {}),
     });
     let stdout = '';
     let stderr = '';

@@ -1,7 +1,7 @@
 /**
  * Starts the whole bed: three registries on loopback (plain, TLS, htpasswd),
  * a TLS registry in a network namespace, a private dockerd, isolated podman
- * storage and the sample images. Anything that cannot start throws; what
+ * storage, the sample images and a non-root operator. Anything that cannot start throws; what
  * did start is torn down before the error goes up.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,7 @@ import { isolatedClientEnv } from './client-env.ts';
 import { startDockerd } from './dockerd.ts';
 import { buildSampleImages } from './images.ts';
 import { createNetns } from './netns.ts';
+import { createOperator } from './operator.ts';
 import { checkPreconditions } from './preconditions.ts';
 import { ALTERNATE_SET, DEFAULT_SET, PRODUCT_IMAGES } from './product.ts';
 import { installProgram, programUnderTest } from './program.ts';
@@ -72,6 +73,7 @@ async function assemble(root: string, cleanup: Cleanup): Promise<Bed> {
   // Only the loopback TLS registry is listed; the namespace one must stay out.
   const dockerd = await startDockerd(join(root, 'dockerd'), [tls.host], cleanup);
   const env = isolatedClientEnv(join(root, 'clients'), dockerd.dockerHost, makeToolPath(join(root, 'bin')));
+  const operator = await createOperator(root, dockerd.dockerHost, env.PATH ?? '', cleanup);
   const [defaults, alternate] = await buildSampleImages(join(root, 'images'), PRODUCT_IMAGES,
     [DEFAULT_SET, ALTERNATE_SET], { ...process.env, ...env });
   if (!defaults || !alternate) throw new Error('test bed: sample image sets missing');
@@ -86,6 +88,7 @@ async function assemble(root: string, cleanup: Cleanup): Promise<Bed> {
     caFile: ca.certFile,
     env,
     program,
+    operator,
     productImages: PRODUCT_IMAGES,
     images: { defaults, alternate },
     root,

@@ -13,6 +13,9 @@ export const HOST_COMMANDS: Record<string, { pkg: string; why: string }> = {
   docker: { pkg: 'docker.io', why: 'a container tool' },
   bash: { pkg: 'bash', why: 'zx sets its shell up with bash' },
   sh: { pkg: 'dash', why: 'every host has it; wrapper and helper scripts run under it' },
+  // podman looks them up on PATH; without them a rootless user gets only its own uid.
+  newuidmap: { pkg: 'uidmap', why: 'rootless podman maps the sub-uids with it' },
+  newgidmap: { pkg: 'uidmap', why: 'rootless podman maps the sub-gids with it' },
   // Not ps: minimal hosts lack procps, and the tool stops a command's process
   // group by signal without it (interrupt.test.ts runs with this PATH).
 };

@@ -30,6 +30,17 @@ export interface BedImageSet {
   dockerIds: Record<string, string>;
 }
 
+/** The bed's non-root user (operator.ts): rootless podman, docker through the socket's group. */
+export interface BedOperator {
+  user: string;
+  uid: number;
+  gid: number;
+  /** Its HOME, inside the bed; its rootless podman storage is under it. */
+  home: string;
+  /** Its whole environment, as `su -` gives it: no XDG_RUNTIME_DIR, REGISTRY_AUTH_FILE or DOCKER_CONFIG. */
+  env: Record<string, string>;
+}
+
 export interface Bed {
   registries: {
     /** Plain HTTP on 127.0.0.1. */
@@ -58,6 +69,8 @@ export interface Bed {
    * (`.mjs` kept for a script): program.ts.
    */
   program: string;
+  /** A non-root user for the rootless e2e tests; it has no images until a test builds them. */
+  operator: BedOperator;
   /** The product's image names, in the product's order. */
   productImages: readonly string[];
   images: {

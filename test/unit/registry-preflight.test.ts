@@ -69,11 +69,13 @@ describe("an open plain-HTTP registry", () => {
 });
 
 describe("a registry that asks for credentials", () => {
-  it("none stored: AUTH_REQUIRED with the login command", async () => {
+  it("none stored: AUTH_REQUIRED naming where it looked, with the login command", async () => {
     registry = await startTinyRegistry({ user: USER });
-    const { runner, shell } = run("podman", registry.host, isolatedEnv(), true);
+    const env = isolatedEnv();
+    const { runner, shell } = run("podman", registry.host, env, true);
     const error = await rejectionOf(runner.run());
     expect(error).toMatchObject({ code: "AUTH_REQUIRED", hint: `run 'podman login --tls-verify=false ${registry.host}', then run push-images again` });
+    expect((error as Error).message).toContain(`(looked in ${env.XDG_RUNTIME_DIR}/containers/auth.json, ${env.HOME}/.config/containers/auth.json, `);
     expect(shell.mutatingArgs()).toEqual([]);
   });
 

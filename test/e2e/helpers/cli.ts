@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { installProgram, isScript } from '../../bed/program.ts';
 import { findOnPath } from '../../bed/tool-path.ts';
-import { useBed } from './bed.ts';
+import { useBed, type BedOperator } from './bed.ts';
 
 export interface CliResult {
   /** Exit code; null when killed by a signal (see `signal`). */
@@ -35,6 +35,11 @@ export interface CliOptions {
   launcher?: readonly string[];
   /** Start the program as the leader of its own process group, as a shell starts a foreground job. */
   ownGroup?: boolean;
+  /**
+   * Run as the bed's non-root operator, with its environment (as `su -`
+   * gives it) in place of process.env and the bed's; `env` still applies.
+   */
+  as?: BedOperator;
 }
 
 /** A run in progress, for tests that interrupt it. */
@@ -70,7 +75,7 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
 export function startCli(args: readonly string[], opts: CliOptions = {}): RunningCli {
   const program = opts.program ?? useBed().program;
   if (!existsSync(program)) throw new Error(`${program} does not exist: run \`npm run build\` first`);
-  const env: NodeJS.ProcessEnv = { ...withoutTestRunnerVars(process.env), ...useBed().env };
+  const env: NodeJS.ProcessEnv = opts.as ? { ...opts.as.env } : { ...withoutTestRunnerVars(process.env), ...useBed().env };
   for (const [key, value] of Object.entries(opts.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
@@ -79,10 +84,12 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): Runnin
   const [cmd, ...prefix] = [...(opts.launcher ?? (isScript(program) ? [process.execPath] : [])), program];
   const child = spawn(cmd ?? program, [...prefix, ...args], {
     env,
-    cwd: opts.cwd,
+    cwd: opts.cwd ?? opts.as?.home,
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: opts.timeoutMs ?? 150_000,
     detached: opts.ownGroup === true,
+    // Node drops root's supplementary groups here, so the operator has only its own.
+    ...(opts.as ? { uid: opts.as.uid, gid: opts.as.gid } : {}),
   });
   let stdout = '';
   let stderr = '';

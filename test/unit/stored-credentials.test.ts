@@ -1,0 +1,106 @@
+/**
+ * Reading stored logins: the first file with a login for the host wins, a
+ * per-registry helper before "auths", and a broken file is reported as
+ * what it is (AUTH_FILE_INVALID, naming the file) unless a later file has
+ * the login, as containers-image does.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { storedCredentials, type CredentialsQuery } from "../../src/registry/credentials.ts";
+import { FakeShell, ok } from "./fake-shell.ts";
+
+const HOST = "registry.example:5000";
+const podman: CredentialsQuery = { host: HOST, tool: "podman", tlsVerify: false };
+const docker: CredentialsQuery = { host: HOST, tool: "docker", tlsVerify: true };
+const basic = (text: string) => Buffer.from(text).toString("base64");
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** An env with podman's first file (REGISTRY_AUTH_FILE), ~/.config's and docker's in a scratch dir. */
+function files(): { env: NodeJS.ProcessEnv; first: string; config: string; docker: string } {
+  const dir = mkdtempSync(join(tmpdir(), "push-images-creds-"));
+  dirs.push(dir);
+  const env = { HOME: dir, XDG_CONFIG_HOME: dir, DOCKER_CONFIG: dir, REGISTRY_AUTH_FILE: join(dir, "auth.json") };
+  return { env, first: join(dir, "auth.json"), config: join(dir, "containers-auth.json"), docker: join(dir, "config.json") };
+}
+
+const write = (file: string, content: unknown) => writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+const rejection = (promise: Promise<unknown>) => promise.then(() => expect.fail("expected a rejection"), (error: unknown) => error);
+
+describe("found", () => {
+  it("a password with colons, from the first file that has the host", async () => {
+    const { env, first, docker: dockerFile } = files();
+    write(first, { auths: { [`https://${HOST}/v1/`]: { auth: basic("op:a:b") } } });
+    write(dockerFile, { auths: { [HOST]: { auth: basic("other:x") } } });
+    expect(await storedCredentials(podman, env, new FakeShell())).toEqual({ username: "op", password: "a:b", source: first });
+  });
+
+  it("a broken file is passed over when a later one has the login", async () => {
+    const { env, first, docker: dockerFile } = files();
+    write(first, '{"auths": {');
+    write(dockerFile, { auths: { [HOST]: { auth: basic("op:pw") } } });
+    expect(await storedCredentials(podman, env, new FakeShell())).toMatchObject({ username: "op", source: dockerFile });
+  });
+
+  it("docker: credsStore before auths; podman ignores credsStore", async () => {
+    const { env, docker: dockerFile } = files();
+    write(dockerFile, { credsStore: "pass", auths: { [HOST]: { auth: basic("file:pw") } } });
+    const answer = ok('{"Username":"helper","Secret":"s"}');
+    const helper = { when: (c: { command: string }) => c.command === "docker-credential-pass", result: answer };
+    const shell = new FakeShell({ answers: [helper] });
+    expect(await storedCredentials(docker, env, shell)).toMatchObject({ username: "helper" });
+    const podmanEnv = { ...env, REGISTRY_AUTH_FILE: "" };
+    expect(await storedCredentials({ ...podman, tlsVerify: true }, podmanEnv, shell)).toMatchObject({ username: "file" });
+  });
+});
+
+describe("broken: AUTH_FILE_INVALID naming the file and the fix", () => {
+  it("not JSON: where it breaks, without quoting the file; set it aside and log in", async () => {
+    const { env, first } = files();
+    write(first, `{"auths": {"${HOST}": {"auth": "${basic("op:secret-pw")}"}`);
+    const error = (await rejection(storedCredentials(podman, env, new FakeShell()))) as Error & { code: string; hint: string };
+    expect(error.code).toBe("AUTH_FILE_INVALID");
+    expect(error.message).toContain(`${first} is not valid JSON`);
+    expect(`${error.message} ${error.hint}`).not.toContain(basic("op:secret-pw"));
+    const fix = `mv ${first} ${first}.broken && podman login --tls-verify=false ${HOST}`;
+    expect(error.hint).toBe(`fix ${first} by hand, or set it aside and log in again: run '${fix}'`);
+  });
+
+  it("JSON, but not an auth file", async () => {
+    const { env, first } = files();
+    write(first, { auths: [] });
+    expect(await rejection(storedCredentials(podman, env, new FakeShell()))).toMatchObject({
+      code: "AUTH_FILE_INVALID",
+      message: expect.stringContaining('"auths"'),
+    });
+  });
+
+  const badAuths = [["not base64", "!!!"], ["no colon", basic("nocolon")], ["unpadded", "b3A6cH"]];
+  it.each(badAuths)("the host's auth is %s: logout and login", async (_, auth) => {
+    const { env, first } = files();
+    write(first, { auths: { [HOST]: { auth } } });
+    expect(await rejection(storedCredentials(podman, env, new FakeShell()))).toMatchObject({
+      code: "AUTH_FILE_INVALID",
+      message: expect.stringContaining(`${first} holds a login for ${HOST} whose "auth" is not the base64 of user:password`),
+      hint: `run 'podman logout --authfile ${first} ${HOST} && podman login --tls-verify=false ${HOST}', then run push-images again`,
+    });
+  });
+
+  it("docker: its own logout", async () => {
+    const { env, docker: dockerFile } = files();
+    write(dockerFile, { auths: { [HOST]: { auth: "!!!" } } });
+    expect(await rejection(storedCredentials(docker, env, new FakeShell()))).toMatchObject({
+      code: "AUTH_FILE_INVALID",
+      hint: `run 'docker logout ${HOST} && docker login ${HOST}', then run push-images again`,
+    });
+  });
+
+  it("another host's broken entry is none of our business", async () => {
+    const { env, first } = files();
+    write(first, { auths: { "other.example": { auth: "!!!" } } });
+    expect(await storedCredentials(podman, env, new FakeShell())).toBeUndefined();
+  });
+});
