@@ -6,11 +6,12 @@ import ansis from "ansis";
 import { pushFlags, saveFlags } from "./flags.ts";
 import { renderHelpPage, type HelpPage } from "./help-layout.ts";
 import type { ProductDefaults } from "./product-defaults.ts";
+import { reportedColumns } from "./terminal-size.ts";
 
 /** The help of `command`, laid out for stdout: its width on a terminal, bold headings where colours are on. */
 export function helpText(command: "push" | "save", defaults: ProductDefaults): string {
   const page = command === "save" ? saveHelpPage(defaults) : pushHelpPage(defaults);
-  return renderHelpPage(page, { columns: process.stdout.columns ?? Number.POSITIVE_INFINITY, bold: ansis.level > 0 ? (text) => ansis.bold(text) : undefined });
+  return renderHelpPage(page, { columns: reportedColumns(process.stdout) ?? Number.POSITIVE_INFINITY, bold: ansis.level > 0 ? (text) => ansis.bold(text) : undefined });
 }
 
 export function pushHelpPage(defaults: ProductDefaults): HelpPage {
