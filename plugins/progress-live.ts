@@ -8,6 +8,7 @@ import { REPORTING_STAGE, type Job, type JobProgress } from "../src/hooks.ts";
 import type { Plugin } from "../src/plugin.ts";
 import { resultLine } from "../src/report.ts";
 import type { Runner } from "../src/runner.ts";
+import { withoutZeroSize } from "../src/terminal-size.ts";
 
 const PLUGIN_NAME = "progress-live";
 
@@ -34,7 +35,8 @@ export class LiveProgressPlugin implements Plugin {
     // Unicode width tables as they load (~50 ms), which piped runs need not pay.
     hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
       const { createLogUpdate } = await import("log-update");
-      update = createLogUpdate(this.stream);
+      // A terminal reporting 0 columns would have every line wrapped away: 80 then.
+      update = createLogUpdate(withoutZeroSize(this.stream), { defaultWidth: 80 });
     });
     let frame = 0;
     let timer: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@
  * failures operators meet most (401/403/404/429/5xx, x509, refused
  * connections, full disks, a stopped daemon) each have a pattern here.
  */
+import { dirname } from "node:path";
 import { failure, type FailureCode, type PushImagesError } from "./errors.ts";
 import type { ContainerToolName } from "./product-defaults.ts";
 
@@ -18,8 +19,8 @@ export interface DiagnoseContext {
 interface Diagnosis {
   readonly code: FailureCode;
   readonly pattern: RegExp;
-  readonly message: (c: DiagnoseContext) => string;
-  readonly hint: (c: DiagnoseContext) => string;
+  readonly message: (c: DiagnoseContext, output: string) => string;
+  readonly hint: (c: DiagnoseContext, output: string) => string;
   /** Worth retrying: the same command may succeed later. */
   readonly transient?: boolean;
 }
@@ -107,8 +108,15 @@ const DIAGNOSES: readonly Diagnosis[] = [
   {
     code: "DISK_FULL",
     pattern: /no space left on device|disk quota exceeded/i,
-    message: () => "a disk is full (local storage or the registry's)",
-    hint: (c) => `free space (for example '${c.tool} system prune'), then run push-images again`,
+    message: (_c, output) => {
+      const file = fullFile(output);
+      return file ? `no space left on the device holding ${dirname(file)} (writing ${file})` : "a disk is full (local storage or the registry's)";
+    },
+    // Not '<tool> system prune': it deletes images and containers the user may still want.
+    hint: (_c, output) => {
+      const file = fullFile(output);
+      return file ? `free space on it (df -h ${dirname(file)} shows how much is left), then run the same command again` : "free space (df -h shows each file system), then run the same command again";
+    },
   },
   {
     // The registry answered, then the connection broke mid-transfer: a
@@ -145,13 +153,18 @@ export function isTransient(error: PushImagesError): boolean {
 /** The coded error for a failed command's output. */
 export function diagnose(output: string, context: DiagnoseContext): PushImagesError {
   const found = DIAGNOSES.find((d) => d.pattern.test(output));
-  if (found) return failure(found.code, found.message(context), found.hint(context), output.trim());
+  if (found) return failure(found.code, found.message(context, output), found.hint(context, output), output.trim());
   return failure(
     "PUSH_FAILED",
     `${context.action} failed: ${lastLine(output)}`,
     "run again with -v to see the container tool's full output",
     output.trim(),
   );
+}
+
+/** The local file a write failed on for lack of space: podman and docker print `write <file>: no space left on device`. */
+function fullFile(output: string): string | undefined {
+  return /\bwrite (\/\S*): (?:no space left on device|disk quota exceeded)/i.exec(output)?.[1];
 }
 
 function lastLine(output: string): string {

@@ -7,6 +7,7 @@
  */
 import { cli, command } from "cleye";
 import type { RawSaveFlags } from "./archive/save-options.ts";
+import { joinDashedValues, listed, singleValues } from "./flag-occurrences.ts";
 import type { RawFlags } from "./options.ts";
 import type { ProductDefaults } from "./product-defaults.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "./push-defaults.ts";
@@ -81,18 +82,21 @@ function sharedValues(flags: { containerTool?: string; image: string[]; sourcePa
 }
 
 export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {
+  const push = pushFlags(defaults);
+  const save = saveFlags(defaults);
   // cleye's own help is off: it sorts the flags (with localeCompare, whose
   // ICU set-up alone costs ~14 ms of start-up) and exits the process itself.
   const parsed = cli(
-    { name: "push-images", commands: [command({ name: "save", flags: saveFlags(defaults), help: false })], flags: pushFlags(defaults), help: false },
+    { name: "push-images", commands: [command({ name: "save", flags: listed(save), help: false })], flags: listed(push), help: false },
     undefined,
     // type-flag takes what it parses out of the array it is given; the
     // caller's argv must stay whole (cli.ts reads -v from it for errors).
-    [...argv],
+    joinDashedValues(argv, argv[0] === "save" ? save : push),
   );
-  const common = { help: parsed.flags.help === true, unknownFlags: Object.keys(parsed.unknownFlags), extraArguments: parsed._ };
+  const help = parsed.flags.help.length > 0;
+  const common = { help, unknownFlags: Object.keys(parsed.unknownFlags), extraArguments: parsed._ };
   if (parsed.command === "save") {
-    const { flags } = parsed;
+    const flags = singleValues(parsed.flags, save, help);
     return {
       ...common,
       command: "save",
@@ -100,7 +104,7 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       flags: { output: flags.output, force: flags.force === true, ...sharedValues(flags) },
     };
   }
-  const { flags } = parsed;
+  const flags = singleValues(parsed.flags, push, help);
   return {
     ...common,
     command: "push",

@@ -103,7 +103,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     flatten: flags.flatten === true,
     createProject: flags.createProject === true,
     createRepositories: flags.createRepositories === true,
-    plugins: flags.plugin ?? [],
+    plugins: checkPluginFiles(flags.plugin ?? []),
     fromArchive: flags.fromArchive ?? [],
     concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
@@ -117,6 +117,12 @@ function wholeNumber(flag: string, value: string | undefined, fallback: number, 
     throw inputError("USAGE", `${flag} ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`, `use for example ${flag} ${fallback}`);
   }
   return Number(value);
+}
+
+/** An empty --plugin would resolve to the current directory and fail as a plugin that does not load. */
+function checkPluginFiles(files: readonly string[]): readonly string[] {
+  if (files.includes("")) throw inputError("BAD_PLUGIN", "--plugin needs a file name, but it is empty", "name a .js, .mjs or .cjs file: --plugin ./my-plugin.mjs");
+  return files;
 }
 
 function checkContainerTool(value: string): ContainerToolName {

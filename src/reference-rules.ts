@@ -8,8 +8,8 @@ import { inputError } from "./errors.ts";
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
-/** The reference grammar's IPv6 literal: hex digits and colons only (no IPv4-mapped form). */
-const IPV6_HOST = /^\[[0-9A-Fa-f:]*:[0-9A-Fa-f:]*\]$/;
+/** Why an IPv6 literal is refused: podman 4 reads `[::1]:5000/x` as "invalid reference format". */
+export const IPV6_RULE = "podman does not accept an IPv6 address as a registry host (invalid reference format); give the registry a host name";
 /** Distribution refuses repository names longer than this. */
 export const MAX_NAME_LENGTH = 255;
 
@@ -43,13 +43,19 @@ export function hostProblem(hostPort: string): string | undefined {
   const host = match?.[1] ?? "";
   const port = match?.[2];
   if (host === "") return "the host is empty";
-  if (!IPV6_HOST.test(host) && !host.split(".").every((label) => HOST_LABEL.test(label))) {
+  if (isIpv6Literal(host)) return `'${host}' is an IPv6 address: ${IPV6_RULE}`;
+  if (!host.split(".").every((label) => HOST_LABEL.test(label))) {
     return `'${host}' is not a host name or IP address`;
   }
   if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
     return `'${port}' is not a port number (1-65535)`;
   }
   return undefined;
+}
+
+/** `[...]` host: an IPv6 literal, which the reference grammar allows but podman does not. */
+export function isIpv6Literal(hostPort: string): boolean {
+  return hostPort.startsWith("[");
 }
 
 /** A first path component that names a host (docker's rule: it has '.', ':' or is localhost). */

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { failure, PushImagesError } from "./errors.ts";
+import { inputError, PushImagesError } from "./errors.ts";
 import type { Runner } from "./runner.ts";
 
 const PLUGIN_FILE = /\.(?:js|mjs|cjs)$/;
@@ -19,11 +19,16 @@ export function sitePluginFiles(programDir: string, explicit: readonly string[],
   return [...beside, ...explicit.map((file) => resolve(cwd, file))];
 }
 
-/** Loads and applies each plugin; the first that fails stops the run before anything is touched. */
+/**
+ * Loads and applies each plugin; the first that fails stops the run before
+ * anything is touched. A plugin that cannot be loaded or applied is invalid
+ * input (BAD_PLUGIN, exit 2); one that throws later, in a hook, is a
+ * failure of the run (PLUGIN_FAILED, exit 1; hooks.ts).
+ */
 export async function applySitePlugins(runner: Runner, files: readonly string[]): Promise<void> {
   for (const file of files) {
     let name = basename(file);
-    const fail = (why: string) => failure("PLUGIN_FAILED", `plugin "${name}" (${file}) ${why}`, `fix or remove ${file}`);
+    const fail = (why: string) => inputError("BAD_PLUGIN", `plugin "${name}" (${file}) ${why}`, `fix or remove ${file}`);
     if (!existsSync(file)) throw fail("does not exist");
     let loaded: unknown;
     try {

@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { inputError } from "../errors.ts";
 import { resolveOptions, type RawFlags } from "../options.ts";
 import type { ContainerToolName, ProductDefaults } from "../product-defaults.ts";
+import { refuseNonFiles } from "./output-file.ts";
 
 export interface SaveOptions {
   readonly output: string;
@@ -29,6 +30,7 @@ export function resolveSaveOptions(flags: RawSaveFlags, defaults: ProductDefault
   if (!existsSync(dirname(output)) || !statSync(dirname(output)).isDirectory()) {
     throw inputError("USAGE", `-o ${flags.output}: the directory ${dirname(output)} does not exist`, `create it first (mkdir -p ${dirname(output)})`);
   }
+  refuseNonFiles(flags.output, output);
   if (existsSync(output) && !flags.force) {
     throw inputError("OUTPUT_EXISTS", `-o ${flags.output} already exists`, "choose another file, or add --force to replace it");
   }

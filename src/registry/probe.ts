@@ -4,6 +4,7 @@
  * failure becomes the coded error the push would otherwise hit midway.
  */
 import { failure } from "../errors.ts";
+import { tlsReason } from "../tls-reason.ts";
 import type { ContainerToolName } from "../product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
@@ -118,7 +119,7 @@ function probeNetworkError(error: unknown, options: ProbeOptions, seconds: numbe
     const [dockerDir] = certsDirectories("docker", options.host);
     return failure(
       "TLS_UNTRUSTED",
-      `the TLS certificate of ${options.host} is not trusted (${message})`,
+      `the TLS certificate of ${options.host} is not trusted (${tlsReason(error)})`,
       options.tool === "podman"
         ? `add -t to skip verification, or put the registry's CA in ${podmanDir}/ca.crt`
         : `put the registry's CA in ${dockerDir}/ca.crt, or add "${options.host}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`,

@@ -1,8 +1,10 @@
 /**
- * A site plugin that breaks stops the run before anything is pushed: exit 1,
- * `Error [PLUGIN_FAILED]` naming the plugin, its file and its message
- * (docs/plugins.md), whether it throws while applied, inside a hook, or
- * cannot even be loaded. The runs are otherwise valid, so a tool that
+ * A site plugin that breaks stops the run before anything is pushed, with
+ * an error naming the plugin, its file and its message (docs/plugins.md).
+ * One that cannot be loaded or applied is invalid input: exit 2,
+ * `Error [BAD_PLUGIN]` (it once exited 1, against the README's rule).
+ * One that throws inside a hook fails the run: exit 1,
+ * `Error [PLUGIN_FAILED]`. The runs are otherwise valid, so a tool that
  * pushed past the plugin would leave a trace in the registry.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,10 +17,14 @@ import { pluginFile } from './helpers/plugins-files.ts';
 const bed = useBed();
 const { plain } = bed.registries;
 
-async function expectPluginFailure(file: string, plugin: string, message: string): Promise<string> {
+/** While applied or loaded: exit 2, BAD_PLUGIN. In a hook during the run: exit 1, PLUGIN_FAILED. */
+const BAD = { exit: EXIT.invalid, code: 'BAD_PLUGIN' } as const;
+const FAILED = { exit: EXIT.failed, code: 'PLUGIN_FAILED' } as const;
+
+async function expectPluginFailure(file: string, plugin: string, message: string, how: typeof BAD | typeof FAILED): Promise<string> {
   const token = uniqueName();
   const r = await runCli(['-r', `${plain.host}/${token}`, '-c', 'podman', '-t', '-i', 'apim-le-cache', '-i', 'apim-le-toolkit', '--plugin', file]);
-  const error = expectError(r, EXIT.failed, 'PLUGIN_FAILED');
+  const error = expectError(r, how.exit, how.code);
   expect(error, 'names the plugin').toContain(`"${plugin}"`);
   expect(error, 'names the plugin\'s file').toContain(file);
   expect(error, 'gives the plugin\'s message').toContain(message);
@@ -33,7 +39,7 @@ describe.concurrent('a plugin that throws', () => {
   apply() { throw new Error('no change ticket for this push'); },
 };
 `);
-    await expectPluginFailure(file, 'approval-gate', 'no change ticket for this push');
+    await expectPluginFailure(file, 'approval-gate', 'no change ticket for this push', BAD);
   });
 
   // One hook of each kind: the sync waterfall, and async hooks before and during the pushes.
@@ -43,7 +49,7 @@ describe.concurrent('a plugin that throws', () => {
     ['beforePush', `runner.hooks.beforePush.tapPromise('quota', async () => { throw new Error('disk quota exceeded'); });`],
   ])('inside the %s hook (ESM, function form)', async (hook, tap) => {
     const file = pluginFile('quota.mjs', `export default function quota(runner) {\n  ${tap}\n}\n`);
-    const error = await expectPluginFailure(file, 'quota', 'disk quota exceeded');
+    const error = await expectPluginFailure(file, 'quota', 'disk quota exceeded', FAILED);
     expect(error, 'names the hook').toContain(`"${hook}"`);
   });
 });
@@ -51,11 +57,11 @@ describe.concurrent('a plugin that throws', () => {
 describe.concurrent('a plugin that cannot be loaded', () => {
   it('a syntax error', async () => {
     const file = pluginFile('broken.mjs', 'export default {\n  name: "broken",\n  apply(runner) {\n');
-    await expectPluginFailure(file, 'broken.mjs', 'failed to load');
+    await expectPluginFailure(file, 'broken.mjs', 'failed to load', BAD);
   });
 
   it('exports neither { name, apply } nor a function', async () => {
     const file = pluginFile('shapeless.cjs', 'module.exports = { apply: 42 };\n');
-    await expectPluginFailure(file, 'shapeless.cjs', 'exports neither');
+    await expectPluginFailure(file, 'shapeless.cjs', 'exports neither', BAD);
   });
 });

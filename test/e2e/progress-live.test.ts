@@ -8,7 +8,7 @@ import { uniqueName, useBed } from './helpers/bed.ts';
 import { runCli } from './helpers/cli.ts';
 import { expectSuccess } from './helpers/expect-cli.ts';
 import { expectPushed, pick } from './helpers/expect-registry.ts';
-import { runInTerminal } from './helpers/terminal.ts';
+import { plainText, runInTerminal } from './helpers/terminal.ts';
 import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
@@ -16,7 +16,6 @@ const { plain } = bed.registries;
 const apim = bed.images.defaults;
 const two = ['apim-le-cache', 'apim-le-toolkit'];
 const HIDE_CURSOR = '\x1b[?25l';
-const plainText = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replaceAll('\r', '');
 
 describe('progress', () => {
   it('on a terminal: live lines, then a final line per image', async () => {

@@ -46,4 +46,11 @@ describe("on the command line", () => {
     expect(short).toMatchObject({ command: "push", flags: { concurrency: "2", retries: "0" } });
     expect(parseCommandLine(["--concurrency", "5"], BUILT_IN_DEFAULTS)).toMatchObject({ command: "push", flags: { concurrency: "5" } });
   });
+
+  // The parser alone reads "-1" as an unknown option -1.
+  it.each([["-j", "-1"], ["--concurrency", "-1"], ["--retries", "-2"]])("%s %s reaches the range check as the flag's value", (flag, value) => {
+    const parsed = parseCommandLine(["-r", "reg.example.com/apim", flag, value], BUILT_IN_DEFAULTS);
+    expect(parsed.unknownFlags).toEqual([]);
+    expect(parsed.flags).toMatchObject(flag === "--retries" ? { retries: value } : { concurrency: value });
+  });
 });

@@ -104,6 +104,19 @@ describe("diagnose", () => {
     );
   });
 
+  // Once "free space (for example 'podman system prune')": that deletes images and containers, and named no place.
+  it("a full disk: names the file system written to, and how to see its space", () => {
+    const save = { ...context, registryHost: "", action: "podman save" };
+    expect(diagnose("Error: writing blob: write /srv/out/.a.tar.partial-42: no space left on device", save)).toMatchObject({
+      code: "DISK_FULL",
+      message: "no space left on the device holding /srv/out (writing /srv/out/.a.tar.partial-42)",
+      hint: "free space on it (df -h /srv/out shows how much is left), then run the same command again",
+    });
+    const unknown = diagnose("blob upload unknown: no space left on device", context);
+    expect(unknown).toMatchObject({ code: "DISK_FULL", hint: "free space (df -h shows each file system), then run the same command again" });
+    for (const error of [unknown, diagnose("write /var/tmp/x: no space left on device", { ...context, tool: "docker" })]) expect(error.hint).not.toContain("prune");
+  });
+
   it("falls back to PUSH_FAILED with the last line of the output", () => {
     const error = diagnose("Copying blob abc\nError: something nobody foresaw\n", context);
     expect(error).toMatchObject({ code: "PUSH_FAILED", message: "push of apim-le-cache failed: something nobody foresaw", exitCode: 1 });

@@ -119,3 +119,14 @@ describe("resolved options", () => {
     });
   });
 });
+
+describe("--plugin", () => {
+  // An empty value would resolve to the current directory and fail to load as a plugin.
+  it.each([[[""]], [["./a.mjs", ""]]])("%j: BAD_PLUGIN, exit 2", (plugin) => {
+    expect(refusal({ plugin })).toMatchObject({ code: "BAD_PLUGIN", exitCode: 2, message: "--plugin needs a file name, but it is empty" });
+  });
+
+  it("files are kept in the order given", () => {
+    expect(resolve({ plugin: ["b.mjs", "a.cjs"] }).plugins).toEqual(["b.mjs", "a.cjs"]);
+  });
+});

@@ -85,6 +85,17 @@ describe("a bad defaults file", () => {
     expect(error.message).toContain(`product defaults file ${file} (PRODUCT_DEFAULTS) ${reason}`);
   });
 
+  it("an image listed twice is refused (two jobs would push it twice at once), and the fix names it", () => {
+    const file = write("twice.json", { images: ["api", "worker", "api"] });
+    const error = thrownBy(() => loadProductDefaults({ PRODUCT_DEFAULTS: file }, programDir()));
+    expect(error).toMatchObject({
+      code: "BAD_DEFAULTS_FILE",
+      exitCode: 2,
+      message: `product defaults file ${file} (PRODUCT_DEFAULTS) lists "api" twice in "images"; each image is pushed once`,
+      hint: `remove the second "api" from "images" in ${file}`,
+    });
+  });
+
   it("PRODUCT_DEFAULTS naming a missing file", () => {
     const missing = join(dir, "nope.json");
     const error = thrownBy(() => loadProductDefaults({ PRODUCT_DEFAULTS: missing }, programDir()));

@@ -81,12 +81,48 @@ describe("-r refused", () => {
   });
 });
 
+describe("a fix never repeats the bad value", () => {
+  it.each([
+    ["127.0.0.1:5000/x:tag", "':tag' is a tag; -r names only the registry and path, the tag comes from -d", "use -r 127.0.0.1:5000/x -d tag"],
+    ["reg.example.com/apim/Toolkit:V6", "':V6' is a tag", "use -r reg.example.com/apim/toolkit -d V6"],
+    ["reg.example.com/x:.bad", "':.bad' is a tag", "use -r reg.example.com/x"],
+    ["https://reg.example.com/x:v1", "drop the scheme 'https://'", "use -r reg.example.com/x -d v1"],
+    ["127.0.0.1:5000/x@sha256:0123abcd", "'sha256:0123abcd' is an image digest", "use -r 127.0.0.1:5000/x"],
+    ["reg.example.com/x:v1@sha256:0123abcd", "'sha256:0123abcd' is an image digest", "use -r reg.example.com/x -d v1"],
+    ["reg.example.com/a..b", "'a..b' breaks the rule", "use -r host[:port][/path], for example -r registry.example.com/apim"],
+    ["reg.example.com/a:1/b", "'a:1' breaks the rule", "use -r host[:port][/path], for example -r registry.example.com/apim"],
+  ])("%s: %s; %s", (value, reason, hint) => {
+    const error = refusal(value);
+    expect(error).toMatchObject({ code: "INVALID_REGISTRY", exitCode: 2, hint });
+    expect(error.message).toContain(`-r ${JSON.stringify(value)} is not a registry: ${reason}`);
+    expect(error.message, "a digest is not user info").not.toContain("log in");
+  });
+
+  it("a digest does not unmask a password before it", () => {
+    const error = refusal("user:hunter2@reg.example.com/x@sha256:0123abcd");
+    expect(`${error.message} ${error.hint}`).not.toContain("hunter2");
+    expect(error.hint).toBe("use -r reg.example.com/x");
+  });
+});
+
+describe("an IPv6 literal host (podman: invalid reference format)", () => {
+  it.each([
+    ["[::1]:5000/apim", "echo '::1 registry6.internal' | sudo tee -a /etc/hosts", "-r registry6.internal:5000/apim"],
+    ["[fd00::2]", "echo 'fd00::2 registry6.internal' | sudo tee -a /etc/hosts", "-r registry6.internal"],
+  ])("%s is refused, and the fix names it in /etc/hosts", (value, command, corrected) => {
+    const error = refusal(value);
+    expect(error).toMatchObject({ code: "INVALID_REGISTRY", exitCode: 2 });
+    expect(error.message).toContain("podman does not accept an IPv6 address as a registry host");
+    expect(error.hint).toContain(command);
+    expect(error.hint).toMatch(new RegExp(`${corrected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+  });
+});
+
 describe("-r accepted", () => {
   it.each([
     ["reg.example.com", "reg.example.com", []],
     ["127.0.0.1:5000/a/b", "127.0.0.1:5000", ["a", "b"]],
     ["localhost:5000/apim", "localhost:5000", ["apim"]],
-    ["[::1]:5000/p", "[::1]:5000", ["p"]],
     ["Reg.Example.com/apim-trial/sub_dir/x__y/a.b/c--d", "Reg.Example.com", ["apim-trial", "sub_dir", "x__y", "a.b", "c--d"]],
   ])("%s", (value, host, path) => {
     expect(parseRegistryUri(value)).toEqual({ host, path, prefix: value });

@@ -2,7 +2,7 @@
  * src/site-plugins.ts: which files are loaded (plugins/ beside the program
  * in name order, then each --plugin), and how: `{ name, apply(runner) }` or
  * `(runner) => void`, as ESM default export or module.exports. A plugin
- * that cannot be loaded or applied is PLUGIN_FAILED naming it and its file.
+ * that cannot be loaded or applied is BAD_PLUGIN (exit 2) naming it and its file.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -108,7 +108,7 @@ describe("applySitePlugins: the forms a plugin may take", () => {
   });
 });
 
-describe("applySitePlugins: a plugin that fails is PLUGIN_FAILED naming it and its file", () => {
+describe("applySitePlugins: a plugin that cannot be loaded or applied is BAD_PLUGIN (invalid input, exit 2) naming it and its file", () => {
   it.each([
     ["bad.mjs", "export default 42;"],
     ["nameless.mjs", "export default { apply() {} };"],
@@ -118,8 +118,8 @@ describe("applySitePlugins: a plugin that fails is PLUGIN_FAILED naming it and i
     const file = write(name, text);
     const error = await rejectionOf(applySitePlugins(runner().runner, [file]));
     expect(error).toMatchObject({
-      code: "PLUGIN_FAILED",
-      exitCode: 1,
+      code: "BAD_PLUGIN",
+      exitCode: 2,
       message: `plugin "${name}" (${file}) exports neither { name, apply(runner) } nor a function (runner) => void`,
       hint: `fix or remove ${file}`,
     });
@@ -128,7 +128,7 @@ describe("applySitePlugins: a plugin that fails is PLUGIN_FAILED naming it and i
   it("apply throws: named by its own name", async () => {
     const file = write("boom.mjs", `export default { name: "boom", apply() { throw new Error("no site config"); } };`);
     const error = await rejectionOf(applySitePlugins(runner().runner, [file]));
-    expect(error).toMatchObject({ code: "PLUGIN_FAILED", message: `plugin "boom" (${file}) failed while applying: no site config` });
+    expect(error).toMatchObject({ code: "BAD_PLUGIN", message: `plugin "boom" (${file}) failed while applying: no site config` });
   });
 
   it("a function that throws: named by the function", async () => {
@@ -139,21 +139,21 @@ describe("applySitePlugins: a plugin that fails is PLUGIN_FAILED naming it and i
   it("a file that does not load", async () => {
     const file = write("broken.mjs", "export default {");
     const error = await rejectionOf(applySitePlugins(runner().runner, [file]));
-    expect(error.code).toBe("PLUGIN_FAILED");
+    expect(error.code).toBe("BAD_PLUGIN");
     expect(error.message).toMatch(new RegExp(`^plugin "broken.mjs" \\(${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\) failed to load: `));
   });
 
   it("a missing file", async () => {
     const file = join(dir, "gone.mjs");
     const error = await rejectionOf(applySitePlugins(runner().runner, [file]));
-    expect(error).toMatchObject({ code: "PLUGIN_FAILED", message: `plugin "gone.mjs" (${file}) does not exist`, hint: `fix or remove ${file}` });
+    expect(error).toMatchObject({ code: "BAD_PLUGIN", message: `plugin "gone.mjs" (${file}) does not exist`, hint: `fix or remove ${file}` });
   });
 
   it("the plugins after a failing one are not applied, and nothing runs", async () => {
     const bad = write("1-bad.cjs", "module.exports = 7;");
     const good = write("2-good.cjs", `module.exports = (runner) => ${NOTE("good")};`);
     const { runner: r, noted, shell } = runner();
-    expect((await rejectionOf(applySitePlugins(r, [bad, good]))).code).toBe("PLUGIN_FAILED");
+    expect((await rejectionOf(applySitePlugins(r, [bad, good]))).code).toBe("BAD_PLUGIN");
     expect(noted()).toEqual([]);
     expect(shell.calls).toEqual([]);
   });

@@ -53,11 +53,6 @@ describe("-t with docker", () => {
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
   });
 
-  it("accepts an IPv6 loopback registry through ::1/128", async () => {
-    const { runner } = setUp({ flags: { ...ONE, registry: "[::1]:5000/p" } });
-    expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
-  });
-
   it("accepts a host named in insecure-registries (IndexConfigs Secure: false)", async () => {
     const { runner } = setUp({
       flags: { ...ONE, registry: "reg.example.com:5000/p" },

@@ -11,3 +11,8 @@ export function runInTerminal(args: readonly string[], size: { columns: number; 
   const inside = `${stty} cols ${size.columns} rows ${size.rows}; exec $(printf '%q ' "$@")`;
   return runCli(args, { ...opts, launcher: ['/bin/bash', '-c', `exec ${script} -qec "${inside}" /dev/null`, 'in-a-terminal'] });
 }
+
+/** What a terminal shows, as text: escape sequences (colour, cursor moves) and carriage returns removed. */
+export function plainText(text: string): string {
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replaceAll('\r', '');
+}

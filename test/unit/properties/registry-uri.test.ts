@@ -3,13 +3,14 @@
  * an accepted -r is the prefix of valid references and names the host
  * docker will push to; a refused one is refused with INVALID_REGISTRY
  * (exit 2), never with another error; and every -r the grammar allows (with
- * a host docker reads as a domain) is accepted.
+ * a host docker reads as a domain) is accepted, but for an IPv6 literal
+ * host, which podman refuses.
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { PushImagesError } from '../../../src/errors.ts';
 import { parseRegistryUri, type RegistryUri } from '../../../src/registry-uri.ts';
-import { pathComponent, registryInput, validRegistry, validTag } from './inputs.ts';
+import { ipv6RegistryHost, pathComponent, registryInput, repositoryPath, validRegistry, validTag } from './inputs.ts';
 import { check } from './check.ts';
 import { parseReference, referenceProblem } from './reference-grammar.ts';
 
@@ -42,5 +43,12 @@ describe('parseRegistryUri', () => {
     fc.assert(fc.property(validRegistry, (value) => {
       check(accepted(value) !== undefined, () => `${value} refused`);
     }), { numRuns: 500 });
+  });
+
+  it('an IPv6 literal host, which podman refuses, is refused up front', () => {
+    fc.assert(fc.property(ipv6RegistryHost, repositoryPath, (host, path) => {
+      const value = [host, ...path].join('/');
+      check(accepted(value) === undefined, () => `${value} accepted`);
+    }), { numRuns: 200 });
   });
 });
