@@ -53,5 +53,6 @@ describe('a run of any accepted command line', () => {
         }
       }
     }), { numRuns: 600 });
-  });
+    // 600 whole runs: seconds on a busy 2-core machine, more than vitest's default 5 s.
+  }, 60_000);
 });
