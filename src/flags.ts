@@ -57,7 +57,7 @@ export function pushFlags(defaults: ProductDefaults) {
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
     plugin: { type: [String], placeholder: "<file>", description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too" },
     registryType: { type: String, placeholder: "<type>", description: "generic, harbor, gcr, artifact-registry, ecr, dockerhub or quay (default: detected from the host, or a Harbor probe)" },
-    fromArchive: { type: [String], placeholder: "<file>", description: "Load the images from an archive made by 'push-images save' (or docker/podman save) after checking it, then push them (without -i, all it holds) and put local storage back as it was; repeatable" },
+    fromArchive: { type: [String], placeholder: "<file>", description: "Push the images a bundle holds (made by 'push-images save', or docker/podman save) after checking it, straight to the registry: no podman or docker needed, nothing loaded (without -i, all it holds); repeatable" },
     flatten: { type: Boolean, description: "Docker Hub, quay.io: join the path below the namespace onto the image name with '-'" },
     createProject: { type: Boolean, description: "Harbor: create the project of -r if it is missing" },
     createRepositories: { type: Boolean, description: "ECR: create the missing repositories (needs the aws CLI)" },

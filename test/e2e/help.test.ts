@@ -14,7 +14,7 @@ const FLAGS = [
   ['-r, --registry <uri>', 'Required. Registry and optional repository path'],
   ['-c, --container-tool <name>', 'Container tool holding the images'],
   ['-j, --concurrency <n>', 'Images pushed at once, 1-16'],
-  ['--from-archive <file>', "Load the images from an archive made by 'push-images save'"],
+  ['--from-archive <file>', "Push the images a bundle holds (made by 'push-images save'"],
   ['-t, --no-tls-verify', 'Do not verify TLS'],
 ] as const;
 
