@@ -24,7 +24,8 @@ export type InputErrorCode =
   | "BAD_DEFAULTS_FILE"
   | "BAD_PLUGIN"
   | "UNKNOWN_HOOK"
-  | "OUTPUT_EXISTS";
+  | "OUTPUT_EXISTS"
+  | "INVALID_SIZE";
 
 /** Something in the environment or at the registry failed; exit 1. */
 export type FailureCode =
