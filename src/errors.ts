@@ -25,7 +25,8 @@ export type InputErrorCode =
   | "BAD_PLUGIN"
   | "UNKNOWN_HOOK"
   | "OUTPUT_EXISTS"
-  | "OUTPUT_NOT_A_FILE";
+  | "OUTPUT_NOT_A_FILE"
+  | "INVALID_SIZE";
 
 /** Something in the environment or at the registry failed; exit 1. */
 export type FailureCode =

@@ -68,8 +68,18 @@ export function pushFlags(defaults: ProductDefaults) {
 
 export function saveFlags(defaults: ProductDefaults) {
   return {
-    output: { type: String, alias: "o", placeholder: "<file>", description: "Required. The archive to write (a docker-archive that podman and docker both load); its sha256 goes to <file>.sha256" },
-    force: { type: Boolean, description: "Replace the file if it exists" },
+    output: {
+      type: String,
+      alias: "o",
+      placeholder: "<file>",
+      description: "Required. The bundle to write: an OCI layout tar with gzip layers, each blob once, that --from-archive pushes and podman and docker load; its sha256 goes to <file>.sha256",
+    },
+    split: {
+      type: String,
+      placeholder: "<size>",
+      description: "Write parts <file>.000, <file>.001, ... of at most <size> bytes each (K, M, G, T: 1024-based; at least 1M), each with its .sha256; FAT32 media: 4095M",
+    },
+    force: { type: Boolean, description: "Replace the bundle (single file or parts) if it exists" },
     ...sharedFlags(defaults, "save"),
     help: HELP_FLAG,
   } as const;
@@ -101,7 +111,7 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       ...common,
       command: "save",
       version: false,
-      flags: { output: flags.output, force: flags.force === true, ...sharedValues(flags) },
+      flags: { output: flags.output, split: flags.split, force: flags.force === true, ...sharedValues(flags) },
     };
   }
   const flags = singleValues(parsed.flags, push, help);

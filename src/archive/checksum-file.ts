@@ -19,7 +19,7 @@ export async function writeChecksumFile(file: string, sha256: string): Promise<s
 }
 
 /** The sum `<file>.sha256` records for the file, or undefined when there is no such file. */
-async function readChecksumFile(file: string): Promise<{ checksumFile: string; sha256: string } | undefined> {
+export async function readChecksumFile(file: string): Promise<{ checksumFile: string; sha256: string } | undefined> {
   const checksumFile = `${file}.sha256`;
   let text: string;
   try {

@@ -23,7 +23,8 @@ export async function gunzippedCopy(file: string): Promise<{ file: string; remov
   return { file: plain, remove };
 }
 
-async function isGzip(file: string): Promise<boolean> {
+/** Whether the file starts with the gzip magic bytes. */
+export async function isGzip(file: string): Promise<boolean> {
   const handle = await open(file, "r");
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);

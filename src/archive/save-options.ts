@@ -3,7 +3,9 @@
  * written when one is wrong, and an existing file is kept unless --force.
  */
 import { existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
+import { existingOutputs } from "../bundle/stale-outputs.ts";
+import { parseSplitSize } from "../bundle/split-size.ts";
 import { inputError } from "../errors.ts";
 import { resolveOptions, type RawFlags } from "../options.ts";
 import type { ContainerToolName, ProductDefaults } from "../product-defaults.ts";
@@ -11,6 +13,8 @@ import { refuseNonFiles } from "./output-file.ts";
 
 export interface SaveOptions {
   readonly output: string;
+  /** --split: the most bytes a part holds; undefined for one file. */
+  readonly split?: number;
   readonly containerTool: ContainerToolName;
   readonly images: readonly string[];
   readonly sourcePath: string;
@@ -21,6 +25,7 @@ export interface SaveOptions {
 
 export interface RawSaveFlags extends Pick<RawFlags, "containerTool" | "image" | "sourcePath" | "sourceTag" | "verbose" | "quiet"> {
   output?: string;
+  split?: string;
   force: boolean;
 }
 
@@ -31,13 +36,18 @@ export function resolveSaveOptions(flags: RawSaveFlags, defaults: ProductDefault
     throw inputError("USAGE", `-o ${flags.output}: the directory ${dirname(output)} does not exist`, `create it first (mkdir -p ${dirname(output)})`);
   }
   refuseNonFiles(flags.output, output);
-  if (existsSync(output) && !flags.force) {
-    throw inputError("OUTPUT_EXISTS", `-o ${flags.output} already exists`, "choose another file, or add --force to replace it");
+  const split = flags.split === undefined ? undefined : parseSplitSize(flags.split, flags.output);
+  // Either form of an earlier bundle of that name (FILE, or its parts FILE.000...) counts.
+  const existing = existingOutputs(output).filter((file) => !file.endsWith(".sha256"));
+  if (existing.length > 0 && !flags.force) {
+    const names = existing.map((file) => basename(file)).join(", ");
+    throw inputError("OUTPUT_EXISTS", `-o ${flags.output}: ${names} already exist${existing.length === 1 ? "s" : ""}`, "choose another file, or add --force to replace it");
   }
   // The image, path and tag rules are a push's; a placeholder registry borrows its checks.
   const checked = resolveOptions({ ...flags, registry: "localhost", noTlsVerify: false, dryRun: false, json: false }, defaults);
   return {
     output,
+    split,
     containerTool: checked.containerTool,
     images: checked.images,
     sourcePath: checked.sourcePath,

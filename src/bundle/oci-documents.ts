@@ -1,0 +1,86 @@
+/**
+ * The small files of a bundle `save` writes: each image's OCI manifest,
+ * the layout's `index.json` and `oci-layout` (what podman and skopeo read),
+ * docker's `manifest.json` pointing at the same gzip blobs (what
+ * `docker load` reads), and push-images' own index (who wrote it, when).
+ */
+import { createHash } from "node:crypto";
+
+export const MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+export const CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
+export const GZIP_LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
+/** The annotation podman reads the image's name from (it adds `localhost/` to a name with no registry). */
+export const REF_NAME = "org.opencontainers.image.ref.name";
+/** push-images' own index inside the bundle. */
+export const PUSH_IMAGES_INDEX = "push-images-index.json";
+
+export interface Descriptor {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+/** A blob `save` stores: its descriptor, and its bytes or the file that holds them. */
+export interface StoredBlob extends Descriptor {
+  readonly bytes?: Buffer;
+  readonly file?: string;
+}
+
+/** One image of the bundle as `save` assembles it. */
+export interface SavedImage {
+  readonly image: string;
+  readonly reference: string;
+  readonly config: StoredBlob;
+  readonly layers: readonly StoredBlob[];
+}
+
+/** What push-images-index.json holds. */
+export interface SaveIndex {
+  readonly writer: string;
+  readonly created: string;
+  readonly images: ReadonlyArray<{ readonly image: string; readonly reference: string; readonly id: string; readonly manifest: string }>;
+}
+
+export function blobPath(digest: string): string {
+  return `blobs/${digest.replace(":", "/")}`;
+}
+
+export function jsonBlob(mediaType: string, value: unknown): StoredBlob {
+  const bytes = Buffer.from(JSON.stringify(value));
+  return { mediaType, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, size: bytes.length, bytes };
+}
+
+export function imageManifest(image: SavedImage): StoredBlob {
+  const descriptor = ({ mediaType, digest, size }: Descriptor) => ({ mediaType, digest, size });
+  return jsonBlob(MANIFEST_TYPE, { schemaVersion: 2, mediaType: MANIFEST_TYPE, config: descriptor(image.config), layers: image.layers.map(descriptor) });
+}
+
+/** oci-layout, index.json, manifest.json and push-images-index.json, in the order they go into the tar; and the last one's content. */
+export function layoutFiles(images: readonly SavedImage[], manifests: readonly StoredBlob[], writer: string): { files: Array<[string, Buffer]>; index: SaveIndex } {
+  const index = {
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.index.v1+json",
+    manifests: images.map((image, i) => {
+      const { mediaType, digest, size } = manifests[i] as StoredBlob;
+      return { mediaType, digest, size, annotations: { [REF_NAME]: image.reference } };
+    }),
+  };
+  const dockerManifest = images.map((image) => ({
+    Config: blobPath(image.config.digest),
+    RepoTags: [image.reference],
+    Layers: image.layers.map((layer) => blobPath(layer.digest)),
+  }));
+  const ours: SaveIndex = {
+    writer,
+    created: new Date().toISOString(),
+    images: images.map((image, i) => ({ image: image.image, reference: image.reference, id: image.config.digest, manifest: manifests[i]?.digest ?? "" })),
+  };
+  const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+  const files: Array<[string, Buffer]> = [
+    ["oci-layout", Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" }))],
+    ["index.json", json(index)],
+    ["manifest.json", json(dockerManifest)],
+    [PUSH_IMAGES_INDEX, json(ours)],
+  ];
+  return { files, index: ours };
+}
