@@ -2,6 +2,7 @@
  * -t: do not verify TLS. podman gets --tls-verify=false on its registry
  * calls. docker has no such switch: the daemon decides, so preflight checks
  * that the registry is among its insecure registries and says how to add it.
+ * A bundle pushed through the registry API needs neither.
  */
 import { failure } from "../src/errors.ts";
 import type { Plugin } from "../src/plugin.ts";
@@ -15,6 +16,8 @@ export class TlsSkipPlugin implements Plugin {
   readonly name = PLUGIN_NAME;
 
   apply(runner: Runner): void {
+    // A bundle pushed through the registry API: the connection itself skips verification.
+    if (runner.engineless) return;
     if (runner.tool.name === "podman") {
       runner.hooks.pushArgs.tap(PLUGIN_NAME, (args) => insertAfterVerb(args, "--tls-verify=false"));
       return;
