@@ -46,9 +46,16 @@ export function pushHelpPage(defaults: ProductDefaults): HelpPage {
 export function saveHelpPage(defaults: ProductDefaults): HelpPage {
   return {
     name: "push-images save",
-    description: ["Write the product's images to one archive, to carry them into an air-gapped site and push them there with --from-archive."],
-    usage: ["push-images save -o <file> [--force] [-c podman|docker] [-i <image>]... [-p <path>] [-s <tag>]"],
+    description: [
+      "Write the product's images to one bundle (an OCI layout tar with gzip layers, each blob once, that podman and docker load too),",
+      "to carry them into an air-gapped site and push them there with --from-archive.",
+    ],
+    usage: ["push-images save -o <file> [--force] [--split <size>] [-c podman|docker] [-i <image>]... [-p <path>] [-s <tag>]"],
     flags: saveFlags(defaults),
-    examples: ["push-images save -o apim-images.tar -c podman", "push-images --from-archive apim-images.tar -r registry.example.com/apim"],
+    examples: [
+      "push-images save -o apim-images.tar -c podman",
+      "push-images save -o apim-images.tar --split 4095M   # parts apim-images.tar.000, ... for FAT32 media",
+      "push-images --from-archive apim-images.tar -r registry.example.com/apim",
+    ],
   };
 }

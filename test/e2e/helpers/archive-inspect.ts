@@ -1,7 +1,7 @@
 /**
  * Looks inside an image archive with GNU tar, not with the tool's own
- * reader, so what `save` wrote is judged independently: the docker-archive
- * `manifest.json` (what podman and docker load) and push-images' index.
+ * reader, so what `save` wrote is judged independently: the docker-style
+ * `manifest.json` (what docker loads) and push-images' index.
  */
 import { readdirSync } from 'node:fs';
 import { run } from '../../bed/run.ts';
@@ -15,7 +15,7 @@ export interface ManifestEntry {
 export interface SaveIndex {
   writer: string;
   created: string;
-  images: { image: string; reference: string; id: string }[];
+  images: { image: string; reference: string; id: string; manifest: string }[];
 }
 
 /** One file of the archive, as text (`tar -xOf`). */
