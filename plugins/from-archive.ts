@@ -31,7 +31,7 @@ export class FromArchivePlugin implements Plugin {
       // One at a time: each is one sequential read of its file(s).
       for (const file of this.files) {
         runner.log.info(`Checking ${file} ...`);
-        this.bundles.push(await openBundle(file, { log: runner.log, signal: runner.stopSignal }));
+        this.bundles.push(await openBundle(file, { log: runner.log, signal: runner.stopSignal, tempDir: runner.tempDir }));
       }
     });
     runner.hooks.plan.tap(PLUGIN_NAME, (jobs) => this.fromBundles(runner, jobs));

@@ -110,12 +110,12 @@ const DIAGNOSES: readonly Diagnosis[] = [
     pattern: /no space left on device|disk quota exceeded/i,
     message: (_c, output) => {
       const file = fullFile(output);
-      return file ? `no space left on the device holding ${dirname(file)} (writing ${file})` : "a disk is full (local storage or the registry's)";
+      return file ? `${diskFullMessage(dirname(file))} (writing ${file})` : "a disk is full (local storage or the registry's)";
     },
     // Not '<tool> system prune': it deletes images and containers the user may still want.
     hint: (_c, output) => {
       const file = fullFile(output);
-      return file ? `free space on it (df -h ${dirname(file)} shows how much is left), then run the same command again` : "free space (df -h shows each file system), then run the same command again";
+      return file ? diskFullHint(dirname(file)) : "free space (df -h shows each file system), then run the same command again";
     },
   },
   {
@@ -144,6 +144,19 @@ const DIAGNOSES: readonly Diagnosis[] = [
 ];
 
 /** Codes whose failures may pass if the same command is run again. */
+/** DISK_FULL for a write of our own that failed with ENOSPC in `dir`. */
+export function diskFull(dir: string, detail?: string): PushImagesError {
+  return failure("DISK_FULL", diskFullMessage(dir), diskFullHint(dir), detail);
+}
+
+function diskFullMessage(dir: string): string {
+  return `no space left on the device holding ${dir}`;
+}
+
+function diskFullHint(dir: string): string {
+  return `free space on it (df -h ${dir} shows how much is left), then run the same command again`;
+}
+
 export function isTransient(error: PushImagesError): boolean {
   // A stall is found by watching the command (src/stall-watch.ts), not in its output.
   if (error.code === "REGISTRY_STALLED") return true;

@@ -19,8 +19,8 @@ export async function runPush(options: Options, programDir: string, interrupts: 
   const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
   if (defaultsFile) log.verbose(`product defaults from ${defaultsFile}`);
   const tempDir = createRunTempDir(process.env);
-  const shell = createShell({ dryRun: options.dryRun, log, tempDir: tempDir.path });
-  const runner = new Runner({ options, log, env: process.env, shell, tempDir: tempDir.path });
+  const shell = createShell({ dryRun: options.dryRun, log, tempDir: tempDir.forTool });
+  const runner = new Runner({ options, log, env: process.env, shell, tempDir: tempDir.forTool });
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
   try {
     const registryType = await resolveRegistryType(options.registry.host, options.registryType, interrupts.signal);

@@ -5,17 +5,22 @@
  */
 import { saveArchive, saveSummary } from "./archive/save.ts";
 import type { SaveOptions } from "./archive/save-options.ts";
+import { dirname } from "node:path";
 import { ContainerTool } from "./container-tool.ts";
+import { diskFull } from "./diagnose.ts";
 import { EXIT, InterruptedError } from "./errors.ts";
 import type { Interrupts } from "./interrupts.ts";
 import { createLogger } from "./logger.ts";
 import { createRunTempDir } from "./run-temp-dir.ts";
 import { createShell } from "./shell.ts";
 
+/** Stages of a save that write beside -o; the others write in the run's temporary directory. */
+const WRITES_BESIDE_OUTPUT = new Set(["writing", "the bundle check", "renaming"]);
+
 export async function runSave(options: SaveOptions, interrupts: Interrupts): Promise<number> {
   const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
   const tempDir = createRunTempDir(process.env);
-  const shell = createShell({ dryRun: false, log, tempDir: tempDir.path });
+  const shell = createShell({ dryRun: false, log, tempDir: tempDir.forTool });
   const stopListening = interrupts.onInterrupt(() => shell.stopAll());
   let stage = "the checks";
   try {
@@ -28,7 +33,10 @@ export async function runSave(options: SaveOptions, interrupts: Interrupts): Pro
     return EXIT.ok;
   } catch (error) {
     // The partial file is already gone; say so rather than show the killed tool's error.
-    throw interrupts.by ? new InterruptedError(interrupts.by, stage, "no archive was written") : error;
+    if (interrupts.by) throw new InterruptedError(interrupts.by, stage, "no archive was written");
+    // Our own writes: the tool's copy and the compressed layers go to the run's directory, the bundle beside -o.
+    if ((error as NodeJS.ErrnoException).code === "ENOSPC") throw diskFull(WRITES_BESIDE_OUTPUT.has(stage) ? dirname(options.output) : tempDir.path, String(error));
+    throw error;
   } finally {
     stopListening();
     tempDir.remove();

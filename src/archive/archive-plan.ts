@@ -6,7 +6,12 @@
  */
 import { failure } from "../errors.ts";
 import type { Job } from "../hooks.ts";
-import type { ArchiveContents } from "./archive-contents.ts";
+
+/** An archive as the plan sees it: its file and the images it names. */
+export interface ArchiveContents {
+  readonly file: string;
+  readonly images: ReadonlyArray<{ readonly id: string; readonly repoTags: readonly string[] }>;
+}
 
 export interface ArchivePlan {
   readonly jobs: Job[];

@@ -2,14 +2,12 @@
  * `<archive>.sha256` beside an archive `save` wrote, in sha256sum's own
  * format, so a copy can be checked with standard tools at every hop into
  * the site: `sha256sum -c apim-images.tar.sha256`. --from-archive checks it
- * too when it is there. The sum comes from the archive check's own read
- * (archive-contents.ts), not a second pass.
+ * too when it is there (src/bundle/open-bundle.ts). The sum comes from the
+ * bundle check's own read, not a second pass.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { failure } from "../errors.ts";
-import type { Logger } from "../logger.ts";
-import { readArchive, readArchiveAndSum, type ArchiveContents } from "./archive-contents.ts";
 
 /** Writes `<file>.sha256` naming the file by its base name (checked from its own directory); returns its path. */
 export async function writeChecksumFile(file: string, sha256: string): Promise<string> {
@@ -32,20 +30,4 @@ export async function readChecksumFile(file: string): Promise<{ checksumFile: st
   const sha256 = /^([0-9a-f]{64}) [ *]/i.exec(text)?.[1]?.toLowerCase();
   if (!sha256) throw failure("ARCHIVE_INVALID", `${checksumFile} is not a sha256sum line for ${basename(file)}`, `make it again on the original (sha256sum ${basename(file)} > ${basename(checksumFile)}), or remove it`);
   return { checksumFile, sha256 };
-}
-
-/** readArchive, and the file's sum compared with `<file>.sha256` when that is there. */
-export async function readArchiveAsSaved(file: string, log: Logger): Promise<ArchiveContents> {
-  const recorded = await readChecksumFile(file);
-  if (!recorded) return readArchive(file);
-  const archive = await readArchiveAndSum(file);
-  if (archive.sha256 !== recorded.sha256) {
-    throw failure(
-      "ARCHIVE_INVALID",
-      `${file} does not match ${recorded.checksumFile}: its sha256 is ${archive.sha256}, not ${recorded.sha256}`,
-      `copy it again from the original (check with sha256sum -c ${basename(recorded.checksumFile)}), or remove ${recorded.checksumFile} if it belongs to another archive`,
-    );
-  }
-  log.info(`${file} matches ${recorded.checksumFile}`);
-  return archive;
 }

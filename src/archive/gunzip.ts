@@ -1,27 +1,5 @@
-/**
- * A plain copy of a gzipped archive, for tools that load only plain tar.
- * Undefined when the file is not gzipped.
- */
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
-
-export async function gunzippedCopy(file: string): Promise<{ file: string; remove: () => Promise<void> } | undefined> {
-  if (!(await isGzip(file))) return undefined;
-  const dir = await mkdtemp(join(tmpdir(), "push-images-load-"));
-  const plain = join(dir, basename(file).replace(/\.(t?gz)$/, ".tar"));
-  const remove = () => rm(dir, { recursive: true, force: true });
-  try {
-    await pipeline(createReadStream(file), createGunzip(), createWriteStream(plain));
-  } catch (error) {
-    await remove();
-    throw error;
-  }
-  return { file: plain, remove };
-}
+/** Whether an archive is gzipped (a `docker save | gzip`), by its magic bytes. */
+import { open } from "node:fs/promises";
 
 /** Whether the file starts with the gzip magic bytes. */
 export async function isGzip(file: string): Promise<boolean> {

@@ -1,15 +1,16 @@
 /**
  * --from-archive takes archives push-images did not write: plain
- * `docker save` output, gzipped too (podman 4 cannot load a gzipped
- * archive by itself), and `podman save`'s docker-archive. The images'
- * tag is removed after the save, so only the archive can supply them;
- * the registry must hold the original images.
+ * `docker save` output, gzipped too, and `podman save`'s docker-archive,
+ * and pushes them with no engine on PATH (their uncompressed layers
+ * gzipped on the way). The images' tag is removed after the save, so only
+ * the archive can supply them; the registry must hold the original images.
  */
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { run } from '../bed/run.ts';
 import { uniqueName, useBed } from './helpers/bed.ts';
 import { runCli } from './helpers/cli.ts';
+import { enginelessPath } from './helpers/engineless.ts';
 import { expectSuccess } from './helpers/expect-cli.ts';
 import { expectPushed, pick } from './helpers/expect-registry.ts';
 import { testDir, tool, type Tool } from './helpers/local-tools.ts';
@@ -19,7 +20,6 @@ const bed = useBed();
 const { plain } = bed.registries;
 const apim = bed.images.defaults;
 const two = ['apim-le-cache', 'apim-le-platformapi'];
-const pushFlags: Record<Tool, string[]> = { podman: ['-c', 'podman', '-t'], docker: ['-c', 'docker'] };
 
 /** The save commands of the tools themselves, as an operator would type them. */
 const SAVE: Record<Tool, (file: string, refs: string[]) => string[]> = {
@@ -29,10 +29,10 @@ const SAVE: Record<Tool, (file: string, refs: string[]) => string[]> = {
 
 describe('archives from the tools themselves', () => {
   it.each([
-    { savedBy: 'docker', gzipped: false, pushWith: 'podman' },
-    { savedBy: 'docker', gzipped: true, pushWith: 'podman' },
-    { savedBy: 'podman', gzipped: false, pushWith: 'docker' },
-  ] as const)('$savedBy save (gzipped: $gzipped), pushed with $pushWith', async ({ savedBy, gzipped, pushWith }) => {
+    { savedBy: 'docker', gzipped: false },
+    { savedBy: 'docker', gzipped: true },
+    { savedBy: 'podman', gzipped: false },
+  ] as const)('$savedBy save (gzipped: $gzipped), pushed with no engine on PATH', async ({ savedBy, gzipped }) => {
     const tag = uniqueName('s');
     try {
       const refs = await tagCopies(savedBy, two, tag);
@@ -43,7 +43,7 @@ describe('archives from the tools themselves', () => {
 
       const path = uniqueName();
       const archive = gzipped ? `${tar}.gz` : tar;
-      const r = await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...pushFlags[pushWith], '-s', tag, ...two.flatMap((i) => ['-i', i])]);
+      const r = await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, '-t', '-s', tag, ...two.flatMap((i) => ['-i', i])], { env: { PATH: enginelessPath() } });
       expectSuccess(r);
       await expectPushed(plain, path, tag, pick(savedBy === 'docker' ? apim.dockerIds : apim.podmanIds, two));
     } finally {

@@ -1,11 +1,11 @@
 /**
  * --from-archive leaves local storage as it found it. The user has a newer
- * image under the name the archive's image has: loading moves the name onto
- * the archive's image; after the run the name must again be the user's
- * image (not left `<none>`), and the image the load brought in must be gone.
- * For podman and for dockerd, each with an archive it wrote itself, after a
- * push, after a run that failed once the archive was loaded, and after
- * Ctrl-C mid-push (a stand-in holds the push open).
+ * image under the name the archive's image has. Loading the archive (as
+ * push-images did until it pushed through the registry API) moved the name
+ * onto the archive's image and left the user's as `<none>`; now nothing is
+ * loaded: the name stays the user's and the archive's image never enters
+ * local storage. For archives podman and dockerd wrote, after a push, a run
+ * that failed, and Ctrl-C mid-upload (a stand-in proxy holds the upload).
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +18,7 @@ import { expectPushed } from './helpers/expect-registry.ts';
 import { testDir, tool, type Tool } from './helpers/local-tools.ts';
 import { removeTag } from './helpers/archive-tags.ts';
 import { forget, freshImage, holdsImage, idOf } from './helpers/fresh-image.ts';
-import { stalledPushes } from './helpers/push-stand-ins.ts';
-import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
+import { isBlobUpload, startStandInProxy } from './helpers/stand-in-proxy.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -52,13 +51,11 @@ async function setting(name: Tool, tag: string): Promise<Setting> {
   return { tag, archive, archived, users: await idOf(name, ref) };
 }
 
-/** The name is the user's image again, the loaded image is gone, and the run said so. */
-async function expectPutBack(name: Tool, { tag, archive, archived, users }: Setting, r: CliResult): Promise<void> {
-  expect(r.stderr, `the archive was loaded\n${describeRun(r)}`).toContain(`Loading ${archive} into ${name}`);
-  expect(await idOf(name, `${apim.path}/${image}:${tag}`), `the name is the user's image again\n${describeRun(r)}`).toBe(users);
-  expect(await holdsImage(name, archived), `the image the load brought in is gone\n${describeRun(r)}`).toBe(false);
-  expect(r.stderr, 'one line says what was put back').toMatch(
-    /Local storage put back as found after loading: .* names your image [0-9a-f]{12} again; removed the image it added /);
+/** The name is still the user's image and the archive's image was never brought into local storage. */
+async function expectUntouched(name: Tool, { tag, archived, users }: Setting, r: CliResult): Promise<void> {
+  expect(r.stderr, `nothing was loaded\n${describeRun(r)}`).not.toMatch(/Loading .* into/);
+  expect(await idOf(name, `${apim.path}/${image}:${tag}`), `the name is still the user's image\n${describeRun(r)}`).toBe(users);
+  expect(await holdsImage(name, archived), `the archive's image is not in local storage\n${describeRun(r)}`).toBe(false);
 }
 
 /** Runs `test` in a fresh setting and cleans up after it, whatever happened. */
@@ -75,33 +72,36 @@ async function inSetting(name: Tool, test: (setting: Setting) => Promise<void>):
   }
 }
 
-// One at a time: podman 4 fails a listing of images while another process removes one.
-describe.each(['podman', 'docker'] as const)('--from-archive -c %s', (name) => {
+describe.each(['podman', 'docker'] as const)('--from-archive of an archive -c %s wrote', (name) => {
   const pushFrom = (made: Setting, registry: string, path: string) =>
-    ['--from-archive', made.archive, '-r', `${registry}/${path}`, ...LOOPBACK_FLAGS[name], '-s', made.tag, '-i', image];
+    ['--from-archive', made.archive, '-r', `${registry}/${path}`, '-t', '-s', made.tag, '-i', image];
 
-  it('pushed: the name is the user\'s image again; the loaded image is removed', () => inSetting(name, async (made) => {
+  it("pushed: the archive's image is at the target, local storage untouched", () => inSetting(name, async (made) => {
     const path = uniqueName();
     const r = await runCli(pushFrom(made, plain.host, path));
     expectSuccess(r);
     await expectPushed(plain, path, made.tag, { [image]: made.archived });
-    await expectPutBack(name, made, r);
+    await expectUntouched(name, made, r);
   }));
 
-  it('failed after the load (registry unreachable): put back too', () => inSetting(name, async (made) => {
+  it('failed (registry unreachable): local storage untouched', () => inSetting(name, async (made) => {
     const r = await runCli(pushFrom(made, `127.0.0.1:${closedPort}`, uniqueName()));
     expect(r.code, describeRun(r)).toBe(EXIT.failed);
-    await expectPutBack(name, made, r);
+    await expectUntouched(name, made, r);
   }));
 
-  it('SIGINT mid-push: exit 130, put back too', () => inSetting(name, async (made) => {
-    const stalled = stalledPushes(name);
-    const run = startCli(pushFrom(made, plain.host, uniqueName()), { env: { PATH: stalled.path } });
-    const ended = () => (run.running() ? undefined : run.output().stderr);
-    await waitFor(async () => stalled.pids().length === 1, { what: 'the push to hang', abort: ended });
-    run.kill('SIGINT');
-    const r = await run.result;
-    expect(r.code, describeRun(r)).toBe(130);
-    await expectPutBack(name, made, r);
+  it('SIGINT mid-upload: exit 130, local storage untouched', () => inSetting(name, async (made) => {
+    const proxy = await startStandInProxy(plain, (req) => (isBlobUpload(req) ? 'hold' : undefined));
+    try {
+      const run = startCli(pushFrom(made, proxy.registry.host, uniqueName()));
+      const ended = () => (run.running() ? undefined : run.output().stderr);
+      await waitFor(async () => proxy.requests().some((req) => req.answeredByProxy), { what: 'an upload to be held', abort: ended });
+      run.kill('SIGINT');
+      const r = await run.result;
+      expect(r.code, describeRun(r)).toBe(130);
+      await expectUntouched(name, made, r);
+    } finally {
+      await proxy.close();
+    }
   }));
 });

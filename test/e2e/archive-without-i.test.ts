@@ -13,7 +13,6 @@ import { EXIT, describeRun, expectError, expectSuccess } from './helpers/expect-
 import { expectNoTrace, expectPushed, pick } from './helpers/expect-registry.ts';
 import { testDir } from './helpers/local-tools.ts';
 import { removeTag, tagCopies } from './helpers/archive-tags.ts';
-import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -35,7 +34,7 @@ beforeAll(async () => {
 async function push(flags: readonly string[], withTag = true) {
   const path = uniqueName();
   const sourceTag = withTag ? ['-s', tag] : [];
-  const r = await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...sourceTag, ...flags]);
+  const r = await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, '-t', ...sourceTag, ...flags]);
   return { path, r };
 }
 

@@ -6,14 +6,14 @@
  * access log counts what was sent; its API says what it holds (config
  * digest = the original image id).
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOnPath } from '../bed/tool-path.ts';
 import { requestsUnder } from './helpers/access-log.ts';
 import { uniqueName, useBed } from './helpers/bed.ts';
 import { runCli } from './helpers/cli.ts';
+import { enginelessPath } from './helpers/engineless.ts';
 import { describeRun, expectError, expectSuccess } from './helpers/expect-cli.ts';
 import { expectPushed } from './helpers/expect-registry.ts';
 import { jsonImages, statuses } from './helpers/json-report.ts';
@@ -25,14 +25,6 @@ const IMAGES = ['apim-le-cache', 'apim-le-toolkit'];
 const sourcePath = uniqueName('shared');
 const ids: Record<string, string> = {};
 let bundle: string;
-
-/** A PATH with the shells zx needs and no container engine: the air-gapped host. */
-function enginelessPath(): string {
-  const dir = join(testDir(), 'bin');
-  mkdirSync(dir);
-  for (const command of ['bash', 'sh']) symlinkSync(findOnPath(command, process.env.PATH ?? '') as string, join(dir, command));
-  return dir;
-}
 
 /** Data-carrying blob requests (the PUT or PATCH of an upload), as the registry logged them. */
 const blobSends = (path: string) => requestsUnder(plain, path).filter((r) => (r.method === 'PUT' || r.method === 'PATCH') && r.path.includes('/blobs/uploads/'));

@@ -5,8 +5,7 @@
  * that would match it.
  */
 import { describe, expect, it } from "vitest";
-import type { ArchiveContents } from "../../src/archive/archive-contents.ts";
-import { planFromArchives } from "../../src/archive/archive-plan.ts";
+import { planFromArchives, type ArchiveContents } from "../../src/archive/archive-plan.ts";
 import { thrownBy } from "./harness.ts";
 
 const IMAGES = ["a", "b", "c"];
