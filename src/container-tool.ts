@@ -79,24 +79,9 @@ export class ContainerTool {
     return this.name === "podman" ? ["rmi", ...targets] : ["image", "rm", ...targets];
   }
 
-  /** Every image with each of its names, one `<id>\t<repository>:<tag>` line a name (`<none>:<none>` for an image without one). */
-  listImagesArgs(): string[] {
-    return ["images", "--all", "--no-trunc", "--format", "{{.ID}}\t{{.Repository}}:{{.Tag}}"];
-  }
-
-  /** Points `name` at the image `id`, taking it off the image that has it now. */
-  retagArgs(id: string, name: string): string[] {
-    return ["tag", id, name];
-  }
-
-  /** Takes `names` off the image `id`: podman keeps the image; docker removes it with its last name (it cannot untag). */
-  dropNamesArgs(id: string, names: readonly string[]): string[] {
-    return this.name === "podman" ? ["untag", id, ...names] : ["image", "rm", ...names];
-  }
-
-  /** Removes images by id; without force, both tools refuse one that has a name or that a container uses. */
-  removeImagesArgs(ids: readonly string[]): string[] {
-    return this.name === "podman" ? ["rmi", ...ids] : ["image", "rm", ...ids];
+  /** docker: every `repository@digest` name, with its image id, one `<id>\t<repository>@<digest>` line each. */
+  digestNamesArgs(): string[] {
+    return ["image", "ls", "--digests", "--no-trunc", "--format", "{{.ID}}\t{{.Repository}}@{{.Digest}}"];
   }
 
   /** Writes the images into one docker-archive that both tools load. */

@@ -16,10 +16,13 @@ import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
 import { lookAhead } from "./look-ahead.ts";
 import { lookUp, pushJob } from "./push-job.ts";
 import { runPool } from "./pool.ts";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
+import { DEFAULT_RETRY_POLICY, pause, type RetryPolicy } from "./retry.ts";
 import { openRegistryConnection, type RegistryConnection } from "./registry/connection.ts";
 import type { RemoteImage } from "./registry/manifest.ts";
 import type { Shell } from "./shell.ts";
+
+/** How long dockerd gets to finish a push whose CLI an interrupt stopped. */
+const DOCKERD_SETTLE_MS = 1000;
 
 /** Up-to-date checks in flight ahead of the pushes: as many as -j, and at least this handful (not one per image: no burst at the registry). */
 const LOOK_AHEAD = 4;
@@ -211,9 +214,29 @@ export class Runner {
 
   private async removeTemporaryTags(): Promise<void> {
     if (this.temporaryTags.size === 0) return;
-    const result = await this.shell.run(this.tool.name, this.tool.untagArgs([...this.temporaryTags]), { mutates: true });
-    if (result.exitCode !== 0) this.log.warn(`could not remove the temporary tags ${[...this.temporaryTags].join(", ")}: ${result.stderr.trim()}`);
+    const targets = [...this.temporaryTags];
+    const result = await this.shell.run(this.tool.name, this.tool.untagArgs(targets), { mutates: true });
+    if (result.exitCode !== 0) this.log.warn(`could not remove the temporary tags ${targets.join(", ")}: ${result.stderr.trim()}`);
     this.temporaryTags.clear();
+    if (this.interruptedBy && this.tool.name === "docker" && !this.options.dryRun) await this.removeLateDigestNames(targets);
+  }
+
+  /**
+   * dockerd finishes a push whose CLI was stopped, and may name the image
+   * `<target>@<digest>` just after the untag: a moment later, such names of
+   * the targets' repositories on the images we pushed are removed too (the
+   * images keep their source names).
+   */
+  private async removeLateDigestNames(targets: readonly string[]): Promise<void> {
+    await pause(DOCKERD_SETTLE_MS, new AbortController().signal);
+    const repositories = new Set(targets.map((target) => target.slice(0, target.lastIndexOf(":"))));
+    const ours = new Set([...this.localImages.values()].filter((id) => id !== undefined));
+    const listed = await this.shell.run(this.tool.name, this.tool.digestNamesArgs());
+    const late = listed.stdout.split("\n").flatMap((line) => {
+      const [id = "", name = ""] = line.split("\t");
+      return ours.has(id) && repositories.has(name.slice(0, name.lastIndexOf("@"))) ? [name] : [];
+    });
+    if (late.length > 0) await this.shell.run(this.tool.name, this.tool.untagArgs(late), { mutates: true });
   }
 
   private stopIfInterrupted(): void {
