@@ -75,7 +75,7 @@ describe.each(["podman", "docker"] as const)("%s, tagging", (tool) => {
   it("an interrupt mid-push with -j 3: the tags made so far are removed, once", async () => {
     let interrupt = () => {};
     const { runner, shell } = tagging({
-      flags: { registry: REGISTRY, containerTool: tool, image: [...THREE, "apim-le-platformapi"] },
+      flags: { registry: REGISTRY, containerTool: tool, image: [...THREE, "apim-le-platformapi"], concurrency: "3" },
       shell: { answers: [{ when: (c) => pushOf(target("apim-le-toolkit"))(c) && (interrupt(), true), result: fail("", 143) }] },
     });
     interrupt = () => runner.interrupt("SIGINT");
