@@ -104,7 +104,8 @@ async function oneRun(ctx: LayersBenchContext, c: Case, serial: number): Promise
     host = registry.host;
     if (c.network === "proxy") {
       const [ip, port] = registry.host.split(":");
-      const proxy = await startDelayProxy({ target: { host: ip ?? "127.0.0.1", port: Number(port) }, oneWayMs: ctx.oneWayMs, lifetimeMs: 15 * 60_000 });
+      const target = { host: ip ?? "127.0.0.1", port: Number(port) };
+      const proxy = await startDelayProxy({ target, oneWayMs: ctx.oneWayMs, lifetimeMs: 15 * 60_000 });
       ctx.cleanup.add(`stop delay proxy ${proxy.host}`, () => proxy.stop());
       host = proxy.host;
     }
@@ -128,11 +129,12 @@ async function push(ctx: LayersBenchContext, c: Case, host: string, cache: strin
   const env = c.engine === "podman" ? c.set.storage.env : ctx.docker.env;
   const target = `${host}/${TARGET_PATH}`;
   const label = `${c.set.id} ${c.engine} ${c.contender}`;
-  const [command, ...args] =
+  const podman = c.engine === "podman";
+  const [command = "", ...args] =
     c.contender === "seed"
-      ? ["bash", join(ctx.benchDir, "seed-loop.sh"), c.engine, target, c.engine === "podman" ? "--tls-verify=false" : "", SOURCE_PATH, SOURCE_TAG, ...IMAGES]
-      : [ctx.binary, "-r", target, "-c", c.engine, ...(c.engine === "podman" ? ["-t"] : []), "--json", ...c.contender.split(" ").slice(1)];
-  const run = c.engine === "podman" ? await timed("unshare", ownBlobInfoCache(cache, command as string, args), { env }) : await timed(command as string, args, { env });
+      ? ["bash", join(ctx.benchDir, "seed-loop.sh"), c.engine, target, podman ? "--tls-verify=false" : "", SOURCE_PATH, SOURCE_TAG, ...IMAGES]
+      : [ctx.binary, "-r", target, "-c", c.engine, ...(podman ? ["-t"] : []), "--json", ...c.contender.split(" ").slice(1)];
+  const run = podman ? await timed("unshare", ownBlobInfoCache(cache, command, args), { env }) : await timed(command, args, { env });
   if (c.contender === "seed" && run.code !== 0) throw new Error(`${label}: the seed loop failed (exit ${run.code}):\n${tail(run.stderr)}`);
   if (c.contender !== "seed") checkToolRun(label, run, expect);
   return run;

@@ -44,7 +44,8 @@ export async function buildProductLikeImages(
   const baseRef = "localhost/pib-bench-product-like/base:1";
   let layerBytes = copyUpTo(realFiles("/usr/lib", (name) => /\.so(\.\d+)*$/.test(name)), base, sizes.baseBytes);
   writeFileSync(join(root, "Containerfile.base"), "FROM scratch\nCOPY base/ /\n");
-  await mustRun("podman", ["build", "--quiet", "--pull=never", "-f", join(root, "Containerfile.base"), "--tag", baseRef, root], { env: storage.env });
+  const baseFile = join(root, "Containerfile.base");
+  await mustRun("podman", ["build", "--quiet", "--pull=never", "-f", baseFile, "--tag", baseRef, root], { env: storage.env });
   const layerDirs = [base];
   const shared = realFiles("/usr/share", () => true);
   for (const image of images) {

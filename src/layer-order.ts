@@ -31,10 +31,11 @@ export function scheduleByLayers<T>(items: readonly T[], layersOf: (item: T) => 
   while (unclaimed.size > 0) {
     const claim = (item: T) => [...(layers.get(item) ?? [])].filter((layer) => unclaimed.has(layer));
     const weight = (item: T) => claim(item).reduce((sum, layer) => sum + (sharers.get(layer) ?? 0), 0);
+    const better = (item: T, than: T) => claim(item).length - claim(than).length || weight(item) - weight(than);
     let best: T | undefined;
     for (const item of items) {
       if (carries.has(item) || claim(item).length === 0) continue;
-      if (best === undefined || claim(item).length > claim(best).length || (claim(item).length === claim(best).length && weight(item) > weight(best))) best = item;
+      if (best === undefined || better(item, best) > 0) best = item;
     }
     // Every unclaimed layer has two carriers or more, so some item always claims one.
     if (best === undefined) break;
@@ -48,7 +49,10 @@ export function scheduleByLayers<T>(items: readonly T[], layersOf: (item: T) => 
   const waitsFor = new Map<T, readonly T[]>();
   for (const item of items) {
     const carriers = new Set<T>();
-    for (const layer of layers.get(item) ?? []) if (carrierOf.has(layer) && carrierOf.get(layer) !== item) carriers.add(carrierOf.get(layer) as T);
+    for (const layer of layers.get(item) ?? []) {
+      const carrier = carrierOf.get(layer);
+      if (carrier !== undefined && carrier !== item) carriers.add(carrier);
+    }
     waitsFor.set(item, [...carriers]);
   }
   const order = [...carries.keys(), ...items.filter((item) => !carries.has(item))];

@@ -15,6 +15,8 @@ import { formatCommand, maskSecrets } from "./shell.ts";
 /** Stands in for the per-push temporary file podman writes the digest to. */
 const DIGEST_FILE_PLACEHOLDER = join(tmpdir(), "push-images-XXXXXX", "digest");
 
+const UNTAG_HEADING = "  then, removing the temporary tags (those that were not there before):";
+
 /** The lines `-n` prints before preflight. */
 export async function planLines(runner: Runner, jobs: readonly Job[]): Promise<string[]> {
   const { tool, hooks } = runner;
@@ -36,6 +38,6 @@ export async function planLines(runner: Runner, jobs: readonly Job[]): Promise<s
       ...(tagging ? [show(hooks.tagArgs.call(tool.tagArgs(job), job))] : []),
       show(hooks.pushArgs.call(tool.pushArgs(job, DIGEST_FILE_PLACEHOLDER), job)),
     ]),
-    ...(tagging ? ["  then, removing the temporary tags (those that were not there before):", show(tool.untagArgs(jobs.map((job) => job.target)))] : []),
+    ...(tagging ? [UNTAG_HEADING, show(tool.untagArgs(jobs.map((job) => job.target)))] : []),
   ];
 }
