@@ -50,7 +50,7 @@ export function contenders(benchDir: string, binary: string): Contender[] {
 }
 
 /** A run only counts if every image ended as expected: a fast failure is not a fast push. */
-function checkToolRun(label: string, run: Timed, expect: "pushed" | "up-to-date"): void {
+export function checkToolRun(label: string, run: Timed, expect: "pushed" | "up-to-date"): void {
   if (run.code !== 0) throw new Error(`${label} exited ${run.code}:\n${tail(run.stderr)}`);
   const { images } = JSON.parse(run.stdout) as { images: { image: string; status: string }[] };
   const wrong = images.filter((image) => image.status !== expect);
@@ -60,8 +60,8 @@ function checkToolRun(label: string, run: Timed, expect: "pushed" | "up-to-date"
 }
 
 /** The seed leaves its target tags behind; remove them (untimed) so the next run starts from the same storage. */
-export async function removeSeedTags(registryHost: string, storage: PodmanStorage): Promise<void> {
+export async function removeSeedTags(registryHost: string, where: { readonly env: NodeJS.ProcessEnv }, engine: "podman" | "docker" = "podman"): Promise<void> {
   const targets = IMAGES.map((image) => `${registryHost}/${TARGET_PATH}/${image}:${SOURCE_TAG}`);
-  // rmi of one of an image's several names removes only that name.
-  await timed("podman", ["rmi", ...targets], { env: storage.env });
+  // Removing one of an image's several names removes only that name.
+  await timed(engine, engine === "podman" ? ["rmi", ...targets] : ["image", "rm", ...targets], { env: where.env });
 }

@@ -14,7 +14,7 @@ import { parseOptions, USAGE, type BenchOptions } from "./options.ts";
 import { createPodmanStorage } from "./podman-storage.ts";
 import { mustRun, stopAllChildren } from "./processes.ts";
 import { IMAGES, LAYERS_PER_IMAGE } from "./product.ts";
-import { archiveSection, artifactsSection, pushSection, type SectionContext, type SectionResult } from "./sections.ts";
+import { archiveSection, artifactsSection, layersSection, pushSection, type SectionContext, type SectionResult } from "./sections.ts";
 import { targetLines } from "./table.ts";
 
 const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -88,12 +88,13 @@ async function measure(options: BenchOptions, root: string, workDir: string, cle
 
   // Artifacts first: start-up times are least disturbed before any registry or podman work.
   if (options.sections.includes("artifacts")) sections.artifacts = artifactsSection(ctx);
-  if (options.sections.includes("push") || options.sections.includes("archives")) {
+  if (["push", "archives", "layers"].some((section) => options.sections.includes(section as BenchOptions["sections"][number]))) {
     const source = createPodmanStorage(join(workDir, "source"), cleanup);
     progress(`building ${IMAGES.length} images of ${LAYERS_PER_IMAGE} random layers of ${(options.layerBytes / 1024 / 1024).toFixed(2)} MiB ...`);
     await buildImages(source, workDir, options.layerBytes);
     if (options.sections.includes("push")) sections.push = await pushSection(ctx, source);
     if (options.sections.includes("archives")) sections.archives = await archiveSection(ctx, source);
+    if (options.sections.includes("layers")) sections.layers = await layersSection(ctx, source);
   }
 
   machine.loadAverageAtEnd = load();
@@ -102,7 +103,7 @@ async function measure(options: BenchOptions, root: string, workDir: string, cle
   results.targets = targets;
 
   const busy = Number(machine.loadAverageAtStart) > Number(machine.cpus) ? " (busy: absolute times are inflated; the ratios were measured side by side)" : "";
-  const texts = ["push", "artifacts", "archives"].flatMap((name) => (sections[name] ? [sections[name].text] : []));
+  const texts = ["push", "artifacts", "archives", "layers"].flatMap((name) => (sections[name] ? [sections[name].text] : []));
   texts.push(`Machine: load average ${machine.loadAverageAtStart} at start, ${machine.loadAverageAtEnd} at end, on ${machine.cpus} CPUs${busy}`);
   process.stdout.write(`\n${texts.join("\n\n")}\n\nTargets\n${targetLines(targets)}\n`);
   return results;

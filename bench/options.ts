@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 
-export const SECTIONS = ["push", "artifacts", "archives"] as const;
+export const SECTIONS = ["push", "artifacts", "archives", "layers"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -19,6 +19,8 @@ export interface BenchOptions {
   readonly startupRuns: number;
   /** Delay the proxy adds each way; the round trip is twice this. */
   readonly oneWayMs: number;
+  /** Extra -j values the layers section measures beside the tool's default. */
+  readonly layersJobs: readonly number[];
   /** Also time each podman call in extra runs (where the time goes). */
   readonly breakdown: boolean;
   readonly build: boolean;
@@ -26,11 +28,12 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [options]
   --quick             fewer runs and 1 MiB layers: a fast check (about 5 minutes)
-  --only <list>       sections to run, comma-separated: push,artifacts,archives (default: all)
+  --only <list>       sections to run, comma-separated: push,artifacts,archives,layers (default: all)
   --layer-mib <n>     size of each of the 3 random layers per image (default 4; quick 1)   env BENCH_LAYER_MIB
   --runs <n>          measured runs per contender, push and archives (default 5; quick 3) env BENCH_RUNS
   --startup-runs <n>  --help runs per artifact (default 30; quick 10)                      env BENCH_STARTUP_RUNS
   --delay-ms <n>      delay the proxy adds each way (default 15, a ~30 ms round trip)     env BENCH_DELAY_MS
+  --layers-j <list>   layers section: also measure the tool at these -j, e.g. 2,4 (default: only its default)
   --no-breakdown      skip the traced runs that split a push into podman calls and the rest
   --no-build          use build/ as it is instead of running npm run build first
   -h, --help          this text`;
@@ -45,6 +48,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
       runs: { type: "string" },
       "startup-runs": { type: "string" },
       "delay-ms": { type: "string" },
+      "layers-j": { type: "string" },
       "no-breakdown": { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -63,6 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
     runs: Math.round(number("--runs", values.runs ?? process.env.BENCH_RUNS, quick ? 3 : 5, 1)),
     startupRuns: Math.round(number("--startup-runs", values["startup-runs"] ?? process.env.BENCH_STARTUP_RUNS, quick ? 10 : 30, 1)),
     oneWayMs: number("--delay-ms", values["delay-ms"] ?? process.env.BENCH_DELAY_MS, 15, 0),
+    layersJobs: (values["layers-j"] ?? "").split(",").filter(Boolean).map((j) => Math.round(number("--layers-j", j, 1, 1))),
     breakdown: !(values["no-breakdown"] ?? false),
     build: !(values["no-build"] ?? false),
   };

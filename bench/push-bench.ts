@@ -96,7 +96,8 @@ async function oneRun(ctx: PushBenchContext, contender: Contender, network: Netw
   }
 }
 
-async function checkRegistryHolds(tags: (repository: string) => Promise<string[]>, label: string): Promise<void> {
+/** Every image's tag is in the registry: a run that lost one does not count. */
+export async function checkRegistryHolds(tags: (repository: string) => Promise<string[]>, label: string): Promise<void> {
   for (const image of IMAGES) {
     if (!(await tags(`${TARGET_PATH}/${image}`)).includes(SOURCE_TAG)) throw new Error(`${label}: the registry does not hold ${TARGET_PATH}/${image}:${SOURCE_TAG} after the push`);
   }

@@ -2,6 +2,7 @@
  * The three sections, each turning its raw samples into what is kept (the
  * JSON part), what is printed (a titled table) and the targets it judges.
  */
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { archiveBench } from "./archive-bench.ts";
 import { archiveBreakdown } from "./archive-breakdown.ts";
@@ -10,7 +11,11 @@ import type { Cleanup } from "./cleanup.ts";
 import { onPath } from "./machine.ts";
 import type { BenchOptions } from "./options.ts";
 import { createPodmanStorage, type PodmanStorage } from "./podman-storage.ts";
-import { IMAGES, LAYERS_PER_IMAGE } from "./product.ts";
+import { IMAGES, LAYERS_PER_IMAGE, sourceRef } from "./product.ts";
+import { startDockerEngine } from "./docker-engine.ts";
+import { layersBench } from "./layers-bench.ts";
+import { layersRows, layersTable, layersTargets } from "./layers-results.ts";
+import { buildProductLikeImages, PRODUCT_LIKE_SIZES } from "./product-like-images.ts";
 import { pushBench } from "./push-bench.ts";
 import { pushBreakdown } from "./push-breakdown.ts";
 import { archiveRatios, archiveRows, artifactTargets, pushRows, pushTargets, type Target } from "./results.ts";
@@ -78,6 +83,40 @@ export async function archiveSection(ctx: SectionContext, source: PodmanStorage)
     Object.entries(ratios).map(([what, r]) => `${what}: ${r.toFixed(2)}`).join("\n") +
     (traced ? `\n\nWhere the time goes (single traced runs):\n\n${archiveBreakdownTable(traced)}` : "");
   return { json: { images: imagesJson(options), runs: options.runs, rows, ratios, samples, breakdown: traced }, text, targets: [] };
+}
+
+/** Section D (issue 13): both image sets, podman and docker, loopback and proxy, against the seed loop. */
+export async function layersSection(ctx: SectionContext, distinct: PodmanStorage): Promise<SectionResult> {
+  const { options, progress } = ctx;
+  const scale = options.quick ? 4 : 1;
+  const sizes = { baseBytes: PRODUCT_LIKE_SIZES.baseBytes / scale, ownBytes: PRODUCT_LIKE_SIZES.ownBytes / scale };
+  progress(`D. layers: building the product-like set (${mib(sizes.baseBytes)} shared base of /usr/lib, ${mib(sizes.ownBytes)} of /usr/share each) ...`);
+  const productLike = createPodmanStorage(join(ctx.workDir, "product-like"), ctx.cleanup);
+  const built = await buildProductLikeImages(productLike, ctx.workDir, IMAGES, sourceRef, sizes);
+  progress("D. layers: starting a private dockerd ...");
+  const docker = await startDockerEngine(join(ctx.workDir, "dockerd"), ctx.cleanup);
+  const distinctBlobs = { distinct: IMAGES.length * (LAYERS_PER_IMAGE + 1), "product-like": built.distinctBlobs };
+  const sets = [
+    { id: "distinct" as const, storage: distinct, distinctBlobs: distinctBlobs.distinct },
+    { id: "product-like" as const, storage: productLike, distinctBlobs: built.distinctBlobs },
+  ];
+  progress(`D. layers: ${options.runs} runs x 2 sets x 2 engines x 2 networks x ${2 + options.layersJobs.length} contenders ...`);
+  const samples = await layersBench({
+    sets, docker, workDir: ctx.workDir, benchDir: join(ctx.root, "bench"), binary: ctx.binary, cleanup: ctx.cleanup,
+    runs: options.runs, oneWayMs: options.oneWayMs, extraJobs: options.layersJobs, progress,
+  });
+  const rows = layersRows(samples);
+  const targets = layersTargets(rows, distinctBlobs);
+  const cores = cpus().length;
+  const floor =
+    `Compression floor, product-like set: gzip -6 of every distinct layer once (${mib(built.layerBytes)}) takes one core ${(built.gzipOneCoreMs / 1000).toFixed(2)} s, ` +
+    `so at least ${(built.gzipOneCoreMs / 1000 / cores).toFixed(2)} s on ${cores} cores, whoever pushes.`;
+  const text =
+    `D. Layers (issue 13): ${IMAGES.length} images, distinct set (${LAYERS_PER_IMAGE} random layers of ${mib(options.layerBytes)} each) and product-like set; ` +
+    `${options.runs} runs each, medians; proxy round trip ${2 * options.oneWayMs} ms; fresh registry and empty podman blob-info cache per fresh push.\n` +
+    `x seed = median over the seed loop's median (same set, engine, network, phase); uploads = blob uploads the registry completed (distinct blobs: ` +
+    `${distinctBlobs.distinct} and ${distinctBlobs["product-like"]})\n\n${layersTable(rows)}\n\n${floor}`;
+  return { json: { sizes, productLike: built, distinctBlobs, runs: options.runs, rows, targets, samples }, text, targets };
 }
 
 function imagesJson(options: BenchOptions) {

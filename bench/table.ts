@@ -96,11 +96,13 @@ export function targetLines(targets: readonly Target[]): string {
 function formatValue(t: Target): string {
   if (t.unit === "bytes over base") return `${(t.value / 1e6).toFixed(2)} MB over`;
   if (t.unit === "ms over floor") return `${t.value.toFixed(1)} ms over`;
+  if (t.unit === "uploads") return `${t.value} uploads`;
   return `${t.value.toFixed(2)} x (a)`;
 }
 
 function formatLimit(t: Target): string {
   if (t.unit === "bytes over base") return `${(t.limit / 1e6).toFixed(2)} MB`;
   if (t.unit === "ms over floor") return `${t.limit} ms`;
+  if (t.unit === "uploads") return String(t.limit);
   return `${t.limit.toFixed(2)}`;
 }

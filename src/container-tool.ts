@@ -35,40 +35,55 @@ export class ContainerTool {
 
   /** The local image id (sha256:...), or undefined when the reference is not in local storage. */
   async imageId(reference: string): Promise<string | undefined> {
-    const result = await this.shell.run(this.name, ["image", "inspect", "--format", "{{.Id}}", reference]);
-    if (result.exitCode !== 0) return undefined;
-    return withAlgorithm(result.stdout.trim().split("\n")[0] ?? "");
+    return (await this.inspectOne(reference))?.id;
+  }
+
+  /** Local image ids of many references with one process (see inspectImages). */
+  async imageIds(references: readonly string[]): Promise<Map<string, string | undefined>> {
+    const images = await this.inspectImages(references);
+    return new Map([...images].map(([reference, image]) => [reference, image?.id]));
   }
 
   /**
-   * Local image ids of many references with one process: both tools print
-   * the ids of the images they find, in order, and name each missing one on
+   * Ids and layer lists of many references with one process: both tools print
+   * a line for each image they find, in order, and name each missing one on
    * stderr. Falls back to one inspect per reference if the answer is odd.
    */
-  async imageIds(references: readonly string[]): Promise<Map<string, string | undefined>> {
-    const ids = new Map<string, string | undefined>();
-    if (references.length === 0) return ids;
-    const result = await this.shell.run(this.name, ["image", "inspect", "--format", "{{.Id}}", ...references]);
+  async inspectImages(references: readonly string[]): Promise<Map<string, LocalImage | undefined>> {
+    const images = new Map<string, LocalImage | undefined>();
+    if (references.length === 0) return images;
+    const result = await this.shell.run(this.name, ["image", "inspect", "--format", INSPECT_FORMAT, ...references]);
     const missing = new Set(references.filter((reference) => result.exitCode !== 0 && namesMissing(result.stderr, reference)));
     const found = result.stdout.split("\n").map((line) => line.trim()).filter(Boolean);
     const present = references.filter((reference) => !missing.has(reference));
     if (found.length !== present.length) {
-      const one = await Promise.all(references.map((reference) => this.imageId(reference)));
-      references.forEach((reference, index) => ids.set(reference, one[index]));
-      return ids;
+      const one = await Promise.all(references.map((reference) => this.inspectOne(reference)));
+      references.forEach((reference, index) => images.set(reference, one[index]));
+      return images;
     }
-    references.forEach((reference) => ids.set(reference, undefined));
-    present.forEach((reference, index) => ids.set(reference, withAlgorithm(found[index] as string)));
-    return ids;
+    references.forEach((reference) => images.set(reference, undefined));
+    present.forEach((reference, index) => images.set(reference, parseInspectLine(found[index] as string)));
+    return images;
   }
 
+  private async inspectOne(reference: string): Promise<LocalImage | undefined> {
+    const result = await this.shell.run(this.name, ["image", "inspect", "--format", INSPECT_FORMAT, reference]);
+    if (result.exitCode !== 0) return undefined;
+    return parseInspectLine(result.stdout.trim().split("\n")[0] ?? "");
+  }
+
+  /**
+   * docker must name the image as the target before it can push it. podman
+   * pushes the source straight to `docker://TARGET` (pushArgs), so it needs
+   * no tag: the runner makes one only when a plugin taps `tagArgs`.
+   */
   tagArgs(job: Job): string[] {
     return ["tag", job.source, job.target];
   }
 
-  /** podman writes the pushed manifest's digest to a file; docker prints it. */
+  /** podman pushes the source to the target with no local tag, and writes the manifest's digest to a file; docker prints it. */
   pushArgs(job: Job, digestFile: string): string[] {
-    return this.name === "podman" ? ["push", "--digestfile", digestFile, job.target] : ["push", job.target];
+    return this.name === "podman" ? ["push", "--digestfile", digestFile, job.source, `docker://${job.target}`] : ["push", job.target];
   }
 
   /**
@@ -103,6 +118,22 @@ export class ContainerTool {
     if (result.exitCode !== 0) throw failure("TOOL_NOT_RESPONDING", `'docker info' failed: ${firstLine(result.stderr)}`, "run 'docker info' and fix what it reports");
     return JSON.parse(result.stdout) as DockerRegistryConfig;
   }
+}
+
+/** One local image as `image inspect` describes it. */
+export interface LocalImage {
+  /** The image id, `sha256:...` (the config digest). */
+  readonly id: string;
+  /** Its layers' uncompressed digests (`RootFS.Layers`), base first: equal digests are the same layer in both images. */
+  readonly layers: readonly string[];
+}
+
+/** The id, then each layer, on one line: one line per image, whatever it holds. */
+export const INSPECT_FORMAT = "{{.Id}}{{range .RootFS.Layers}} {{.}}{{end}}";
+
+function parseInspectLine(line: string): LocalImage {
+  const [id = "", ...layers] = line.trim().split(/\s+/);
+  return { id: withAlgorithm(id), layers };
 }
 
 /** The part of `docker info` that lists insecure registries. */

@@ -1,8 +1,8 @@
 /**
- * The container engine as a transport: tag the source as the target, then
- * `podman push` / `docker push` it, retrying transient failures. The tag
- * is noted for the runner to remove (unless it was there before), so local
- * storage is left as it was found.
+ * The container engine as a transport: `podman push SOURCE docker://TARGET`,
+ * or docker's tag of the source as the target and `docker push`, retrying
+ * transient failures. A tag is noted for the runner to remove (unless it was
+ * there before), so local storage is left as it was found.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -24,6 +24,7 @@ export class EnginePush implements Transport {
   async send(job: Job, tally: AttemptTally): Promise<SendOutcome> {
     const { runner } = this;
     const { tool, shell, hooks } = runner;
+    if (!makesTag(runner)) return pushWithRetries(runner, job, tally);
     const targetExisted = job.target === job.source || runner.localImages.get(job.target) !== undefined;
     hooks.progress.call(job, { stage: "tagging" });
     const tag = await shell.run(tool.name, hooks.tagArgs.call(tool.tagArgs(job), job), { mutates: true });
@@ -33,6 +34,11 @@ export class EnginePush implements Transport {
     if (tag.exitCode !== 0) throw diagnose(tag.stderr, context(runner, job, "tag"));
     return pushWithRetries(runner, job, tally);
   }
+}
+
+/** docker pushes only a local name, so it tags; podman pushes the source itself, and tags only when a plugin taps `tagArgs`. */
+export function makesTag(runner: Runner): boolean {
+  return runner.tool.name === "docker" || runner.hooks.tagArgs.taps.length > 0;
 }
 
 async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): Promise<SendOutcome> {

@@ -50,7 +50,7 @@ export function pushFlags(defaults: ProductDefaults) {
     noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS (podman: --tls-verify=false; docker: the registry must be in the daemon's insecure-registries)" },
     help: HELP_FLAG,
     version: { type: Boolean, description: "Print the version (with -v: the embedded runtime and platform too)" },
-    dryRun: { type: Boolean, alias: "n", description: "Print the plan and the commands, run the checks, change nothing" },
+    dryRun: { type: Boolean, alias: "n", description: "Print the plan (in push order, by shared layers) and the commands, run the checks, change nothing" },
     concurrency: { type: String, alias: "j", placeholder: "<n>", description: `Images pushed at once, 1-16 (default: ${DEFAULT_CONCURRENCY})` },
     retries: { type: String, placeholder: "<n>", description: `Retries of a push after a transient error (refused or broken connection, timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})` },
     stallTimeout: { type: String, placeholder: "<s>", description: `Stop a push that makes no progress (no byte sent or received) for this many seconds, as REGISTRY_STALLED, and retry it (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})` },

@@ -58,7 +58,11 @@ async function checkSourceImages(runner: Runner, jobs: readonly Job[]): Promise<
   // Targets too: a target tag that is already there is not removed after the
   // push. References a plugin already vouched for (a loaded archive) are skipped.
   const references = [...new Set(jobs.flatMap((job) => [job.source, job.target]))].filter((reference) => !runner.localImages.has(reference));
-  for (const [reference, id] of await tool.imageIds(references)) runner.localImages.set(reference, id);
+  for (const [reference, image] of await tool.inspectImages(references)) {
+    runner.localImages.set(reference, image?.id);
+    // The same answer gives each image's layers: the push order is planned by them (src/layer-order.ts).
+    if (image) runner.localLayers.set(reference, image.layers);
+  }
   const missing = jobs.filter((job) => runner.localImages.get(job.source) === undefined);
   if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing.map((job) => job.source), jobs.length);
 }

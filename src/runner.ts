@@ -11,6 +11,7 @@ import { createHooks, guardHooks, type Job, type JobResult, type Report, type Ru
 import type { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
 import { basePlan, checkTargets } from "./plan.ts";
+import { layerSchedule } from "./layer-plan.ts";
 import { planLines } from "./plan-display.ts";
 import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
 import { lookAhead } from "./look-ahead.ts";
@@ -49,6 +50,8 @@ export class Runner {
   readonly tool: ContainerTool;
   /** Local image ids by reference (sources and targets), found by preflight. */
   readonly localImages = new Map<string, string | undefined>();
+  /** Layers (uncompressed digests) of the local images preflight found, by reference. */
+  readonly localLayers = new Map<string, readonly string[]>();
   /** Target tags this run added to local storage; removed when the pushes are over. */
   readonly temporaryTags = new Set<string>();
   readonly retryPolicy: RetryPolicy;
@@ -95,7 +98,7 @@ export class Runner {
     checkTargets(jobs);
     // A dry run shows the plan before the checks, so it is there even when
     // the registry cannot be reached from where the plan is made.
-    if (this.options.dryRun) for (const line of planLines(this, jobs)) this.log.always(line);
+    if (this.options.dryRun) for (const line of await planLines(this, jobs)) this.log.always(line);
     this.stopIfInterrupted();
     this.phaseNow = "preflight";
     await this.hooks.preflight.promise(jobs).catch((error: unknown) => {
@@ -107,11 +110,12 @@ export class Runner {
     this.phaseNow = "pushing";
 
     let brokenPlugin = false;
-    const heldBefore = this.options.dryRun ? undefined : lookAhead(jobs.map((job) => job.target), (target) => lookUp(this, target), Math.max(LOOK_AHEAD, this.options.concurrency), () => this.interruptedBy !== undefined);
+    const { order, waitsFor } = layerSchedule(this, jobs);
+    const heldBefore = this.options.dryRun ? undefined : lookAhead(order.map((job) => job.target), (target) => lookUp(this, target), Math.max(LOOK_AHEAD, this.options.concurrency), () => this.interruptedBy !== undefined);
     const results: JobResult[] = this.options.dryRun
       ? jobs.map((job) => ({ job, status: "planned", seconds: 0, attempts: 0 }))
       : await runPool(
-          jobs,
+          order,
           this.options.concurrency,
           async (job) => {
             const result = await this.runJob(job, heldBefore?.(job.target));
@@ -120,6 +124,7 @@ export class Runner {
             return result;
           },
           () => brokenPlugin || this.interruptedBy !== undefined,
+          (job) => waitsFor.get(job) ?? [],
         ).finally(() => this.removeTemporaryTags());
     // The report keeps the plan's order, whatever order the pushes ended in.
     results.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));

@@ -1,6 +1,6 @@
 /**
  * Ctrl-C mid-run (issue 5), with each tool: stand-ins make every push hang
- * after the tool has tagged, so SIGINT lands while two pushes run (-j 2).
+ * after the tool has tagged (docker; podman pushes with no tag), so SIGINT lands while two pushes run (-j 2).
  * The run exits 130 with the report so far (--json and the summary), the
  * hanging pushes are stopped, and neither local storage nor the registry
  * keeps anything of the run: the temporary target tags are gone. The bed's
@@ -40,8 +40,8 @@ function ended(run: RunningCli): string | undefined {
 describe.each(tools)('$tool', ({ tool, flags }) => {
   it('SIGINT mid-push: exit 130, the report so far, the pushes stopped, no temporary tag left', async () => {
     const { run, path, pids } = await runUntilTwoPushesHang(tool, flags);
-    // The temporary tags exist now, so their absence later means they were removed.
-    expect((await localRefs(tool)).filter((ref) => ref.includes(path)), 'temporary tags while pushing').toHaveLength(2);
+    // docker's temporary tags exist now, so their absence later means they were removed; podman makes none.
+    expect((await localRefs(tool)).filter((ref) => ref.includes(path)), 'temporary tags while pushing').toHaveLength(tool === 'docker' ? 2 : 0);
     run.kill('SIGINT');
     const r = await run.result;
 

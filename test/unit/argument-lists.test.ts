@@ -2,7 +2,8 @@
  * The exact argument lists the runner hands to podman and docker, for each
  * flag combination of the seed's command line. Images are pushed several at
  * a time (-j, default 3), so each image's own steps are exact and in order;
- * with -j 1 the whole sequence is. One inspect before, one untag after.
+ * with -j 1 the whole sequence is. One inspect before; docker's tags are
+ * removed by one untag after, and podman pushes with no tag at all.
  */
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RawFlags } from "../../src/options.ts";
 import { fakeDigest } from "./fake-shell.ts";
+import { INSPECT_FORMAT } from "../../src/container-tool.ts";
 import { DIGEST_FILE, expectedSteps, expectedUntag, setUp, stepsByTarget, taggedTargets, untagCalls } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";
@@ -107,11 +109,11 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     const report = await runner.run();
 
     expect(stepsByTarget(shell)).toEqual(Object.fromEntries(jobs.map(([source, target]) => [target, expectedSteps(tool, source, target, flags.noTlsVerify)])));
-    // One untag, the last command, naming the tags in the order they were made.
-    expect(untagCalls(shell)).toHaveLength(1);
-    expect(shell.mutatingArgs().at(-1)).toEqual(expectedUntag(tool, taggedTargets(shell)));
+    // docker: one untag, the last command, naming the tags in the order they were made; podman made none.
+    expect(untagCalls(shell)).toHaveLength(tool === "docker" ? 1 : 0);
+    if (tool === "docker") expect(shell.mutatingArgs().at(-1)).toEqual(expectedUntag(tool, taggedTargets(shell)));
     // Every source and target looked up by one inspect, in plan order.
-    expect(shell.argsOf("image").filter((a) => a[1] === "inspect")).toEqual([["image", "inspect", "--format", "{{.Id}}", ...jobs.flat()]]);
+    expect(shell.argsOf("image").filter((a) => a[1] === "inspect")).toEqual([["image", "inspect", "--format", INSPECT_FORMAT, ...jobs.flat()]]);
     // Everything else only reads, so a dry run may run it.
     expect(shell.calls.filter((c) => !c.mutates).every((c) => /^(version|image inspect|info) /.test(c.args.join(" ")))).toBe(true);
     expect(shell.calls.every((c) => c.command === tool)).toBe(true);
@@ -125,7 +127,7 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     await runner.run();
     expect(shell.mutatingArgs()).toEqual([
       ...jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify)),
-      expectedUntag(tool, jobs.map(([, target]) => target)),
+      ...(tool === "docker" ? [expectedUntag(tool, jobs.map(([, target]) => target))] : []),
     ]);
   });
 
@@ -137,29 +139,32 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     const lines = logged.join("").split("\n");
     expect(lines.filter((line) => line.includes(" -> "))).toEqual(jobs.map(([source, target]) => `  ${source} -> ${target}`));
     const shown = (args: unknown[]) => `    $ ${[tool, ...args].join(" ")}`;
+    const untag = shown(expectedUntag(tool, jobs.map(([, target]) => target)));
     expect(lines.filter((line) => line.startsWith("    $ "))).toEqual([
       ...jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify, PLAN_DIGEST_FILE).map(shown)),
-      shown(expectedUntag(tool, jobs.map(([, target]) => target))),
+      ...(tool === "docker" ? [untag] : []),
     ]);
-    const untagLine = lines.indexOf(shown(expectedUntag(tool, jobs.map(([, target]) => target))));
-    expect(lines[untagLine - 1]).toBe("  then, removing the temporary tags (those that were not there before):");
+    if (tool === "docker") expect(lines[lines.indexOf(untag) - 1]).toBe("  then, removing the temporary tags (those that were not there before):");
+    else expect(lines.join("\n")).not.toContain("temporary tags");
     expect(report.dryRun).toBe(true);
     expect(report.results.map((r) => [r.job.target, r.status, r.digest])).toEqual(jobs.map(([, target]) => [target, "planned", undefined]));
   });
 });
 
 describe("the whole conversation with the tool, one image", () => {
-  it("podman: version, one inspect of both, tag, push, untag", async () => {
+  it("podman: version, one inspect of both, then the push of the source to docker://TARGET; no tag, no untag", async () => {
     const { runner, shell, store } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true } });
     await runner.run();
     // The registry is asked for the target before (up to date?) and after the push (does it hold the image?).
     expect(store.paths()).toEqual(["/v2/p/apim-le-cache/manifests/v6.0.0", "/v2/p/apim-le-cache/manifests/v6.0.0"]);
     expect(shell.calls).toEqual([
       { command: "podman", args: ["version", "--format", "{{.Client.Version}}"], mutates: false },
-      { command: "podman", args: ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: false },
-      { command: "podman", args: ["tag", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: true },
-      { command: "podman", args: ["push", "--tls-verify=false", "--digestfile", DIGEST_FILE, "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: true },
-      { command: "podman", args: ["rmi", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: true },
+      { command: "podman", args: ["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: false },
+      {
+        command: "podman",
+        args: ["push", "--tls-verify=false", "--digestfile", DIGEST_FILE, "apim/apim-le-cache:v6.0.0", "docker://reg.example.com/p/apim-le-cache:v6.0.0"],
+        mutates: true,
+      },
     ]);
   });
 
@@ -169,7 +174,7 @@ describe("the whole conversation with the tool, one image", () => {
     // Preflight inspects the target too (to leave a tag that was already there).
     expect(shell.calls).toEqual([
       { command: "docker", args: ["version", "--format", "{{.Server.Version}}"], mutates: false },
-      { command: "docker", args: ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: false },
+      { command: "docker", args: ["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: false },
       { command: "docker", args: ["info", "--format", "{{json .RegistryConfig}}"], mutates: false },
       { command: "docker", args: ["tag", "apim/apim-le-cache:v6.0.0", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },
       { command: "docker", args: ["push", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },

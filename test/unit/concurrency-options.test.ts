@@ -16,11 +16,11 @@ describe("-j", () => {
       code: "USAGE",
       exitCode: 2,
       message: `-j ${JSON.stringify(value)} is not a whole number from 1 to 16`,
-      hint: "use for example -j 3",
+      hint: "use for example -j 4",
     });
   });
 
-  it.each([["1", 1], ["16", 16], ["11", 11], [undefined, 3]])("%j is %i", (value, concurrency) => {
+  it.each([["1", 1], ["16", 16], ["11", 11], [undefined, 4]])("%j is %i", (value, concurrency) => {
     expect(resolve({ concurrency: value }).concurrency).toBe(concurrency);
   });
 });

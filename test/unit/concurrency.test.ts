@@ -17,7 +17,7 @@ describe("pushes in flight", () => {
   it.each([
     ["1", 1],
     ["2", 2],
-    [undefined, 3],
+    [undefined, 4],
     ["16", ALL.length],
   ])("-j %s: at most %i at once, and every image pushed", async (concurrency, peak) => {
     const { runner, shell } = setUp({ flags: { registry: REGISTRY, concurrency }, shell: { latency: slowPushes } });

@@ -66,15 +66,14 @@ describe("a failing push in a run of three images", () => {
     expect(error?.hint).not.toBe("");
     expect(error?.detail).toContain(stderr);
     expect(failedHook).toEqual([`apim-le-toolkit ${code}`]);
-    // Transient failures are pushed 1 + 3 times; the temporary tag is removed although the push failed.
-    const push = ["push", "--digestfile", DIGEST_FILE, failing];
+    // Transient failures are pushed 1 + 3 times; podman pushes the source itself, so there is no tag to remove.
+    const push = ["push", "--digestfile", DIGEST_FILE, "apim/apim-le-toolkit:v6.0.0", `docker://${failing}`];
     expect(stepsByTarget(shell)).toEqual({
       "reg.example.com/p/apim-le-cache:v6.0.0": expectedSteps("podman", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"),
-      [failing]: [["tag", "apim/apim-le-toolkit:v6.0.0", failing], ...Array(transient ? 4 : 1).fill(push)],
+      [failing]: Array(transient ? 4 : 1).fill(push),
       "reg.example.com/p/apim-le-configui:v6.0.0": expectedSteps("podman", "apim/apim-le-configui:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"),
     });
-    expect(untagCalls(shell)).toEqual([["rmi", "reg.example.com/p/apim-le-cache:v6.0.0", failing, "reg.example.com/p/apim-le-configui:v6.0.0"]]);
-    expect(shell.mutatingArgs().at(-1)?.[0]).toBe("rmi");
+    expect(untagCalls(shell)).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { INSPECT_FORMAT } from "../../src/container-tool.ts";
 import { rejectionOf, setUp } from "./harness.ts";
 
 const lines = (logged: string[]) => logged.join("").split("\n");
@@ -36,16 +37,18 @@ describe("--dry-run", () => {
   it("runs only commands that change nothing, and reads no manifest", async () => {
     const { runner, shell, store } = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"], dryRun: true } });
     await runner.run();
+    // The plan's own inspect of the sources (for the layer order), then preflight's.
     expect(shell.calls.map((c) => [c.args, c.mutates])).toEqual([
+      [["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0"], false],
       [["version", "--format", "{{.Server.Version}}"], false],
-      [["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], false],
+      [["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], false],
     ]);
     expect(store.requests).toEqual([]);
   });
 
   it("a plugin's --password in the push arguments is masked in the plan", async () => {
     const digestFile = join(tmpdir(), "push-images-XXXXXX", "digest");
-    expect(await shownPush("--password", "hunter2")).toBe(`    $ podman push --password=**** --digestfile ${digestFile} reg.example.com/p/apim-le-cache:v6.0.0`);
+    expect(await shownPush("--password", "hunter2")).toBe(`    $ podman push --password=**** --digestfile ${digestFile} apim/apim-le-cache:v6.0.0 docker://reg.example.com/p/apim-le-cache:v6.0.0`);
   });
 });
 

@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DockerRegistryConfig } from "../../src/container-tool.ts";
+import { INSPECT_FORMAT, type DockerRegistryConfig } from "../../src/container-tool.ts";
 import type { CommandResult, Shell } from "../../src/shell.ts";
 import type { RegistryStore } from "./tiny-registry.ts";
 
@@ -38,6 +38,8 @@ export interface FakeShellSetup {
   readonly answers?: readonly Answer[];
   /** Where pushes land; without one, a push reaches no registry the runner can read. */
   readonly store?: RegistryStore;
+  /** Layers `image inspect` lists for a reference; by default one layer of its own. */
+  readonly layers?: Readonly<Record<string, readonly string[]>>;
   /** Milliseconds a call takes before it answers (default 0). */
   readonly latency?: (call: RecordedCall) => number;
 }
@@ -60,8 +62,18 @@ export function fakeImageId(reference: string): string {
   return `sha256:${createHash("sha256").update(`image ${reference}`).digest("hex")}`;
 }
 
+/** A layer digest named by `what`, for `layers`. */
+export function fakeLayer(what: string): string {
+  return `sha256:${createHash("sha256").update(`layer ${what}`).digest("hex")}`;
+}
+
+/** The target a push names: docker's last argument, or podman's `docker://TARGET`. */
+export function pushTarget(args: readonly string[]): string {
+  return (args.at(-1) ?? "").replace(/^docker:\/\//, "");
+}
+
 /** Matches `<tool> push ... <target>`. */
-export const pushOf = (target: string) => (call: RecordedCall) => call.args[0] === "push" && call.args.at(-1) === target;
+export const pushOf = (target: string) => (call: RecordedCall) => call.args[0] === "push" && pushTarget(call.args) === target;
 /** Matches the first word of the argument list, e.g. "version". */
 export const verb = (word: string) => (call: RecordedCall) => call.args[0] === word;
 
@@ -129,7 +141,7 @@ export class FakeShell implements Shell {
     const [word, ...rest] = args;
     const last = args.at(-1) ?? "";
     if (word === "version") return ok(docker ? "27.5.1\n" : "5.4.2\n");
-    if (word === "image" && rest[0] === "inspect" && rest[1] === "--format" && rest[2] === "{{.Id}}") return this.inspect(docker, rest.slice(3));
+    if (word === "image" && rest[0] === "inspect" && rest[1] === "--format" && rest[2] === INSPECT_FORMAT) return this.inspect(docker, rest.slice(3));
     if (word === "tag" && rest.length === 2) {
       const [source = "", target = ""] = rest;
       const id = this.local.get(source);
@@ -138,12 +150,15 @@ export class FakeShell implements Shell {
       return ok();
     }
     if (word === "push") {
-      const id = this.local.get(last);
-      if (id === undefined) return missing(last);
-      this.setup.store?.put(last, id);
+      // podman pushes `SOURCE docker://TARGET`; docker pushes the local name TARGET.
+      const target = pushTarget(args);
+      const source = last.startsWith("docker://") ? (args.at(-2) ?? "") : last;
+      const id = this.local.get(source);
+      if (id === undefined) return missing(source);
+      this.setup.store?.put(target, id);
       if (docker) return ok(`The push refers to repository [${last.slice(0, last.lastIndexOf(":"))}]\n${last.slice(last.lastIndexOf(":") + 1)}: digest: ${fakeDigest(last)} size: 528\n`);
       const digestFile = args[args.indexOf("--digestfile") + 1];
-      if (digestFile) writeFileSync(digestFile, fakeDigest(last));
+      if (digestFile) writeFileSync(digestFile, fakeDigest(target));
       return ok();
     }
     if (word === "rmi" && !docker) return this.remove(docker, rest);
@@ -153,14 +168,20 @@ export class FakeShell implements Shell {
   }
 
   /**
-   * `image inspect --format {{.Id}} ref...` as both tools answer it: the ids
-   * of the images found, in order (podman bare, docker with "sha256:"), and,
+   * `image inspect --format INSPECT_FORMAT ref...` as both tools answer it: a
+   * line for each image found, in order (its id, podman's bare, docker's with
+   * "sha256:", then its layers), and,
    * when any is missing, a non-zero exit with one stderr line per missing one.
    */
   private inspect(docker: boolean, references: readonly string[]): CommandResult {
     if (references.length === 0) return fail(docker ? `"docker image inspect" requires at least 1 argument.` : "Error: at least one image name or ID must be specified", docker ? 1 : 125);
-    const ids = references.flatMap((ref) => this.local.get(ref) ?? []).map((id) => (docker ? id : id.replace(/^sha256:/, "")));
-    const stdout = ids.map((id) => `${id}\n`).join("");
+    const lines = references.flatMap((ref) => {
+      const id = this.local.get(ref);
+      if (id === undefined) return [];
+      const layers = this.setup.layers?.[ref] ?? [fakeLayer(ref)];
+      return [[docker ? id : id.replace(/^sha256:/, ""), ...layers].join(" ")];
+    });
+    const stdout = lines.map((line) => `${line}\n`).join("");
     const absent = references.filter((ref) => !this.local.has(ref));
     if (absent.length === 0) return ok(stdout);
     const stderr = absent.map((ref) => (docker ? `Error response from daemon: no such image: ${ref}: No such image: ${ref}\n` : `Error: inspecting object: ${ref}: image not known\n`)).join("");

@@ -25,7 +25,7 @@ import type { RegistryConnection } from "../../src/registry/connection.ts";
 import type { RegistryType } from "../../src/registry-type.ts";
 import type { RetryPolicy } from "../../src/retry.ts";
 import { Runner } from "../../src/runner.ts";
-import { FakeShell, type FakeShellSetup } from "./fake-shell.ts";
+import { FakeShell, pushTarget, type FakeShellSetup } from "./fake-shell.ts";
 import { RegistryStore } from "./tiny-registry.ts";
 
 export function rawFlags(flags: Partial<RawFlags>): RawFlags {
@@ -106,12 +106,12 @@ export function isUntag(args: readonly string[]): boolean {
 
 /**
  * The mutating argument lists but the final untag, grouped by the target
- * they name (always the last argument). Images run concurrently, so only
+ * they name (the last argument; podman's `docker://` left off). Images run concurrently, so only
  * each image's own sequence has an order.
  */
 export function stepsByTarget(shell: FakeShell): Record<string, string[][]> {
   const steps: Record<string, string[][]> = {};
-  for (const args of shell.mutatingArgs().filter((a) => !isUntag(a))) (steps[args.at(-1) ?? ""] ??= []).push(args);
+  for (const args of shell.mutatingArgs().filter((a) => !isUntag(a))) (steps[pushTarget(args)] ??= []).push(args);
   return steps;
 }
 
@@ -127,13 +127,10 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The two argument lists one image costs, as each tool is expected to receive them. */
+/** The argument lists one image costs, as each tool is expected to receive them: docker tags and pushes; podman only pushes. */
 export function expectedSteps(tool: "podman" | "docker", source: string, target: string, tlsSkip = false, digestFile: unknown = DIGEST_FILE): unknown[][] {
   if (tool === "docker") return [["tag", source, target], ["push", target]];
-  return [
-    ["tag", source, target],
-    ["push", ...(tlsSkip ? ["--tls-verify=false"] : []), "--digestfile", digestFile, target],
-  ];
+  return [["push", ...(tlsSkip ? ["--tls-verify=false"] : []), "--digestfile", digestFile, source, `docker://${target}`]];
 }
 
 /** The one command, after all pushes, that removes the tags the run made, in the order it made them. */
@@ -141,9 +138,9 @@ export function expectedUntag(tool: "podman" | "docker", targets: readonly strin
   return tool === "docker" ? ["image", "rm", ...targets] : ["rmi", ...targets];
 }
 
-/** A whole run of one image: tag, push, then the untag of its target. */
+/** A whole run of one image: docker's tag, push, then the untag of its target; podman's push alone. */
 export function expectedRun(tool: "podman" | "docker", source: string, target: string, tlsSkip = false): unknown[][] {
-  return [...expectedSteps(tool, source, target, tlsSkip), expectedUntag(tool, [target])];
+  return [...expectedSteps(tool, source, target, tlsSkip), ...(tool === "docker" ? [expectedUntag(tool, [target])] : [])];
 }
 
 /** The targets of the tag commands, in the order they were run: the order the untag names them. */

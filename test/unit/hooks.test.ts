@@ -54,7 +54,7 @@ describe("plan", () => {
 });
 
 describe("tagArgs and pushArgs", () => {
-  it("a site plugin's arguments reach podman after -t's, with the job it was given", async () => {
+  it("a site plugin's arguments reach podman after -t's, with the job it was given; tapping tagArgs makes podman tag", async () => {
     const { runner, shell } = setUp({ flags: { registry: "reg.example.com/p", containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true } });
     const jobs: Job[] = [];
     runner.hooks.tagArgs.tap("site", (args, job) => {
@@ -63,12 +63,14 @@ describe("tagArgs and pushArgs", () => {
     });
     runner.hooks.pushArgs.tap("site", (args, job) => {
       jobs.push(job);
-      return [...args.slice(0, -1), "--compression-format", "zstd", job.target];
+      // podman's list ends with SOURCE docker://TARGET.
+      return [...args.slice(0, -2), "--compression-format", "zstd", ...args.slice(-2)];
     });
     await runner.run();
     expect(shell.argsOf("push")).toEqual([
-      ["push", "--tls-verify=false", "--digestfile", DIGEST_FILE, "--compression-format", "zstd", "reg.example.com/p/apim-le-cache:v6.0.0"],
+      ["push", "--tls-verify=false", "--digestfile", DIGEST_FILE, "--compression-format", "zstd", "apim/apim-le-cache:v6.0.0", "docker://reg.example.com/p/apim-le-cache:v6.0.0"],
     ]);
+    expect(shell.argsOf("tag")).toEqual([["tag", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"]]);
     const job = { image: "apim-le-cache", source: "apim/apim-le-cache:v6.0.0", target: "reg.example.com/p/apim-le-cache:v6.0.0" };
     expect(jobs).toEqual([job, job]);
   });

@@ -113,7 +113,7 @@ describe("resolved options", () => {
       createRepositories: false,
       plugins: [],
       fromArchive: [],
-      concurrency: 3,
+      concurrency: 4,
       retries: 3,
       stallTimeoutMs: 60_000,
     });

@@ -70,3 +70,29 @@ describe("runPool", () => {
     expect(seen.peak).toBe(1);
   });
 });
+
+describe("runPool with waitsFor", () => {
+  it("a job starts only once those it waits for have ended; the others fill the free slots meanwhile", async () => {
+    const { seen, work } = tracked();
+    const ended: number[] = [];
+    // 20 and 25 wait for 30; 5 and 10 wait for nothing.
+    const waits = new Map([[20, [30]], [25, [30]]]);
+    await runPool([30, 20, 25, 5, 10], 3, async (ms) => (await work(ms), ended.push(ms), ms), () => false, (ms) => waits.get(ms) ?? []);
+    expect(seen.started.slice(0, 3)).toEqual([30, 5, 10]);
+    expect(ended.indexOf(30)).toBeLessThan(seen.started.indexOf(20));
+    expect(seen.started.indexOf(20)).toBeLessThan(seen.started.indexOf(25));
+    expect(seen.peak).toBe(3);
+  });
+
+  it("a job whose carrier failed (a result, as the runner reports failures) still runs after it", async () => {
+    const started: number[] = [];
+    const results = await runPool([1, 2], 2, async (n) => (started.push(n), n === 1 ? "failed" : "pushed"), () => false, (n) => (n === 2 ? [1] : []));
+    expect(started).toEqual([1, 2]);
+    expect(results).toEqual(["failed", "pushed"]);
+  });
+
+  it("waiting for a job outside the pool, or in a circle, does not hang", async () => {
+    expect(await runPool([1, 2], 1, async (n) => n, () => false, (n) => (n === 1 ? [99] : []))).toEqual([1, 2]);
+    expect((await runPool([1, 2], 2, async (n) => n, () => false, (n) => [n === 1 ? 2 : 1])).sort()).toEqual([1, 2]);
+  });
+});

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { InterruptedError } from "../../src/errors.ts";
 import { fail, fakeImageId, pushOf, verb } from "./fake-shell.ts";
+import { INSPECT_FORMAT } from "../../src/container-tool.ts";
 import { expectedRun, expectedUntag, rejectionOf, setUp, untagCalls } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";
@@ -14,11 +15,11 @@ describe("local storage is left as found", () => {
   it("the untag leaves out a target name that existed before the run", async () => {
     const existing = "reg.example.com/p/apim-le-toolkit:v6.0.0";
     const { runner, shell } = setUp({
-      flags: { registry: REGISTRY, containerTool: "podman", image: THREE },
+      flags: { registry: REGISTRY, containerTool: "docker", image: THREE },
       shell: { localImages: ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", "apim/apim-le-configui:v6.0.0", existing] },
     });
     await runner.run();
-    expect(untagCalls(shell)).toEqual([["rmi", "reg.example.com/p/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"]]);
+    expect(untagCalls(shell)).toEqual([["image", "rm", "reg.example.com/p/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"]]);
     expect(shell.local.has(existing)).toBe(true);
   });
 
@@ -29,7 +30,8 @@ describe("local storage is left as found", () => {
       shell: { localImages: [...THREE.map((i) => `apim/${i}:v6.0.0`), ...targets] },
     });
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed", "pushed", "pushed"]);
-    expect(shell.argsOf("tag").map((a) => a[2])).toEqual(targets);
+    // docker tags (each name was there already); podman pushes the sources with no tag.
+    expect(shell.argsOf("tag").map((a) => a[2])).toEqual(tool === "docker" ? targets : []);
     expect(untagCalls(shell)).toEqual([]);
     expect(targets.every((t) => shell.local.has(t))).toBe(true);
   });
@@ -49,7 +51,7 @@ describe("local storage is left as found", () => {
     });
     // All inspected by one command, in plan order, by preflight; push-job asks no more.
     expect(shell.argsOf("image").filter((a) => a[1] === "inspect")).toEqual([
-      ["image", "inspect", "--format", "{{.Id}}", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", existing],
+      ["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", existing],
     ]);
   });
 
@@ -78,11 +80,12 @@ describe("local storage is left as found", () => {
 });
 
 describe("a failing tag", () => {
-  it("fails that image without a push or an untag; the others go on", async () => {
+  it("podman tagging for a plugin: fails that image without a push or an untag; the others go on", async () => {
     const { runner, shell } = setUp({
       flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache", "apim-le-toolkit"] },
       shell: { answers: [{ when: (c) => c.args[0] === "tag" && c.args[1] === "apim/apim-le-cache:v6.0.0", result: fail("Error: apim/apim-le-cache:v6.0.0: image not known") }] },
     });
+    runner.hooks.tagArgs.tap("site-tag", (args) => args);
     const report = await runner.run();
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ["failed", "SOURCE_IMAGE_MISSING"],
@@ -91,7 +94,9 @@ describe("a failing tag", () => {
     expect(report.results[0]?.error?.message).toBe("tag of apim-le-cache: the source image is not in local storage");
     expect(shell.mutatingArgs()).toEqual([
       ["tag", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"],
+      ["tag", "apim/apim-le-toolkit:v6.0.0", "reg.example.com/p/apim-le-toolkit:v6.0.0"],
       ...expectedRun("podman", "apim/apim-le-toolkit:v6.0.0", "reg.example.com/p/apim-le-toolkit:v6.0.0"),
+      expectedUntag("podman", ["reg.example.com/p/apim-le-toolkit:v6.0.0"]),
     ]);
   });
 });
@@ -110,8 +115,8 @@ describe("missing source images", () => {
     // (docker then asks about localhost/, for the hint).
     const references = THREE.flatMap((i) => [`apim/${i}:v6.0.9`, `${REGISTRY}/${i}:v6.0.9`]);
     expect(shell.calls.filter((c) => c.args[1] === "inspect").map((c) => c.args)).toEqual([
-      ["image", "inspect", "--format", "{{.Id}}", ...references],
-      ...(tool === "docker" ? [["image", "inspect", "--format", "{{.Id}}", "localhost/apim/apim-le-cache:v6.0.9"]] : []),
+      ["image", "inspect", "--format", INSPECT_FORMAT, ...references],
+      ...(tool === "docker" ? [["image", "inspect", "--format", INSPECT_FORMAT, "localhost/apim/apim-le-cache:v6.0.9"]] : []),
     ]);
     expect(Object.fromEntries(runner.localImages)).toEqual(Object.fromEntries(references.map((r) => [r, r === "apim/apim-le-toolkit:v6.0.9" ? fakeImageId(r) : undefined])));
     expect(shell.mutatingArgs()).toEqual([]);

@@ -69,7 +69,7 @@ describe("some images already there", () => {
   it("only the others are pushed", async () => {
     const store = new RegistryStore();
     store.put(target("apim-le-toolkit"), fakeImageId(source("apim-le-toolkit")));
-    const { runner, shell } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: THREE }, store });
+    const { runner, shell } = setUp({ flags: { registry: REGISTRY, containerTool: "docker", image: THREE }, store });
     const report = await runner.run();
     expect(report.results.map((r) => [r.job.image, r.status])).toEqual([
       ["apim-le-cache", "pushed"],
@@ -77,11 +77,11 @@ describe("some images already there", () => {
       ["apim-le-configui", "pushed"],
     ]);
     expect(stepsByTarget(shell)).toEqual({
-      [target("apim-le-cache")]: expectedSteps("podman", source("apim-le-cache"), target("apim-le-cache")),
-      [target("apim-le-configui")]: expectedSteps("podman", source("apim-le-configui"), target("apim-le-configui")),
+      [target("apim-le-cache")]: expectedSteps("docker", source("apim-le-cache"), target("apim-le-cache")),
+      [target("apim-le-configui")]: expectedSteps("docker", source("apim-le-configui"), target("apim-le-configui")),
     });
     // The up-to-date image was never tagged, so its target is not in the untag.
-    expect(untagCalls(shell)).toEqual([expectedUntag("podman", [target("apim-le-cache"), target("apim-le-configui")])]);
+    expect(untagCalls(shell)).toEqual([expectedUntag("docker", [target("apim-le-cache"), target("apim-le-configui")])]);
   });
 
   it("a re-run after a failure pushes only what failed; a third run pushes nothing", async () => {

@@ -17,10 +17,10 @@ const SHELL_SPECIAL = /[\s;&|<>()$`\\"'*?[\]#~{}!\x00-\x1f\x7f]/;
 
 /**
  * The argument without the parts that are not input: an IPv6 host literal
- * that opens a reference ("[::1]:5000/..."), whose brackets the reference
- * grammar requires.
+ * that opens a reference ("[::1]:5000/...", also after podman's
+ * "docker://"), whose brackets the reference grammar requires.
  */
-const inputPart = (arg: string) => arg.replace(/^\[[0-9A-Fa-f:.]*\](?=[:/])/, 'ipv6-host');
+const inputPart = (arg: string) => arg.replace(/^(docker:\/\/)?\[[0-9A-Fa-f:.]*\](?=[:/])/, 'ipv6-host');
 
 /** Every argument that came from input: all but the Go templates the tool itself passes after --format. */
 function inputArguments(args: readonly string[]): string[] {
