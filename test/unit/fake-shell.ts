@@ -163,6 +163,8 @@ export class FakeShell implements Shell {
     }
     if (word === "rmi" && !docker) return this.remove(docker, rest);
     if (word === "image" && rest[0] === "rm" && docker) return this.remove(docker, rest.slice(1));
+    // The names dockerd may add as it finishes a stopped push: none here.
+    if (word === "image" && rest[0] === "ls" && docker) return ok("");
     if (word === "info" && docker) return ok(`${JSON.stringify(this.setup.registryConfig ?? DOCKER_DEFAULT_REGISTRY_CONFIG)}\n`);
     throw new Error(`fake shell: nothing scripted for ${command} ${args.join(" ")}`);
   }
