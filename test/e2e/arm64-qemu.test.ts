@@ -78,8 +78,8 @@ describe('build/push-images-linux-arm64 under qemu-aarch64-static', () => {
     expect(statuses(jsonImages(r))).toEqual(Object.fromEntries(images.map((image) => [image, 'planned'])));
     for (const image of images) {
       expect(r.stderr).toContain(`apim/${image}:v6.0.0 -> ${target(image)}`);
-      expect(r.stderr).toContain(`podman tag apim/${image}:v6.0.0 ${target(image)}`);
-      expect(r.stderr).toMatch(new RegExp(`podman push .*${target(image).replaceAll('.', '\\.')}`));
+      // podman pushes the source straight to docker://target, with no tag.
+      expect(r.stderr).toMatch(new RegExp(`podman push .*apim/${image}:v6\\.0\\.0 docker://${target(image).replaceAll('.', '\\.')}`));
     }
     await expectNoTrace(token);
   });

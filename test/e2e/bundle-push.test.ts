@@ -6,7 +6,7 @@
  * access log counts what was sent; its API says what it holds (config
  * digest = the original image id).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,38 @@ describe('registries that ask more of the client', () => {
     const authPath = uniqueName();
     expectSuccess(await runCli([...common, '-r', `${auth.host}/${authPath}`, '-t'], { env: { PATH, REGISTRY_AUTH_FILE: authFile } }));
     await expectPushed(auth, authPath, 'v1', { 'apim-le-cache': ids['apim-le-cache'] as string });
+  });
+});
+
+describe('trust and parts', () => {
+  it('the TLS registry without -t, its CA in /etc/docker/certs.d/<host>/ca.crt', async () => {
+    const { tls } = bed.registries;
+    const dir = join('/etc/docker/certs.d', tls.host);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(bed.caFile, join(dir, 'ca.crt'));
+    try {
+      const path = uniqueName();
+      const r = await runCli(['--from-archive', bundle, '-r', `${tls.host}/${path}`, '-p', sourcePath, '-s', 'v1', '-i', 'apim-le-cache'], { env: { PATH: enginelessPath() } });
+      expectSuccess(r);
+      await expectPushed(tls, path, 'v1', { 'apim-le-cache': ids['apim-le-cache'] as string });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('split parts push as one; a missing part is named before anything is sent', async () => {
+    const parts = join(testDir(), 'apim.tar');
+    expectSuccess(await runCli(['save', '-o', parts, '--split', '1M', '-c', 'podman', '-p', sourcePath, '-s', 'v1', '-i', 'apim-le-cache']));
+    const args = (path: string) => ['--from-archive', `${parts}.000`, '-r', `${plain.host}/${path}`, '-t', '-p', sourcePath, '-s', 'v1'];
+    const whole = uniqueName();
+    expectSuccess(await runCli(args(whole), { env: { PATH: enginelessPath() } }));
+    await expectPushed(plain, whole, 'v1', { 'apim-le-cache': ids['apim-le-cache'] as string });
+
+    const path = uniqueName();
+    rmSync(`${parts}.001`);
+    const missing = await runCli(args(path), { env: { PATH: enginelessPath() } });
+    expect(expectError(missing, 1, 'ARCHIVE_INVALID'), 'names the missing part').toContain('apim.tar.001');
+    expect(requestsUnder(plain, path), 'requests to the registry').toEqual([]);
   });
 });
 
