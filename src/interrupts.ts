@@ -7,6 +7,8 @@
  * program halfway through its clean-up.
  */
 
+import { setMaxListeners } from "node:events";
+
 export interface Interrupts {
   /** Aborted by the first SIGINT or SIGTERM. */
   readonly signal: AbortSignal;
@@ -20,6 +22,8 @@ export interface Interrupts {
 
 export function listenForInterrupts(): Interrupts {
   const controller = new AbortController();
+  // Requests and waits all over the run listen to it.
+  setMaxListeners(0, controller.signal);
   const stoppers = new Set<(signal: string) => void>();
   let by: string | undefined;
   const handle = (signal: NodeJS.Signals) => {

@@ -2,6 +2,7 @@
  * The runner: holds the hooks, the options, the shell and the logger that
  * plugins use, and runs plan -> preflight -> tag and push -> report.
  */
+import { setMaxListeners } from "node:events";
 import { tmpdir } from "node:os";
 import { ContainerTool } from "./container-tool.ts";
 import { EnginePush } from "./engine-push.ts";
@@ -72,6 +73,8 @@ export class Runner {
   constructor({ options, shell, log, env, tempDir }: RunnerParts) {
     this.options = options;
     this.tempDir = tempDir ?? tmpdir();
+    // Every request of the run listens for the interrupt: many at once with bundles, not a leak.
+    setMaxListeners(0, this.stopping.signal);
     this.engineless = options.fromArchive.length > 0;
     this.shell = shell;
     this.log = log;
