@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { podmanLoadAndPush, skopeoPush, skopeoSave, toolPush, toolSave, type ContenderRun } from "./archive-contenders.ts";
 import { prepareBlobInfoCache } from "./blob-info-cache.ts";
 import type { Cleanup } from "./cleanup.ts";
-import { startDelayProxy } from "./delay-proxy.ts";
+import { behindDelayProxy } from "./delay-proxy.ts";
 import { emptyStorage, type PodmanStorage } from "./podman-storage.ts";
 import { checkRegistryHolds, type Network } from "./push-bench.ts";
 import { startRegistry } from "./registry.ts";
@@ -101,14 +101,7 @@ interface PushCase {
 /** One fresh push into a new registry (access log on), and for the tool a re-run with everything there. */
 async function onePush(ctx: ArchiveBenchContext, at: ContenderRun, c: PushCase, serial: number): Promise<ArchiveSample[]> {
   const registry = await startRegistry(join(ctx.workDir, `archive-registry-${serial}`), ctx.cleanup, { accessLog: true });
-  let host = registry.host;
-  if (c.network === "proxy") {
-    const [ip, port] = registry.host.split(":");
-    const target = { host: ip ?? "127.0.0.1", port: Number(port) };
-    const proxy = await startDelayProxy({ target, oneWayMs: ctx.oneWayMs, lifetimeMs: 15 * 60_000 });
-    ctx.cleanup.add(`stop delay proxy ${proxy.host}`, () => proxy.stop());
-    host = proxy.host;
-  }
+  const host = c.network === "proxy" ? await behindDelayProxy(registry.host, ctx.oneWayMs, ctx.cleanup) : registry.host;
   const sample = (phase: ArchivePhase, contender: ArchiveContender, ms: number, uploads?: number): ArchiveSample =>
     ({ run: c.run, phase, network: c.network, contender, ms, ...(uploads === undefined ? {} : { uploads }) });
   const out: ArchiveSample[] = [];

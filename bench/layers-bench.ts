@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { ownBlobInfoCache, prepareBlobInfoCache } from "./blob-info-cache.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { checkToolRun, removeSeedTags } from "./contenders.ts";
-import { startDelayProxy } from "./delay-proxy.ts";
+import { behindDelayProxy } from "./delay-proxy.ts";
 import { loadIntoDocker, unloadFromDocker, type DockerEngine } from "./docker-engine.ts";
 import type { PodmanStorage } from "./podman-storage.ts";
 import { timed, tail, type Timed } from "./processes.ts";
@@ -98,14 +98,7 @@ async function oneRun(ctx: LayersBenchContext, c: Case, serial: number): Promise
   let host: string | undefined;
   try {
     const registry = await startRegistry(join(dir, "registry"), ctx.cleanup, { accessLog: true });
-    host = registry.host;
-    if (c.network === "proxy") {
-      const [ip, port] = registry.host.split(":");
-      const target = { host: ip ?? "127.0.0.1", port: Number(port) };
-      const proxy = await startDelayProxy({ target, oneWayMs: ctx.oneWayMs, lifetimeMs: 15 * 60_000 });
-      ctx.cleanup.add(`stop delay proxy ${proxy.host}`, () => proxy.stop());
-      host = proxy.host;
-    }
+    host = c.network === "proxy" ? await behindDelayProxy(registry.host, ctx.oneWayMs, ctx.cleanup) : registry.host;
     // A fresh push on a host whose podman has never pushed these layers anywhere.
     const cache = join(dir, "blob-info-cache");
     prepareBlobInfoCache(cache);
