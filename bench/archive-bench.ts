@@ -1,29 +1,42 @@
 /**
- * Section C (issue 6): `push-images save` against plain `podman save -m`,
- * and `push-images --from-archive` against plain `podman load` followed by
- * the seed's tag + push loop. The loads go into a second, emptied podman
- * storage, as on an air-gapped host that has never seen the images; each
- * push goes into a fresh registry on loopback. Order alternates run by run.
+ * Section C (issue 11): bundles and engine-less pushes on the product-like
+ * set. `push-images save` against skopeo copying the same images into one
+ * OCI layout (size and time); `push-images --from-archive` against skopeo
+ * copying them from that layout image after image, and against
+ * `podman load` (into an emptied site storage) + the seed's loop; fresh
+ * into an empty registry on loopback and through the delay proxy, then the
+ * tool again with everything there. Order rotates run by run.
  */
-import { rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { podmanLoadAndPush, skopeoPush, skopeoSave, toolPush, toolSave, type ContenderRun } from "./archive-contenders.ts";
+import { prepareBlobInfoCache } from "./blob-info-cache.ts";
 import type { Cleanup } from "./cleanup.ts";
-import { contenders } from "./contenders.ts";
+import { behindDelayProxy } from "./delay-proxy.ts";
 import { emptyStorage, type PodmanStorage } from "./podman-storage.ts";
-import { mustRun, tail, timed } from "./processes.ts";
-import { IMAGES, sourceRef, TARGET_PATH } from "./product.ts";
+import { checkRegistryHolds, type Network } from "./push-bench.ts";
 import { startRegistry } from "./registry.ts";
 import { rotate } from "./stats.ts";
 
-export type ArchiveStep = "tool-save" | "podman-save" | "tool-from-archive" | "podman-load" | "seed-push-after-load" | "podman-load+seed-push";
+export type ArchivePhase = "save" | "fresh" | "rerun";
+/** `podman` is load + loop; `podman-load` and `seed-loop` are its two parts. */
+export type ArchiveContender = "tool" | "skopeo" | "podman" | "podman-load" | "seed-loop";
 
 export interface ArchiveSample {
-  readonly step: ArchiveStep;
+  readonly run: number;
+  readonly phase: ArchivePhase;
+  /** Saves run on the host alone. */
+  readonly network: Network | "local";
+  readonly contender: ArchiveContender;
   readonly ms: number;
+  /** Size of what a save wrote. */
   readonly bytes?: number;
+  /** Blob uploads that carried data, from the registry's access log. */
+  readonly uploads?: number;
 }
 
 export interface ArchiveBenchContext {
+  /** Holds the product-like set under the product's names. */
   readonly source: PodmanStorage;
   /** Emptied before every load: the air-gapped host. */
   readonly site: PodmanStorage;
@@ -32,74 +45,87 @@ export interface ArchiveBenchContext {
   readonly binary: string;
   readonly cleanup: Cleanup;
   readonly runs: number;
+  readonly oneWayMs: number;
   readonly progress: (line: string) => void;
 }
 
-export async function archiveBench(ctx: ArchiveBenchContext): Promise<ArchiveSample[]> {
-  const samples: ArchiveSample[] = [];
-  const seed = contenders(ctx.benchDir, ctx.binary).find((c) => c.id === "seed");
-  if (!seed) throw new Error("no seed contender");
-  const toolArchive = join(ctx.workDir, "tool.tar");
-  const podmanArchive = join(ctx.workDir, "podman.tar");
-  ctx.cleanup.add("remove archives", () => {
-    rmSync(toolArchive, { force: true });
-    rmSync(podmanArchive, { force: true });
-  });
+type Pusher = "tool" | "skopeo" | "podman";
 
-  const saves = {
-    "tool-save": async () => {
-      rmSync(toolArchive, { force: true });
-      const run = await mustRun(ctx.binary, ["save", "-o", toolArchive, "-c", "podman"], { env: ctx.source.env });
-      return [{ step: "tool-save", ms: run.ms, bytes: statSync(toolArchive).size }] as ArchiveSample[];
-    },
-    "podman-save": async () => {
-      rmSync(podmanArchive, { force: true });
-      const run = await mustRun("podman", ["save", "-m", "-o", podmanArchive, ...IMAGES.map(sourceRef)], { env: ctx.source.env });
-      return [{ step: "podman-save", ms: run.ms, bytes: statSync(podmanArchive).size }] as ArchiveSample[];
-    },
-  };
-  const pushes = {
-    "tool-from-archive": (host: string) => fromArchiveWithTool(ctx, host, toolArchive),
-    "podman-load+seed-push": async (host: string) => {
-      const load = await mustRun("podman", ["load", "-i", podmanArchive], { env: ctx.site.env });
-      const push = await seed.push(host, ctx.site, "pushed");
-      return [
-        { step: "podman-load", ms: load.ms },
-        { step: "seed-push-after-load", ms: push.ms },
-        { step: "podman-load+seed-push", ms: load.ms + push.ms },
-      ] as ArchiveSample[];
-    },
+export async function archiveBench(ctx: ArchiveBenchContext): Promise<ArchiveSample[]> {
+  const bundle = join(ctx.workDir, "bundle.tar");
+  const layout = join(ctx.workDir, "skopeo-layout");
+  ctx.cleanup.add("remove bundle and layout", () => {
+    rmSync(bundle, { force: true });
+    rmSync(`${bundle}.sha256`, { force: true });
+    rmSync(layout, { recursive: true, force: true });
+  });
+  const samples: ArchiveSample[] = [];
+  let serial = 0;
+  const at = (): ContenderRun => {
+    const cache = join(ctx.workDir, `blob-info-cache-${serial++}`);
+    prepareBlobInfoCache(cache);
+    ctx.cleanup.add(`remove ${cache}`, () => rmSync(cache, { recursive: true, force: true }));
+    return { benchDir: ctx.benchDir, binary: ctx.binary, cache };
   };
 
   for (let run = 0; run < ctx.runs; run++) {
-    for (const save of rotate(Object.values(saves), run)) samples.push(...(await save()));
-    for (const push of rotate(Object.values(pushes), run)) {
-      const mark = ctx.cleanup.mark();
-      try {
-        await emptyStorage(ctx.site);
-        const registry = await startRegistry(join(ctx.workDir, `archive-registry-${run}-${samples.length}`), ctx.cleanup);
-        samples.push(...(await push(registry.host)));
-      } finally {
-        await ctx.cleanup.runSince(mark);
+    const saves = { tool: () => toolSave(at(), ctx.source, bundle), skopeo: () => skopeoSave(at(), ctx.source, layout) };
+    for (const [contender, save] of rotate(Object.entries(saves), run)) {
+      const { run: timed, bytes } = await save();
+      samples.push({ run, phase: "save", network: "local", contender: contender as Pusher, ms: timed.ms, bytes });
+    }
+    const networks: Network[] = run % 2 === 0 ? ["loopback", "proxy"] : ["proxy", "loopback"];
+    for (const network of networks) {
+      for (const pusher of rotate<Pusher>(["tool", "skopeo", "podman"], run)) {
+        const mark = ctx.cleanup.mark();
+        try {
+          samples.push(...(await onePush(ctx, at(), { run, network, pusher, bundle, layout }, serial++)));
+        } finally {
+          await ctx.cleanup.runSince(mark);
+        }
       }
     }
-    const last = (step: ArchiveStep) => samples.filter((s) => s.step === step).at(-1)?.ms ?? Number.NaN;
-    ctx.progress(
-      `run ${run + 1}/${ctx.runs} save: tool ${s(last("tool-save"))}, podman ${s(last("podman-save"))}; ` +
-        `push from archive: tool ${s(last("tool-from-archive"))}, podman load + seed loop ${s(last("podman-load+seed-push"))}`,
-    );
+    ctx.progress(`run ${run + 1}/${ctx.runs}: ${summary(samples.filter((s) => s.run === run))}`);
   }
   return samples;
 }
 
-async function fromArchiveWithTool(ctx: ArchiveBenchContext, host: string, archive: string): Promise<ArchiveSample[]> {
-  const run = await timed(ctx.binary, ["--from-archive", archive, "-r", `${host}/${TARGET_PATH}`, "-c", "podman", "-t", "--json"], { env: ctx.site.env });
-  if (run.code !== 0) throw new Error(`push-images --from-archive exited ${run.code}:\n${tail(run.stderr)}`);
-  const { images } = JSON.parse(run.stdout) as { images: { status: string }[] };
-  if (images.length !== IMAGES.length || images.some((image) => image.status !== "pushed")) throw new Error(`push-images --from-archive did not push all images:\n${run.stdout}`);
-  return [{ step: "tool-from-archive", ms: run.ms }];
+interface PushCase {
+  readonly run: number;
+  readonly network: Network;
+  readonly pusher: Pusher;
+  readonly bundle: string;
+  readonly layout: string;
 }
 
-function s(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
+/** One fresh push into a new registry (access log on), and for the tool a re-run with everything there. */
+async function onePush(ctx: ArchiveBenchContext, at: ContenderRun, c: PushCase, serial: number): Promise<ArchiveSample[]> {
+  const registry = await startRegistry(join(ctx.workDir, `archive-registry-${serial}`), ctx.cleanup, { accessLog: true });
+  const host = c.network === "proxy" ? await behindDelayProxy(registry.host, ctx.oneWayMs, ctx.cleanup) : registry.host;
+  const sample = (phase: ArchivePhase, contender: ArchiveContender, ms: number, uploads?: number): ArchiveSample =>
+    ({ run: c.run, phase, network: c.network, contender, ms, ...(uploads === undefined ? {} : { uploads }) });
+  const out: ArchiveSample[] = [];
+  if (c.pusher === "podman") {
+    await emptyStorage(ctx.site);
+    const { load, push } = await podmanLoadAndPush(at, ctx.site, c.bundle, host);
+    out.push(sample("fresh", "podman", load.ms + push.ms, registry.dataUploads()));
+    out.push(sample("fresh", "podman-load", load.ms), sample("fresh", "seed-loop", push.ms));
+  } else {
+    const push = c.pusher === "tool" ? await toolPush(at, ctx.site, c.bundle, host, "pushed") : await skopeoPush(at, c.layout, host);
+    out.push(sample("fresh", c.pusher, push.ms, registry.dataUploads()));
+  }
+  await checkRegistryHolds(registry.tags, `${c.pusher} ${c.network}`);
+  if (c.pusher === "tool") {
+    const before = registry.dataUploads();
+    const rerun = await toolPush(at, ctx.site, c.bundle, host, "up-to-date");
+    out.push(sample("rerun", "tool", rerun.ms, registry.dataUploads() - before));
+  }
+  return out;
+}
+
+function summary(samples: readonly ArchiveSample[]): string {
+  return samples
+    .filter((s) => s.contender !== "podman-load" && s.contender !== "seed-loop")
+    .map((s) => `${s.phase === "save" ? "save" : `${s.network} ${s.phase}`} ${s.contender} ${(s.ms / 1000).toFixed(2)} s`)
+    .join(", ");
 }

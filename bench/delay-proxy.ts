@@ -7,6 +7,7 @@
  * It stops itself after `lifetimeMs`, so a bench that dies cannot leave it.
  */
 import { createServer, connect, type Socket } from "node:net";
+import type { Cleanup } from "./cleanup.ts";
 
 export interface DelayProxy {
   readonly host: string;
@@ -105,4 +106,12 @@ function forward(from: Socket, to: Socket, delayMs: number, notBefore: number): 
     if (timer) clearTimeout(timer);
     to.destroy();
   });
+}
+
+/** Puts a delay proxy (stopped by `cleanup`) in front of the registry at `registryHost` and returns the proxy's host. */
+export async function behindDelayProxy(registryHost: string, oneWayMs: number, cleanup: Cleanup): Promise<string> {
+  const [ip, port] = registryHost.split(":");
+  const proxy = await startDelayProxy({ target: { host: ip ?? "127.0.0.1", port: Number(port) }, oneWayMs, lifetimeMs: 15 * 60_000 });
+  cleanup.add(`stop delay proxy ${proxy.host}`, () => proxy.stop());
+  return proxy.host;
 }

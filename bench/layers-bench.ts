@@ -8,11 +8,11 @@
  * sees a private /var/lib/containers/cache (a bind mount in its own mount
  * namespace), so the machine's cache is neither used nor cleared.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { ownBlobInfoCache, prepareBlobInfoCache } from "./blob-info-cache.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { checkToolRun, removeSeedTags } from "./contenders.ts";
-import { startDelayProxy } from "./delay-proxy.ts";
+import { behindDelayProxy } from "./delay-proxy.ts";
 import { loadIntoDocker, unloadFromDocker, type DockerEngine } from "./docker-engine.ts";
 import type { PodmanStorage } from "./podman-storage.ts";
 import { timed, tail, type Timed } from "./processes.ts";
@@ -55,13 +55,10 @@ export interface LayersBenchContext {
   readonly progress: (line: string) => void;
 }
 
-const BLOB_INFO_CACHE = "/var/lib/containers/cache";
-
 export async function layersBench(ctx: LayersBenchContext): Promise<LayersSample[]> {
   const contenders = ["seed", "tool", ...ctx.extraJobs.map((j) => `tool -j ${j}`)];
   const samples: LayersSample[] = [];
   let serial = 0;
-  mkdirSync(BLOB_INFO_CACHE, { recursive: true });
   for (const set of ctx.sets) {
     await loadIntoDocker(ctx.docker, set.storage, IMAGES.map(sourceRef), ctx.workDir);
     try {
@@ -101,17 +98,10 @@ async function oneRun(ctx: LayersBenchContext, c: Case, serial: number): Promise
   let host: string | undefined;
   try {
     const registry = await startRegistry(join(dir, "registry"), ctx.cleanup, { accessLog: true });
-    host = registry.host;
-    if (c.network === "proxy") {
-      const [ip, port] = registry.host.split(":");
-      const target = { host: ip ?? "127.0.0.1", port: Number(port) };
-      const proxy = await startDelayProxy({ target, oneWayMs: ctx.oneWayMs, lifetimeMs: 15 * 60_000 });
-      ctx.cleanup.add(`stop delay proxy ${proxy.host}`, () => proxy.stop());
-      host = proxy.host;
-    }
+    host = c.network === "proxy" ? await behindDelayProxy(registry.host, ctx.oneWayMs, ctx.cleanup) : registry.host;
     // A fresh push on a host whose podman has never pushed these layers anywhere.
     const cache = join(dir, "blob-info-cache");
-    mkdirSync(cache, { recursive: true });
+    prepareBlobInfoCache(cache);
     const fresh = await push(ctx, c, host, cache, "pushed");
     const freshUploads = registry.uploads();
     await checkRegistryHolds(registry.tags, `${c.set.id} ${c.engine} ${c.contender}`);
@@ -138,11 +128,6 @@ async function push(ctx: LayersBenchContext, c: Case, host: string, cache: strin
   if (c.contender === "seed" && run.code !== 0) throw new Error(`${label}: the seed loop failed (exit ${run.code}):\n${tail(run.stderr)}`);
   if (c.contender !== "seed") checkToolRun(label, run, expect);
   return run;
-}
-
-/** `unshare` arguments that run `command` with `cache` mounted over podman's blob-info cache, seen by it and its children only. */
-function ownBlobInfoCache(cache: string, command: string, args: readonly string[]): string[] {
-  return ["--mount", "--propagation", "private", "sh", "-c", `mount --bind "$0" ${BLOB_INFO_CACHE} && exec "$@"`, cache, command, ...args];
 }
 
 function secs(ms: number | undefined): string {

@@ -6,7 +6,7 @@ import type { Section } from "./options.ts";
 
 const NEEDS: Record<Section, Record<string, string>> = {
   push: { podman: "podman", "docker-registry": "docker-registry", bash: "bash" },
-  archives: { podman: "podman", "docker-registry": "docker-registry", bash: "bash" },
+  archives: { podman: "podman", "docker-registry": "docker-registry", bash: "bash", skopeo: "skopeo", unshare: "util-linux" },
   layers: { podman: "podman", "docker-registry": "docker-registry", bash: "bash", dockerd: "docker.io", docker: "docker.io", unshare: "util-linux", gzip: "gzip" },
   artifacts: {},
 };

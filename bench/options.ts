@@ -27,7 +27,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [options]
-  --quick             fewer runs and 1 MiB layers: a fast check (about 5 minutes)
+  --quick             fewer runs, 1 MiB layers, product-like sets a quarter the size: a fast check (about 5 minutes)
   --only <list>       sections to run, comma-separated: push,artifacts,archives,layers (default: all)
   --layer-mib <n>     size of each of the 3 random layers per image (default 4; quick 1)   env BENCH_LAYER_MIB
   --runs <n>          measured runs per contender, push and archives (default 5; quick 3) env BENCH_RUNS

@@ -7,7 +7,7 @@
  * pass the storage, the images and how each is named.
  */
 import { randomBytes } from "node:crypto";
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PodmanStorage } from "./podman-storage.ts";
 import { mustRun, timed } from "./processes.ts";
@@ -17,6 +17,8 @@ export interface ProductLikeSizes {
   readonly baseBytes: number;
   /** Bytes of each image's own files. */
   readonly ownBytes: number;
+  /** Bytes of each image's small unique file (default 1 KiB): random, so large ones make a big set that does not compress. */
+  readonly uniqueBytes?: number;
 }
 
 /** The sizes the issue names; --quick divides them by four. */
@@ -52,7 +54,8 @@ export async function buildProductLikeImages(
     const context = join(root, image);
     // Each image takes the next files in the list: real content, no file in two images.
     layerBytes += copyUpTo(shared, join(context, "own"), sizes.ownBytes);
-    writeFileSync(join(context, "unique"), randomBytes(1024));
+    writeRandom(join(context, "unique"), sizes.uniqueBytes ?? 1024);
+    layerBytes += sizes.uniqueBytes ?? 1024;
     writeFileSync(join(context, "Containerfile"), `FROM ${baseRef}\nCOPY own/ /\nCOPY unique /unique\n`);
     await mustRun("podman", ["build", "--quiet", "--pull=never", "--tag", refOf(image), context], { env: storage.env });
     layerDirs.push(join(context, "own"));
@@ -62,6 +65,18 @@ export async function buildProductLikeImages(
   rmSync(root, { recursive: true, force: true });
   return { distinctBlobs: 1 + images.length * 3, layerBytes, gzipOneCoreMs };
 }
+
+/** `bytes` random bytes in `file`, written in slices so a large file costs no large buffer. */
+function writeRandom(file: string, bytes: number): void {
+  const fd = openSync(file, "w");
+  try {
+    for (let left = bytes; left > 0; left -= SLICE) writeSync(fd, randomBytes(Math.min(SLICE, left)));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const SLICE = 16 * 1024 * 1024;
 
 /** Regular files under `dir` whose name `keep` accepts, in a stable order; consumed from the front. */
 function realFiles(dir: string, keep: (name: string) => boolean): string[] {

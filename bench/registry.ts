@@ -17,6 +17,12 @@ export interface Registry {
   tags(repository: string): Promise<string[]>;
   /** Blob uploads completed so far (the PUT that closes an upload session), from the access log; NaN without one. */
   uploads(): number;
+  /**
+   * Blob uploads that carried data, from the access log (NaN without one): each upload session
+   * (its /blobs/uploads/<id> URL) that got a PATCH or its closing PUT counts once, as does each
+   * single-request POST ...?digest=; cross-repository mounts carry no data and do not count.
+   */
+  dataUploads(): number;
 }
 
 export interface RegistryOptions {
@@ -26,6 +32,10 @@ export interface RegistryOptions {
 
 /** distribution's access log line of a completed blob upload. */
 const UPLOAD_DONE = /"PUT \/v2\/\S+\/blobs\/uploads\/\S* HTTP\/[\d.]+" 201 /;
+/** A request that carries blob data into an upload session (group 1: the session's id). */
+const SESSION_DATA = /"(?:PATCH|PUT) \/v2\/\S+\/blobs\/uploads\/([^/?\s]+)\S* HTTP\/[\d.]+" 2\d\d /;
+/** A whole blob in one POST (no session). */
+const MONOLITHIC_POST = /"POST \/v2\/\S+\/blobs\/uploads\/\?(?:\S*&)?digest=\S* HTTP\/[\d.]+" 201 /;
 
 // A free port can be taken before the registry binds it.
 const PORT_ATTEMPTS = 3;
@@ -81,8 +91,15 @@ async function startOn(dir: string, port: number, cleanup: Cleanup, { accessLog 
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const uploads = () => (accessLog ? readFileSync(logFile, "utf8").split("\n").filter((line) => UPLOAD_DONE.test(line)).length : Number.NaN);
-  return { host, tags: (repository) => tagsOf(host, repository), uploads };
+  const lines = () => readFileSync(logFile, "utf8").split("\n");
+  const uploads = () => (accessLog ? lines().filter((line) => UPLOAD_DONE.test(line)).length : Number.NaN);
+  const dataUploads = () => (accessLog ? countDataUploads(lines()) : Number.NaN);
+  return { host, tags: (repository) => tagsOf(host, repository), uploads, dataUploads };
+}
+
+function countDataUploads(lines: readonly string[]): number {
+  const sessions = new Set(lines.flatMap((line) => SESSION_DATA.exec(line)?.[1] ?? []));
+  return sessions.size + lines.filter((line) => MONOLITHIC_POST.test(line)).length;
 }
 
 async function tagsOf(host: string, repository: string): Promise<string[]> {

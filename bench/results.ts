@@ -4,7 +4,6 @@
  * and each target with its limit and whether it is met.
  */
 import type { ArtifactsResults } from "./artifacts-bench.ts";
-import type { ArchiveSample, ArchiveStep } from "./archive-bench.ts";
 import { LABELS, type ContenderId } from "./contenders.ts";
 import type { TracedRun } from "./push-breakdown.ts";
 import type { Network, Phase, PushSample } from "./push-bench.ts";
@@ -29,12 +28,6 @@ export interface PushRow {
   /** Median of per-run ratios (each run's contender against that run's (a)): less exposed to load drifting over minutes. */
   readonly pairedRatioToSeed: number;
   readonly medianConnections?: number;
-}
-
-export interface ArchiveRow {
-  readonly step: ArchiveStep;
-  readonly ms: Summary;
-  readonly bytes?: number;
 }
 
 export function pushRows(samples: readonly PushSample[]): PushRow[] {
@@ -94,23 +87,6 @@ export function artifactTargets(results: ArtifactsResults): Target[] {
     targets.push({ issue: 4, statement: `${row.command}: start-up within 60 ms of \`${row.floor ?? "node -e 0"}\``, value: over, limit: STARTUP_LIMIT_MS, unit: "ms over floor", met: over <= STARTUP_LIMIT_MS });
   }
   return targets;
-}
-
-export function archiveRows(samples: readonly ArchiveSample[]): ArchiveRow[] {
-  const steps = [...new Set(samples.map((s) => s.step))];
-  return steps.map((step) => {
-    const mine = samples.filter((s) => s.step === step);
-    const bytes = mine.at(-1)?.bytes;
-    return { step, ms: summarize(mine.map((s) => s.ms)), ...(bytes === undefined ? {} : { bytes }) };
-  });
-}
-
-export function archiveRatios(rows: readonly ArchiveRow[]): Record<string, number> {
-  const m = (step: ArchiveStep) => rows.find((r) => r.step === step)?.ms.median ?? Number.NaN;
-  return {
-    "tool-save / podman-save": ratio(m("tool-save"), m("podman-save")),
-    "tool-from-archive / (podman-load + seed-push)": ratio(m("tool-from-archive"), m("podman-load+seed-push")),
-  };
 }
 
 export type { TracedRun };

@@ -1,11 +1,12 @@
 /**
- * The three sections, each turning its raw samples into what is kept (the
+ * The four sections, each turning its raw samples into what is kept (the
  * JSON part), what is printed (a titled table) and the targets it judges.
  */
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { archiveBench } from "./archive-bench.ts";
-import { archiveBreakdown } from "./archive-breakdown.ts";
+import { archiveMemory } from "./archive-memory.ts";
+import { archiveRows, archiveTable, archiveTargets, memoryLine } from "./archive-results.ts";
 import { artifactsBench } from "./artifacts-bench.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { onPath } from "./machine.ts";
@@ -15,11 +16,11 @@ import { IMAGES, LAYERS_PER_IMAGE, sourceRef } from "./product.ts";
 import { startDockerEngine } from "./docker-engine.ts";
 import { layersBench } from "./layers-bench.ts";
 import { layersRows, layersTable, layersTargets } from "./layers-results.ts";
-import { buildProductLikeImages, PRODUCT_LIKE_SIZES } from "./product-like-images.ts";
+import { buildProductLikeImages, PRODUCT_LIKE_SIZES, type ProductLikeSizes } from "./product-like-images.ts";
 import { pushBench } from "./push-bench.ts";
 import { pushBreakdown } from "./push-breakdown.ts";
-import { archiveRatios, archiveRows, artifactTargets, pushRows, pushTargets, type Target } from "./results.ts";
-import { archiveBreakdownTable, archiveTable, artifactTables, breakdownTable, pushTable } from "./table.ts";
+import { artifactTargets, pushRows, pushTargets, type Target } from "./results.ts";
+import { artifactTables, breakdownTable, pushTable } from "./table.ts";
 
 export interface SectionResult {
   readonly json: Record<string, unknown>;
@@ -65,31 +66,49 @@ export async function pushSection(ctx: SectionContext, source: PodmanStorage): P
   return { json: { images: imagesJson(options), runs: options.runs, proxy: { oneWayMs: options.oneWayMs, roundTripMs: 2 * options.oneWayMs }, rows, targets, samples, breakdown: traced }, text, targets };
 }
 
-export async function archiveSection(ctx: SectionContext, source: PodmanStorage): Promise<SectionResult> {
+/** Section C (issue 11): bundles of the product-like set against skopeo and podman load + the seed loop; peak memory of a big bundle. */
+export async function archiveSection(ctx: SectionContext): Promise<SectionResult> {
   const { options, progress } = ctx;
-  progress(`C. archives: ${options.runs} runs of save and of push from an archive ...`);
+  const sizes = productLikeSizes(options);
+  const setText = `${mib(sizes.baseBytes)} shared base of /usr/lib, ${mib(sizes.ownBytes)} of /usr/share each`;
+  progress(`C. archives: building the product-like set (${setText}) ...`);
+  const source = createPodmanStorage(join(ctx.workDir, "archive-source"), ctx.cleanup);
+  const built = await buildProductLikeImages(source, ctx.workDir, IMAGES, sourceRef, sizes);
   const site = createPodmanStorage(join(ctx.workDir, "site"), ctx.cleanup);
-  const archiveContext = { source, site, workDir: ctx.workDir, benchDir: join(ctx.root, "bench"), binary: ctx.binary, cleanup: ctx.cleanup, runs: options.runs, progress };
-  const samples = await archiveBench(archiveContext);
+  progress(`C. archives: ${options.runs} runs x (2 saves + 2 networks x 3 pushes) ...`);
+  const samples = await archiveBench({
+    source, site, workDir: ctx.workDir, benchDir: join(ctx.root, "bench"), binary: ctx.binary, cleanup: ctx.cleanup,
+    runs: options.runs, oneWayMs: options.oneWayMs, progress,
+  });
+  const bigSizes = { ...sizes, uniqueBytes: BIG_UNIQUE_BYTES / (options.quick ? 4 : 1) };
+  const memory = await archiveMemory({ workDir: ctx.workDir, binary: ctx.binary, cleanup: ctx.cleanup, sizes: bigSizes, progress });
   const rows = archiveRows(samples);
-  const ratios = archiveRatios(rows);
-  let traced;
-  if (options.breakdown) {
-    progress("C. breakdown: traced single runs of save and --from-archive ...");
-    traced = await archiveBreakdown(archiveContext, onPath("podman") ?? "podman");
-  }
+  const targets = archiveTargets(rows, built.distinctBlobs, memory);
   const text =
-    `C. Archives (issue 6), loopback registry, ${options.runs} runs each, medians\n\n${archiveTable(rows)}\n` +
-    Object.entries(ratios).map(([what, r]) => `${what}: ${r.toFixed(2)}`).join("\n") +
-    (traced ? `\n\nWhere the time goes (single traced runs):\n\n${archiveBreakdownTable(traced)}` : "");
-  return { json: { images: imagesJson(options), runs: options.runs, rows, ratios, samples, breakdown: traced }, text, targets: [] };
+    `C. Archives (issue 11): product-like set, ${IMAGES.length} images (${setText}, ${built.distinctBlobs} distinct blobs); ` +
+    `${options.runs} runs each, medians; proxy round trip ${2 * options.oneWayMs} ms; ` +
+    `fresh registry and empty blob-info cache per push.\n` +
+    `x skopeo / x load+loop = push-images' median over the anchor's median (same phase and network); ` +
+    `paired = median of each run's own ratio; ` +
+    `size = bundle file, or the sum of the OCI layout's files; uploads = blob uploads that carried data (most in any run)\n\n` +
+    `${archiveTable(rows)}\n\n${memoryLine(memory)}`;
+  const json = { productLike: built, sizes, runs: options.runs, proxy: { oneWayMs: options.oneWayMs }, rows, memory, targets, samples };
+  return { json, text, targets };
+}
+
+/** Random bytes in each image of the peak-memory set: seven of them make a bundle over 1 GiB (a quarter with --quick). */
+const BIG_UNIQUE_BYTES = 160 * 1024 * 1024;
+
+/** The issue's product-like sizes; a quarter with --quick. */
+function productLikeSizes(options: BenchOptions): ProductLikeSizes {
+  const scale = options.quick ? 4 : 1;
+  return { baseBytes: PRODUCT_LIKE_SIZES.baseBytes / scale, ownBytes: PRODUCT_LIKE_SIZES.ownBytes / scale };
 }
 
 /** Section D (issue 13): both image sets, podman and docker, loopback and proxy, against the seed loop. */
 export async function layersSection(ctx: SectionContext, distinct: PodmanStorage): Promise<SectionResult> {
   const { options, progress } = ctx;
-  const scale = options.quick ? 4 : 1;
-  const sizes = { baseBytes: PRODUCT_LIKE_SIZES.baseBytes / scale, ownBytes: PRODUCT_LIKE_SIZES.ownBytes / scale };
+  const sizes = productLikeSizes(options);
   progress(`D. layers: building the product-like set (${mib(sizes.baseBytes)} shared base of /usr/lib, ${mib(sizes.ownBytes)} of /usr/share each) ...`);
   const productLike = createPodmanStorage(join(ctx.workDir, "product-like"), ctx.cleanup);
   const built = await buildProductLikeImages(productLike, ctx.workDir, IMAGES, sourceRef, sizes);

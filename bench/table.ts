@@ -1,10 +1,9 @@
 /** The readable form of the results: one plain-text table per section, then the targets. */
-import type { TracedArchiveRun } from "./archive-breakdown.ts";
 import type { ArtifactsResults } from "./artifacts-bench.ts";
 import type { Breakdown } from "./podman-trace.ts";
 import type { TracedRun } from "./push-breakdown.ts";
 import { LABELS } from "./contenders.ts";
-import type { ArchiveRow, PushRow, Target } from "./results.ts";
+import type { PushRow, Target } from "./results.ts";
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -34,10 +33,6 @@ export function pushTable(rows: readonly PushRow[]): string {
 
 export function breakdownTable(runs: readonly TracedRun[]): string {
   return tracedTable(runs.map((run) => [`${run.network} ${run.phase === "fresh" ? "fresh" : "re-run"} ${LABELS[run.contender as keyof typeof LABELS] ?? run.contender}`, run.breakdown]));
-}
-
-export function archiveBreakdownTable(runs: readonly TracedArchiveRun[]): string {
-  return tracedTable(runs.map((run) => [run.step, run.breakdown]));
 }
 
 function tracedTable(runs: readonly (readonly [string, Breakdown])[]): string {
@@ -80,13 +75,6 @@ export function artifactTables(results: ArtifactsResults): string {
   return `${sizes}\n\n${startup}\nnode on PATH: ${results.nodeVersion}; embedded in the binaries: ${results.embeddedNodeVersion}\nown floor = -e 0 of the Node.js that runs it (${floors})\npeak memory: ${results.peakMemoryMethod}`;
 }
 
-export function archiveTable(rows: readonly ArchiveRow[]): string {
-  return table(
-    ["step", "median", "min", "max", "archive"],
-    rows.map((r) => [r.step, sec(r.ms.median), sec(r.ms.min), sec(r.ms.max), r.bytes === undefined ? "" : mib(r.bytes)]),
-  );
-}
-
 export function targetLines(targets: readonly Target[]): string {
   return targets
     .map((t) => `  [${t.met ? "MET" : "NOT MET"}] issue ${t.issue}: ${t.statement} -> ${formatValue(t)} (limit ${formatLimit(t)})`)
@@ -97,6 +85,9 @@ function formatValue(t: Target): string {
   if (t.unit === "bytes over base") return `${(t.value / 1e6).toFixed(2)} MB over`;
   if (t.unit === "ms over floor") return `${t.value.toFixed(1)} ms over`;
   if (t.unit === "uploads") return `${t.value} uploads`;
+  if (t.unit === "x anchor") return `${t.value.toFixed(2)} x`;
+  if (t.unit === "s") return `${t.value.toFixed(2)} s`;
+  if (t.unit === "MB") return `${t.value.toFixed(1)} MB`;
   return `${t.value.toFixed(2)} x (a)`;
 }
 
@@ -104,5 +95,6 @@ function formatLimit(t: Target): string {
   if (t.unit === "bytes over base") return `${(t.limit / 1e6).toFixed(2)} MB`;
   if (t.unit === "ms over floor") return `${t.limit} ms`;
   if (t.unit === "uploads") return String(t.limit);
+  if (t.unit === "s" || t.unit === "MB") return `${t.limit} ${t.unit}`;
   return `${t.limit.toFixed(2)}`;
 }
