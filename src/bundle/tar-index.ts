@@ -43,9 +43,11 @@ const EXTENSION_LIMIT = 1024 * 1024;
 export async function indexTar(source: PartSource, options: { readonly hash: boolean; readonly signal?: AbortSignal }): Promise<TarIndex> {
   const entries = new Map<string, TarEntry>();
   const sums = options.hash ? new PartSums(source) : undefined;
-  const read = async (position: number, length: number) => {
+  // Blob data is hashed and forgotten chunk by chunk: one buffer serves every such read.
+  const scratch = Buffer.allocUnsafe(CHUNK);
+  const read = async (position: number, length: number, reuse = false) => {
     options.signal?.throwIfAborted();
-    const bytes = await source.read(position, length);
+    const bytes = await source.read(position, length, reuse ? scratch : undefined);
     sums?.add(position, bytes);
     return bytes;
   };
@@ -82,10 +84,10 @@ export async function indexTar(source: PartSource, options: { readonly hash: boo
       // Padding (and the data of directories and the like) count for the part sums too.
       const skipped = header.kind === "file" ? size + padding(size) - size : size + padding(size);
       const from = header.kind === "file" ? dataStart + size : dataStart;
-      if ((await read(from, skipped)).length < skipped && header.kind === "file") return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
+      if ((await read(from, skipped, true)).length < skipped && header.kind === "file") return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
     }
   }
-  if (sums) for (let at = position + BLOCK; at < source.size; at += CHUNK) await read(at, Math.min(CHUNK, source.size - at));
+  if (sums) for (let at = position + BLOCK; at < source.size; at += CHUNK) await read(at, Math.min(CHUNK, source.size - at), true);
   return { entries, complete: true, partSums: sums?.digests() };
 }
 
@@ -116,10 +118,10 @@ function extension(header: TarHeader, data: Buffer): { path?: string; linkPath?:
 }
 
 /** The member's sha256, or undefined when the archive ends inside it. */
-async function hashData(read: (position: number, length: number) => Promise<Buffer>, start: number, size: number): Promise<string | undefined> {
+async function hashData(read: (position: number, length: number, reuse: boolean) => Promise<Buffer>, start: number, size: number): Promise<string | undefined> {
   const hash = createHash("sha256");
   for (let at = start; at < start + size; ) {
-    const chunk = await read(at, Math.min(CHUNK, start + size - at));
+    const chunk = await read(at, Math.min(CHUNK, start + size - at), true);
     hash.update(chunk);
     at += chunk.length;
     if (chunk.length === 0) return undefined;
