@@ -54,7 +54,7 @@ function install(packages) {
     console.error(`\nInstall them with:\n  sudo apt-get update && sudo ${command}`);
     process.exit(1);
   }
-  console.log(`Installing ${names.length} Debian package${names.length === 1 ? "" : "s"} the ${purpose === "demo" ? "demo" : "build and the tests"} need:`);
+  console.log(`Installing ${names.length} Debian package${names.length === 1 ? "" : "s"} that ${purpose === "demo" ? "the demo needs" : "the build and the tests need"}:`);
   for (const pkg of packages) console.log(`  ${pkg.name.padEnd(28)} ${pkg.why}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync(...how(["apt-get", "update", "-q"]), { stdio: ["ignore", "ignore", "inherit"], env });
