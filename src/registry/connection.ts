@@ -43,7 +43,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   const viaDocker = tool.name === "docker" && !runner.engineless;
   const insecure = viaDocker ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
   // Not read when nothing is verified: the system bundle is ~200 KB to parse.
-  const ca = insecure ? undefined : runner.engineless ? [...new Set([...trustedCas("podman", host), ...trustedCas("docker", host)])] : trustedCas(tool.name, host);
+  const ca = insecure ? undefined : trustedCas(runner.engineless ? ["podman", "docker"] : [tool.name], host);
   // Logins: podman's files first, then docker's config.json and its helpers (src/registry/credentials.ts).
   const loginsOf = runner.engineless ? "podman" : tool.name;
   const { baseUrl, credentials } = await probeRegistry({

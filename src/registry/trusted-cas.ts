@@ -17,9 +17,10 @@ export function certsDirectories(tool: ContainerToolName, host: string): string[
     : [join("/etc/docker/certs.d", host), join(homedir(), ".docker/certs.d", host)];
 }
 
-export function trustedCas(tool: ContainerToolName, host: string): string[] {
+/** The system's CAs and the certs.d CAs of each tool named (a bundle push trusts both tools' directories). */
+export function trustedCas(tools: readonly ContainerToolName[], host: string): string[] {
   const system = SYSTEM_BUNDLES.filter(existsSync).slice(0, 1).map((file) => readFileSync(file, "utf8"));
-  const perRegistry = certsDirectories(tool, host).flatMap((dir) =>
+  const perRegistry = tools.flatMap((tool) => certsDirectories(tool, host)).flatMap((dir) =>
     existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".crt")).map((f) => readFileSync(join(dir, f), "utf8")) : [],
   );
   return [...rootCertificates, ...system, ...perRegistry];
