@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { digestFromDockerPush } from "./container-tool.ts";
 import { diagnose, isTransient } from "./diagnose.ts";
-import { failure } from "./errors.ts";
+import { failure, interruptedFailure } from "./errors.ts";
 import type { Job } from "./hooks.ts";
 import { backoffMs, pause, retryAfterMs } from "./retry.ts";
 import type { Runner } from "./runner.ts";
@@ -51,7 +51,7 @@ async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): P
       hooks.progress.call(job, { stage: "pushing", attempt });
       const push = await shell.run(tool.name, hooks.pushArgs.call(tool.pushArgs(job, digestFile), job), { mutates: true, stallMs: options.stallTimeoutMs });
       // podman exits 0 when it is stopped by SIGTERM: after an interrupt, its exit code proves nothing.
-      if (runner.interrupted) throw failure("INTERRUPTED", `stopped by ${runner.interrupted} while pushing`, "run the same command again to push what is left");
+      if (runner.interrupted) throw interruptedFailure(runner.interrupted);
       // Stopped for stalling: podman exits 0 on SIGTERM, so the exit code says nothing here either.
       if (push.exitCode === 0 && !push.stalled) {
         const digest = tool.name === "podman" ? await readFile(digestFile, "utf8").catch(() => undefined) : digestFromDockerPush(push.stdout);

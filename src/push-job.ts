@@ -4,7 +4,7 @@
  * API) and check what the registry now holds. It is reported `pushed` only
  * when the registry holds it.
  */
-import { failure } from "./errors.ts";
+import { failure, interruptedFailure } from "./errors.ts";
 import type { ImageStatus, Job } from "./hooks.ts";
 import { remoteImage, type RemoteImage } from "./registry/manifest.ts";
 import type { Runner } from "./runner.ts";
@@ -35,7 +35,7 @@ export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { 
   if (after === "absent") {
     throw failure("VERIFY_FAILED", `${transport.name} reported ${job.target} pushed, but the registry has no manifest for it`, "run push-images again; if it fails the same way, check the registry's logs and storage");
   }
-  if (after === undefined && runner.interrupted) throw failure("INTERRUPTED", `stopped by ${runner.interrupted} while checking the push`, "run the same command again");
+  if (after === undefined && runner.interrupted) throw interruptedFailure(runner.interrupted);
   if (after === undefined) {
     log.verbose(`could not read back ${job.target}; reporting the digest ${transport.name} gave`);
     return { status: "pushed", digest, attempts };
@@ -63,11 +63,7 @@ function holds(remote: RemoteImage, localId: string | undefined): boolean {
 
 /** What the target holds; undefined when it holds nothing or cannot be read (then the push decides). */
 export async function lookUp(runner: Runner, reference: string): Promise<RemoteImage | undefined> {
-  try {
-    return await remoteImage(await runner.registry(), reference);
-  } catch (error) {
-    runner.log.verbose(`could not read ${reference} from the registry: ${(error as Error).message}`);
-    return undefined;
-  }
+  const held = await readBack(runner, reference);
+  return held === "absent" ? undefined : held;
 }
 

@@ -4,10 +4,11 @@
  */
 import { setMaxListeners } from "node:events";
 import { tmpdir } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ContainerTool } from "./container-tool.ts";
 import { EnginePush } from "./engine-push.ts";
 import type { Transport } from "./transport.ts";
-import { failure, InterruptedError, PushImagesError } from "./errors.ts";
+import { interruptedFailure, InterruptedError, PushImagesError } from "./errors.ts";
 import { createHooks, guardHooks, type Job, type JobResult, type Report, type RunnerHooks } from "./hooks.ts";
 import type { Logger } from "./logger.ts";
 import type { Options } from "./options.ts";
@@ -18,7 +19,7 @@ import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
 import { lookAhead } from "./look-ahead.ts";
 import { lookUp, pushJob } from "./push-job.ts";
 import { runPool } from "./pool.ts";
-import { DEFAULT_RETRY_POLICY, pause, type RetryPolicy } from "./retry.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
 import { openRegistryConnection, type RegistryConnection } from "./registry/connection.ts";
 import type { RemoteImage } from "./registry/manifest.ts";
 import type { Shell } from "./shell.ts";
@@ -199,7 +200,7 @@ export class Runner {
       const { status, digest, attempts } = await pushJob(this, job, tally, heldBefore);
       result = { job, status, digest, attempts, seconds: seconds() };
     } catch (caught) {
-      const error = this.interruptedBy ? interruptedError(this.interruptedBy) : caught;
+      const error = this.interruptedBy ? interruptedFailure(this.interruptedBy) : caught;
       if (!(error instanceof PushImagesError)) throw error;
       return this.fail({ job, status: "failed", error, attempts: tally.attempts, seconds: seconds() });
     }
@@ -236,7 +237,7 @@ export class Runner {
    * images keep their source names).
    */
   private async removeLateDigestNames(targets: readonly string[]): Promise<void> {
-    await pause(DOCKERD_SETTLE_MS, new AbortController().signal);
+    await sleep(DOCKERD_SETTLE_MS);
     const repositories = new Set(targets.map((target) => target.slice(0, target.lastIndexOf(":"))));
     const ours = new Set([...this.localImages.values()].filter((id) => id !== undefined));
     const listed = await this.shell.run(this.tool.name, this.tool.digestNamesArgs());
@@ -252,6 +253,3 @@ export class Runner {
   }
 }
 
-function interruptedError(signal: string): PushImagesError {
-  return failure("INTERRUPTED", `stopped by ${signal} before the push finished`, "run the same command again to push what is left");
-}

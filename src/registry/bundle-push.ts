@@ -14,7 +14,7 @@ import { PassThrough, Transform, type Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { BundleBlob, BundleImage } from "../bundle/bundle.ts";
 import { stalledPush } from "../engine-push.ts";
-import { failure, PushImagesError } from "../errors.ts";
+import { failure, interruptedFailure, PushImagesError } from "../errors.ts";
 import type { Job } from "../hooks.ts";
 import { backoffMs, pause } from "../retry.ts";
 import type { Runner } from "../runner.ts";
@@ -134,7 +134,7 @@ export class BundlePush implements Transport {
     if (caught instanceof PushImagesError) return caught;
     const code = (caught as NodeJS.ErrnoException).code ?? "";
     const message = (caught as Error).message;
-    if (this.runner.interrupted) return failure("INTERRUPTED", `stopped by ${this.runner.interrupted} while pushing`, "run the same command again to push what is left");
+    if (this.runner.interrupted) return interruptedFailure(this.runner.interrupted);
     if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner, job.image), { transient: true });
     if (NETWORK_ERRORS.has(code)) {
       const host = this.runner.options.registry.host;
