@@ -11,10 +11,9 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { podmanLoadAndPush, skopeoPush, skopeoSave, toolPush, toolSave, type ContenderRun } from "./archive-contenders.ts";
 import { prepareBlobInfoCache } from "./blob-info-cache.ts";
-import type { Cleanup } from "./cleanup.ts";
 import { behindDelayProxy } from "./delay-proxy.ts";
 import { emptyStorage, type PodmanStorage } from "./podman-storage.ts";
-import { checkRegistryHolds, type Network } from "./push-bench.ts";
+import { checkRegistryHolds, type Network, type RunsContext } from "./push-bench.ts";
 import { startRegistry } from "./registry.ts";
 import { rotate } from "./stats.ts";
 
@@ -35,18 +34,11 @@ export interface ArchiveSample {
   readonly uploads?: number;
 }
 
-export interface ArchiveBenchContext {
+export interface ArchiveBenchContext extends RunsContext {
   /** Holds the product-like set under the product's names. */
   readonly source: PodmanStorage;
   /** Emptied before every load: the air-gapped host. */
   readonly site: PodmanStorage;
-  readonly workDir: string;
-  readonly benchDir: string;
-  readonly binary: string;
-  readonly cleanup: Cleanup;
-  readonly runs: number;
-  readonly oneWayMs: number;
-  readonly progress: (line: string) => void;
 }
 
 type Pusher = "tool" | "skopeo" | "podman";

@@ -10,14 +10,13 @@
  */
 import { join } from "node:path";
 import { ownBlobInfoCache, prepareBlobInfoCache } from "./blob-info-cache.ts";
-import type { Cleanup } from "./cleanup.ts";
 import { checkToolRun, removeSeedTags } from "./contenders.ts";
 import { behindDelayProxy } from "./delay-proxy.ts";
 import { loadIntoDocker, unloadFromDocker, type DockerEngine } from "./docker-engine.ts";
 import type { PodmanStorage } from "./podman-storage.ts";
 import { timed, tail, type Timed } from "./processes.ts";
 import { IMAGES, SOURCE_PATH, SOURCE_TAG, TARGET_PATH, sourceRef } from "./product.ts";
-import { checkRegistryHolds, type Network, type Phase, type PushSample } from "./push-bench.ts";
+import { checkRegistryHolds, type Network, type Phase, type PushSample, type RunsContext } from "./push-bench.ts";
 import { startRegistry } from "./registry.ts";
 import { rotate } from "./stats.ts";
 
@@ -41,18 +40,11 @@ export interface LayersSample extends Omit<PushSample, "contender" | "connection
   readonly uploads: number;
 }
 
-export interface LayersBenchContext {
+export interface LayersBenchContext extends RunsContext {
   readonly sets: readonly ImageSetUnderTest[];
   readonly docker: DockerEngine;
-  readonly workDir: string;
-  readonly benchDir: string;
-  readonly binary: string;
-  readonly cleanup: Cleanup;
-  readonly runs: number;
-  readonly oneWayMs: number;
   /** Extra -j values to measure beside the default. */
   readonly extraJobs: readonly number[];
-  readonly progress: (line: string) => void;
 }
 
 export async function layersBench(ctx: LayersBenchContext): Promise<LayersSample[]> {

@@ -28,8 +28,8 @@ export interface PushSample {
   readonly connections?: number;
 }
 
-export interface PushBenchContext {
-  readonly storage: PodmanStorage;
+/** What every section that measures contenders over several runs needs. */
+export interface RunsContext {
   readonly workDir: string;
   readonly benchDir: string;
   readonly binary: string;
@@ -37,6 +37,10 @@ export interface PushBenchContext {
   readonly runs: number;
   readonly oneWayMs: number;
   readonly progress: (line: string) => void;
+}
+
+export interface PushBenchContext extends RunsContext {
+  readonly storage: PodmanStorage;
 }
 
 export async function pushBench(ctx: PushBenchContext): Promise<PushSample[]> {
