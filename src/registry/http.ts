@@ -93,6 +93,9 @@ export async function exchange(url: string, { method, headers, body, agent, sign
       // The idle timer is the one timeout: it also sees bytes going out.
       headersTimeout: 0,
       bodyTimeout: 0,
+      // undici closes the connection after a HEAD (for servers that send a
+      // body with one); registries do not, and a bundle push sends a HEAD per blob.
+      reset: false,
     });
     idle.touch();
     const chunks: Buffer[] = [];
@@ -103,6 +106,9 @@ export async function exchange(url: string, { method, headers, body, agent, sign
       kept += chunk.length;
     }
     answer = { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: Buffer.concat(chunks).toString("utf8") };
+    // undici frees the connection a tick after the body ends: a request the
+    // caller sends at once would open another (registry-http.test.ts).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   } catch (error) {
     if (typeof body === "object") body.destroy();
     throw normalizedError(idle.signal.aborted ? idle.signal.reason : error, target, route);

@@ -25,6 +25,7 @@ export class RegistryAgent {
   readonly dispatcher: Dispatcher;
   readonly settings: ProxySettings;
   private readonly direct: UndiciAgent;
+  private readonly plainHttp: UndiciAgent;
   private readonly proxies = new Map<string, UndiciProxyAgent>();
   private readonly tls: { rejectUnauthorized: boolean; ca?: string[] };
 
@@ -35,9 +36,12 @@ export class RegistryAgent {
     // push's slots, and a request queued behind others would count its wait
     // against the stall timeout.
     this.direct = new Agent({ connect: this.tls });
+    this.plainHttp = sharedPlainHttp(env);
     this.dispatcher = this.direct.compose((dispatch) => (options, handler) => {
-      const route = this.route(new URL(String(options.origin)));
-      return route.via === "proxy" ? this.viaProxy(route.proxy).dispatch(options, handler) : dispatch(options, handler);
+      const origin = new URL(String(options.origin));
+      const route = this.route(origin);
+      if (route.via === "proxy") return this.viaProxy(route.proxy).dispatch(options, handler);
+      return origin.protocol === "http:" ? this.plainHttp.dispatch(options, handler) : dispatch(options, handler);
     });
   }
 
@@ -47,7 +51,7 @@ export class RegistryAgent {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.direct.close(), ...[...this.proxies.values()].map((agent) => agent.close())]);
+    await Promise.all([this.direct.close(), this.plainHttp.close(), ...[...this.proxies.values()].map((agent) => agent.close())]);
   }
 
   private viaProxy(proxy: URL): UndiciProxyAgent {
@@ -60,6 +64,22 @@ export class RegistryAgent {
     }
     return agent;
   }
+}
+
+/**
+ * Plain-HTTP connections carry no TLS choice: the agents of one run (one
+ * env) share them, so the registry-type probe's connection to a plain-HTTP
+ * registry is the one preflight goes on with, as with node:http's global agent.
+ */
+const plainHttpAgents = new WeakMap<NodeJS.ProcessEnv, UndiciAgent>();
+
+function sharedPlainHttp(env: NodeJS.ProcessEnv): UndiciAgent {
+  let agent = plainHttpAgents.get(env);
+  if (!agent || agent.closed) {
+    agent = new Agent();
+    plainHttpAgents.set(env, agent);
+  }
+  return agent;
 }
 
 /** Direct agents for requests made without a run's agent, one per TLS choice (the CAs are the system's). */

@@ -168,6 +168,18 @@ describe('NO_PROXY and the proxy\'s own failures', () => {
   });
 });
 
+describe('a proxy variable that is no URL', () => {
+  it('exit 2, USAGE naming the variable and its value; nothing pushed', async () => {
+    const path = uniqueName();
+    const r = await runCli(['--from-archive', bundle, '-r', `${named(plain)}/${path}`, '-t', '-i', image], {
+      env: { ...proxyEnv('http://[broken'), PATH: enginelessPath() },
+    });
+
+    expect(expectError(r, 2, 'USAGE')).toContain('HTTPS_PROXY="http://[broken" is not a proxy URL');
+    expect(requestsUnder(plain, path)).toEqual([]);
+  });
+});
+
 describe('-c docker', () => {
   it('with a proxy variable set, -v says dockerd uses its own proxy settings', async () => {
     const path = uniqueName();
