@@ -10,7 +10,7 @@ import { makesTag } from "./engine-push.ts";
 import type { Job } from "./hooks.ts";
 import { layerSchedule, lookUpLayersForPlan, orderLines, waitNote } from "./layer-plan.ts";
 import type { Runner } from "./runner.ts";
-import { formatCommand, maskSecrets } from "./shell.ts";
+import { showCommand } from "./shell.ts";
 
 /** Stands in for the per-push temporary file podman writes the digest to. */
 const DIGEST_FILE_PLACEHOLDER = join(tmpdir(), "push-images-XXXXXX", "digest");
@@ -29,7 +29,7 @@ export async function planLines(runner: Runner, jobs: readonly Job[]): Promise<s
   await lookUpLayersForPlan(runner, jobs);
   const schedule = layerSchedule(runner, jobs);
   const tagging = makesTag(runner);
-  const show = (args: string[]) => `    $ ${maskSecrets(formatCommand(tool.name, args))}`;
+  const show = (args: string[]) => `    $ ${showCommand(tool.name, args)}`;
   return [
     `Plan: ${jobs.length} image${jobs.length === 1 ? "" : "s"} with ${tool.name}`,
     ...orderLines(schedule),

@@ -4,12 +4,12 @@
  * Dry-run lives here once: commands that change something are shown, not run.
  */
 import { $, type ProcessPromise } from "zx/core";
-import { formatCommand, maskSecrets } from "./command-text.ts";
+import { formatCommand, maskSecrets, showCommand } from "./command-text.ts";
 import type { Logger } from "./logger.ts";
 import { watchForStall, type StallWatch } from "./stall-watch.ts";
 
 // Kept importable from here, where commands are run.
-export { formatCommand, maskSecrets };
+export { formatCommand, maskSecrets, showCommand };
 
 export interface CommandResult {
   readonly exitCode: number;
@@ -49,7 +49,7 @@ export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
   const env = tempDir ? { ...process.env, TMPDIR: tempDir } : process.env;
   return {
     async run(command, args, options = {}) {
-      const shown = maskSecrets(formatCommand(command, args));
+      const shown = showCommand(command, args);
       if (dryRun && options.mutates) {
         log.info(`  would run: ${shown}`);
         return { exitCode: 0, stdout: "", stderr: "" };

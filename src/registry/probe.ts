@@ -76,9 +76,9 @@ async function authenticate(
   options: ProbeOptions,
   networkError: (error: unknown, at: ProbeOptions) => Error,
 ): Promise<Credentials> {
-  const login = loginCommand(options.tool, options.host, options.verify);
   const credentials = await options.credentials();
   if (!credentials) {
+    const login = loginCommand(options.tool, options.host, options.verify);
     const where = options.credentialFiles?.length ? ` (looked in ${options.credentialFiles.join(", ")})` : "";
     const message = `${options.host} requires you to log in, and no stored credentials were found${where}`;
     throw failure("AUTH_REQUIRED", message, `run '${login}', then run push-images again`);
@@ -91,20 +91,29 @@ async function authenticate(
     const token = await get(realm, options, { Authorization: basic }).catch((e: unknown) => {
       throw networkError(e, { ...options, host: new URL(realm).host });
     });
-    if (token.status === 401 || token.status === 403) throw rejected(options, credentials, login);
+    if (token.status === 401 || token.status === 403) throw rejected(options, credentials);
     if (token.status !== 200) throw statusError(token.status, new URL(realm).host);
     authorization = `Bearer ${tokenFrom(token) ?? ""}`;
   }
   const retry = await get(`${baseUrl}/v2/`, options, { Authorization: authorization }).catch((e: unknown) => {
     throw networkError(e, options);
   });
-  if (retry.status === 401 || retry.status === 403) throw rejected(options, credentials, login);
+  if (retry.status === 401 || retry.status === 403) throw rejected(options, credentials);
   if (retry.status !== 200) throw statusError(retry.status, options.host);
   return credentials;
 }
 
-function rejected(options: ProbeOptions, credentials: Credentials, login: string) {
-  return failure("AUTH_REJECTED", `${options.host} rejected the stored credentials of user "${credentials.username}" (from ${credentials.source})`, `run '${login}' with a valid user and password`);
+/**
+ * The fix logs in again as the same user, the command last so that it can
+ * be pasted whole: a robot account's name comes quoted for bash.
+ */
+function rejected(options: ProbeOptions, credentials: Credentials) {
+  const login = loginCommand(options.tool, options.host, options.verify, credentials.username);
+  return failure(
+    "AUTH_REJECTED",
+    `${options.host} rejected the stored credentials of user "${credentials.username}" (from ${credentials.source})`,
+    `log in again with the current password (or change -u to another user), then run push-images again: ${login}`,
+  );
 }
 
 /** `seconds`: how long the probe had been waiting in all, which is what a timeout message must say. */
