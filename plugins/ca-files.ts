@@ -41,7 +41,7 @@ export class CaFilesPlugin implements Plugin {
     // In prepare, not here: the run's cleanup removes it, whatever ends the run.
     runner.hooks.prepare.tap(PLUGIN_NAME, () => {
       certDir = writePodmanCertDir(runner.tempDir, this.caFiles, runner.options.registry.host, runner.env.HOME ?? homedir());
-      const line = describe(certDir, this.caFiles);
+      const line = certDirLine(certDir, this.caFiles);
       if (runner.options.dryRun) runner.log.info(line);
       else runner.log.verbose(line);
     });
@@ -52,7 +52,7 @@ export class CaFilesPlugin implements Plugin {
   }
 }
 
-function describe({ path, copiedFrom, copied }: PodmanCertDir, caFiles: readonly CaFile[]): string {
+function certDirLine({ path, copiedFrom, copied }: PodmanCertDir, caFiles: readonly CaFile[]): string {
   const fromCertsD = copiedFrom ? `, and what ${copiedFrom} holds (${copied.join(", ") || "nothing"}), which --cert-dir replaces` : "";
   return `podman pushes with --cert-dir ${path}: the CAs of ${caFiles.map((ca) => ca.file).join(", ")}${fromCertsD}`;
 }
