@@ -7,7 +7,7 @@
  * Bad files are invalid input. Nothing here writes to a certs.d directory
  * other tests read: they expect TLS_UNTRUSTED for the bed's registries.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ import { expectNoTrace, expectPushed, pick } from './helpers/expect-registry.ts'
 import { testDir } from './helpers/local-tools.ts';
 import { buildOperatorImages, operator } from './helpers/operator.ts';
 import { startOwnTlsRegistry } from './helpers/own-tls-registry.ts';
+import { RegistryClient } from './helpers/registry-client.ts';
 
 const bed = useBed();
 const { tls, remoteTls } = bed.registries;
@@ -218,6 +219,29 @@ describe('the non-root operator, rootless podman', () => {
     const certDir = certDirOf(r);
     expect(certDir).toMatch(/^\/var\/tmp\/push-images-[^/]+\/cert-dir-/);
     expectRemoved(certDir);
+  });
+
+  it('a client key in podman\'s certs.d this user may not read: CERTS_DIR_UNREADABLE (podman could not read it either)', async () => {
+    // A registry of the test's own: podman reads certs.d even with -t, so the bed's registries' directories stay untouched.
+    const own = await startOwnTlsRegistry('unreadable-key');
+    const certsD = join(op.home, '.config/containers/certs.d', own.registry.host);
+    // The directories are the operator's, as its own would be; the key is root's alone.
+    const created = mkdirSync(certsD, { recursive: true }) ?? certsD;
+    for (let dir = certsD; dir.startsWith(created); dir = dirname(dir)) chownSync(dir, op.uid, op.gid);
+    try {
+      writeFileSync(join(certsD, 'client.cert'), 'certificate');
+      writeFileSync(join(certsD, 'client.key'), 'key', { mode: 0o600 });
+      const caFile = join(created, 'handed-over.pem');
+      copyFileSync(own.caFile, caFile);
+      const token = uniqueName();
+      const r = await runCli(podman(own.registry, token, '-p', sourcePath, '-s', 'v1', '--ca-file', caFile), { as: op });
+      const error = expectError(r, EXIT.failed, 'CERTS_DIR_UNREADABLE');
+      expect(error).toContain(`${join(certsD, 'client.key')} cannot be read by this user (EACCES)`);
+      expect(await new RegistryClient(own.registry).catalog()).toEqual([]);
+    } finally {
+      rmSync(created, { recursive: true, force: true });
+      await own.close();
+    }
   });
 
   it('a CA file this user may not read: CA_FILE_INVALID, exit 2', async () => {
