@@ -2,6 +2,7 @@
  * Flags and the registry's type become plugins here, and only here.
  */
 import { ArtifactRegistryPlugin } from "../plugins/artifact-registry.ts";
+import { CaFilesPlugin } from "../plugins/ca-files.ts";
 import { DockerHubPlugin } from "../plugins/docker-hub.ts";
 import { EcrPlugin } from "../plugins/ecr.ts";
 import { FromArchivePlugin } from "../plugins/from-archive.ts";
@@ -32,6 +33,7 @@ export function pluginsForOptions(options: Options, registryType: RegistryType =
   const plugins: Plugin[] = [];
   if (options.destTag !== undefined) plugins.push(new RetagPlugin(options.destTag));
   if (!options.tlsVerify) plugins.push(new TlsSkipPlugin());
+  if (options.caFiles.length > 0) plugins.push(new CaFilesPlugin(options.caFiles));
   if (options.fromArchive.length > 0) plugins.push(new FromArchivePlugin(options.fromArchive));
   const naming = NAMING_PLUGINS[registryType](options);
   if (naming) plugins.push(naming);

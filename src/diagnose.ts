@@ -7,6 +7,7 @@
 import { dirname } from "node:path";
 import { failure, type FailureCode, type PushImagesError } from "./errors.ts";
 import type { ContainerToolName } from "./product-defaults.ts";
+import { untrustedCertificateFix } from "./tls-hint.ts";
 
 export interface DiagnoseContext {
   readonly tool: ContainerToolName;
@@ -57,10 +58,7 @@ const DIAGNOSES: readonly Diagnosis[] = [
     code: "TLS_UNTRUSTED",
     pattern: /x509|certificate signed by unknown authority|failed to verify certificate|certificate is not valid/i,
     message: (c) => `the TLS certificate of ${c.registryHost} is not trusted`,
-    hint: (c) =>
-      c.tool === "podman"
-        ? `add -t to skip verification, or put the registry's CA in /etc/containers/certs.d/${c.registryHost}/ca.crt`
-        : `put the registry's CA in /etc/docker/certs.d/${c.registryHost}/ca.crt, or add it to "insecure-registries" in /etc/docker/daemon.json`,
+    hint: (c) => untrustedCertificateFix(c.tool, c.registryHost),
   },
   {
     code: "NAME_INVALID",

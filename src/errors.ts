@@ -26,7 +26,8 @@ export type InputErrorCode =
   | "UNKNOWN_HOOK"
   | "OUTPUT_EXISTS"
   | "OUTPUT_NOT_A_FILE"
-  | "INVALID_SIZE";
+  | "INVALID_SIZE"
+  | "CA_FILE_INVALID";
 
 /** Something in the environment or at the registry failed; exit 1. */
 export type FailureCode =
@@ -40,6 +41,8 @@ export type FailureCode =
   | "TLS_UNTRUSTED"
   | "REGISTRY_HTTP_ONLY"
   | "INSECURE_REGISTRY_NOT_CONFIGURED"
+  | "DOCKER_CA_NOT_INSTALLED"
+  | "CERTS_DIR_UNREADABLE"
   | "AUTH_REQUIRED"
   | "CREDENTIAL_HELPER_FAILED"
   | "AUTH_FILE_MISSING"

@@ -61,6 +61,11 @@ export function pushFlags(defaults: ProductDefaults) {
     flatten: { type: Boolean, description: "Docker Hub, quay.io: join the path below the namespace onto the image name with '-'" },
     createProject: { type: Boolean, description: "Harbor: create the project of -r if it is missing" },
     createRepositories: { type: Boolean, description: "ECR: create the missing repositories (needs the aws CLI)" },
+    caFile: {
+      type: [String],
+      placeholder: "<file>",
+      description: "Trust this CA (PEM) for the registry, besides certs.d; repeatable. podman gets it with --cert-dir; docker's daemon must have it in /etc/docker/certs.d/<host:port>/",
+    },
     verbose,
     quiet,
   } as const;
@@ -132,6 +137,7 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       createRepositories: flags.createRepositories === true,
       plugin: flags.plugin,
       fromArchive: flags.fromArchive,
+      caFile: flags.caFile,
       concurrency: flags.concurrency,
       retries: flags.retries,
       stallTimeout: flags.stallTimeout,

@@ -22,7 +22,7 @@ export function pushHelpPage(defaults: ProductDefaults): HelpPage {
       "Source: <source-path>/<image>:<source-tag>   Target: <registry>/<image>:<dest-tag>",
       "Log in to the registry first (podman login / docker login). Exit codes: 0 all pushed, 1 something failed, 2 invalid input (nothing touched), 130 interrupted.",
       "PRODUCT_DEFAULTS=<file.json>, or product-defaults.json beside the program, replaces the defaults.",
-      "Each option is given once, except the repeatable -i, --plugin and --from-archive.",
+      "Each option is given once, except the repeatable -i, --plugin, --from-archive and --ca-file.",
     ],
     usage: ["push-images -r <registry>[/<repository path>] [options]", "push-images save -o <file> [options]   (push-images save --help)"],
     commands: [["save", "Write the product's images to one archive, to carry them into an air-gapped site and push them there with --from-archive."]],

@@ -3,6 +3,7 @@
  * Every rule is checked here, before anything is touched, so invalid input
  * exits 2 with nothing tagged or pushed.
  */
+import { readCaFiles, type CaFile } from "./ca-files.ts";
 import { inputError } from "./errors.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
 import { assertTag, MAX_NAME_LENGTH, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
@@ -32,6 +33,7 @@ export interface RawFlags {
   retries?: string;
   stallTimeout?: string;
   fromArchive?: string[];
+  caFile?: string[];
 }
 
 /** Everything a run needs, validated. Plugins read it as `runner.options`. */
@@ -66,6 +68,8 @@ export interface Options {
   readonly fromArchive: readonly string[];
   /** --plugin files, in the order given. */
   readonly plugins: readonly string[];
+  /** --ca-file certificates, read and checked: trusted for the registry besides certs.d. */
+  readonly caFiles: readonly CaFile[];
 }
 
 export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Options {
@@ -84,6 +88,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
   if (`${sourcePath}/${longest}`.length > MAX_NAME_LENGTH) {
     throw inputError("INVALID_SOURCE_PATH", `-p ${JSON.stringify(sourcePath)} makes the source name ${sourcePath}/${longest} longer than ${MAX_NAME_LENGTH} characters`, "use a shorter -p");
   }
+  const caFiles = checkCaFiles(flags.caFile ?? [], flags.noTlsVerify, registry.host);
 
   return Object.freeze({
     product: defaults.product,
@@ -105,6 +110,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     createRepositories: flags.createRepositories === true,
     plugins: checkPluginFiles(flags.plugin ?? []),
     fromArchive: flags.fromArchive ?? [],
+    caFiles,
     concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
     stallTimeoutMs: wholeNumber("--stall-timeout", flags.stallTimeout, DEFAULT_STALL_TIMEOUT_SECONDS, 1, 3600) * 1000,
@@ -123,6 +129,23 @@ function wholeNumber(flag: string, value: string | undefined, fallback: number, 
 function checkPluginFiles(files: readonly string[]): readonly string[] {
   if (files.includes("")) throw inputError("BAD_PLUGIN", "--plugin needs a file name, but it is empty", "name a .js, .mjs or .cjs file: --plugin ./my-plugin.mjs");
   return files;
+}
+
+/**
+ * -t verifies no certificate, so a CA given with it would be read and never
+ * used: the operator asked for verification and for none at once. Refused
+ * rather than guessed, because either guess surprises someone: quietly
+ * skipping verification defeats the CA; quietly verifying defeats -t.
+ */
+function checkCaFiles(files: readonly string[], noTlsVerify: boolean, host: string): readonly CaFile[] {
+  if (noTlsVerify && files.length > 0) {
+    throw inputError(
+      "USAGE",
+      `-t and --ca-file contradict each other: -t turns TLS verification off, so the CA in ${files.join(", ")} would never be used`,
+      `drop -t to verify ${host} with the CA file, or drop --ca-file to push without verification`,
+    );
+  }
+  return readCaFiles(files, host);
 }
 
 function checkContainerTool(value: string): ContainerToolName {

@@ -20,7 +20,8 @@ export async function runPush(options: Options, programDir: string, interrupts: 
   if (defaultsFile) log.verbose(`product defaults from ${defaultsFile}`);
   const tempDir = createRunTempDir(process.env);
   const shell = createShell({ dryRun: options.dryRun, log, tempDir: tempDir.forTool });
-  const runner = new Runner({ options, log, env: process.env, shell, tempDir: tempDir.forTool });
+  // The runner's own files (podman's --cert-dir, digest files) go in the run's directory whatever TMPDIR podman keeps.
+  const runner = new Runner({ options, log, env: process.env, shell, tempDir: tempDir.path });
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
   try {
     const registryType = await resolveRegistryType(options.registry.host, options.registryType, interrupts.signal);

@@ -43,7 +43,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   const viaDocker = tool.name === "docker" && !runner.engineless;
   const insecure = viaDocker ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
   // Not read when nothing is verified: the system bundle is ~200 KB to parse.
-  const ca = insecure ? undefined : trustedCas(runner.engineless ? ["podman", "docker"] : [tool.name], host);
+  const ca = insecure ? undefined : trustedCas(runner.engineless ? ["podman", "docker"] : [tool.name], host, options.caFiles);
   // Logins: podman's files first, then docker's config.json and its helpers (src/registry/credentials.ts).
   const loginsOf = runner.engineless ? "podman" : tool.name;
   const { baseUrl, credentials } = await probeRegistry({
@@ -52,6 +52,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     verify: !insecure,
     httpAllowed: insecure,
     ca,
+    caFiles: options.caFiles.map((file) => file.file),
     credentials: () => storedCredentials({ host, tool: loginsOf, tlsVerify: !insecure }, env, shell),
     credentialFiles: authFiles(loginsOf, env),
     signal: runner.stopSignal,

@@ -4,13 +4,13 @@
  * failure becomes the coded error the push would otherwise hit midway.
  */
 import { failure } from "../errors.ts";
-import { tlsReason } from "../tls-reason.ts";
+import { untrustedCertificateFix, wrongCaFileFix } from "../tls-hint.ts";
+import { isUnknownIssuer, tlsReason } from "../tls-reason.ts";
 import type { ContainerToolName } from "../product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
 import { loginCommand } from "./login-command.ts";
-import { certsDirectories } from "./trusted-cas.ts";
 
 export interface ProbeOptions {
   readonly host: string;
@@ -21,6 +21,8 @@ export interface ProbeOptions {
   readonly httpAllowed: boolean;
   /** Certificates to trust when verifying; none needed when not. */
   readonly ca?: readonly string[];
+  /** The --ca-file files among `ca`: a certificate they do not vouch for gets a fix that says so. */
+  readonly caFiles?: readonly string[];
   readonly credentials: () => Promise<Credentials | undefined>;
   /** Ends the probe at once (Ctrl-C). */
   readonly signal?: AbortSignal;
@@ -124,14 +126,12 @@ function probeNetworkError(error: unknown, options: ProbeOptions, seconds: numbe
     return failure("REGISTRY_UNREACHABLE", `cannot reach the registry ${options.host}: ${message}`, `check that the registry is running and that ${options.host} is the right address and port`);
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate/i.test(`${code} ${message}`)) {
-    const [podmanDir] = certsDirectories("podman", options.host);
-    const [dockerDir] = certsDirectories("docker", options.host);
+    const caFiles = options.caFiles ?? [];
+    const wrongCa = caFiles.length > 0 && isUnknownIssuer(error);
     return failure(
       "TLS_UNTRUSTED",
       `the TLS certificate of ${options.host} is not trusted (${tlsReason(error)})`,
-      options.tool === "podman"
-        ? `add -t to skip verification, or put the registry's CA in ${podmanDir}/ca.crt`
-        : `put the registry's CA in ${dockerDir}/ca.crt, or add "${options.host}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`,
+      wrongCa ? wrongCaFileFix(options.host, caFiles) : untrustedCertificateFix(options.tool, options.host),
     );
   }
   return failure("REGISTRY_UNREACHABLE", `cannot talk to the registry ${options.host}: ${message}`, `check that ${options.host} is a container registry and that it is running`);

@@ -113,6 +113,7 @@ describe("resolved options", () => {
       createRepositories: false,
       plugins: [],
       fromArchive: [],
+      caFiles: [],
       concurrency: 4,
       retries: 3,
       stallTimeoutMs: 60_000,
