@@ -32,7 +32,7 @@ export function pluginsForOptions(options: Options, registryType: RegistryType =
   const plugins: Plugin[] = [];
   if (options.destTag !== undefined) plugins.push(new RetagPlugin(options.destTag));
   if (!options.tlsVerify) plugins.push(new TlsSkipPlugin());
-  if (options.fromArchive.length > 0) plugins.push(new FromArchivePlugin(options.fromArchive));
+  if (options.fromArchive.length > 0) plugins.push(new FromArchivePlugin(options.fromArchive, registryType));
   const naming = NAMING_PLUGINS[registryType](options);
   if (naming) plugins.push(naming);
   return plugins;

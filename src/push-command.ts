@@ -22,6 +22,7 @@ export async function runPush(options: Options, programDir: string, interrupts: 
   const shell = createShell({ dryRun: options.dryRun, log, tempDir: tempDir.forTool });
   const runner = new Runner({ options, log, env: process.env, shell, tempDir: tempDir.forTool });
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
+  const stopListeningAgain = interrupts.onRepeat(() => runner.interruptAgain());
   try {
     const registryType = await resolveRegistryType(options.registry.host, options.registryType, interrupts.signal);
     log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
@@ -39,6 +40,7 @@ export async function runPush(options: Options, programDir: string, interrupts: 
     throw runner.interrupted && !(error instanceof InterruptedError) ? new InterruptedError(runner.interrupted, runner.phase === "planning" ? "preflight" : runner.phase) : error;
   } finally {
     stopListening();
+    stopListeningAgain();
     tempDir.remove();
   }
 }
