@@ -34,7 +34,7 @@ export function pluginsForOptions(options: Options, registryType: RegistryType =
   if (options.destTag !== undefined) plugins.push(new RetagPlugin(options.destTag));
   if (!options.tlsVerify) plugins.push(new TlsSkipPlugin());
   if (options.caFiles.length > 0) plugins.push(new CaFilesPlugin(options.caFiles));
-  if (options.fromArchive.length > 0) plugins.push(new FromArchivePlugin(options.fromArchive));
+  if (options.fromArchive.length > 0) plugins.push(new FromArchivePlugin(options.fromArchive, registryType));
   const naming = NAMING_PLUGINS[registryType](options);
   if (naming) plugins.push(naming);
   return plugins;

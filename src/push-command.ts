@@ -23,6 +23,7 @@ export async function runPush(options: Options, programDir: string, interrupts: 
   // The runner's own files (podman's --cert-dir, digest files) go in the run's directory whatever TMPDIR podman keeps.
   const runner = new Runner({ options, log, env: process.env, shell, tempDir: tempDir.path });
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
+  const stopListeningAgain = interrupts.onRepeat(() => runner.interruptAgain());
   try {
     const registryType = await resolveRegistryType(options.registry.host, options.registryType, interrupts.signal);
     log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
@@ -40,6 +41,7 @@ export async function runPush(options: Options, programDir: string, interrupts: 
     throw runner.interrupted && !(error instanceof InterruptedError) ? new InterruptedError(runner.interrupted, runner.phase === "planning" ? "preflight" : runner.phase) : error;
   } finally {
     stopListening();
+    stopListeningAgain();
     tempDir.remove();
   }
 }

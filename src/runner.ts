@@ -67,6 +67,7 @@ export class Runner {
   private phaseNow: RunPhase = "planning";
   private interruptedBy?: string;
   private readonly stopping = new AbortController();
+  private readonly stoppingNow = new AbortController();
   private connection?: Promise<RegistryConnection>;
   /** The site plugin file being applied, so its taps' errors can name it. */
   private applyingFile?: string;
@@ -171,6 +172,16 @@ export class Runner {
   /** Fires on interrupt; waits (retry backoff) listen to it. */
   get stopSignal(): AbortSignal {
     return this.stopping.signal;
+  }
+
+  /** A second Ctrl-C / SIGTERM: what the first let finish (an upload's current chunk) stops too. */
+  interruptAgain(): void {
+    this.stoppingNow.abort();
+  }
+
+  /** Fires on a second interrupt; see interruptAgain. */
+  get stopNowSignal(): AbortSignal {
+    return this.stoppingNow.signal;
   }
 
   get interrupted(): string | undefined {

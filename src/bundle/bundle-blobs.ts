@@ -67,7 +67,8 @@ export class BundleContents {
     if (!blob) {
       const { source } = this;
       const digest = entry.digest ?? "";
-      blob = { digest, size: entry.size, mediaType, uploadAsStored, open: () => source.stream(entry.offset, entry.size) };
+      const open = (start = 0, length = entry.size - start) => source.stream(entry.offset + start, Math.min(length, entry.size - start));
+      blob = { digest, size: entry.size, mediaType, uploadAsStored, open };
       this.blobs.set(key, blob);
     }
     return blob;

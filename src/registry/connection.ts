@@ -29,9 +29,11 @@ export interface RegistryConnection {
   /**
    * A request with a streamed body (a blob upload) to `url` (absolute, or a
    * path under baseUrl), with the token a `request` for the same scope got.
-   * A body cannot be sent twice: a 401 comes back as it is.
+   * A body cannot be sent twice: a 401 comes back as it is. It stops on
+   * the run's first Ctrl-C unless the caller passes a `signal` of its own
+   * (a chunk allowed to finish, src/registry/chunked-upload.ts).
    */
-  stream(url: string, request: Omit<StreamRequest, "verify" | "ca" | "signal"> & { readonly scope: string }): Promise<HttpResponse>;
+  stream(url: string, request: Omit<StreamRequest, "verify" | "ca"> & { readonly scope: string }): Promise<HttpResponse>;
 }
 
 export async function openRegistryConnection(runner: Runner): Promise<RegistryConnection> {
@@ -67,11 +69,11 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   return {
     baseUrl,
     credentials,
-    stream(url, { scope, ...request }) {
+    stream(url, { scope, signal = runner.stopSignal, ...request }) {
       const token = tokens.get(scope);
       const authorization = token ? `Bearer ${token}` : basic;
       const headers = { ...(authorization ? { Authorization: authorization } : {}), ...request.headers };
-      return sendStream(new URL(url, baseUrl).toString(), { ...request, headers, verify: !insecure, ca, signal: runner.stopSignal });
+      return sendStream(new URL(url, baseUrl).toString(), { ...request, headers, verify: !insecure, ca, signal });
     },
     async request(path, request = {}) {
       const scope = request.scope ?? "";
