@@ -29,7 +29,9 @@ export async function blobExists(registry: RegistryConnection, name: string, dig
  */
 export async function mountBlob(registry: RegistryConnection, name: string, digest: string, from: string): Promise<"mounted" | string> {
   const query = new URLSearchParams({ mount: digest, from });
-  const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope: pushScope(name) });
+  // The registry checks pull rights on `from` too (distribution: 401 insufficient_scope without them).
+  const scope = `${pushScope(name)} repository:${from}:pull`;
+  const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope });
   if (response.status === 201) return "mounted";
   if (response.status === 202) return location(response, name);
   throw statusFailure(response, `mounting ${digest} into ${name}`);
@@ -43,17 +45,17 @@ export async function startUpload(registry: RegistryConnection, name: string): P
 }
 
 /** The whole blob in one PUT: one round trip for the data. */
-export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: Readable, idleMs: number): Promise<void> {
+export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: () => Readable, idleMs: number): Promise<void> {
   const response = await registry.stream(withDigest(session, digest), { method: "PUT", headers: {}, body, size, idleMs, scope: pushScope(name) });
   if (response.status !== 201) throw statusFailure(response, `uploading ${digest} to ${name}`);
 }
 
 /** Bytes whose digest is known only at their end: PATCH them as they come (chunked), then PUT the digest. */
-export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
+export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: () => Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
   const patched = await registry.stream(session, { method: "PATCH", headers: {}, body, idleMs, scope: pushScope(name) });
   if (patched.status !== 202) throw statusFailure(patched, `uploading a layer to ${name}`);
   const digest = digestAtEnd();
-  const closed = await registry.stream(withDigest(location(patched, name), digest), { method: "PUT", headers: {}, body: Readable.from([]), size: 0, idleMs, scope: pushScope(name) });
+  const closed = await registry.stream(withDigest(location(patched, name), digest), { method: "PUT", headers: {}, body: () => Readable.from([]), size: 0, idleMs, scope: pushScope(name) });
   if (closed.status !== 201) throw statusFailure(closed, `closing the upload of ${digest} to ${name}`);
 }
 
