@@ -33,7 +33,9 @@ export async function blobExists(registry: RegistryConnection, name: string, dig
  */
 export async function mountBlob(registry: RegistryConnection, name: string, digest: string, from: string): Promise<"mounted" | string> {
   const query = new URLSearchParams({ mount: digest, from });
-  const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope: pushScope(name) });
+  // The registry checks pull rights on `from` too (distribution: 401 insufficient_scope without them).
+  const scope = `${pushScope(name)} repository:${from}:pull`;
+  const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope });
   if (response.status === 201) return "mounted";
   if (response.status === 202) return location(response, name);
   throw statusFailure(response, `mounting ${digest} into ${name}`);
@@ -47,13 +49,13 @@ export async function startUpload(registry: RegistryConnection, name: string): P
 }
 
 /** The whole blob in one PUT: one round trip for the data. */
-export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: Readable, idleMs: number): Promise<void> {
+export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: () => Readable, idleMs: number): Promise<void> {
   const response = await registry.stream(withDigest(session, digest), { method: "PUT", headers: {}, body, size, idleMs, scope: pushScope(name) });
   if (response.status !== 201) throw statusFailure(response, `uploading ${digest} to ${name}`);
 }
 
 /** Bytes whose digest is known only at their end: PATCH them as they come (chunked), then PUT the digest. */
-export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
+export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: () => Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
   const patched = await registry.stream(session, { method: "PATCH", headers: {}, body, idleMs, scope: pushScope(name) });
   if (patched.status !== 202) throw statusFailure(patched, `uploading a layer to ${name}`);
   await closeUpload(registry, name, location(patched, name), digestAtEnd(), idleMs);
@@ -88,7 +90,8 @@ export async function uploadStatus(
 /** One chunk of a chunked upload: `length` bytes of the blob, from the session's offset. */
 export interface Chunk {
   readonly session: UploadSession;
-  readonly body: Readable;
+  /** Opens the chunk's bytes afresh (a send refused for an expired token is sent again). */
+  readonly body: () => Readable;
   readonly length: number;
 }
 
@@ -122,7 +125,7 @@ export async function patchChunk(
 
 /** Closes an upload whose bytes are all there: a PUT with the digest and no body. */
 export async function closeUpload(registry: RegistryConnection, name: string, session: string, digest: string, idleMs: number) {
-  const request = { method: "PUT", headers: {}, body: Readable.from([]), size: 0, idleMs, scope: pushScope(name) } as const;
+  const request = { method: "PUT", headers: {}, body: () => Readable.from([]), size: 0, idleMs, scope: pushScope(name) } as const;
   const closed = await registry.stream(withDigest(session, digest), request);
   if (closed.status !== 201) throw statusFailure(closed, `closing the upload of ${digest} to ${name}`);
 }

@@ -132,14 +132,16 @@ export class BundlePush implements Transport {
       return { repository: name, digest: blob.digest, size: blob.size };
     }
     const opened = session ?? (await startUpload(registry, name));
-    const counted = blob.open().pipe(progress.counter());
+    // A body is opened again when a request is sent again (a token expired on the way).
+    const counted = () => blob.open().pipe(progress.counter());
     if (blob.uploadAsStored) {
       await putWhole(registry, name, opened, blob.digest, blob.size, counted, idleMs);
       return { repository: name, digest: blob.digest, size: blob.size };
     }
     // A docker-archive layer: gzipped on the way; its digest is known at its end.
-    const hashed = new DigestTap();
-    await putStreamed(registry, name, opened, counted.pipe(createGzip()).pipe(hashed), () => hashed.digest(), idleMs);
+    let hashed = new DigestTap();
+    const gzipped = () => counted().pipe(createGzip()).pipe((hashed = new DigestTap()));
+    await putStreamed(registry, name, opened, gzipped, () => hashed.digest(), idleMs);
     return { repository: name, digest: hashed.digest(), size: hashed.bytes };
   }
 

@@ -90,10 +90,14 @@ async function sendChunk(upload: ChunkedUpload, session: UploadSession, length: 
   const stopNow = () => chunk.abort();
   runner.stopSignal.addEventListener("abort", finish, { once: true });
   runner.stopNowSignal.addEventListener("abort", stopNow, { once: true });
-  const source = blob.open(session.offset, length);
-  const body = source.pipe(upload.progress.counter());
-  // A body cut short leaves its file stream paused and open: close it.
-  body.once("close", () => source.destroy());
+  // Opened afresh for each send (a token that expired on the way sends the chunk again).
+  const body = () => {
+    const source = blob.open(session.offset, length);
+    const counted = source.pipe(upload.progress.counter());
+    // A body cut short leaves its file stream paused and open: close it.
+    counted.once("close", () => source.destroy());
+    return counted;
+  };
   try {
     return await patchChunk(registry, name, { session, body, length }, runner.options.stallTimeoutMs, chunk.signal);
   } catch (error) {
