@@ -8,15 +8,15 @@
  */
 import { rmSync } from "node:fs";
 import { homedir } from "node:os";
-import type { CaFile } from "../src/ca-files.ts";
-import { failure } from "../src/errors.ts";
-import type { Plugin } from "../src/plugin.ts";
-import { writePodmanCertDir, type PodmanCertDir } from "../src/podman-cert-dir.ts";
-import { PREFLIGHT_STAGE } from "../src/preflight.ts";
-import { withOptionAfterVerb } from "../src/push-args.ts";
+import type { CaFile } from "../src/options/ca-files.ts";
+import { failure } from "../src/core/errors.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import { writePodmanCertDir, type PodmanCertDir } from "../src/engine/podman-cert-dir.ts";
+import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import { withOptionAfterVerb } from "../src/engine/push-args.ts";
 import { DOCKER_CERTS_D, installCommands, missingFromDockerCertsDir, remoteDockerHost } from "../src/registry/docker-certs.ts";
 import { isInsecureForDocker } from "../src/registry/docker-insecure.ts";
-import type { Runner } from "../src/runner.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "ca-files";
 

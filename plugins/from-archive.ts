@@ -7,12 +7,12 @@
  * Nothing is loaded into local storage.
  */
 import type { Bundle, BundleImage } from "../src/bundle/bundle.ts";
-import { planFromArchives } from "../src/archive/archive-plan.ts";
-import type { Job } from "../src/hooks.ts";
-import type { Plugin } from "../src/plugin.ts";
-import type { RegistryType } from "../src/registry-type.ts";
+import { planFromArchives } from "../src/bundle/archive-plan.ts";
+import type { Job } from "../src/core/hooks.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import type { RegistryType } from "../src/options/registry-type.ts";
 import { BundlePush } from "../src/registry/bundle-push.ts";
-import type { Runner } from "../src/runner.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "from-archive";
 

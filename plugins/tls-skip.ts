@@ -4,12 +4,12 @@
  * that the registry is among its insecure registries and says how to add it.
  * A bundle pushed through the registry API needs neither.
  */
-import { failure } from "../src/errors.ts";
-import type { Plugin } from "../src/plugin.ts";
-import { PREFLIGHT_STAGE } from "../src/preflight.ts";
-import { withOptionAfterVerb } from "../src/push-args.ts";
+import { failure } from "../src/core/errors.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import { withOptionAfterVerb } from "../src/engine/push-args.ts";
 import { isInsecureForDocker } from "../src/registry/docker-insecure.ts";
-import type { Runner } from "../src/runner.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "tls-skip";
 

@@ -4,7 +4,7 @@
  * JSON members read back by offset, and one BundleBlob per stored blob.
  */
 import { basename } from "node:path";
-import { failure, type PushImagesError } from "../errors.ts";
+import { failure, type PushImagesError } from "../core/errors.ts";
 import type { BundleBlob } from "./bundle.ts";
 import type { PartSource } from "./part-source.ts";
 import type { TarEntry, TarIndex } from "./tar-index.ts";

@@ -3,7 +3,7 @@
  * coreutils' `split -b` counts). FAT32 takes files up to 4 GiB minus one
  * byte, so `4G` is one byte too many there: 4095M fits.
  */
-import { inputError } from "../errors.ts";
+import { inputError } from "../core/errors.ts";
 
 const UNITS: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 /** Smaller parts serve no medium and would only multiply files. */

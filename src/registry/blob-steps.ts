@@ -11,7 +11,7 @@
  * caller's.
  */
 import { Readable } from "node:stream";
-import { failure, type PushImagesError } from "../errors.ts";
+import { failure, type PushImagesError } from "../core/errors.ts";
 import { offsetFromRange } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";
 import type { HttpResponse } from "./http.ts";

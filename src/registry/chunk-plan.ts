@@ -7,7 +7,7 @@
  * get slower, a chunk in flight at Ctrl-C must finish within
  * FINISH_WAIT_MS even on a slow link, and each chunk costs a round trip.
  */
-import type { RegistryType } from "../registry-type.ts";
+import type { RegistryType } from "../options/registry-type.ts";
 
 const MiB = 1024 * 1024;
 

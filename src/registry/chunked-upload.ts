@@ -12,8 +12,8 @@
  */
 import type { PassThrough } from "node:stream";
 import type { BundleBlob } from "../bundle/bundle.ts";
-import { interruptedFailure } from "../errors.ts";
-import type { Runner } from "../runner.ts";
+import { interruptedFailure } from "../core/errors.ts";
+import type { Runner } from "../core/runner.ts";
 import { closeUpload, patchChunk, startUpload, uploadStatus, type UploadSession } from "./blob-steps.ts";
 import { FINISH_WAIT_MS, mebibytes, nextChunkLength } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";

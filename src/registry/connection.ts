@@ -6,7 +6,7 @@
  * one token per scope, renewed as it expires (bearer-tokens.ts).
  */
 import type { Readable } from "node:stream";
-import type { Runner } from "../runner.ts";
+import type { Runner } from "../core/runner.ts";
 import { authFiles } from "./auth-files.ts";
 import { BearerTokens } from "./bearer-tokens.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";

@@ -7,8 +7,8 @@
 import { X509Certificate } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { CERTIFICATE_BLOCK, type CaFile } from "../ca-files.ts";
-import { formatCommand } from "../command-text.ts";
+import { CERTIFICATE_BLOCK, type CaFile } from "../options/ca-files.ts";
+import { formatCommand } from "../engine/command-text.ts";
 
 /** Where a rootful dockerd looks for a registry's CAs. */
 export const DOCKER_CERTS_D = "/etc/docker/certs.d";

@@ -1,6 +1,6 @@
 /** The login command a hint tells the user to type, exactly as it must be typed. */
-import { formatCommand } from "../command-text.ts";
-import type { ContainerToolName } from "../product-defaults.ts";
+import { formatCommand } from "../engine/command-text.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
 
 /**
  * `podman login [--tls-verify=false] [-u <user>] <host>` or `docker login [-u <user>] <host>`.

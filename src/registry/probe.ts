@@ -3,10 +3,10 @@
  * is its certificate trusted, and do the stored credentials work. Each
  * failure becomes the coded error the push would otherwise hit midway.
  */
-import { failure } from "../errors.ts";
-import { untrustedCertificateFix, wrongCaFileFix } from "../tls-hint.ts";
-import { isUnknownIssuer, tlsReason } from "../tls-reason.ts";
-import type { ContainerToolName } from "../product-defaults.ts";
+import { failure } from "../core/errors.ts";
+import { untrustedCertificateFix, wrongCaFileFix } from "./tls-hint.ts";
+import { isUnknownIssuer, tlsReason } from "./tls-reason.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";

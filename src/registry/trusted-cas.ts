@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { rootCertificates } from "node:tls";
-import type { CaFile } from "../ca-files.ts";
-import type { ContainerToolName } from "../product-defaults.ts";
+import type { CaFile } from "../options/ca-files.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
 
 const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
 

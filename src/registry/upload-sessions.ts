@@ -18,7 +18,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../core/logger.ts";
 
 /** One upload session a registry keeps open for a later run. */
 export interface RecordedUpload {

@@ -1,5 +1,5 @@
 /**
- * src/apply-options.ts: flags and the registry type become plugins in one
+ * src/options/apply-options.ts: flags and the registry type become plugins in one
  * place (pluginsForOptions), and the progress display is chosen from
  * --quiet, --verbose and whether stderr is a terminal (progressPlugin).
  */
@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pluginsForOptions, progressPlugin } from "../../src/apply-options.ts";
-import { resolveOptions, type RawFlags } from "../../src/options.ts";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
-import type { RegistryType } from "../../src/registry-type.ts";
+import { pluginsForOptions, progressPlugin } from "../../src/options/apply-options.ts";
+import { resolveOptions, type RawFlags } from "../../src/options/options.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
+import type { RegistryType } from "../../src/options/registry-type.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
 import { makeTestCa } from "./test-ca.ts";
 

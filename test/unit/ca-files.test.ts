@@ -11,10 +11,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readCaFiles } from "../../src/ca-files.ts";
-import { parseCommandLine } from "../../src/flags.ts";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
-import { resolveOptions } from "../../src/options.ts";
+import { readCaFiles } from "../../src/options/ca-files.ts";
+import { parseCommandLine } from "../../src/cli/flags.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
+import { resolveOptions } from "../../src/options/options.ts";
 import { installCommands, missingFromDockerCertsDir, remoteDockerHost } from "../../src/registry/docker-certs.ts";
 import { rawFlags, rejectionOf, setUp, thrownBy } from "./harness.ts";
 import { makeTestCa } from "./test-ca.ts";

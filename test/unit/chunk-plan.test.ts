@@ -3,7 +3,7 @@
  * how long each chunk is, and what a registry's Range header says it holds.
  */
 import { describe, expect, it } from "vitest";
-import { REGISTRY_TYPES } from "../../src/registry-type.ts";
+import { REGISTRY_TYPES } from "../../src/options/registry-type.ts";
 import {
   CHUNK_SECONDS,
   CHUNKED_ABOVE,

@@ -4,7 +4,7 @@
  * failure is transient), and the others still run.
  */
 import { describe, expect, it } from "vitest";
-import { diagnose, isTransient } from "../../src/diagnose.ts";
+import { diagnose, isTransient } from "../../src/engine/diagnose.ts";
 import { fail, pushOf } from "./fake-shell.ts";
 import { DIGEST_FILE, expectedSteps, setUp, stepsByTarget, untagCalls } from "./harness.ts";
 

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveOptions } from "../../src/options.ts";
-import { BUILT_IN_DEFAULTS, DEFAULTS_FILE_NAME, loadProductDefaults } from "../../src/product-defaults.ts";
+import { resolveOptions } from "../../src/options/options.ts";
+import { BUILT_IN_DEFAULTS, DEFAULTS_FILE_NAME, loadProductDefaults } from "../../src/options/product-defaults.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
 
 let dir = "";

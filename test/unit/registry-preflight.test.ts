@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Runner } from "../../src/runner.ts";
+import type { Runner } from "../../src/core/runner.ts";
 import { ok, type FakeShell } from "./fake-shell.ts";
 import { rejectionOf, setUp } from "./harness.ts";
 import { closedPort, startTinyRegistry, type TinyRegistry } from "./tiny-registry.ts";

@@ -1,10 +1,10 @@
 /**
- * src/shell.ts: how commands are shown (quoted so they can be pasted,
+ * src/engine/shell.ts: how commands are shown (quoted so they can be pasted,
  * secrets masked), and the dry-run contract the fake shell imitates.
  */
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger.ts";
-import { createShell, formatCommand, maskSecrets, showCommand } from "../../src/shell.ts";
+import { createLogger } from "../../src/core/logger.ts";
+import { createShell, formatCommand, maskSecrets, showCommand } from "../../src/engine/shell.ts";
 
 describe("formatCommand", () => {
   it.each([

@@ -3,8 +3,8 @@
  * advice to Node.js users (--use-system-ca) never reaches the message.
  */
 import { describe, expect, it } from "vitest";
-import { showChainCommand } from "../../src/tls-hint.ts";
-import { isUnknownIssuer, tlsReason } from "../../src/tls-reason.ts";
+import { showChainCommand } from "../../src/registry/tls-hint.ts";
+import { isUnknownIssuer, tlsReason } from "../../src/registry/tls-reason.ts";
 
 const nodeError = (code: string, message: string) => Object.assign(new Error(message), { code });
 

@@ -4,8 +4,8 @@
  * type a naming plugin is chosen by.
  */
 import fc from 'fast-check';
-import type { RawFlags } from '../../../src/options.ts';
-import type { RegistryType } from '../../../src/registry-type.ts';
+import type { RawFlags } from '../../../src/options/options.ts';
+import type { RegistryType } from '../../../src/options/registry-type.ts';
 import { hostileText, mixed, registryInput, sourcePathInput, tagInput, validRegistry, validSourcePath, validTag } from './inputs.ts';
 
 /** The product's images as the spec lists them (PRODUCT.md), not as src/ does. */

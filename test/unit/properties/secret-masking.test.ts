@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { maskSecrets, showCommand } from '../../../src/command-text.ts';
+import { maskSecrets, showCommand } from '../../../src/engine/command-text.ts';
 import { loginCommand } from '../../../src/registry/login-command.ts';
 import { check } from './check.ts';
 import { hostileText } from './inputs.ts';
