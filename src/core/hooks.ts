@@ -94,7 +94,6 @@ export type RunnerHooks = ReturnType<typeof createHooks>;
  * plugin fails after its push is shown once, as failed.
  */
 export const REPORTING_STAGE = 1000;
-export type HookName = keyof RunnerHooks;
 
 /**
  * Wraps the hooks so plugin errors name their plugin and unknown hook

@@ -16,7 +16,7 @@ export function resultLine(result: JobResult, index: number, total: number): str
   return `${counter} ${status.padEnd(STATUS_WIDTH)} ${what}${detail ? `  (${detail})` : ""}`;
 }
 
-export function countByStatus(report: Report): Record<JobResult["status"], number> {
+function countByStatus(report: Report): Record<JobResult["status"], number> {
   const counts = { pushed: 0, "up-to-date": 0, failed: 0, planned: 0 };
   for (const result of report.results) counts[result.status] += 1;
   return counts;

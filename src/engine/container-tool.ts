@@ -152,7 +152,7 @@ function firstLine(text: string): string {
 }
 
 /** podman prints ids bare, docker with their algorithm. */
-export function withAlgorithm(id: string): string {
+function withAlgorithm(id: string): string {
   return id.startsWith("sha256:") ? id : `sha256:${id}`;
 }
 

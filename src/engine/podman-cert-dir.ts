@@ -24,7 +24,7 @@ export interface PodmanCertDir {
 const TLS_FILE = /\.(crt|cert|key)$/;
 
 /** The certs.d directory podman reads for `host` when not given --cert-dir, as containers/image looks it up. */
-export function podmanCertsDir(host: string, home: string): string | undefined {
+function podmanCertsDir(host: string, home: string): string | undefined {
   const roots = [join(home, ".config/containers/certs.d"), "/etc/containers/certs.d", "/etc/docker/certs.d"];
   // containers/image skips a directory it may not look at, as one that is not there.
   return roots.map((root) => join(root, host)).find((dir) => {

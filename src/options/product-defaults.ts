@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import builtIn from "./built-in-defaults.json" with { type: "json" };
 import { inputError } from "../core/errors.ts";
 import { pathComponentProblem, sourcePathProblem, tagProblem } from "./reference-rules.ts";
 
@@ -19,20 +20,15 @@ export interface ProductDefaults {
   readonly containerTool: ContainerToolName;
 }
 
+/**
+ * The built-ins live in a JSON file of the same form as an operator's
+ * defaults file, so the demo (plain node, no TypeScript) reads the same
+ * list; a unit test checks that file passes the checks below.
+ */
 export const BUILT_IN_DEFAULTS: ProductDefaults = Object.freeze({
-  product: "TIBCO API Management Local Edition",
-  images: Object.freeze([
-    "apim-le-cache",
-    "apim-le-cacheloader-cron",
-    "apim-le-toolkit",
-    "apim-le-cacheloader",
-    "apim-le-trafficmanager",
-    "apim-le-platformapi",
-    "apim-le-configui",
-  ]),
-  sourcePath: "apim",
-  sourceTag: "v6.0.0",
-  containerTool: "docker",
+  ...builtIn,
+  images: Object.freeze(builtIn.images),
+  containerTool: builtIn.containerTool as ContainerToolName,
 });
 
 export const DEFAULTS_FILE_NAME = "product-defaults.json";

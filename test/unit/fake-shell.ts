@@ -45,7 +45,7 @@ export interface FakeShellSetup {
 }
 
 /** docker's own default: loopback is always insecure. */
-export const DOCKER_DEFAULT_REGISTRY_CONFIG: DockerRegistryConfig = {
+const DOCKER_DEFAULT_REGISTRY_CONFIG: DockerRegistryConfig = {
   InsecureRegistryCIDRs: ["::1/128", "127.0.0.0/8"],
   IndexConfigs: { "docker.io": { Name: "docker.io", Secure: true } },
 };

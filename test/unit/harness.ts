@@ -60,10 +60,10 @@ export interface TestRun {
 }
 
 /** Waits of 1, 2, 4... ms at most: retries without slowing the tests. */
-export const FAST_RETRIES = { baseMs: 1, maxMs: 4 } as const;
+const FAST_RETRIES = { baseMs: 1, maxMs: 4 } as const;
 
 /** The sources of the planned images, written out (not taken from src/core/plan.ts). */
-export function sourcesOf(options: Options): string[] {
+function sourcesOf(options: Options): string[] {
   return options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
 }
 
@@ -100,7 +100,7 @@ function inMemoryConnection(host: string, store: RegistryStore): RegistryConnect
 }
 
 /** The command that removes the run's temporary tags (podman `rmi`, docker `image rm`). */
-export function isUntag(args: readonly string[]): boolean {
+function isUntag(args: readonly string[]): boolean {
   return args[0] === "rmi" || (args[0] === "image" && args[1] === "rm");
 }
 
