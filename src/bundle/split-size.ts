@@ -7,7 +7,7 @@ import { inputError } from "../core/errors.ts";
 
 const UNITS: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 /** Smaller parts serve no medium and would only multiply files. */
-export const MIN_SPLIT_BYTES = 1024 * 1024;
+const MIN_SPLIT_BYTES = 1024 * 1024;
 
 /** The part size in bytes; exit 2 naming the value and the rule when it is not one. */
 export function parseSplitSize(value: string, output: string): number {
