@@ -76,7 +76,7 @@ async function must(label: string, at: ContenderRun, [command = "", ...args]: re
 }
 
 /** Bytes of every regular file under `dir`. */
-export function treeBytes(dir: string): number {
+function treeBytes(dir: string): number {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
     .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);

@@ -15,7 +15,7 @@ import { buildProductLikeImages, type ProductLikeSizes } from "./product-like-im
 import { startRegistry } from "./registry.ts";
 import { checkToolRun } from "./contenders.ts";
 
-export const GNU_TIME = "/usr/bin/time";
+const GNU_TIME = "/usr/bin/time";
 
 export interface ArchiveMemory {
   readonly sizes: ProductLikeSizes;

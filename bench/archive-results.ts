@@ -57,7 +57,7 @@ export function archiveRows(samples: readonly ArchiveSample[]): ArchiveRow[] {
 }
 
 const MB = 1e6;
-export const RSS_LIMIT_MB = 150;
+const RSS_LIMIT_MB = 150;
 
 /** Issue 11's performance targets. */
 export function archiveTargets(rows: readonly ArchiveRow[], distinctBlobs: number, memory: ArchiveMemory): Target[] {

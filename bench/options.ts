@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 
-export const SECTIONS = ["push", "artifacts", "archives", "layers"] as const;
+const SECTIONS = ["push", "artifacts", "archives", "layers"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

@@ -1,5 +1,5 @@
 /** The product the bench pushes: the tool's built-in defaults (seven images, -p apim -s v6.0.0). */
-import { BUILT_IN_DEFAULTS } from "../src/product-defaults.ts";
+import { BUILT_IN_DEFAULTS } from "../src/options/product-defaults.ts";
 
 export const IMAGES = BUILT_IN_DEFAULTS.images;
 export const SOURCE_PATH = BUILT_IN_DEFAULTS.sourcePath;

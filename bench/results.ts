@@ -5,7 +5,6 @@
  */
 import type { ArtifactsResults } from "./artifacts-bench.ts";
 import { LABELS, type ContenderId } from "./contenders.ts";
-import type { TracedRun } from "./push-breakdown.ts";
 import type { Network, Phase, PushSample } from "./push-bench.ts";
 import { median, ratio, summarize, type Summary } from "./stats.ts";
 
@@ -71,8 +70,8 @@ export function pushTargets(rows: readonly PushRow[]): Target[] {
   ];
 }
 
-export const SIZE_LIMIT_BYTES = 2_000_000;
-export const STARTUP_LIMIT_MS = 60;
+const SIZE_LIMIT_BYTES = 2_000_000;
+const STARTUP_LIMIT_MS = 60;
 
 export function artifactTargets(results: ArtifactsResults): Target[] {
   const targets: Target[] = [];
@@ -88,5 +87,3 @@ export function artifactTargets(results: ArtifactsResults): Target[] {
   }
   return targets;
 }
-
-export type { TracedRun };

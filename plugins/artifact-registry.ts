@@ -2,9 +2,9 @@
  * Artifact Registry (LOCATION-docker.pkg.dev): -r must name the project and
  * the repository, `LOCATION-docker.pkg.dev/PROJECT/REPOSITORY[/...]`.
  */
-import { inputError } from "../src/errors.ts";
-import type { Plugin } from "../src/plugin.ts";
-import type { RegistryUri } from "../src/registry-uri.ts";
+import { inputError } from "../src/core/errors.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import type { RegistryUri } from "../src/options/registry-uri.ts";
 import { splitProject } from "./google-project.ts";
 
 const REPOSITORY = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,5 +1,5 @@
 /** Docker Hub: repositories are `namespace/name` only; --flatten folds a deeper -r into the name. */
-import type { RegistryUri } from "../src/registry-uri.ts";
+import type { RegistryUri } from "../src/options/registry-uri.ts";
 import { TwoLevelNamesPlugin } from "./two-level-names.ts";
 
 export class DockerHubPlugin extends TwoLevelNamesPlugin {

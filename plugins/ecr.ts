@@ -4,12 +4,12 @@
  * repository and --create-repositories creates the missing ones; without it,
  * the plan names the repositories that must exist.
  */
-import { failure, inputError } from "../src/errors.ts";
-import type { Job } from "../src/hooks.ts";
-import type { Plugin } from "../src/plugin.ts";
-import { PREFLIGHT_STAGE } from "../src/preflight.ts";
-import type { RegistryUri } from "../src/registry-uri.ts";
-import type { Runner } from "../src/runner.ts";
+import { failure, inputError } from "../src/core/errors.ts";
+import type { Job } from "../src/core/hooks.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import type { RegistryUri } from "../src/options/registry-uri.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "ecr";
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;

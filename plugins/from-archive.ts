@@ -7,11 +7,12 @@
  * Nothing is loaded into local storage.
  */
 import type { Bundle, BundleImage } from "../src/bundle/bundle.ts";
-import { planFromArchives } from "../src/archive/archive-plan.ts";
-import type { Job } from "../src/hooks.ts";
-import type { Plugin } from "../src/plugin.ts";
+import { planFromArchives } from "../src/bundle/archive-plan.ts";
+import type { Job } from "../src/core/hooks.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import type { RegistryType } from "../src/options/registry-type.ts";
 import { BundlePush } from "../src/registry/bundle-push.ts";
-import type { Runner } from "../src/runner.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "from-archive";
 
@@ -21,10 +22,14 @@ export class FromArchivePlugin implements Plugin {
   /** The bundle image behind each planned source reference. */
   private readonly images = new Map<string, BundleImage>();
 
-  constructor(private readonly files: readonly string[]) {}
+  constructor(
+    private readonly files: readonly string[],
+    /** Whether large blobs may go in chunks depends on it (src/registry/chunk-plan.ts). */
+    private readonly registryType: RegistryType = "generic",
+  ) {}
 
   apply(runner: Runner): void {
-    runner.useTransport(new BundlePush(runner, (source) => this.images.get(source)));
+    runner.useTransport(new BundlePush(runner, (source) => this.images.get(source), this.registryType));
     runner.hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
       // Loaded here, not at the top: the tar reader and node:crypto cost every other run start-up time.
       const { openBundle } = await import("../src/bundle/open-bundle.ts");

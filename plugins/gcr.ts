@@ -2,9 +2,9 @@
  * Container Registry (gcr.io, *.gcr.io): -r must name the Google Cloud
  * project, `gcr.io/PROJECT-ID[/...]`, domain-scoped ids included.
  */
-import { inputError } from "../src/errors.ts";
-import type { Plugin } from "../src/plugin.ts";
-import type { RegistryUri } from "../src/registry-uri.ts";
+import { inputError } from "../src/core/errors.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import type { RegistryUri } from "../src/options/registry-uri.ts";
 import { splitProject } from "./google-project.ts";
 
 export class GcrPlugin implements Plugin {

@@ -6,7 +6,7 @@
  */
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
-export const PROJECT_ID_RULE = "6-30 lower-case letters, digits or '-', starting with a letter and not ending with '-'";
+const PROJECT_ID_RULE = "6-30 lower-case letters, digits or '-', starting with a letter and not ending with '-'";
 
 /** The project id and the path after it, or a reason it is missing or invalid. */
 export function splitProject(path: readonly string[]): { project: string; rest: string[] } | { problem: string } {

@@ -3,11 +3,11 @@
  * exist before a push. Preflight asks Harbor's project API with the stored
  * credentials; --create-project creates a missing one.
  */
-import { failure, inputError } from "../src/errors.ts";
-import type { Plugin } from "../src/plugin.ts";
-import { PREFLIGHT_STAGE } from "../src/preflight.ts";
-import type { RegistryUri } from "../src/registry-uri.ts";
-import type { Runner } from "../src/runner.ts";
+import { failure, inputError } from "../src/core/errors.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import type { RegistryUri } from "../src/options/registry-uri.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "harbor";
 const PROJECT_NAME = /^[a-z0-9][a-z0-9._-]{0,254}$/;

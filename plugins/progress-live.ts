@@ -4,11 +4,11 @@
  * final line. Colours follow NO_COLOR / FORCE_COLOR through ansis.
  */
 import ansis from "ansis";
-import { REPORTING_STAGE, type Job, type JobProgress } from "../src/hooks.ts";
-import type { Plugin } from "../src/plugin.ts";
-import { resultLine } from "../src/report.ts";
-import type { Runner } from "../src/runner.ts";
-import { withoutZeroSize } from "../src/terminal-size.ts";
+import { REPORTING_STAGE, type Job, type JobProgress } from "../src/core/hooks.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import { resultLine } from "../src/core/report.ts";
+import type { Runner } from "../src/core/runner.ts";
+import { withoutZeroSize } from "../src/cli/terminal-size.ts";
 
 const PLUGIN_NAME = "progress-live";
 

@@ -2,10 +2,10 @@
  * Progress for logs and pipes (CI, `| tee`): one timestamped line when an
  * image starts, when a push is retried, and when it ends. No cursor tricks.
  */
-import { REPORTING_STAGE } from "../src/hooks.ts";
-import type { Plugin } from "../src/plugin.ts";
-import { resultLine } from "../src/report.ts";
-import type { Runner } from "../src/runner.ts";
+import { REPORTING_STAGE } from "../src/core/hooks.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import { resultLine } from "../src/core/report.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "progress-plain";
 

@@ -2,9 +2,9 @@
  * -d: push under another tag than the source's. Reshapes the plan, so the
  * target tag is visible to every later plugin and in the dry-run plan.
  */
-import { assertTag } from "../src/reference-rules.ts";
-import type { Plugin } from "../src/plugin.ts";
-import type { Runner } from "../src/runner.ts";
+import { assertTag } from "../src/options/reference-rules.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "retag";
 

@@ -4,11 +4,12 @@
  * that the registry is among its insecure registries and says how to add it.
  * A bundle pushed through the registry API needs neither.
  */
-import { failure } from "../src/errors.ts";
-import type { Plugin } from "../src/plugin.ts";
-import { PREFLIGHT_STAGE } from "../src/preflight.ts";
+import { failure } from "../src/core/errors.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import { withOptionAfterVerb } from "../src/engine/push-args.ts";
 import { isInsecureForDocker } from "../src/registry/docker-insecure.ts";
-import type { Runner } from "../src/runner.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "tls-skip";
 
@@ -19,7 +20,7 @@ export class TlsSkipPlugin implements Plugin {
     // A bundle pushed through the registry API: the connection itself skips verification.
     if (runner.engineless) return;
     if (runner.tool.name === "podman") {
-      runner.hooks.pushArgs.tap(PLUGIN_NAME, (args) => insertAfterVerb(args, "--tls-verify=false"));
+      runner.hooks.pushArgs.tap(PLUGIN_NAME, (args) => withOptionAfterVerb(args, "--tls-verify=false"));
       return;
     }
     // Before the registry probe, whose TLS error would hide the real cause.
@@ -33,9 +34,4 @@ export class TlsSkipPlugin implements Plugin {
       );
     });
   }
-}
-
-/** `push X` becomes `push --tls-verify=false X`: flags go right after the verb. */
-function insertAfterVerb(args: string[], flag: string): string[] {
-  return args.includes(flag) ? args : [args[0] ?? "push", flag, ...args.slice(1)];
 }

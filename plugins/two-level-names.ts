@@ -4,11 +4,11 @@
  * path is joined onto the image name with '-'
  * (docker.io/acme/apim + apim-le-cache -> docker.io/acme/apim-apim-le-cache).
  */
-import { inputError } from "../src/errors.ts";
-import type { Job } from "../src/hooks.ts";
-import type { Plugin } from "../src/plugin.ts";
-import type { RegistryUri } from "../src/registry-uri.ts";
-import type { Runner } from "../src/runner.ts";
+import { inputError } from "../src/core/errors.ts";
+import type { Job } from "../src/core/hooks.ts";
+import type { Plugin } from "../src/core/plugin.ts";
+import type { RegistryUri } from "../src/options/registry-uri.ts";
+import type { Runner } from "../src/core/runner.ts";
 
 export class TwoLevelNamesPlugin implements Plugin {
   constructor(

@@ -1,4 +1,4 @@
-// Bundles src/cli.ts twice with esbuild: build/push-images.mjs for Node.js
+// Bundles src/cli/cli.ts twice with esbuild: build/push-images.mjs for Node.js
 // >= 20 and Deno, and build/sea/push-images.cjs, the CommonJS main that pkg
 // turns into the standalone binaries. No node_modules are needed at run time.
 import { build } from "esbuild";
@@ -40,7 +40,7 @@ const lazyBuiltins = {
 // builds an Intl.Segmenter and Unicode-property regexes: 94 M instructions
 // (callgrind), about as many as the rest of the start-up beyond
 // `node -e 0`, for cleye's help layout, which push-images does not use
-// (src/help-layout.ts). The bundle gets a stand-in whose functions load the
+// (src/cli/help-layout.ts). The bundle gets a stand-in whose functions load the
 // real module on first call. The stand-in is named by its path from the
 // project root, so no build machine's path ends up in the bundle.
 const deferredModules = { "terminal-columns": ["terminalColumns", "breakpoints"] };
@@ -63,7 +63,7 @@ const deferModules = {
 };
 
 const common = {
-  entryPoints: ["src/cli.ts"],
+  entryPoints: ["src/cli/cli.ts"],
   bundle: true,
   platform: "node",
   target: "node20",

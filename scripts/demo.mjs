@@ -1,7 +1,7 @@
 // npm run demo: the product's story in under a minute, in a throwaway
 // distribution registry on loopback and a private podman storage, all
 // removed at the end:
-//   1. the seven sample images (built FROM scratch) pushed, with live progress;
+//   1. the product's sample images (built FROM scratch) pushed, with live progress;
 //   2. the same command again: all up-to-date, in a fraction of the time;
 //   3. `save` of a bundle, then `--from-archive` into a second repository
 //      with a PATH that holds no podman or docker (the air-gapped host);
@@ -9,13 +9,15 @@
 // `npm run demo` installs podman and docker-registry first when they are
 // missing (scripts/system-packages.mjs).
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const IMAGES = ["apim-le-cache", "apim-le-cacheloader-cron", "apim-le-toolkit", "apim-le-cacheloader", "apim-le-trafficmanager", "apim-le-platformapi", "apim-le-configui"];
+// The tool's built-in defaults (src/options/product-defaults.ts reads the same file):
+// the images it pushes when no -i is given, and where it looks for them.
+const { images, sourcePath, sourceTag } = JSON.parse(readFileSync(new URL("../src/options/built-in-defaults.json", import.meta.url), "utf8"));
 
 const root = mkdtempSync(join(tmpdir(), "push-images-demo-"));
 // A private podman storage, so the demo leaves the machine's images alone.
@@ -34,17 +36,17 @@ const host = `127.0.0.1:${port}`;
 
 try {
   await waitFor(`http://${host}/v2/`);
-  console.log(`Registry running at ${host}; building ${IMAGES.length} sample images as apim/<image>:v6.0.0 ...`);
+  console.log(`Registry running at ${host}; building ${images.length} sample images as ${sourcePath}/<image>:${sourceTag} ...`);
   const context = join(root, "context");
   mkdirSync(context);
   writeFileSync(join(context, "Containerfile"), "FROM scratch\nCOPY payload /payload\n");
-  for (const image of IMAGES) {
+  for (const image of images) {
     writeFileSync(join(context, "payload"), randomBytes(4096));
-    execFileSync("podman", ["build", "-q", "-t", `apim/${image}:v6.0.0`, context], { env, stdio: "ignore" });
+    execFileSync("podman", ["build", "-q", "-t", `${sourcePath}/${image}:${sourceTag}`, context], { env, stdio: "ignore" });
   }
 
   const push = ["-r", `${host}/demo`, "-c", "podman", "-t"];
-  const first = run("1. Push the seven images", push, env);
+  const first = run(`1. Push the ${images.length} images`, push, env);
   const second = run("2. The same command again: everything is already there", push, env);
   console.log(`\n   first run ${first.toFixed(1)}s, second run ${second.toFixed(1)}s (${((second / first) * 100).toFixed(0)}% of the first)`);
 

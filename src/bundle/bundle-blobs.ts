@@ -4,7 +4,7 @@
  * JSON members read back by offset, and one BundleBlob per stored blob.
  */
 import { basename } from "node:path";
-import { failure, type PushImagesError } from "../errors.ts";
+import { failure, type PushImagesError } from "../core/errors.ts";
 import type { BundleBlob } from "./bundle.ts";
 import type { PartSource } from "./part-source.ts";
 import type { TarEntry, TarIndex } from "./tar-index.ts";
@@ -67,7 +67,8 @@ export class BundleContents {
     if (!blob) {
       const { source } = this;
       const digest = entry.digest ?? "";
-      blob = { digest, size: entry.size, mediaType, uploadAsStored, open: () => source.stream(entry.offset, entry.size) };
+      const open = (start = 0, length = entry.size - start) => source.stream(entry.offset + start, Math.min(length, entry.size - start));
+      blob = { digest, size: entry.size, mediaType, uploadAsStored, open };
       this.blobs.set(key, blob);
     }
     return blob;

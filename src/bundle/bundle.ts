@@ -23,8 +23,12 @@ export interface BundleBlob {
    * the uploader gzips them on the way, and learns the digest at the end.
    */
   readonly uploadAsStored: boolean;
-  /** Streams the stored bytes from their offset in the bundle (across split parts if need be). */
-  open(): Readable;
+  /**
+   * Streams the stored bytes from their offset in the bundle (across split
+   * parts if need be): all of them, or `length` bytes from `start` (one
+   * chunk of a chunked upload, or the rest of one the registry kept).
+   */
+  open(start?: number, length?: number): Readable;
 }
 
 export interface BundleImage {

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { isGzip } from "../archive/gunzip.ts";
-import { failure } from "../errors.ts";
-import type { Logger } from "../logger.ts";
+import { isGzip } from "./gunzip.ts";
+import { failure } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
 
 /** The plain copy, its size, and the gzip file's sha256 (hex); undefined when `file` is not gzipped. */
 export async function gunzipIfGzipped(

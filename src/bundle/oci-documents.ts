@@ -6,13 +6,13 @@
  */
 import { createHash } from "node:crypto";
 
-export const MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+const MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
 export const CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
 export const GZIP_LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
 /** The annotation podman reads the image's name from (it adds `localhost/` to a name with no registry). */
-export const REF_NAME = "org.opencontainers.image.ref.name";
+const REF_NAME = "org.opencontainers.image.ref.name";
 /** push-images' own index inside the bundle. */
-export const PUSH_IMAGES_INDEX = "push-images-index.json";
+const PUSH_IMAGES_INDEX = "push-images-index.json";
 
 export interface Descriptor {
   readonly mediaType: string;
@@ -45,7 +45,7 @@ export function blobPath(digest: string): string {
   return `blobs/${digest.replace(":", "/")}`;
 }
 
-export function jsonBlob(mediaType: string, value: unknown): StoredBlob {
+function jsonBlob(mediaType: string, value: unknown): StoredBlob {
   const bytes = Buffer.from(JSON.stringify(value));
   return { mediaType, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, size: bytes.length, bytes };
 }

@@ -7,9 +7,9 @@
  * streamed from their offsets, never extracted.
  */
 import { basename } from "node:path";
-import { failure } from "../errors.ts";
-import type { Logger } from "../logger.ts";
-import { readChecksumFile } from "../archive/checksum-file.ts";
+import { failure } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import { readChecksumFile } from "./checksum-file.ts";
 import type { Bundle } from "./bundle.ts";
 import { BundleContents } from "./bundle-blobs.ts";
 import { gunzipIfGzipped } from "./gunzip-bundle.ts";

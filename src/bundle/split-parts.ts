@@ -6,10 +6,10 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { failure } from "../errors.ts";
+import { failure } from "../core/errors.ts";
 
 /** `FILE.000` for index 0: three digits, more only past 999 parts. */
-export function partName(file: string, index: number): string {
+function partName(file: string, index: number): string {
   return `${file}.${String(index).padStart(3, "0")}`;
 }
 

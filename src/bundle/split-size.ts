@@ -3,11 +3,11 @@
  * coreutils' `split -b` counts). FAT32 takes files up to 4 GiB minus one
  * byte, so `4G` is one byte too many there: 4095M fits.
  */
-import { inputError } from "../errors.ts";
+import { inputError } from "../core/errors.ts";
 
 const UNITS: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 /** Smaller parts serve no medium and would only multiply files. */
-export const MIN_SPLIT_BYTES = 1024 * 1024;
+const MIN_SPLIT_BYTES = 1024 * 1024;
 
 /** The part size in bytes; exit 2 naming the value and the rule when it is not one. */
 export function parseSplitSize(value: string, output: string): number {

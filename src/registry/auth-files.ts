@@ -7,7 +7,7 @@
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { ContainerToolName } from "../product-defaults.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
 
 /** What the lookup needs from the host; unit tests pass their own. */
 export interface HostFacts {

@@ -2,13 +2,17 @@
  * One small function per step of putting a blob and a manifest into a
  * repository, in the order the distribution API goes: HEAD (there
  * already?), mount from a repository known to hold it, POST to open an
- * upload, then PUT the bytes whole (size known) or PATCH them as they are
- * made (a layer compressed on the way) and PUT to close; the manifest last.
+ * upload, then PUT the bytes whole (size known), PATCH them in chunks
+ * (a large blob: each chunk a request, so an interrupted upload can
+ * continue from the last chunk's end, GET telling where that is) or PATCH
+ * them as they are made (a layer compressed on the way) and PUT to close;
+ * the manifest last.
  * Each answers with what it got or throws a coded error; retrying is the
  * caller's.
  */
 import { Readable } from "node:stream";
-import { failure, type PushImagesError } from "../errors.ts";
+import { failure, type PushImagesError } from "../core/errors.ts";
+import { offsetFromRange } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";
 import type { HttpResponse } from "./http.ts";
 
@@ -29,7 +33,9 @@ export async function blobExists(registry: RegistryConnection, name: string, dig
  */
 export async function mountBlob(registry: RegistryConnection, name: string, digest: string, from: string): Promise<"mounted" | string> {
   const query = new URLSearchParams({ mount: digest, from });
-  const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope: pushScope(name) });
+  // The registry checks pull rights on `from` too (distribution: 401 insufficient_scope without them).
+  const scope = `${pushScope(name)} repository:${from}:pull`;
+  const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope });
   if (response.status === 201) return "mounted";
   if (response.status === 202) return location(response, name);
   throw statusFailure(response, `mounting ${digest} into ${name}`);
@@ -43,18 +49,91 @@ export async function startUpload(registry: RegistryConnection, name: string): P
 }
 
 /** The whole blob in one PUT: one round trip for the data. */
-export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: Readable, idleMs: number): Promise<void> {
+export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: () => Readable, idleMs: number): Promise<void> {
   const response = await registry.stream(withDigest(session, digest), { method: "PUT", headers: {}, body, size, idleMs, scope: pushScope(name) });
   if (response.status !== 201) throw statusFailure(response, `uploading ${digest} to ${name}`);
 }
 
 /** Bytes whose digest is known only at their end: PATCH them as they come (chunked), then PUT the digest. */
-export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
+export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: () => Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
   const patched = await registry.stream(session, { method: "PATCH", headers: {}, body, idleMs, scope: pushScope(name) });
   if (patched.status !== 202) throw statusFailure(patched, `uploading a layer to ${name}`);
-  const digest = digestAtEnd();
-  const closed = await registry.stream(withDigest(location(patched, name), digest), { method: "PUT", headers: {}, body: Readable.from([]), size: 0, idleMs, scope: pushScope(name) });
+  await closeUpload(registry, name, location(patched, name), digestAtEnd(), idleMs);
+}
+
+/** Where an upload session stands: its latest Location and the bytes the registry holds. */
+export interface UploadSession {
+  readonly location: string;
+  readonly offset: number;
+}
+
+/**
+ * Asks the registry where an upload session it opened earlier stands
+ * (GET on its latest Location: 204 with `Range: 0-<last>`); the HTTP
+ * status when it does not know it (distribution: 404 for a stale Location,
+ * one stripped of its `_state`, or a session a cut PATCH ended).
+ */
+export async function uploadStatus(
+  registry: RegistryConnection,
+  name: string,
+  session: string,
+): Promise<UploadSession | { readonly status: number }> {
+  // A Location is absolute (on the registry's own host) or a path; either way it is asked of this registry.
+  const url = new URL(session, registry.baseUrl);
+  const response = await registry.request(`${url.pathname}${url.search}`, { method: "GET", scope: pushScope(name) });
+  const offset = offsetFromRange(response.headers.range);
+  if (response.status !== 204 || offset === undefined) return { status: response.status };
+  const moved = response.headers.location;
+  return { location: typeof moved === "string" && moved !== "" ? moved : session, offset };
+}
+
+/** One chunk of a chunked upload: `length` bytes of the blob, from the session's offset. */
+export interface Chunk {
+  readonly session: UploadSession;
+  /** Opens the chunk's bytes afresh (a send refused for an expired token is sent again). */
+  readonly body: () => Readable;
+  readonly length: number;
+}
+
+/**
+ * PATCHes one chunk, with the Content-Range and Content-Length the
+ * distribution API asks for; the session moves on to the Location the
+ * answer gives. `signal` lets the caller keep a chunk going after the
+ * run's first Ctrl-C.
+ */
+export async function patchChunk(
+  registry: RegistryConnection,
+  name: string,
+  { session, body, length }: Chunk,
+  idleMs: number,
+  signal: AbortSignal,
+): Promise<UploadSession> {
+  const end = session.offset + length;
+  const headers = { "Content-Range": `${session.offset}-${end - 1}` };
+  const request = { method: "PATCH", headers, body, size: length, idleMs, signal, scope: pushScope(name) } as const;
+  const response = await registry.stream(session.location, request);
+  // A session the registry dropped mid-run (a restart that lost it): the retry asks, and starts afresh.
+  if (response.status === 404) throw Object.assign(lostSession(name, response), { transient: true });
+  if (response.status !== 202) throw statusFailure(response, `uploading a chunk to ${name}`);
+  const held = offsetFromRange(response.headers.range) ?? end;
+  if (held !== end) {
+    const what = `uploading a chunk to ${name}: the registry holds ${held} bytes of the upload after a chunk that ended at ${end}`;
+    throw failure("PUSH_FAILED", what, "the registry does not keep chunked uploads as the distribution API says; report it");
+  }
+  return { location: location(response, name), offset: end };
+}
+
+/** Closes an upload whose bytes are all there: a PUT with the digest and no body. */
+export async function closeUpload(registry: RegistryConnection, name: string, session: string, digest: string, idleMs: number) {
+  const request = { method: "PUT", headers: {}, body: () => Readable.from([]), size: 0, idleMs, scope: pushScope(name) } as const;
+  const closed = await registry.stream(withDigest(session, digest), request);
   if (closed.status !== 201) throw statusFailure(closed, `closing the upload of ${digest} to ${name}`);
+}
+
+function lostSession(name: string, response: HttpResponse): PushImagesError {
+  const said = registryMessage(response.body);
+  const what = `uploading a chunk to ${name}: the registry no longer knows the upload${said ? ` (${said})` : ""}`;
+  return failure("PUSH_FAILED", what, "run push-images again: the blob starts afresh");
 }
 
 /** PUTs the manifest under `tag`; the digest the registry gives it. */

@@ -7,21 +7,27 @@
  *   once.
  * - The rest are uploaded several at a time across all images, largest
  *   first (upload-slots.ts), each retried on its own on transient errors.
+ *   Large ones go in chunks that a later run can continue
+ *   (chunked-upload.ts); the others in one request.
  * - The manifest goes last; the runner then reads the target back.
  */
 import { createHash } from "node:crypto";
 import { PassThrough, Transform, type Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { BundleBlob, BundleImage } from "../bundle/bundle.ts";
-import { stalledPush } from "../engine-push.ts";
-import { failure, interruptedFailure, PushImagesError } from "../errors.ts";
-import type { Job } from "../hooks.ts";
-import { backoffMs, pause } from "../retry.ts";
-import type { Runner } from "../runner.ts";
-import type { AttemptTally, SendOutcome, Transport } from "../transport.ts";
+import { stalledPush } from "../engine/engine-push.ts";
+import { failure, interruptedFailure, PushImagesError } from "../core/errors.ts";
+import type { Job } from "../core/hooks.ts";
+import type { RegistryType } from "../options/registry-type.ts";
+import { backoffMs, pause } from "../core/retry.ts";
+import type { Runner } from "../core/runner.ts";
+import type { AttemptTally, SendOutcome, Transport } from "../core/transport.ts";
 import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload } from "./blob-steps.ts";
+import { uploadsInChunks } from "./chunk-plan.ts";
+import { uploadInChunks } from "./chunked-upload.ts";
 import type { RegistryConnection } from "./connection.ts";
 import { splitReference } from "./manifest.ts";
+import { UploadSessions, uploadStateFile } from "./upload-sessions.ts";
 import { UploadSlots } from "./upload-slots.ts";
 
 /** Uploads in flight at once, over all images: enough to fill a link, few enough for a small registry. */
@@ -46,12 +52,18 @@ export class BundlePush implements Transport {
   private readonly slots = new UploadSlots(UPLOADS_IN_FLIGHT);
   /** Blobs this run has put into (or found in) a repository, by their digest as stored in the bundle. */
   private readonly placed = new Map<string, Promise<Placed>>();
+  /** Chunked uploads a run left open, to continue; read only when a blob is large enough to be chunked. */
+  private readonly sessions: UploadSessions;
 
   constructor(
     private readonly runner: Runner,
     /** The bundle's image for each job source. */
     private readonly imageOf: (source: string) => BundleImage | undefined,
-  ) {}
+    /** Decides whether large blobs may go in chunks (chunk-plan.ts). */
+    private readonly registryType: RegistryType = "generic",
+  ) {
+    this.sessions = new UploadSessions(uploadStateFile(runner.env), runner.log);
+  }
 
   async send(job: Job, tally: AttemptTally): Promise<SendOutcome> {
     const image = this.imageOf(job.source);
@@ -63,7 +75,12 @@ export class BundlePush implements Transport {
 
     const blobs = distinct([image.config, ...image.layers]).sort((a, b) => b.size - a.size);
     const placed = new Map<string, Placed>();
-    await Promise.all(blobs.map(async (blob) => placed.set(blob.digest, await this.place(registry, name, blob, job, tally, progress))));
+    // Every blob settles before the job does: after Ctrl-C a chunk still
+    // finishing must be recorded before the run reports and exits.
+    const placing = blobs.map(async (blob) => placed.set(blob.digest, await this.place(registry, name, blob, job, tally, progress)));
+    const settled = await Promise.allSettled(placing);
+    const failed = settled.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
     progress.done();
 
     const manifest = image.manifest ?? dockerManifest(image, placed);
@@ -85,29 +102,46 @@ export class BundlePush implements Transport {
       } else if (blob.uploadAsStored && (await blobExists(registry, name, blob.digest))) {
         return this.skip(blob, { repository: name, digest: blob.digest, size: blob.size }, progress);
       }
-      return this.slots.run(blob.size, () => this.upload(registry, name, blob, session, progress));
+      return this.slots.run(blob.size, () => this.upload(registry, name, blob, session, job, progress));
     });
     // The first image to need a blob places it; the others mount it from there.
     if (!known) this.placed.set(blob.digest, placing);
     return placing;
   }
 
-  private skip(blob: BundleBlob, where: Placed, progress: ByteProgress): Placed {
+  /** The blob is in `where.repository` already: counted as sent, and a session left open for it there is of no more use. */
+  private async skip(blob: BundleBlob, where: Placed, progress: ByteProgress): Promise<Placed> {
+    const host = this.runner.options.registry.host;
+    if (uploadsInChunks(blob, this.registryType)) await this.sessions.forget(host, where.repository, blob.digest);
     progress.add(blob.size);
     return where;
   }
 
-  private async upload(registry: RegistryConnection, name: string, blob: BundleBlob, session: string | undefined, progress: ByteProgress): Promise<Placed> {
+  private async upload(
+    registry: RegistryConnection,
+    name: string,
+    blob: BundleBlob,
+    session: string | undefined,
+    job: Job,
+    progress: ByteProgress,
+  ): Promise<Placed> {
     const idleMs = this.runner.options.stallTimeoutMs;
+    const { runner, sessions } = this;
+    if (uploadsInChunks(blob, this.registryType)) {
+      await uploadInChunks({ runner, registry, name, blob, image: job.image, sessions, opened: session, progress });
+      return { repository: name, digest: blob.digest, size: blob.size };
+    }
     const opened = session ?? (await startUpload(registry, name));
-    const counted = blob.open().pipe(progress.counter());
+    // A body is opened again when a request is sent again (a token expired on the way).
+    const counted = () => blob.open().pipe(progress.counter());
     if (blob.uploadAsStored) {
       await putWhole(registry, name, opened, blob.digest, blob.size, counted, idleMs);
       return { repository: name, digest: blob.digest, size: blob.size };
     }
     // A docker-archive layer: gzipped on the way; its digest is known at its end.
-    const hashed = new DigestTap();
-    await putStreamed(registry, name, opened, counted.pipe(createGzip()).pipe(hashed), () => hashed.digest(), idleMs);
+    let hashed = new DigestTap();
+    const gzipped = () => counted().pipe(createGzip()).pipe((hashed = new DigestTap()));
+    await putStreamed(registry, name, opened, gzipped, () => hashed.digest(), idleMs);
     return { repository: name, digest: hashed.digest(), size: hashed.bytes };
   }
 

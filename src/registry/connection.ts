@@ -3,11 +3,12 @@
  * CAs and the stored credentials it accepted. Worked out once per run by
  * preflight and shared with the up-to-date check and with plugins that call
  * the registry's own API. Requests answer bearer challenges themselves, with
- * one token per scope.
+ * one token per scope, renewed as it expires (bearer-tokens.ts).
  */
-import type { Runner } from "../runner.ts";
-import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
+import type { Readable } from "node:stream";
+import type { Runner } from "../core/runner.ts";
 import { authFiles } from "./auth-files.ts";
+import { BearerTokens } from "./bearer-tokens.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";
 import { isInsecureForDocker } from "./docker-insecure.ts";
 import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
@@ -22,6 +23,15 @@ export interface RegistryRequest extends Omit<RequestOptions, "verify" | "ca"> {
   readonly scope?: string;
 }
 
+export interface StreamingRequest extends Omit<StreamRequest, "verify" | "ca" | "signal" | "body"> {
+  /** Ends the request; the run's first Ctrl-C when not given. */
+  readonly signal?: AbortSignal;
+  /** Token scope, as for `request`. */
+  readonly scope: string;
+  /** Opens the body's bytes from their start; called again for each send. */
+  readonly body: () => Readable;
+}
+
 export interface RegistryConnection {
   /** `https://host[:port]` or, for an insecure registry, possibly `http://`. */
   readonly baseUrl: string;
@@ -30,10 +40,12 @@ export interface RegistryConnection {
   request(path: string, options?: RegistryRequest): Promise<HttpResponse>;
   /**
    * A request with a streamed body (a blob upload) to `url` (absolute, or a
-   * path under baseUrl), with the token a `request` for the same scope got.
-   * A body cannot be sent twice: a 401 comes back as it is.
+   * path under baseUrl), with the token for its scope. `body` makes the
+   * bytes afresh each time: a request refused for an expired token is sent
+   * again. It stops on the run's first Ctrl-C unless the caller passes a
+   * `signal` of its own (a chunk allowed to finish, chunked-upload.ts).
    */
-  stream(url: string, request: Omit<StreamRequest, "verify" | "ca" | "signal"> & { readonly scope: string }): Promise<HttpResponse>;
+  stream(url: string, request: StreamingRequest): Promise<HttpResponse>;
 }
 
 export async function openRegistryConnection(runner: Runner): Promise<RegistryConnection> {
@@ -45,7 +57,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   const viaDocker = tool.name === "docker" && !runner.engineless;
   const insecure = viaDocker ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
   // Not read when nothing is verified: the system bundle is ~200 KB to parse.
-  const ca = insecure ? undefined : trustedCas(runner.engineless ? ["podman", "docker"] : [tool.name], host);
+  const ca = insecure ? undefined : trustedCas(runner.engineless ? ["podman", "docker"] : [tool.name], host, options.caFiles);
   // One agent for the run: pooled connections, the proxy the run's environment names.
   const agent = new RegistryAgent({ verify: !insecure, ca, env });
   runner.log.verbose(routeLine(agent, host));
@@ -59,6 +71,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     verify: !insecure,
     httpAllowed: insecure,
     ca,
+    caFiles: options.caFiles.map((file) => file.file),
     credentials: () => storedCredentials({ host, tool: loginsOf, tlsVerify: !insecure }, env, shell),
     credentialFiles: authFiles(loginsOf, env),
     signal: runner.stopSignal,
@@ -67,31 +80,33 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     since: runner.startedAt,
   });
   const basic = credentials ? basicAuth(credentials.username, credentials.password) : undefined;
-  const tokens = new Map<string, string>();
+  const tls = { verify: !insecure, ca, agent, signal: runner.stopSignal };
   const call = (url: string, request: RegistryRequest, authorization?: string) =>
-    send(url, { ...request, verify: !insecure, ca, agent, signal: runner.stopSignal, headers: { ...(authorization ? { Authorization: authorization } : {}), ...request.headers } });
+    send(url, { ...request, ...tls, headers: withAuthorization(authorization, request.headers) });
+  const tokens = new BearerTokens({ baseUrl, basic, get: (url, authorization) => call(url, { method: "GET" }, authorization) });
 
   return {
     baseUrl,
     credentials,
-    stream(url, { scope, ...request }) {
-      const token = tokens.get(scope);
-      const authorization = token ? `Bearer ${token}` : basic;
-      const headers = { ...(authorization ? { Authorization: authorization } : {}), ...request.headers };
-      return sendStream(new URL(url, baseUrl).toString(), { ...request, headers, verify: !insecure, ca, agent, signal: runner.stopSignal });
+    stream(url, { scope, body, signal = runner.stopSignal, ...request }) {
+      const target = new URL(url, baseUrl).toString();
+      return tokens.send(scope, async (authorization) => {
+        const bytes = body();
+        try {
+          const headers = withAuthorization(authorization, request.headers);
+          return await sendStream(target, { ...request, ...tls, signal, body: bytes, headers });
+        } finally {
+          // A 401 can come before the body was read: stop reading it.
+          bytes.destroy();
+        }
+      });
     },
-    async request(path, request = {}) {
-      const scope = request.scope ?? "";
-      const token = tokens.get(scope);
-      const first = await call(`${baseUrl}${path}`, request, token ? `Bearer ${token}` : basic);
-      if (first.status !== 401) return first;
-      const challenge = parseChallenge(first);
-      if (challenge.scheme !== "bearer") return first;
-      const answer = await call(tokenUrl(challenge, baseUrl, challenge.scope ?? request.scope), { method: "GET" }, basic);
-      const fresh = answer.status === 200 ? tokenFrom(answer) : undefined;
-      if (!fresh) return first;
-      tokens.set(scope, fresh);
-      return call(`${baseUrl}${path}`, request, `Bearer ${fresh}`);
+    request(path, request = {}) {
+      return tokens.send(request.scope ?? "", (authorization) => call(`${baseUrl}${path}`, request, authorization));
     },
   };
+}
+
+function withAuthorization(authorization: string | undefined, headers?: Record<string, string>): Record<string, string> {
+  return { ...(authorization ? { Authorization: authorization } : {}), ...headers };
 }

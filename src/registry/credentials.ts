@@ -5,10 +5,10 @@
  * A file the tool cannot read either is reported, not taken for "no login".
  */
 import { readFileSync } from "node:fs";
-import { failure, PushImagesError } from "../errors.ts";
-import { formatCommand } from "../command-text.ts";
-import type { ContainerToolName } from "../product-defaults.ts";
-import type { Shell } from "../shell.ts";
+import { failure, PushImagesError } from "../core/errors.ts";
+import { formatCommand } from "../engine/command-text.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
+import type { Shell } from "../engine/shell.ts";
 import { authFiles } from "./auth-files.ts";
 import { loginCommand } from "./login-command.ts";
 

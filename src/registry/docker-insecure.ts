@@ -5,7 +5,7 @@
  */
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
-import type { DockerRegistryConfig } from "../container-tool.ts";
+import type { DockerRegistryConfig } from "../engine/container-tool.ts";
 
 export async function isInsecureForDocker(host: string, config: DockerRegistryConfig): Promise<boolean> {
   if (config.IndexConfigs?.[host]?.Secure === false) return true;

@@ -6,7 +6,7 @@
  * errors that name the proxy and the setting to fix, since no registry
  * message would explain them.
  */
-import { failure, type PushImagesError } from "../errors.ts";
+import { failure, type PushImagesError } from "../core/errors.ts";
 import { maskedProxy, type ProxyDecision } from "./proxy-rules.ts";
 
 type Coded = Error & { code?: string; cause?: unknown };
@@ -38,11 +38,19 @@ export function normalizedError(error: unknown, target: URL, route: ProxyDecisio
 }
 
 /** A response the proxy gave in the registry's place (an http target through HTTP_PROXY). */
-export function proxyGatewayError(status: number, target: URL, route: ProxyDecision & { via: "proxy" }): PushImagesError & { transient: boolean } {
+export function proxyGatewayError(
+  status: number,
+  target: URL,
+  route: ProxyDecision & { via: "proxy" },
+): PushImagesError & { transient: boolean } {
   return proxyRefused(status, target, route);
 }
 
-function proxyRefused(status: number, target: URL, route: ProxyDecision & { via: "proxy" }): PushImagesError & { transient: boolean } {
+function proxyRefused(
+  status: number,
+  target: URL,
+  route: ProxyDecision & { via: "proxy" },
+): PushImagesError & { transient: boolean } {
   const proxy = `the proxy ${maskedProxy(route.proxy)} (from ${route.variable})`;
   if (status === 407) {
     const error = failure(
@@ -65,7 +73,8 @@ function proxyUnreachable(cause: Coded, route: ProxyDecision & { via: "proxy" })
   const error = failure(
     "PROXY_UNREACHABLE",
     `cannot connect to the proxy ${maskedProxy(route.proxy)} (from ${route.variable}): ${cause.message}`,
-    `check ${route.variable} (HTTPS_PROXY for https registries, HTTP_PROXY for http ones), or add the registry's host to NO_PROXY to connect directly`,
+    `check ${route.variable} (HTTPS_PROXY for https registries, HTTP_PROXY for http ones), ` +
+      "or add the registry's host to NO_PROXY to connect directly",
   );
   return Object.assign(error, { transient: true });
 }

@@ -23,8 +23,15 @@ export interface StreamRequest {
   readonly agent?: RegistryAgent;
 }
 
-export function sendStream(url: string, { method, headers, body, size, verify, ca, signal, idleMs, agent }: StreamRequest): Promise<HttpResponse> {
-  const allHeaders = { "Content-Type": "application/octet-stream", ...(size === undefined ? {} : { "Content-Length": String(size) }), ...headers };
+export function sendStream(
+  url: string,
+  { method, headers, body, size, verify, ca, signal, idleMs, agent }: StreamRequest,
+): Promise<HttpResponse> {
+  const allHeaders = {
+    "Content-Type": "application/octet-stream",
+    ...(size === undefined ? {} : { "Content-Length": String(size) }),
+    ...headers,
+  };
   const through = agent ?? (ca ? new RegistryAgent({ verify, ca, env: {} }) : directAgent(verify));
   return exchange(url, {
     method,

@@ -7,8 +7,8 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
-import { inputError } from "../errors.ts";
-import { VERSION } from "../version.ts";
+import { inputError } from "../core/errors.ts";
+import { VERSION } from "../cli/version.ts";
 import { normalizedError, PROXY_GATEWAY_STATUSES, proxyGatewayError } from "./http-errors.ts";
 import { directAgent, RegistryAgent } from "./registry-agent.ts";
 
@@ -41,8 +41,14 @@ export function httpGet(url: string, options: RequestOptions): Promise<HttpRespo
   return send(url, { ...options, method: "GET" });
 }
 
-export function send(url: string, { method = "GET", headers = {}, body, verify, ca, timeoutMs = 10_000, signal, agent }: RequestOptions): Promise<HttpResponse> {
-  const allHeaders = body === undefined ? headers : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers };
+export function send(
+  url: string,
+  { method = "GET", headers = {}, body, verify, ca, timeoutMs = 10_000, signal, agent }: RequestOptions,
+): Promise<HttpResponse> {
+  const allHeaders =
+    body === undefined
+      ? headers
+      : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers };
   const through = agent ?? (ca ? new RegistryAgent({ verify, ca, env: {} }) : directAgent(verify));
   return exchange(url, { method, headers: allHeaders, body, agent: through, signal, idleMs: timeoutMs, bodyLimit: BODY_LIMIT });
 }
@@ -65,12 +71,19 @@ export interface Exchange {
 }
 
 /** One request and its whole answer, through the agent, with errors as Node codes (http-errors.ts). */
-export async function exchange(url: string, { method, headers, body, agent, signal, idleMs, bodyLimit }: Exchange): Promise<HttpResponse> {
+export async function exchange(
+  url: string,
+  { method, headers, body, agent, signal, idleMs, bodyLimit }: Exchange,
+): Promise<HttpResponse> {
   const target = new URL(url);
   const route = agent.route(target);
   if (route.via === "invalid") {
     const { name, value } = route.variable;
-    throw inputError("USAGE", `${name}=${JSON.stringify(value)} is not a proxy URL`, `set ${name} to http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it`);
+    throw inputError(
+      "USAGE",
+      `${name}=${JSON.stringify(value)} is not a proxy URL`,
+      `set ${name} to http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it`,
+    );
   }
   const idle = new IdleTimer(idleMs, () => `no answer from ${target.origin} for ${idleMs / 1000}s`);
   if (typeof body === "object") {
@@ -105,7 +118,11 @@ export async function exchange(url: string, { method, headers, body, agent, sign
       if (kept < bodyLimit) chunks.push(chunk);
       kept += chunk.length;
     }
-    answer = { status: response.statusCode, headers: response.headers as IncomingHttpHeaders, body: Buffer.concat(chunks).toString("utf8") };
+    answer = {
+      status: response.statusCode,
+      headers: response.headers as IncomingHttpHeaders,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
     // undici frees the connection a tick after the body ends: a request the
     // caller sends at once would open another (registry-http.test.ts).
     await new Promise<void>((resolve) => setImmediate(resolve));

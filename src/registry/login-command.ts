@@ -1,11 +1,15 @@
 /** The login command a hint tells the user to type, exactly as it must be typed. */
-import type { ContainerToolName } from "../product-defaults.ts";
+import { formatCommand } from "../engine/command-text.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
 
 /**
- * `podman login [--tls-verify=false] <host>` or `docker login <host>`.
+ * `podman login [--tls-verify=false] [-u <user>] <host>` or `docker login [-u <user>] <host>`.
  * podman's login checks TLS unless told not to, so it fails against an
  * HTTP or self-signed registry that the push itself skips verifying (-t).
+ * The user is quoted for bash: a Harbor robot account's `robot$project+name`
+ * would otherwise lose `$project` to the shell.
  */
-export function loginCommand(tool: ContainerToolName, host: string, tlsVerify: boolean): string {
-  return `${tool} login ${tool === "podman" && !tlsVerify ? "--tls-verify=false " : ""}${host}`;
+export function loginCommand(tool: ContainerToolName, host: string, tlsVerify: boolean, username?: string): string {
+  const tls = tool === "podman" && !tlsVerify ? ["--tls-verify=false"] : [];
+  return formatCommand(tool, ["login", ...tls, ...(username === undefined ? [] : ["-u", username]), host]);
 }

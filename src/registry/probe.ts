@@ -3,16 +3,16 @@
  * is its certificate trusted, and do the stored credentials work. Each
  * failure becomes the coded error the push would otherwise hit midway.
  */
-import { failure, PushImagesError } from "../errors.ts";
-import { tlsReason } from "../tls-reason.ts";
-import type { ContainerToolName } from "../product-defaults.ts";
+import { failure, PushImagesError } from "../core/errors.ts";
+import { untrustedCertificateFix, wrongCaFileFix } from "./tls-hint.ts";
+import { isUnknownIssuer, tlsReason } from "./tls-reason.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
 import { loginCommand } from "./login-command.ts";
 import type { RegistryAgent } from "./registry-agent.ts";
 import { unreachableHint } from "./route-text.ts";
-import { certsDirectories } from "./trusted-cas.ts";
 
 export interface ProbeOptions {
   readonly host: string;
@@ -23,6 +23,8 @@ export interface ProbeOptions {
   readonly httpAllowed: boolean;
   /** Certificates to trust when verifying; none needed when not. */
   readonly ca?: readonly string[];
+  /** The --ca-file files among `ca`: a certificate they do not vouch for gets a fix that says so. */
+  readonly caFiles?: readonly string[];
   readonly credentials: () => Promise<Credentials | undefined>;
   /** Ends the probe at once (Ctrl-C). */
   readonly signal?: AbortSignal;
@@ -80,9 +82,9 @@ async function authenticate(
   options: ProbeOptions,
   networkError: (error: unknown, at: ProbeOptions) => Error,
 ): Promise<Credentials> {
-  const login = loginCommand(options.tool, options.host, options.verify);
   const credentials = await options.credentials();
   if (!credentials) {
+    const login = loginCommand(options.tool, options.host, options.verify);
     const where = options.credentialFiles?.length ? ` (looked in ${options.credentialFiles.join(", ")})` : "";
     const message = `${options.host} requires you to log in, and no stored credentials were found${where}`;
     throw failure("AUTH_REQUIRED", message, `run '${login}', then run push-images again`);
@@ -95,20 +97,29 @@ async function authenticate(
     const token = await get(realm, options, { Authorization: basic }).catch((e: unknown) => {
       throw networkError(e, { ...options, host: new URL(realm).host });
     });
-    if (token.status === 401 || token.status === 403) throw rejected(options, credentials, login);
+    if (token.status === 401 || token.status === 403) throw rejected(options, credentials);
     if (token.status !== 200) throw statusError(token.status, new URL(realm).host);
     authorization = `Bearer ${tokenFrom(token) ?? ""}`;
   }
   const retry = await get(`${baseUrl}/v2/`, options, { Authorization: authorization }).catch((e: unknown) => {
     throw networkError(e, options);
   });
-  if (retry.status === 401 || retry.status === 403) throw rejected(options, credentials, login);
+  if (retry.status === 401 || retry.status === 403) throw rejected(options, credentials);
   if (retry.status !== 200) throw statusError(retry.status, options.host);
   return credentials;
 }
 
-function rejected(options: ProbeOptions, credentials: Credentials, login: string) {
-  return failure("AUTH_REJECTED", `${options.host} rejected the stored credentials of user "${credentials.username}" (from ${credentials.source})`, `run '${login}' with a valid user and password`);
+/**
+ * The fix logs in again as the same user, the command last so that it can
+ * be pasted whole: a robot account's name comes quoted for bash.
+ */
+function rejected(options: ProbeOptions, credentials: Credentials) {
+  const login = loginCommand(options.tool, options.host, options.verify, credentials.username);
+  return failure(
+    "AUTH_REJECTED",
+    `${options.host} rejected the stored credentials of user "${credentials.username}" (from ${credentials.source})`,
+    `log in again with the current password (or change -u to another user), then run push-images again: ${login}`,
+  );
 }
 
 /** `seconds`: how long the probe had been waiting in all, which is what a timeout message must say. */
@@ -126,14 +137,12 @@ function probeNetworkError(error: unknown, options: ProbeOptions, seconds: numbe
     );
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate/i.test(`${code} ${message}`)) {
-    const [podmanDir] = certsDirectories("podman", options.host);
-    const [dockerDir] = certsDirectories("docker", options.host);
+    const caFiles = options.caFiles ?? [];
+    const wrongCa = caFiles.length > 0 && isUnknownIssuer(error);
     return failure(
       "TLS_UNTRUSTED",
       `the TLS certificate of ${options.host} is not trusted (${tlsReason(error)})`,
-      options.tool === "podman"
-        ? `add -t to skip verification, or put the registry's CA in ${podmanDir}/ca.crt`
-        : `put the registry's CA in ${dockerDir}/ca.crt, or add "${options.host}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`,
+      wrongCa ? wrongCaFileFix(options.host, caFiles) : untrustedCertificateFix(options.tool, options.host),
     );
   }
   return failure("REGISTRY_UNREACHABLE", `cannot talk to the registry ${options.host}: ${message}`, `check that ${options.host} is a container registry and that it is running`);

@@ -108,7 +108,10 @@ function parseProxy(value: string): URL | undefined {
 /** The NO_PROXY entry that excludes `host:port`, or undefined. Entries that parse as nothing are skipped, as Go does. */
 function noProxyMatch(noProxy: string, host: string, port: string): string | undefined {
   const ip = isIP(host) ? host : undefined;
-  const entries = noProxy.split(",").map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+  const entries = noProxy
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
   if (entries.includes("*")) return "*";
   return entries.find((entry) => {
     const cidr = parseCidr(entry);

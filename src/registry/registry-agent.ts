@@ -59,7 +59,13 @@ export class RegistryAgent {
     if (!agent) {
       const token = proxyAuthorization(proxy);
       // The proxy's certificate (an https:// proxy) is checked as the registry's is: Go's transport uses one TLS config for both.
-      agent = new ProxyAgent({ uri: proxy.href, ...(token ? { token } : {}), requestTls: this.tls, proxyTls: this.tls, proxyTunnel: false });
+      agent = new ProxyAgent({
+        uri: proxy.href,
+        ...(token ? { token } : {}),
+        requestTls: this.tls,
+        proxyTls: this.tls,
+        proxyTunnel: false,
+      });
       this.proxies.set(proxy.href, agent);
     }
     return agent;

@@ -17,13 +17,17 @@ export function routeLine(agent: RegistryAgent, host: string): string {
 
 /** When NO_PROXY sent requests to an unreachable `host` past a proxy that is set: what to say and what to fix. */
 export function unreachableHint(agent: RegistryAgent, host: string): { said: string; fix: string } | undefined {
-  const route = [agent.route(new URL(`https://${host}/`)), agent.route(new URL(`http://${host}/`))].find((r) => r.via === "direct" && r.because === "NO_PROXY");
+  const route = [agent.route(new URL(`https://${host}/`)), agent.route(new URL(`http://${host}/`))].find(
+    (r) => r.via === "direct" && r.because === "NO_PROXY",
+  );
   if (route?.via !== "direct" || !route.noProxyEntry) return undefined;
   const noProxy = agent.settings.noProxy?.name ?? "NO_PROXY";
   const hostname = new URL(`https://${host}/`).hostname;
   return {
-    said: ` (${route.variable} is set, but ${noProxy} entry "${route.noProxyEntry}" sends requests to ${hostname} direct, not through the proxy)`,
-    fix: `remove "${route.noProxyEntry}" from ${noProxy} if ${hostname} is reached through the proxy; else check that ${hostname} resolves and is reachable from this host`,
+    said: ` (${route.variable} is set, but ${noProxy} entry "${route.noProxyEntry}" sends requests to ${hostname} direct, past the proxy)`,
+    fix:
+      `remove "${route.noProxyEntry}" from ${noProxy} if ${hostname} is reached through the proxy; ` +
+      `else check that ${hostname} resolves and is reachable from this host`,
   };
 }
 
@@ -43,6 +47,7 @@ function describe(agent: RegistryAgent, route: ProxyDecision): string {
   if (route.via === "invalid") return `nowhere: ${route.variable.name} is not a proxy URL`;
   if (route.because === "loopback") return "direct (a loopback address is never proxied)";
   if (route.because === "CGI") return "direct (REQUEST_METHOD is set, so HTTP_PROXY is not used)";
-  if (route.because === "NO_PROXY") return `direct (${agent.settings.noProxy?.name ?? "NO_PROXY"} entry "${route.noProxyEntry ?? ""}")`;
+  if (route.because === "NO_PROXY")
+    return `direct (${agent.settings.noProxy?.name ?? "NO_PROXY"} entry "${route.noProxyEntry ?? ""}")`;
   return "direct (no proxy variable is set for it)";
 }

@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { rootCertificates } from "node:tls";
-import type { ContainerToolName } from "../product-defaults.ts";
+import type { CaFile } from "../options/ca-files.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
 
 const SYSTEM_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
 
@@ -17,11 +18,11 @@ export function certsDirectories(tool: ContainerToolName, host: string): string[
     : [join("/etc/docker/certs.d", host), join(homedir(), ".docker/certs.d", host)];
 }
 
-/** The system's CAs and the certs.d CAs of each tool named (a bundle push trusts both tools' directories). */
-export function trustedCas(tools: readonly ContainerToolName[], host: string): string[] {
+/** The system's CAs, the certs.d CAs of each tool named (a bundle push trusts both tools' directories) and the --ca-file CAs. */
+export function trustedCas(tools: readonly ContainerToolName[], host: string, caFiles: readonly CaFile[] = []): string[] {
   const system = SYSTEM_BUNDLES.filter(existsSync).slice(0, 1).map((file) => readFileSync(file, "utf8"));
   const perRegistry = tools.flatMap((tool) => certsDirectories(tool, host)).flatMap((dir) =>
     existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".crt")).map((f) => readFileSync(join(dir, f), "utf8")) : [],
   );
-  return [...rootCertificates, ...system, ...perRegistry];
+  return [...rootCertificates, ...system, ...perRegistry, ...caFiles.map((ca) => ca.pem)];
 }

@@ -36,7 +36,7 @@ export function installProgram(program: string, extractDir: string): string {
 }
 
 /** A hard link shares the file's mode (executable); across filesystems it is a copy. */
-export function linkOrCopy(from: string, to: string): void {
+function linkOrCopy(from: string, to: string): void {
   try {
     linkSync(from, to);
   } catch (err) {

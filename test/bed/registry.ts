@@ -25,8 +25,18 @@ export interface RegistrySpec {
   /** CA that signed `tls`, to check readiness over verified TLS. */
   caFile?: string;
   htpasswdFile?: string;
+  /** distribution's `auth: token`: tokens from `realm`, signed by the certificate in `rootCertBundle`. */
+  token?: TokenAuth;
   /** Command prefix to start it elsewhere, e.g. `ip netns exec NS`. */
   prefix?: readonly [string, ...string[]];
+}
+
+export interface TokenAuth {
+  realm: string;
+  service: string;
+  issuer: string;
+  /** PEM file of the certificate whose key signs the tokens. */
+  rootCertBundle: string;
 }
 
 export interface StartedRegistry {
@@ -66,7 +76,7 @@ async function startOn(spec: RegistrySpec, port: number, cleanup: Cleanup): Prom
   cleanup.add(`stop registry ${spec.name}`, () => daemon.stop());
   await waitFor(async () => {
     const res = await httpGet(`${url}/v2/`, { caFile: spec.caFile, timeoutMs: 2_000 });
-    return res.status === 200 || (res.status === 401 && spec.htpasswdFile !== undefined);
+    return res.status === 200 || (res.status === 401 && (spec.htpasswdFile !== undefined || spec.token !== undefined));
   }, {
     what: `registry ${spec.name} at ${url}/v2/`,
     abort: () => daemon.exitReason,
@@ -99,5 +109,10 @@ function registryConfig(spec: RegistrySpec, host: string): object {
       ...(spec.tls ? { tls: { certificate: spec.tls.certFile, key: spec.tls.keyFile } } : {}),
     },
     ...(spec.htpasswdFile ? { auth: { htpasswd: { realm: 'push-images-bed', path: spec.htpasswdFile } } } : {}),
+    ...(spec.token ? { auth: { token: tokenConfig(spec.token) } } : {}),
   };
+}
+
+function tokenConfig({ realm, service, issuer, rootCertBundle }: TokenAuth): object {
+  return { realm, service, issuer, rootcertbundle: rootCertBundle };
 }

@@ -57,9 +57,12 @@ async function assemble(root: string, cleanup: Cleanup): Promise<Bed> {
   const localCert = await issueServerCert(ca, certDir, 'local', ['127.0.0.1']);
   const remoteCert = await issueServerCert(ca, certDir, 'remote', [netns.nsIp]);
   const credentials = { username: 'bed-user', password: randomBytes(9).toString('hex') };
+  // A Harbor-style robot account whose password holds what shells, URLs, JSON and base64 treat specially.
+  const robot = { username: 'robot$apim+ci', password: `pa$$:w0rd+%2F@'"\\ ${randomBytes(6).toString('hex')}` };
   const htpasswdFile = join(root, 'htpasswd');
   // distribution accepts only bcrypt entries (-B).
-  writeFileSync(htpasswdFile, `${await run('htpasswd', ['-Bbn', credentials.username, credentials.password])}\n`);
+  const entries = await Promise.all([credentials, robot].map(({ username, password }) => run('htpasswd', ['-Bbn', username, password])));
+  writeFileSync(htpasswdFile, `${entries.join('\n')}\n`);
 
   const dir = (name: string) => join(root, 'registries', name);
   const [plain, tls, auth, remoteTls] = await settleAll([
@@ -82,7 +85,7 @@ async function assemble(root: string, cleanup: Cleanup): Promise<Bed> {
     registries: {
       plain: asData(plain),
       tls: { ...asData(tls), caFile: ca.certFile },
-      auth: { ...asData(auth), credentials },
+      auth: { ...asData(auth), credentials, robot },
       remoteTls: { ...asData(remoteTls), caFile: ca.certFile },
     },
     caFile: ca.certFile,

@@ -8,7 +8,7 @@ import { accessSync, constants, mkdirSync, symlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** Each command, the Debian package that has it, and why the tool may run it. */
-export const HOST_COMMANDS: Record<string, { pkg: string; why: string }> = {
+const HOST_COMMANDS: Record<string, { pkg: string; why: string }> = {
   podman: { pkg: 'podman', why: 'a container tool' },
   docker: { pkg: 'docker.io', why: 'a container tool' },
   bash: { pkg: 'bash', why: 'zx sets its shell up with bash' },

@@ -14,6 +14,12 @@ export interface BedRegistry {
   caFile?: string;
   /** htpasswd credentials it demands (the auth registry only). */
   credentials?: { username: string; password: string };
+  /**
+   * A second account of the auth registry, named like a Harbor robot
+   * account (`robot$apim+ci`), whose password holds `$`, `+`, `:`, `%`,
+   * `@`, quotes, a backslash and a space.
+   */
+  robot?: { username: string; password: string };
   /** Its log, with an access-log line per HTTP request (see access-log.ts in the e2e helpers). */
   logFile?: string;
 }

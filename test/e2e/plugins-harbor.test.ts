@@ -91,3 +91,26 @@ describe('Harbor projects (against a stand-in for Harbor\'s API)', () => {
     await expectPushed(plain, `${existing}/apim`, apim.tag, pick(apim.podmanIds, ['apim-le-toolkit']));
   });
 });
+
+describe('a Harbor robot account (robot$apim+ci, a password of shell and URL specials)', () => {
+  it('--create-project asks Harbor\'s API as the robot, the name and password intact; -v never shows the password', async () => {
+    const robot = bed.registries.auth.robot ?? { username: '', password: '' };
+    const robotHarbor = await startHarborStandIn({ account: robot, upstream: plain });
+    try {
+      const logins = isolatedLogins();
+      await tool('podman', ['login', '--tls-verify=false', '-u', robot.username, '-p', robot.password, robotHarbor.host], logins);
+      const project = uniqueName('p');
+      const args = ['-r', `${robotHarbor.host}/${project}`, '-c', 'podman', '-t', '--create-project', '-i', 'apim-le-cache', '-v'];
+      const r = await runCli(args, { env: logins });
+      expectSuccess(r);
+      const asked = robotHarbor.apiRequests.map((q) => ({ method: q.method, user: q.user, password: q.password }));
+      const asRobot = { user: robot.username, password: robot.password };
+      expect(asked).toEqual([{ method: 'HEAD', ...asRobot }, { method: 'POST', ...asRobot }]);
+      expect(robotHarbor.projects.get(project)).toEqual({ name: project, public: false });
+      expect(`${r.stdout}${r.stderr}`).not.toContain(robot.password);
+      await expectPushed(plain, project, apim.tag, pick(apim.podmanIds, ['apim-le-cache']));
+    } finally {
+      await robotHarbor.close();
+    }
+  });
+});

@@ -32,13 +32,27 @@ let bundle: string;
 
 /** The proxy variables of a run, and none of the test runner's own. */
 function proxyEnv(proxyUrl: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
-  return { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, no_proxy: undefined, ...extra };
+  return {
+    HTTP_PROXY: proxyUrl,
+    HTTPS_PROXY: proxyUrl,
+    NO_PROXY: undefined,
+    http_proxy: undefined,
+    https_proxy: undefined,
+    no_proxy: undefined,
+    ...extra,
+  };
 }
 
 /** `METHOD /path?query` of each request under `/v2/<path>/`, sorted: what the proxy forwarded and what the registry logged. */
 const forwardedUnder = (entries: readonly ProxyLogEntry[], path: string) =>
-  entries.filter((e) => e.method !== 'CONNECT' && new URL(e.target).pathname.startsWith(`/v2/${path}/`)).map((e) => `${e.method} ${new URL(e.target).pathname}${new URL(e.target).search}`).sort();
-const loggedUnder = (registry: BedRegistry, path: string) => requestsUnder(registry, path).map((r) => `${r.method} ${r.path}`).sort();
+  entries
+    .filter((e) => e.method !== 'CONNECT' && new URL(e.target).pathname.startsWith(`/v2/${path}/`))
+    .map((e) => `${e.method} ${new URL(e.target).pathname}${new URL(e.target).search}`)
+    .sort();
+const loggedUnder = (registry: BedRegistry, path: string) =>
+  requestsUnder(registry, path)
+    .map((r) => `${r.method} ${r.path}`)
+    .sort();
 const ours = (entries: readonly ProxyLogEntry[]) => entries.filter((e) => e.userAgent.startsWith('push-images/'));
 
 beforeAll(async () => {
@@ -52,12 +66,16 @@ afterAll(async () => {
 });
 
 describe('HTTP_PROXY and HTTPS_PROXY point at the proxy; -r names a host only it resolves', () => {
-  it('-c podman -t: pushed; every request the registry saw came through the proxy, preflight, look-up and read-back of ours too', async () => {
+  it('-c podman -t: pushed; the registry saw only requests through the proxy, our preflight, look-up and read-back too', async () => {
     const path = uniqueName();
-    const r = await runCli(['-r', `${named(plain)}/${path}`, '-c', 'podman', '-t', '-i', image, '-v'], { env: proxyEnv(proxy.url) });
+    const r = await runCli(['-r', `${named(plain)}/${path}`, '-c', 'podman', '-t', '-i', image, '-v'], {
+      env: proxyEnv(proxy.url),
+    });
 
     expectSuccess(r);
-    expect(r.stderr).toContain(`requests of push-images to ${named(plain)} go through the proxy ${proxy.url} (HTTPS_PROXY) over https, through the proxy ${proxy.url} (HTTP_PROXY) over http`);
+    const way = (variable: string) => `through the proxy ${proxy.url} (${variable})`;
+    const said = `requests of push-images to ${named(plain)} go ${way('HTTPS_PROXY')} over https, ${way('HTTP_PROXY')} over http`;
+    expect(r.stderr).toContain(said);
     // Before the registry is asked directly below.
     const log = proxy.log();
     expect(forwardedUnder(log, path), 'the proxy forwarded what the registry logged').toEqual(loggedUnder(plain, path));
@@ -65,22 +83,30 @@ describe('HTTP_PROXY and HTTPS_PROXY point at the proxy; -r names a host only it
     const manifest = `http://${named(plain)}/v2/${path}/${image}/manifests/${tag}`;
     const mine = ours(log).map((e) => `${e.method} ${e.target}`);
     expect(mine, 'preflight').toContain(`GET http://${named(plain)}/v2/`);
-    expect(mine.filter((line) => line === `GET ${manifest}`).length, 'the up-to-date look-up and the read-back').toBeGreaterThanOrEqual(2);
+    expect(
+      mine.filter((line) => line === `GET ${manifest}`).length,
+      'the up-to-date look-up and the read-back',
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it('--from-archive with no engine on PATH: pushed, every request through the proxy', async () => {
     const path = uniqueName();
-    const r = await runCli(['--from-archive', bundle, '-r', `${named(plain)}/${path}`, '-t', '-i', image], { env: { ...proxyEnv(proxy.url), PATH: enginelessPath() } });
+    const r = await runCli(['--from-archive', bundle, '-r', `${named(plain)}/${path}`, '-t', '-i', image], {
+      env: { ...proxyEnv(proxy.url), PATH: enginelessPath() },
+    });
 
     expectSuccess(r);
     const forwarded = forwardedUnder(proxy.log(), path);
     expect(forwarded, 'the proxy forwarded what the registry logged').toEqual(loggedUnder(plain, path));
     await expectImage(plain, `${path}/${image}`, tag, podmanIds[image] as string);
-    expect(forwarded.filter((line) => /^(PUT|PATCH) .*\/blobs\/uploads\//.test(line)).length, 'the blobs went up through it').toBeGreaterThan(0);
+    expect(
+      forwarded.filter((line) => /^(PUT|PATCH) .*\/blobs\/uploads\//.test(line)).length,
+      'the blobs went up through it',
+    ).toBeGreaterThan(0);
     expect(forwardedUnder(ours(proxy.log()), path), 'all of them ours').toEqual(forwarded);
   });
 
-  it('the TLS registry: through a CONNECT tunnel, TLS end to end (-t to push; without it the registry\'s certificate is still checked)', async () => {
+  it('the TLS registry: through a CONNECT tunnel, TLS end to end (-t to push; without it its certificate is still checked)', async () => {
     const path = uniqueName();
     const env = { ...proxyEnv(proxy.url), PATH: enginelessPath() };
     const connectsBefore = proxy.log().filter((e) => e.method === 'CONNECT' && e.target === named(tls)).length;
@@ -89,8 +115,13 @@ describe('HTTP_PROXY and HTTPS_PROXY point at the proxy; -r names a host only it
     expectSuccess(r);
     await expectImage(tls, `${path}/${image}`, tag, podmanIds[image] as string);
     const log = proxy.log();
-    expect(log.filter((e) => e.method === 'CONNECT' && e.target === named(tls)).length, 'tunnels opened').toBeGreaterThan(connectsBefore);
-    expect(log.filter((e) => e.method !== 'CONNECT' && e.target.startsWith(`http://${named(tls)}/v2/`)), 'no registry request in the clear').toEqual([]);
+    expect(log.filter((e) => e.method === 'CONNECT' && e.target === named(tls)).length, 'tunnels opened').toBeGreaterThan(
+      connectsBefore,
+    );
+    expect(
+      log.filter((e) => e.method !== 'CONNECT' && e.target.startsWith(`http://${named(tls)}/v2/`)),
+      'no registry request in the clear',
+    ).toEqual([]);
     expect(requestsUnder(tls, path).filter((req) => req.method === 'PUT' && req.path.includes('/manifests/'))).toHaveLength(1);
 
     // The certificate names 127.0.0.1, not registry.pib.test: checked through the tunnel, it does not match.
@@ -101,7 +132,10 @@ describe('HTTP_PROXY and HTTPS_PROXY point at the proxy; -r names a host only it
   it('rootless podman as the operator, with the variables in its environment', async () => {
     const ids = await buildOperatorImages([image], bed.images.defaults.path, tag);
     const path = uniqueName();
-    const r = await runCli(['-r', `${named(plain)}/${path}`, '-c', 'podman', '-t', '-i', image], { as: operator(), env: proxyEnv(proxy.url) });
+    const r = await runCli(['-r', `${named(plain)}/${path}`, '-c', 'podman', '-t', '-i', image], {
+      as: operator(),
+      env: proxyEnv(proxy.url),
+    });
 
     expectSuccess(r);
     expect(forwardedUnder(proxy.log(), path)).toEqual(loggedUnder(plain, path));
@@ -119,7 +153,7 @@ describe('NO_PROXY and the proxy\'s own failures', () => {
 
     const text = expectError(r, 1, 'REGISTRY_UNREACHABLE');
     expect(text).toContain(`cannot reach the registry ${named(plain)}`);
-    expect(text).toContain(`HTTPS_PROXY is set, but NO_PROXY entry "${NAME}" sends requests to ${NAME} direct`);
+    expect(text).toContain(`HTTPS_PROXY is set, but NO_PROXY entry "${NAME}" sends requests to ${NAME} direct, past the proxy`);
     expect(text).toContain(`remove "${NAME}" from NO_PROXY`);
     expect(r.stderr).toContain(`requests of push-images to ${named(plain)} go direct (NO_PROXY entry "${NAME}")`);
     expect(proxy.log().slice(before), 'nothing went to the proxy').toEqual([]);
@@ -153,7 +187,9 @@ describe('NO_PROXY and the proxy\'s own failures', () => {
       const args = ['--from-archive', bundle, '-t', '-i', image, '-v'];
       const env = (url: string) => ({ ...proxyEnv(url), PATH: enginelessPath() });
       const refused = await runCli([...args, '-r', `${named(plain)}/${uniqueName()}`], { env: env(guarded.url) });
-      expect(expectError(refused, 1, 'PROXY_AUTH_REQUIRED')).toContain(`the proxy ${guarded.url} (from HTTPS_PROXY) wants credentials (HTTP 407)`);
+      expect(expectError(refused, 1, 'PROXY_AUTH_REQUIRED')).toContain(
+        `the proxy ${guarded.url} (from HTTPS_PROXY) wants credentials (HTTP 407)`,
+      );
 
       const path = uniqueName();
       const withLogin = guarded.url.replace('http://', `http://${credentials.username}:${credentials.password}@`);
@@ -186,7 +222,11 @@ describe('-c docker', () => {
     const r = await runCli(['-r', `${plain.host}/${path}`, '-c', 'docker', '-i', image, '-v'], { env: proxyEnv(proxy.url) });
 
     expectSuccess(r);
-    expect(r.stderr).toContain('HTTPS_PROXY and HTTP_PROXY apply to the requests of push-images only: dockerd pushes with its own proxy settings');
-    expect(r.stderr, 'the registry on loopback is never proxied').toContain(`requests of push-images to ${plain.host} go direct (a loopback address is never proxied)`);
+    expect(r.stderr).toContain(
+      'HTTPS_PROXY and HTTP_PROXY apply to the requests of push-images only: dockerd pushes with its own proxy settings',
+    );
+    expect(r.stderr, 'the registry on loopback is never proxied').toContain(
+      `requests of push-images to ${plain.host} go direct (a loopback address is never proxied)`,
+    );
   });
 });

@@ -1,14 +1,18 @@
 /**
- * src/apply-options.ts: flags and the registry type become plugins in one
+ * src/options/apply-options.ts: flags and the registry type become plugins in one
  * place (pluginsForOptions), and the progress display is chosen from
  * --quiet, --verbose and whether stderr is a terminal (progressPlugin).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { pluginsForOptions, progressPlugin } from "../../src/apply-options.ts";
-import { resolveOptions, type RawFlags } from "../../src/options.ts";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
-import type { RegistryType } from "../../src/registry-type.ts";
+import { pluginsForOptions, progressPlugin } from "../../src/options/apply-options.ts";
+import { resolveOptions, type RawFlags } from "../../src/options/options.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
+import type { RegistryType } from "../../src/options/registry-type.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
+import { makeTestCa } from "./test-ca.ts";
 
 const options = (flags: Partial<RawFlags> = {}) => resolveOptions(rawFlags({ registry: "reg.example.com/apim", ...flags }), BUILT_IN_DEFAULTS);
 const names = (flags: Partial<RawFlags>, type?: RegistryType) => pluginsForOptions(options(flags), type).map((p) => p.name);
@@ -17,6 +21,16 @@ describe("pluginsForOptions", () => {
   it("no flags, generic registry: no plugin", () => {
     expect(names({})).toEqual([]);
     expect(names({}, "generic")).toEqual([]);
+  });
+
+  it("--ca-file: its plugin, after -d's", () => {
+    const dir = mkdtempSync(join(tmpdir(), "push-images-unit-"));
+    try {
+      expect(names({ destTag: "v7", caFile: [] })).toEqual(["retag"]);
+      expect(names({ destTag: "v7", caFile: [makeTestCa(dir, "ca")] })).toEqual(["retag", "ca-files"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("-d and -t, in that order", () => {

@@ -5,7 +5,7 @@
  * that would match it.
  */
 import { describe, expect, it } from "vitest";
-import { planFromArchives, type ArchiveContents } from "../../src/archive/archive-plan.ts";
+import { planFromArchives, type ArchiveContents } from "../../src/bundle/archive-plan.ts";
 import { thrownBy } from "./harness.ts";
 
 const IMAGES = ["a", "b", "c"];

@@ -9,9 +9,9 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RawFlags } from "../../src/options.ts";
+import type { RawFlags } from "../../src/options/options.ts";
 import { fakeDigest } from "./fake-shell.ts";
-import { INSPECT_FORMAT } from "../../src/container-tool.ts";
+import { INSPECT_FORMAT } from "../../src/engine/container-tool.ts";
 import { DIGEST_FILE, expectedSteps, expectedUntag, setUp, stepsByTarget, taggedTargets, untagCalls } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";

@@ -5,7 +5,7 @@
  * reference is then inspected on its own.
  */
 import { describe, expect, it } from "vitest";
-import { INSPECT_FORMAT } from "../../src/container-tool.ts";
+import { INSPECT_FORMAT } from "../../src/engine/container-tool.ts";
 import { fakeImageId, ok, type RecordedCall } from "./fake-shell.ts";
 import { setUp } from "./harness.ts";
 

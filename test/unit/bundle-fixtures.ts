@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { c as createTar } from 'tar';
 import { afterAll } from 'vitest';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/core/logger.ts';
 
 export const quietLog = createLogger({ quiet: true, verbose: false, write: () => undefined });
 

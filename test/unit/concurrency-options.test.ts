@@ -3,9 +3,9 @@
  * USAGE with exit 2 naming the flag, the value and the range.
  */
 import { describe, expect, it } from "vitest";
-import { parseCommandLine } from "../../src/flags.ts";
-import { resolveOptions, type RawFlags } from "../../src/options.ts";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
+import { parseCommandLine } from "../../src/cli/flags.ts";
+import { resolveOptions, type RawFlags } from "../../src/options/options.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
 
 const resolve = (flags: Partial<RawFlags>) => resolveOptions(rawFlags({ registry: "reg.example.com/apim", ...flags }), BUILT_IN_DEFAULTS);

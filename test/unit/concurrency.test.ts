@@ -1,10 +1,10 @@
 /**
- * -j: images are pushed N at a time through src/pool.ts; the report keeps
+ * -j: images are pushed N at a time through src/core/pool.ts; the report keeps
  * the plan's order whatever order the pushes end in; a broken plugin stops
  * further images from starting.
  */
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
 import type { RecordedCall } from "./fake-shell.ts";
 import { setUp } from "./harness.ts";
 

@@ -4,7 +4,7 @@
  * failure is transient), and the others still run.
  */
 import { describe, expect, it } from "vitest";
-import { diagnose, isTransient } from "../../src/diagnose.ts";
+import { diagnose, isTransient } from "../../src/engine/diagnose.ts";
 import { fail, pushOf } from "./fake-shell.ts";
 import { DIGEST_FILE, expectedSteps, setUp, stepsByTarget, untagCalls } from "./harness.ts";
 
@@ -86,9 +86,11 @@ describe("diagnose", () => {
     expect(isTransient(error)).toBe(transient);
   });
 
-  it("tells podman users about -t and docker users about insecure-registries", () => {
+  it("offers --ca-file first, then certs.d, then -t (podman) or insecure-registries (docker)", () => {
     const x509 = "x509: certificate signed by unknown authority";
-    expect(diagnose(x509, context).hint).toContain("add -t");
+    expect(diagnose(x509, context).hint).toMatch(/^add --ca-file <the registry's CA, PEM>, or put that CA in \/etc\/containers\/.*, or add -t/);
+    const docker = diagnose(x509, { ...context, tool: "docker" }).hint;
+    expect(docker).toMatch(/^add --ca-file .* or add "reg.example.com:5000" to "insecure-registries"/);
     expect(diagnose(x509, context).hint).toContain("/etc/containers/certs.d/reg.example.com:5000/ca.crt");
     expect(diagnose(x509, { ...context, tool: "docker" }).hint).toContain("/etc/docker/certs.d/reg.example.com:5000/ca.crt");
     expect(diagnose(x509, { ...context, tool: "docker" }).hint).not.toContain("-t");

@@ -1,12 +1,12 @@
 /**
- * -n: the plan and the exact commands (src/plan-display.ts) are printed
+ * -n: the plan and the exact commands (src/core/plan-display.ts) are printed
  * before preflight, so they show even when a check fails; the read-only
  * checks run; no tag, push or untag reaches the shell.
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { INSPECT_FORMAT } from "../../src/container-tool.ts";
+import { INSPECT_FORMAT } from "../../src/engine/container-tool.ts";
 import { rejectionOf, setUp } from "./harness.ts";
 
 const lines = (logged: string[]) => logged.join("").split("\n");

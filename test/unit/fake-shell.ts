@@ -1,5 +1,5 @@
 /**
- * A stand-in for src/shell.ts: records every command the runner hands over
+ * A stand-in for src/engine/shell.ts: records every command the runner hands over
  * and answers like podman or docker would, from a small model of local
  * storage (reference -> image id; `tag` gives the new name the source's id)
  * and of the registry (a successful push stores a manifest naming the
@@ -10,8 +10,8 @@
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { INSPECT_FORMAT, type DockerRegistryConfig } from "../../src/container-tool.ts";
-import type { CommandResult, Shell } from "../../src/shell.ts";
+import { INSPECT_FORMAT, type DockerRegistryConfig } from "../../src/engine/container-tool.ts";
+import type { CommandResult, Shell } from "../../src/engine/shell.ts";
 import type { RegistryStore } from "./tiny-registry.ts";
 
 /** One call of `shell.run`, as the runner made it. */
@@ -45,7 +45,7 @@ export interface FakeShellSetup {
 }
 
 /** docker's own default: loopback is always insecure. */
-export const DOCKER_DEFAULT_REGISTRY_CONFIG: DockerRegistryConfig = {
+const DOCKER_DEFAULT_REGISTRY_CONFIG: DockerRegistryConfig = {
   InsecureRegistryCIDRs: ["::1/128", "127.0.0.0/8"],
   IndexConfigs: { "docker.io": { Name: "docker.io", Secure: true } },
 };

@@ -4,8 +4,8 @@
  * --from-archive) collect every value.
  */
 import { describe, expect, it } from "vitest";
-import { parseCommandLine } from "../../src/flags.ts";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
+import { parseCommandLine } from "../../src/cli/flags.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
 import { thrownBy } from "./harness.ts";
 
 const parse = (argv: string[]) => parseCommandLine(argv, BUILT_IN_DEFAULTS);

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { HarborPlugin } from "../../plugins/harbor.ts";
-import { parseRegistryUri } from "../../src/registry-uri.ts";
+import { parseRegistryUri } from "../../src/options/registry-uri.ts";
 import { expectedRun, rejectionOf, setUp, thrownBy } from "./harness.ts";
 import { startTinyRegistry, type Reply, type StoredRequest, type TinyRegistry } from "./tiny-registry.ts";
 

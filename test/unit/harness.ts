@@ -1,5 +1,5 @@
 /**
- * Builds a real Runner the way src/cli.ts does (resolveOptions, then
+ * Builds a real Runner the way src/cli/cli.ts does (resolveOptions, then
  * applyOptions with the registry type), on a FakeShell, and catches the
  * coded errors tests assert.
  *
@@ -15,16 +15,16 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { applyOptions } from "../../src/apply-options.ts";
-import { PushImagesError } from "../../src/errors.ts";
-import type { JobProgress } from "../../src/hooks.ts";
-import { createLogger } from "../../src/logger.ts";
-import { resolveOptions, type Options, type RawFlags } from "../../src/options.ts";
-import { BUILT_IN_DEFAULTS, type ProductDefaults } from "../../src/product-defaults.ts";
+import { applyOptions } from "../../src/options/apply-options.ts";
+import { PushImagesError } from "../../src/core/errors.ts";
+import type { JobProgress } from "../../src/core/hooks.ts";
+import { createLogger } from "../../src/core/logger.ts";
+import { resolveOptions, type Options, type RawFlags } from "../../src/options/options.ts";
+import { BUILT_IN_DEFAULTS, type ProductDefaults } from "../../src/options/product-defaults.ts";
 import type { RegistryConnection } from "../../src/registry/connection.ts";
-import type { RegistryType } from "../../src/registry-type.ts";
-import type { RetryPolicy } from "../../src/retry.ts";
-import { Runner } from "../../src/runner.ts";
+import type { RegistryType } from "../../src/options/registry-type.ts";
+import type { RetryPolicy } from "../../src/core/retry.ts";
+import { Runner } from "../../src/core/runner.ts";
 import { FakeShell, pushTarget, type FakeShellSetup } from "./fake-shell.ts";
 import { RegistryStore } from "./tiny-registry.ts";
 
@@ -60,10 +60,10 @@ export interface TestRun {
 }
 
 /** Waits of 1, 2, 4... ms at most: retries without slowing the tests. */
-export const FAST_RETRIES = { baseMs: 1, maxMs: 4 } as const;
+const FAST_RETRIES = { baseMs: 1, maxMs: 4 } as const;
 
-/** The sources of the planned images, written out (not taken from src/plan.ts). */
-export function sourcesOf(options: Options): string[] {
+/** The sources of the planned images, written out (not taken from src/core/plan.ts). */
+function sourcesOf(options: Options): string[] {
   return options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
 }
 
@@ -100,7 +100,7 @@ function inMemoryConnection(host: string, store: RegistryStore): RegistryConnect
 }
 
 /** The command that removes the run's temporary tags (podman `rmi`, docker `image rm`). */
-export function isUntag(args: readonly string[]): boolean {
+function isUntag(args: readonly string[]): boolean {
   return args[0] === "rmi" || (args[0] === "image" && args[1] === "rm");
 }
 

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, pushFlags, saveFlags } from "../../src/flags.ts";
-import { layOutTable, renderHelpPage, wrapText } from "../../src/help-layout.ts";
-import { pushHelpPage, saveHelpPage } from "../../src/help-page.ts";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
+import { parseCommandLine, pushFlags, saveFlags } from "../../src/cli/flags.ts";
+import { layOutTable, renderHelpPage, wrapText } from "../../src/cli/help-layout.ts";
+import { pushHelpPage, saveHelpPage } from "../../src/cli/help-page.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
 
 const piped = { columns: Number.POSITIVE_INFINITY };
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { RetagPlugin } from "../../plugins/retag.ts";
-import type { Job } from "../../src/hooks.ts";
-import { failure } from "../../src/errors.ts";
+import type { Job } from "../../src/core/hooks.ts";
+import { failure } from "../../src/core/errors.ts";
 import { DIGEST_FILE, rejectionOf, setUp, thrownBy } from "./harness.ts";
 
 const HOOK_NAMES = ["prepare", "plan", "preflight", "tagArgs", "pushArgs", "beforePush", "progress", "afterPush", "failed", "done", "cleanup"];

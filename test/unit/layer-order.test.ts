@@ -1,9 +1,9 @@
 /**
- * src/layer-order.ts: a layer several images carry is pushed by one of them
+ * src/core/layer-order.ts: a layer several images carry is pushed by one of them
  * first; the images sharing it wait for that push, the others never wait.
  */
 import { describe, expect, it } from "vitest";
-import { scheduleByLayers } from "../../src/layer-order.ts";
+import { scheduleByLayers } from "../../src/core/layer-order.ts";
 
 const scheduleOf = (layers: Record<string, string[]>) => {
   const schedule = scheduleByLayers(Object.keys(layers), (item) => layers[item] ?? []);

@@ -3,7 +3,7 @@
  * a bounded number at a time, in plan order, each once.
  */
 import { describe, expect, it } from "vitest";
-import { lookAhead } from "../../src/look-ahead.ts";
+import { lookAhead } from "../../src/core/look-ahead.ts";
 
 /** A lookup whose answers the test releases by hand, recording what ran when. */
 function heldLookups() {

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openBundle } from '../../src/bundle/open-bundle.ts';
-import { PushImagesError } from '../../src/errors.ts';
+import { PushImagesError } from '../../src/core/errors.ts';
 import { dockerArchive, ociBundle, quietLog, readAll, scratchDir, sha256, splitFile } from './bundle-fixtures.ts';
 
 const REFS = ['apim/apim-le-cache:v6.0.0', 'apim/apim-le-toolkit:v6.0.0'];

@@ -3,9 +3,9 @@
  * message naming the value and the rule, before anything runs.
  */
 import { describe, expect, it } from "vitest";
-import { resolveOptions, type RawFlags } from "../../src/options.ts";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
-import { TAG_RULE, tagProblem } from "../../src/reference-rules.ts";
+import { resolveOptions, type RawFlags } from "../../src/options/options.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
+import { TAG_RULE, tagProblem } from "../../src/options/reference-rules.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
 
 const resolve = (flags: Partial<RawFlags>) => resolveOptions(rawFlags({ registry: "reg.example.com/apim", ...flags }), BUILT_IN_DEFAULTS);
@@ -113,6 +113,7 @@ describe("resolved options", () => {
       createRepositories: false,
       plugins: [],
       fromArchive: [],
+      caFiles: [],
       concurrency: 4,
       retries: 3,
       stallTimeoutMs: 60_000,

@@ -1,10 +1,10 @@
 /**
- * src/pool.ts: at most N jobs at once, every result returned, and no new
+ * src/core/pool.ts: at most N jobs at once, every result returned, and no new
  * job handed out once stop() says so (interrupt, broken plugin).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { runPool } from "../../src/pool.ts";
+import { runPool } from "../../src/core/pool.ts";
 
 const ITEMS = [30, 5, 20, 10, 1, 25, 15];
 

@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveOptions } from "../../src/options.ts";
-import { BUILT_IN_DEFAULTS, DEFAULTS_FILE_NAME, loadProductDefaults } from "../../src/product-defaults.ts";
+import { resolveOptions } from "../../src/options/options.ts";
+import { BUILT_IN_DEFAULTS, DEFAULTS_FILE_NAME, loadProductDefaults } from "../../src/options/product-defaults.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
 
 let dir = "";
@@ -28,6 +29,11 @@ const programDir = () => dir;
 describe("where the defaults come from", () => {
   it("built in, when there is no file", () => {
     expect(loadProductDefaults({}, programDir())).toEqual({ defaults: BUILT_IN_DEFAULTS });
+  });
+
+  it("the built-ins' own file (src/options/built-in-defaults.json, which the demo reads too) passes the checks an operator's file gets", () => {
+    const file = fileURLToPath(new URL("../../src/options/built-in-defaults.json", import.meta.url));
+    expect(loadProductDefaults({ PRODUCT_DEFAULTS: file }, programDir())).toEqual({ defaults: BUILT_IN_DEFAULTS, file });
   });
 
   it("product-defaults.json beside the program, key by key over the built-ins", () => {

@@ -21,14 +21,29 @@ describe("which variable applies", () => {
     ["http URL: HTTP_PROXY", { HTTP_PROXY: PROXY }, "http://reg.example.com/v2/", "http://proxy.corp:3128/"],
     ["http URL: HTTPS_PROXY is not used", { HTTPS_PROXY: PROXY }, "http://reg.example.com/v2/", "direct"],
     ["lower case works", { https_proxy: PROXY }, "https://reg.example.com/", "http://proxy.corp:3128/"],
-    ["upper case wins over lower case", { HTTPS_PROXY: "http://upper:1", https_proxy: "http://lower:2" }, "https://r.example.com/", "http://upper:1/"],
-    ["an empty upper-case value counts as unset", { HTTPS_PROXY: "", https_proxy: "http://lower:2" }, "https://r.example.com/", "http://lower:2/"],
+    [
+      "upper case wins over lower case",
+      { HTTPS_PROXY: "http://upper:1", https_proxy: "http://lower:2" },
+      "https://r.example.com/",
+      "http://upper:1/",
+    ],
+    [
+      "an empty upper-case value counts as unset",
+      { HTTPS_PROXY: "", https_proxy: "http://lower:2" },
+      "https://r.example.com/",
+      "http://lower:2/",
+    ],
     ["no scheme means http://", { HTTPS_PROXY: "proxy.corp:3128" }, "https://r.example.com/", "http://proxy.corp:3128/"],
     ["an IP and port without scheme", { HTTPS_PROXY: "10.1.2.3:8080" }, "https://r.example.com/", "http://10.1.2.3:8080/"],
     ["an https proxy stays https", { HTTPS_PROXY: "https://proxy.corp:443" }, "https://r.example.com/", "https://proxy.corp/"],
     ["socks5 is kept", { HTTPS_PROXY: "socks5://proxy.corp:1080" }, "https://r.example.com/", "socks5://proxy.corp:1080"],
     ["CGI: HTTP_PROXY is not used", { HTTP_PROXY: PROXY, REQUEST_METHOD: "GET" }, "http://r.example.com/", "direct"],
-    ["CGI: HTTPS_PROXY still is", { HTTPS_PROXY: PROXY, REQUEST_METHOD: "GET" }, "https://r.example.com/", "http://proxy.corp:3128/"],
+    [
+      "CGI: HTTPS_PROXY still is",
+      { HTTPS_PROXY: PROXY, REQUEST_METHOD: "GET" },
+      "https://r.example.com/",
+      "http://proxy.corp:3128/",
+    ],
     ["nothing set", {}, "https://r.example.com/", "direct"],
   ])("%s", (_name, env, url, expected) => {
     expect(where(env, url)).toBe(expected);
@@ -40,9 +55,12 @@ describe("never proxied: localhost and loopback", () => {
     expect(where({ HTTPS_PROXY: PROXY }, url)).toBe("direct");
   });
 
-  it.each(["https://[::2]:5000/", "https://localhost.net/", "https://local.localhost/", "https://10.0.0.1/"])("%s is proxied", (url) => {
-    expect(where({ HTTPS_PROXY: PROXY }, url)).toBe("http://proxy.corp:3128/");
-  });
+  it.each(["https://[::2]:5000/", "https://localhost.net/", "https://local.localhost/", "https://10.0.0.1/"])(
+    "%s is proxied",
+    (url) => {
+      expect(where({ HTTPS_PROXY: PROXY }, url)).toBe("http://proxy.corp:3128/");
+    },
+  );
 });
 
 describe("NO_PROXY", () => {
@@ -85,7 +103,10 @@ describe("NO_PROXY", () => {
   });
 
   it("says which entry sent the request direct", () => {
-    const decision = proxyFor(proxySettings({ HTTPS_PROXY: PROXY, NO_PROXY: "a.com,.pib.test" }), new URL("https://registry.pib.test:5000/"));
+    const decision = proxyFor(
+      proxySettings({ HTTPS_PROXY: PROXY, NO_PROXY: "a.com,.pib.test" }),
+      new URL("https://registry.pib.test:5000/"),
+    );
     expect(decision).toEqual({ via: "direct", because: "NO_PROXY", variable: "HTTPS_PROXY", noProxyEntry: ".pib.test" });
   });
 });

@@ -3,9 +3,9 @@
  * missing, a failing tag, and leaving local storage as it was found.
  */
 import { describe, expect, it } from "vitest";
-import { InterruptedError } from "../../src/errors.ts";
+import { InterruptedError } from "../../src/core/errors.ts";
 import { fail, fakeImageId, pushOf, verb } from "./fake-shell.ts";
-import { INSPECT_FORMAT } from "../../src/container-tool.ts";
+import { INSPECT_FORMAT } from "../../src/engine/container-tool.ts";
 import { expectedRun, expectedUntag, rejectionOf, setUp, untagCalls } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";

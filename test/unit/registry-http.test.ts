@@ -73,12 +73,16 @@ describe("connections", () => {
   it("a server that never answers: ETIMEDOUT after timeoutMs", async () => {
     const host = await listen(createServer(() => undefined));
     const started = performance.now();
-    await expect(send(`http://${host}/v2/`, { verify: true, agent: agent(), timeoutMs: 300 })).rejects.toMatchObject({ code: "ETIMEDOUT" });
+    await expect(send(`http://${host}/v2/`, { verify: true, agent: agent(), timeoutMs: 300 })).rejects.toMatchObject({
+      code: "ETIMEDOUT",
+    });
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
   it("headers come back with lower-case names, the body as text", async () => {
-    const host = await listen(createServer((_req, res) => res.writeHead(200, { "Docker-Content-Digest": "sha256:abc" }).end("hello")));
+    const host = await listen(
+      createServer((_req, res) => res.writeHead(200, { "Docker-Content-Digest": "sha256:abc" }).end("hello")),
+    );
     const response = await send(`http://${host}/x`, { verify: true, agent: agent() });
     expect([response.headers["docker-content-digest"], response.body]).toEqual(["sha256:abc", "hello"]);
   });
@@ -108,21 +112,30 @@ describe("through a forward proxy", () => {
     const port = registry.host.split(":")[1];
     const proxy = await forwardProxy({ [`registry.pib.test:${port}`]: registry.host });
     const env = { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url };
-    const { runner, logged } = setUp({ flags: { registry: `registry.pib.test:${port}/p`, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true }, env, probeRegistry: true, store: registry.store });
+    const { runner, logged } = setUp({
+      flags: { registry: `registry.pib.test:${port}/p`, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true },
+      env,
+      probeRegistry: true,
+      store: registry.store,
+    });
 
     const report = await runner.run();
     expect(report.results.map((r) => [r.status, r.error?.message])).toEqual([["pushed", undefined]]);
     const log = proxy.log().map((e) => `${e.method} ${e.target}`);
     expect(log).toContain(`CONNECT registry.pib.test:${port}`);
     expect(log).toContain(`GET http://registry.pib.test:${port}/v2/`);
-    expect(logged.join("\n")).toContain(`go through the proxy ${proxy.url} (HTTPS_PROXY) over https, through the proxy ${proxy.url} (HTTP_PROXY) over http`);
+    expect(logged.join("\n")).toContain(
+      `go through the proxy ${proxy.url} (HTTPS_PROXY) over https, through the proxy ${proxy.url} (HTTP_PROXY) over http`,
+    );
   });
 
   it("an http registry the proxy cannot resolve: its 502 is PROXY_CANNOT_REACH_REGISTRY, not the registry's answer", async () => {
     const proxy = await forwardProxy({});
     const failure = send("http://unknown.pib.test:5000/v2/", { verify: true, agent: agent({ HTTP_PROXY: proxy.url }) });
     await expect(failure).rejects.toMatchObject({ code: "PROXY_CANNOT_REACH_REGISTRY", transient: true });
-    await expect(failure).rejects.toThrow(`the proxy ${proxy.url} (from HTTP_PROXY) could not reach unknown.pib.test:5000 (HTTP 502)`);
+    await expect(failure).rejects.toThrow(
+      `the proxy ${proxy.url} (from HTTP_PROXY) could not reach unknown.pib.test:5000 (HTTP 502)`,
+    );
   });
 
   it("a proxy variable that is no URL: a USAGE error (exit 2) naming it", async () => {

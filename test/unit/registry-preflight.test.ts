@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Runner } from "../../src/runner.ts";
+import type { Runner } from "../../src/core/runner.ts";
 import { ok, type FakeShell } from "./fake-shell.ts";
 import { rejectionOf, setUp } from "./harness.ts";
 import { closedPort, startTinyRegistry, type TinyRegistry } from "./tiny-registry.ts";
@@ -125,6 +125,32 @@ describe("a registry that asks for credentials", () => {
     expect(shell.calls.filter((c) => c.command === "docker-credential-pass")).toEqual([
       { command: "docker-credential-pass", args: ["get"], mutates: false, input: registry.host },
     ]);
+  });
+});
+
+describe("a Harbor robot account (robot$apim+ci)", () => {
+  const ROBOT = { name: "robot$apim+ci", password: `pa$$:w0rd+%2F@'"\\ x` };
+
+  it.each([["basic" as const], ["bearer" as const]])("%s: its login is sent as stored, and -v names it as it is", async (auth) => {
+    registry = await startTinyRegistry({ user: ROBOT, auth });
+    const env = isolatedEnv();
+    env.REGISTRY_AUTH_FILE = authFile(env, "auth.json", { auths: { [registry.host]: { auth: basic(ROBOT.name, ROBOT.password) } } });
+    const { runner, logged } = run("podman", registry.host, env, true);
+    expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
+    // Bearer: the token server checked the Basic header; /v2/ then got the token it issued.
+    expect(registry.authorizations.at(-1)).toBe(auth === "basic" ? `Basic ${basic(ROBOT.name, ROBOT.password)}` : "Bearer token-for-");
+    expect(logged.join("")).toContain(`answers (as ${ROBOT.name})`);
+    expect(logged.join("")).not.toContain(ROBOT.password);
+  });
+
+  it("a wrong password: AUTH_REJECTED naming the user; the fix logs in as it, quoted for bash", async () => {
+    registry = await startTinyRegistry({ user: ROBOT });
+    const env = isolatedEnv();
+    env.REGISTRY_AUTH_FILE = authFile(env, "auth.json", { auths: { [registry.host]: { auth: basic(ROBOT.name, "wrong") } } });
+    const error = await rejectionOf(run("podman", registry.host, env, true).runner.run());
+    expect(error.code).toBe("AUTH_REJECTED");
+    expect(error.message).toContain(`user "robot$apim+ci" (from ${env.REGISTRY_AUTH_FILE})`);
+    expect(error.hint).toContain(`then run push-images again: podman login --tls-verify=false -u 'robot$apim+ci' ${registry.host}`);
   });
 });
 

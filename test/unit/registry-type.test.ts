@@ -1,5 +1,5 @@
 /**
- * src/registry-type.ts: --registry-type wins; else the host name tells the
+ * src/options/registry-type.ts: --registry-type wins; else the host name tells the
  * hosted registries apart; else a registry answering Harbor's systeminfo
  * API (a stand-in server here: no Harbor can run in these tests) is Harbor;
  * else generic.
@@ -7,7 +7,7 @@
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseRegistryType, REGISTRY_TYPES, registryTypeOfHost, resolveRegistryType } from "../../src/registry-type.ts";
+import { parseRegistryType, REGISTRY_TYPES, registryTypeOfHost, resolveRegistryType } from "../../src/options/registry-type.ts";
 import { thrownBy } from "./harness.ts";
 import { closedPort, startTinyRegistry, type StoredRequest, type TinyRegistry } from "./tiny-registry.ts";
 

@@ -3,9 +3,9 @@
  * names the value and the rule, and where possible the corrected -r.
  */
 import { describe, expect, it } from "vitest";
-import { resolveOptions } from "../../src/options.ts";
-import { BUILT_IN_DEFAULTS } from "../../src/product-defaults.ts";
-import { parseRegistryUri } from "../../src/registry-uri.ts";
+import { resolveOptions } from "../../src/options/options.ts";
+import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
+import { parseRegistryUri } from "../../src/options/registry-uri.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
 
 const refusal = (registry: string | undefined) => thrownBy(() => resolveOptions(rawFlags({ registry }), BUILT_IN_DEFAULTS));

@@ -1,10 +1,10 @@
 /**
- * src/retry.ts: exponential backoff with jitter (fixed here through the
+ * src/core/retry.ts: exponential backoff with jitter (fixed here through the
  * `random` argument), a registry's Retry-After read from a tool's output,
  * both capped by the policy, and a wait an interrupt cuts short.
  */
 import { describe, expect, it } from "vitest";
-import { backoffMs, DEFAULT_RETRY_POLICY, pause, retryAfterMs } from "../../src/retry.ts";
+import { backoffMs, DEFAULT_RETRY_POLICY, pause, retryAfterMs } from "../../src/core/retry.ts";
 
 const POLICY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
 

@@ -1,10 +1,10 @@
 /**
- * src/shell.ts: how commands are shown (quoted so they can be pasted,
+ * src/engine/shell.ts: how commands are shown (quoted so they can be pasted,
  * secrets masked), and the dry-run contract the fake shell imitates.
  */
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger.ts";
-import { createShell, formatCommand, maskSecrets } from "../../src/shell.ts";
+import { createLogger } from "../../src/core/logger.ts";
+import { createShell, formatCommand, maskSecrets, showCommand } from "../../src/engine/shell.ts";
 
 describe("formatCommand", () => {
   it.each([
@@ -36,9 +36,31 @@ describe("maskSecrets", () => {
     expect(maskSecrets(text)).toBe(masked);
   });
 
+  it("a JSON secret holding an escaped quote is masked to its end", () => {
+    const answer = JSON.stringify({ Username: "robot$apim+ci", Secret: 'pa"ss\\ tail' });
+    expect(maskSecrets(answer)).toBe('{"Username":"robot$apim+ci","Secret":"****"}');
+  });
+
   it("leaves text without secrets alone", () => {
     const text = 'podman push --digestfile /tmp/d reg.example.com:5000/p/x:v6 "auths" Authorization https://reg.example.com:5000/v2/';
     expect(maskSecrets(text)).toBe(text);
+  });
+});
+
+describe("showCommand", () => {
+  const password = `pa$$:w0rd'"\\ tail`;
+  it.each([
+    [["push", "--creds", `robot$apim+ci:${password}`, "r/x"], "podman push --creds 'robot$apim+ci':**** r/x"],
+    [["push", `--creds=robot$apim+ci:${password}`], "podman push --creds='robot$apim+ci':****"],
+    [["push", "--creds", "pusher:hunter2"], "podman push --creds pusher:****"],
+    [["push", "--creds", "no-colon"], "podman push --creds ****"],
+    [["login", "--password", password, "reg"], "podman login --password **** reg"],
+    [["login", `--password=${password}`, "reg"], "podman login --password=**** reg"],
+    [["login", "--registry-token", "a b"], "podman login --registry-token ****"],
+    [["push", "--tls-verify=false", "reg:5000/p/x:v1"], "podman push --tls-verify=false reg:5000/p/x:v1"],
+    [["tag", "it's", "https://u:p%20w@reg/x"], "podman tag 'it'\\''s' 'https://u:****@reg/x'"],
+  ])("%j", (args, shown) => {
+    expect(showCommand("podman", args)).toBe(shown);
   });
 });
 

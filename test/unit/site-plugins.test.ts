@@ -1,5 +1,5 @@
 /**
- * src/site-plugins.ts: which files are loaded (plugins/ beside the program
+ * src/options/site-plugins.ts: which files are loaded (plugins/ beside the program
  * in name order, then each --plugin), and how: `{ name, apply(runner) }` or
  * `(runner) => void`, as ESM default export or module.exports. A plugin
  * that cannot be loaded or applied is BAD_PLUGIN (exit 2) naming it and its file.
@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { applySitePlugins, sitePluginFiles } from "../../src/site-plugins.ts";
+import { applySitePlugins, sitePluginFiles } from "../../src/options/site-plugins.ts";
 import { rejectionOf, setUp } from "./harness.ts";
 
 let dir = "";

@@ -38,6 +38,23 @@ describe("found", () => {
     expect(await storedCredentials(podman, env, new FakeShell())).toEqual({ username: "op", password: "a:b", source: first });
   });
 
+  it("a robot account: the user up to the first colon, `$` and `+` kept, the password whole", async () => {
+    const { env, first } = files();
+    const password = `pa$$:w0rd+%2F@'"\\ x`;
+    write(first, { auths: { [HOST]: { auth: basic(`robot$apim+ci:${password}`) } } });
+    expect(await storedCredentials(podman, env, new FakeShell())).toEqual({ username: "robot$apim+ci", password, source: first });
+  });
+
+  it("a robot account from a credential helper, its secret as the helper gave it", async () => {
+    const { env, docker: dockerFile } = files();
+    write(dockerFile, { credHelpers: { [HOST]: "robot" } });
+    const secret = `pa$$:w0rd+%2F@'"\\ x`;
+    const answer = ok(JSON.stringify({ ServerURL: HOST, Username: "robot$apim+ci", Secret: secret }));
+    const helper = "docker-credential-robot";
+    const shell = new FakeShell({ answers: [{ when: (c: { command: string }) => c.command === helper, result: answer }] });
+    expect(await storedCredentials(docker, env, shell)).toEqual({ username: "robot$apim+ci", password: secret, source: helper });
+  });
+
   it("a broken file is passed over when a later one has the login", async () => {
     const { env, first, docker: dockerFile } = files();
     write(first, '{"auths": {');

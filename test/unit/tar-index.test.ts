@@ -13,7 +13,7 @@ import { PartSource } from '../../src/bundle/part-source.ts';
 import { parseSplitSize } from '../../src/bundle/split-size.ts';
 import { indexTar, resolveEntry } from '../../src/bundle/tar-index.ts';
 import { TarWriter } from '../../src/bundle/tar-writer.ts';
-import { PushImagesError } from '../../src/errors.ts';
+import { PushImagesError } from '../../src/core/errors.ts';
 import { noise, scratchDir, sha256, splitFile } from './bundle-fixtures.ts';
 
 // A name of more than 100 bytes with no '/' to split at: node-tar writes a pax header for it.

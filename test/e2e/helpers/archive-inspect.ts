@@ -19,7 +19,7 @@ export interface SaveIndex {
 }
 
 /** One file of the archive, as text (`tar -xOf`). */
-export function archiveMember(file: string, member: string): Promise<string> {
+function archiveMember(file: string, member: string): Promise<string> {
   return run('tar', ['-xOf', file, member]);
 }
 

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import type { Bed } from '../../bed/types.ts';
 import '../../bed/types.ts';
 
-export type { Bed, BedImageSet, BedOperator, BedRegistry } from '../../bed/types.ts';
+export type { Bed, BedOperator, BedRegistry } from '../../bed/types.ts';
 
 export function useBed(): Bed {
   return inject('bed');

@@ -61,11 +61,14 @@ export async function startForwardProxy({ hosts, credentials }: ForwardProxyOpti
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const forward = http.request({ host: address, port, method: req.method, path: `${url.pathname}${url.search}`, headers }, (upstreamRes) => {
-      record(req, target, upstreamRes.statusCode ?? 0);
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-      upstreamRes.pipe(res);
-    });
+    const forward = http.request(
+      { host: address, port, method: req.method, path: `${url.pathname}${url.search}`, headers },
+      (upstreamRes) => {
+        record(req, target, upstreamRes.statusCode ?? 0);
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
@@ -96,11 +99,12 @@ export async function startForwardProxy({ hosts, credentials }: ForwardProxyOpti
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     log: () => [...log],
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Reads a bed registry through its HTTP API (distribution v2), so tests
  * judge a push by what the registry holds, not by what the tool says.
- * Uses the registry's CA for TLS and its credentials for basic auth.
+ * Uses the registry's CA for TLS and its credentials for basic auth, or
+ * for a token when the registry asks for one.
  */
 import { httpGet, type HttpResponse } from '../../bed/http.ts';
 import type { BedRegistry } from './bed.ts';
@@ -61,12 +62,22 @@ export class RegistryClient {
     return repositories.sort();
   }
 
-  #get(path: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
-    return httpGet(`${this.registry.url}${path}`, {
-      headers,
-      caFile: this.registry.caFile,
-      auth: this.registry.credentials,
-    });
+  async #get(path: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    const { url, caFile, credentials } = this.registry;
+    const res = await httpGet(`${url}${path}`, { headers, caFile, auth: credentials });
+    const token = res.status === 401 ? await this.#token(String(res.headers['www-authenticate'] ?? '')) : undefined;
+    return token ? httpGet(`${url}${path}`, { headers: { ...headers, authorization: `Bearer ${token}` }, caFile }) : res;
+  }
+
+  /** A token registry's (token-registry.ts): a token for what the challenge names, asked with the credentials. */
+  async #token(challenge: string): Promise<string | undefined> {
+    if (!/^Bearer /i.test(challenge)) return undefined;
+    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const realm = new URL(params.realm ?? '');
+    if (params.service) realm.searchParams.set('service', params.service);
+    for (const scope of (params.scope ?? '').split(' ').filter(Boolean)) realm.searchParams.append('scope', scope);
+    const res = await httpGet(realm.toString(), { auth: this.registry.credentials });
+    return res.status === 200 ? (JSON.parse(res.body) as { token?: string }).token : undefined;
   }
 
   #json<T>(res: HttpResponse, what: string): T {

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BedRegistry } from './bed.ts';
+import type { ThrottledLink } from './throttled-link.ts';
 
 export interface ProxiedRequest {
   method: string;
@@ -52,7 +53,12 @@ export function failManifestPuts(status: number, times = Infinity): ProxyRule {
   return (req, earlier) => (isManifestPut(req) && earlier.filter(isManifestPut).length < times ? status : undefined);
 }
 
-export async function startStandInProxy(upstream: BedRegistry, rule: ProxyRule): Promise<StandInProxy> {
+export interface StandInOptions {
+  /** The link request bodies cross on their way upstream (slow, counted, held on cue); none by default. */
+  link?: ThrottledLink;
+}
+
+export async function startStandInProxy(upstream: BedRegistry, rule: ProxyRule, { link }: StandInOptions = {}): Promise<StandInProxy> {
   const target = new URL(upstream.url);
   if (target.protocol !== 'http:') throw new Error('the stand-in proxy fronts plain HTTP registries only');
   const seen: ProxiedRequest[] = [];
@@ -83,7 +89,12 @@ export async function startStandInProxy(upstream: BedRegistry, rule: ProxyRule):
       upstreamRes.pipe(res);
     });
     forward.on('error', () => res.destroy());
-    req.pipe(forward);
+    // A client that hangs up mid-body cuts the registry's request too, as a broken link would.
+    req.on('close', () => {
+      if (!req.complete) forward.destroy();
+    });
+    req.on('error', () => forward.destroy());
+    (link ? req.pipe(link.body()) : req).pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;

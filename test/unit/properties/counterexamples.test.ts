@@ -6,8 +6,8 @@
  * docker's reading of a name disagree with what the tool did.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../../src/options.ts';
-import { BUILT_IN_DEFAULTS } from '../../../src/product-defaults.ts';
+import { resolveOptions } from '../../../src/options/options.ts';
+import { BUILT_IN_DEFAULTS } from '../../../src/options/product-defaults.ts';
 import { rawFlags, thrownBy } from '../harness.ts';
 import { referenceProblem } from './reference-grammar.ts';
 

@@ -4,20 +4,13 @@
  * type a naming plugin is chosen by.
  */
 import fc from 'fast-check';
-import type { RawFlags } from '../../../src/options.ts';
-import type { RegistryType } from '../../../src/registry-type.ts';
+import type { RawFlags } from '../../../src/options/options.ts';
+import type { RegistryType } from '../../../src/options/registry-type.ts';
+import { PRODUCT_IMAGES } from '../../bed/product.ts';
 import { hostileText, mixed, registryInput, sourcePathInput, tagInput, validRegistry, validSourcePath, validTag } from './inputs.ts';
 
-/** The product's images as the spec lists them (PRODUCT.md), not as src/ does. */
-export const PRODUCT_IMAGES = [
-  'apim-le-cache',
-  'apim-le-cacheloader-cron',
-  'apim-le-toolkit',
-  'apim-le-cacheloader',
-  'apim-le-trafficmanager',
-  'apim-le-platformapi',
-  'apim-le-configui',
-];
+/** The spec's images (test/bed/product.ts), in a list fast-check may take. */
+const productImages: string[] = [...PRODUCT_IMAGES];
 
 const optional = <T>(value: fc.Arbitrary<T>) => fc.option(value, { nil: undefined, freq: 3 });
 const count = (min: number, max: number) => fc.integer({ min, max }).map(String);
@@ -28,7 +21,7 @@ const validFlags: fc.Arbitrary<RawFlags> = fc.record({
   registry: validRegistry,
   containerTool: optional(fc.constantFrom('podman', 'docker')),
   destTag: optional(validTag),
-  image: fc.subarray(PRODUCT_IMAGES),
+  image: fc.subarray(productImages),
   sourcePath: optional(validSourcePath),
   sourceTag: optional(validTag),
   noTlsVerify: fc.boolean(),
@@ -46,7 +39,7 @@ const SPOILERS: Partial<Record<keyof RawFlags, fc.Arbitrary<unknown>>> = {
   registry: fc.oneof(registryInput, fc.constant(undefined)),
   containerTool: mixed(fc.constantFrom('podman', 'docker'), fc.constantFrom('Podman', 'nerdctl', 'podman ', '')),
   destTag: tagInput,
-  image: fc.tuple(fc.subarray(PRODUCT_IMAGES), hostileText).map(([some, odd]) => [...some, odd]),
+  image: fc.tuple(fc.subarray(productImages), hostileText).map(([some, odd]) => [...some, odd]),
   sourcePath: sourcePathInput,
   sourceTag: tagInput,
   concurrency: mixed(count(1, 16), looseCount),

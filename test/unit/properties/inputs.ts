@@ -42,7 +42,7 @@ const loosePort = fc.stringMatching(/^[0-9]{0,7}$/);
  * A host the grammar allows, which docker also reads as a domain ('.', ':port' or localhost).
  * Not an IPv6 literal: podman 4 refuses those (ipv6RegistryHost).
  */
-export const registryHost = fc.oneof(
+const registryHost = fc.oneof(
   fc.tuple(domainName, fc.option(port)).map(([name, p]) => (p ? `${name}:${p}` : name)).filter((h) => /[.:]/.test(h)),
   fc.tuple(fc.constant('localhost'), fc.option(port)).map(([name, p]) => (p ? `${name}:${p}` : name)),
 );

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { PushImagesError } from '../../../src/errors.ts';
-import { basePlan, checkTargets } from '../../../src/plan.ts';
+import { PushImagesError } from '../../../src/core/errors.ts';
+import { basePlan, checkTargets } from '../../../src/core/plan.ts';
 import { setUp, type TestRun } from '../harness.ts';
 import { rawFlagsInput, registryTypeInput } from './flags.ts';
 import { check } from './check.ts';

@@ -77,4 +77,3 @@ export function domainOf(name: string): string {
 
 export const isTag = (value: string): boolean => TAG_RE.test(value);
 export const isPathComponent = (value: string): boolean => PATH_COMPONENT_RE.test(value);
-export const isDomain = (value: string): boolean => DOMAIN_RE.test(value);

@@ -1,12 +1,12 @@
 /**
- * The rules of src/reference-rules.ts agree with the reference grammar
+ * The rules of src/options/reference-rules.ts agree with the reference grammar
  * (reference-grammar.ts) in both directions: a tag or path component is
  * accepted exactly when the grammar allows it, and a refusal always says
  * why. A local path (-p) accepted by sourcePathProblem makes valid references.
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { pathComponentProblem, sourcePathProblem, tagProblem } from '../../../src/reference-rules.ts';
+import { pathComponentProblem, sourcePathProblem, tagProblem } from '../../../src/options/reference-rules.ts';
 import { pathComponent, pathComponentInput, sourcePathInput, tagInput, validSourcePath, validTag } from './inputs.ts';
 import { check } from './check.ts';
 import { isPathComponent, isTag, referenceProblem } from './reference-grammar.ts';

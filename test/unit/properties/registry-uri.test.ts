@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { PushImagesError } from '../../../src/errors.ts';
-import { parseRegistryUri, type RegistryUri } from '../../../src/registry-uri.ts';
+import { PushImagesError } from '../../../src/core/errors.ts';
+import { parseRegistryUri, type RegistryUri } from '../../../src/options/registry-uri.ts';
 import { ipv6RegistryHost, pathComponent, registryInput, repositoryPath, validRegistry, validTag } from './inputs.ts';
 import { check } from './check.ts';
 import { parseReference, referenceProblem } from './reference-grammar.ts';

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PushImagesError } from '../../../src/errors.ts';
+import { PushImagesError } from '../../../src/core/errors.ts';
 import { fail } from '../fake-shell.ts';
 import { setUp, type TestRun } from '../harness.ts';
 import { rawFlagsInput, registryTypeInput } from './flags.ts';

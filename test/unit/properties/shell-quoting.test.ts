@@ -4,14 +4,14 @@
  * not NUL, which no argument can hold), what bash reads back is exactly
  * the words given, through
  * - formatCommand (the commands --dry-run and -v print for pasting), and
- * - src/shell.ts itself, which hands each argument to bash through zx.
+ * - src/engine/shell.ts itself, which hands each argument to bash through zx.
  * Few runs: each starts a bash.
  */
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logger.ts';
-import { createShell, formatCommand } from '../../../src/shell.ts';
+import { createLogger } from '../../../src/core/logger.ts';
+import { createShell, formatCommand } from '../../../src/engine/shell.ts';
 
 const TRICKY = [...'\'"`$\\!*?[]{}()<>|&;#~=%^ \t\n\r', '\x01', '\x1b', '\x7f', '$(', '${', "'\\''", '\u00e9', '\u2028', '\u{1f600}'];
 const word = fc.oneof(

@@ -1,0 +1,47 @@
+/**
+ * A push: options become a runner with its plugins (flags, registry type,
+ * progress, site plugins), the runner runs, the report is printed. The run
+ * has its own temporary directory, removed at the end whatever happened.
+ */
+import { applyOptions, progressPlugin } from "../options/apply-options.ts";
+import { EXIT, InterruptedError } from "../core/errors.ts";
+import type { Interrupts } from "../core/interrupts.ts";
+import { createLogger } from "../core/logger.ts";
+import type { Options } from "../options/options.ts";
+import { resolveRegistryType } from "../options/registry-type.ts";
+import { reportJson, summaryLines } from "../core/report.ts";
+import { createRunTempDir } from "../core/run-temp-dir.ts";
+import { Runner } from "../core/runner.ts";
+import { createShell } from "../engine/shell.ts";
+import { applySitePlugins, sitePluginFiles } from "../options/site-plugins.ts";
+
+export async function runPush(options: Options, programDir: string, interrupts: Interrupts, defaultsFile?: string): Promise<number> {
+  const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
+  if (defaultsFile) log.verbose(`product defaults from ${defaultsFile}`);
+  const tempDir = createRunTempDir(process.env);
+  const shell = createShell({ dryRun: options.dryRun, log, tempDir: tempDir.forTool });
+  // The runner's own files (podman's --cert-dir, digest files) go in the run's directory whatever TMPDIR podman keeps.
+  const runner = new Runner({ options, log, env: process.env, shell, tempDir: tempDir.path });
+  const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
+  const stopListeningAgain = interrupts.onRepeat(() => runner.interruptAgain());
+  try {
+    const registryType = await resolveRegistryType(options.registry.host, options.registryType, interrupts.signal, runner.env);
+    log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
+    applyOptions(runner, registryType);
+    progressPlugin(options, process.stderr.isTTY === true)?.apply(runner);
+    await applySitePlugins(runner, sitePluginFiles(programDir, options.plugins));
+
+    const report = await runner.run();
+    for (const line of summaryLines(report)) log.always(line);
+    if (options.json) process.stdout.write(`${reportJson(report)}\n`);
+    if (report.interruptedBy) return EXIT.interrupted;
+    return report.results.some((r) => r.status === "failed") ? EXIT.failed : EXIT.ok;
+  } catch (error) {
+    // Whatever failed while stopping, the interrupt is what happened.
+    throw runner.interrupted && !(error instanceof InterruptedError) ? new InterruptedError(runner.interrupted, runner.phase === "planning" ? "preflight" : runner.phase) : error;
+  } finally {
+    stopListening();
+    stopListeningAgain();
+    tempDir.remove();
+  }
+}

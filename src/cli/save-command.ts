@@ -1,0 +1,44 @@
+/**
+ * `push-images save`: checks, writes the archive, prints a summary. The
+ * container tool gets a temporary directory of the run's own, removed at
+ * the end, interrupted or not.
+ */
+import { saveArchive, saveSummary } from "../bundle/save.ts";
+import type { SaveOptions } from "../bundle/save-options.ts";
+import { dirname } from "node:path";
+import { ContainerTool } from "../engine/container-tool.ts";
+import { diskFull } from "../engine/diagnose.ts";
+import { EXIT, InterruptedError } from "../core/errors.ts";
+import type { Interrupts } from "../core/interrupts.ts";
+import { createLogger } from "../core/logger.ts";
+import { createRunTempDir } from "../core/run-temp-dir.ts";
+import { createShell } from "../engine/shell.ts";
+
+/** Stages of a save that write beside -o; the others write in the run's temporary directory. */
+const WRITES_BESIDE_OUTPUT = new Set(["writing", "the bundle check", "renaming"]);
+
+export async function runSave(options: SaveOptions, interrupts: Interrupts): Promise<number> {
+  const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
+  const tempDir = createRunTempDir(process.env);
+  const shell = createShell({ dryRun: false, log, tempDir: tempDir.forTool });
+  const stopListening = interrupts.onInterrupt(() => shell.stopAll());
+  let stage = "the checks";
+  try {
+    const result = await saveArchive(options, new ContainerTool(options.containerTool, shell), log, {
+      tempDir: tempDir.path,
+      signal: interrupts.signal,
+      stage: (now) => (stage = now),
+    });
+    for (const line of saveSummary(result)) log.always(line);
+    return EXIT.ok;
+  } catch (error) {
+    // The partial file is already gone; say so rather than show the killed tool's error.
+    if (interrupts.by) throw new InterruptedError(interrupts.by, stage, "no archive was written");
+    // Our own writes: the tool's copy and the compressed layers go to the run's directory, the bundle beside -o.
+    if ((error as NodeJS.ErrnoException).code === "ENOSPC") throw diskFull(WRITES_BESIDE_OUTPUT.has(stage) ? dirname(options.output) : tempDir.path, String(error));
+    throw error;
+  } finally {
+    stopListening();
+    tempDir.remove();
+  }
+}

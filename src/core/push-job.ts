@@ -1,0 +1,69 @@
+/**
+ * One image: skip it when the target already holds it, else hand it to the
+ * run's transport (src/core/transport.ts: the container engine or the registry
+ * API) and check what the registry now holds. It is reported `pushed` only
+ * when the registry holds it.
+ */
+import { failure, interruptedFailure } from "./errors.ts";
+import type { ImageStatus, Job } from "./hooks.ts";
+import { remoteImage, type RemoteImage } from "../registry/manifest.ts";
+import type { Runner } from "./runner.ts";
+import type { AttemptTally } from "./transport.ts";
+
+export interface PushOutcome {
+  readonly status: ImageStatus;
+  readonly digest?: string;
+  readonly attempts: number;
+}
+
+/**
+ * `before`: what the target held, when already asked for (src/core/look-ahead.ts);
+ * otherwise it is asked for here.
+ */
+export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { attempts: 0 }, before?: Promise<RemoteImage | undefined>): Promise<PushOutcome> {
+  const { hooks, log, transport } = runner;
+  await hooks.beforePush.promise(job);
+  const localId = runner.localImages.get(job.source);
+
+  hooks.progress.call(job, { stage: "checking" });
+  const held = await (before ?? lookUp(runner, job.target));
+  if (held && holds(held, localId)) return { status: "up-to-date", digest: held.digest, attempts: 0 };
+
+  const { digest, attempts } = await transport.send(job, tally);
+  hooks.progress.call(job, { stage: "verifying", attempt: attempts });
+  const after = await readBack(runner, job.target);
+  if (after === "absent") {
+    throw failure("VERIFY_FAILED", `${transport.name} reported ${job.target} pushed, but the registry has no manifest for it`, "run push-images again; if it fails the same way, check the registry's logs and storage");
+  }
+  if (after === undefined && runner.interrupted) throw interruptedFailure(runner.interrupted);
+  if (after === undefined) {
+    log.verbose(`could not read back ${job.target}; reporting the digest ${transport.name} gave`);
+    return { status: "pushed", digest, attempts };
+  }
+  if (!holds(after, localId)) {
+    throw failure("VERIFY_FAILED", `${job.target} does not hold ${job.source} after the push (it names config ${after.configDigest ?? "none"})`, "another push to the same tag may have raced this one; run push-images again");
+  }
+  return { status: "pushed", digest: after.digest, attempts };
+}
+
+/** After a push: what the target holds, "absent" when the registry says it has no such manifest, undefined when it cannot be read. */
+async function readBack(runner: Runner, reference: string): Promise<RemoteImage | "absent" | undefined> {
+  try {
+    return (await remoteImage(await runner.registry(), reference)) ?? "absent";
+  } catch (error) {
+    runner.log.verbose(`could not read ${reference} from the registry: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The registry holds the local image when its config (or, for containerd's store, its manifest) is the local id. */
+function holds(remote: RemoteImage, localId: string | undefined): boolean {
+  return localId !== undefined && (remote.configDigest === localId || remote.digest === localId);
+}
+
+/** What the target holds; undefined when it holds nothing or cannot be read (then the push decides). */
+export async function lookUp(runner: Runner, reference: string): Promise<RemoteImage | undefined> {
+  const held = await readBack(runner, reference);
+  return held === "absent" ? undefined : held;
+}
+

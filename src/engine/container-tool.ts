@@ -1,0 +1,163 @@
+/**
+ * What push-images asks of podman or docker, as argument lists. Everything
+ * is spawned through the shell; this module only knows each tool's words.
+ */
+import { diagnose } from "./diagnose.ts";
+import { failure } from "../core/errors.ts";
+import type { Job } from "../core/hooks.ts";
+import type { ContainerToolName } from "../options/product-defaults.ts";
+import type { Shell } from "./shell.ts";
+
+export class ContainerTool {
+  constructor(
+    readonly name: ContainerToolName,
+    private readonly shell: Shell,
+  ) {}
+
+  /** Fails with a coded error unless the tool is installed and answers. */
+  async checkAvailable(registryHost: string): Promise<string> {
+    // docker's server version needs the daemon, so this also proves it runs.
+    const format = this.name === "docker" ? "{{.Server.Version}}" : "{{.Client.Version}}";
+    const result = await this.shell.run(this.name, ["version", "--format", format]);
+    if (result.exitCode === 0) return result.stdout.trim();
+    if (result.exitCode === 127) {
+      throw failure(
+        "TOOL_NOT_FOUND",
+        `${this.name} is not installed or not on PATH`,
+        `install ${this.name}, or choose the other tool with -c ${this.name === "docker" ? "podman" : "docker"}`,
+      );
+    }
+    const output = `${result.stderr}\n${result.stdout}`;
+    const known = diagnose(output, { tool: this.name, registryHost, action: `${this.name} version` });
+    if (known.code === "DAEMON_NOT_RUNNING" || known.code === "DOCKER_SOCKET_PERMISSION") throw known;
+    throw failure("TOOL_NOT_RESPONDING", `${this.name} does not answer: ${firstLine(result.stderr)}`, `run '${this.name} version' and fix what it reports`, output.trim());
+  }
+
+  /** The local image id (sha256:...), or undefined when the reference is not in local storage. */
+  async imageId(reference: string): Promise<string | undefined> {
+    return (await this.inspectOne(reference))?.id;
+  }
+
+  /** Local image ids of many references with one process (see inspectImages). */
+  async imageIds(references: readonly string[]): Promise<Map<string, string | undefined>> {
+    const images = await this.inspectImages(references);
+    return new Map([...images].map(([reference, image]) => [reference, image?.id]));
+  }
+
+  /**
+   * Ids and layer lists of many references with one process: both tools print
+   * a line for each image they find, in order, and name each missing one on
+   * stderr. Falls back to one inspect per reference if the answer is odd.
+   */
+  async inspectImages(references: readonly string[]): Promise<Map<string, LocalImage | undefined>> {
+    const images = new Map<string, LocalImage | undefined>();
+    if (references.length === 0) return images;
+    const result = await this.shell.run(this.name, ["image", "inspect", "--format", INSPECT_FORMAT, ...references]);
+    const missing = new Set(references.filter((reference) => result.exitCode !== 0 && namesMissing(result.stderr, reference)));
+    const found = result.stdout.split("\n").map((line) => line.trim()).filter(Boolean);
+    const present = references.filter((reference) => !missing.has(reference));
+    if (found.length !== present.length) {
+      const one = await Promise.all(references.map((reference) => this.inspectOne(reference)));
+      references.forEach((reference, index) => images.set(reference, one[index]));
+      return images;
+    }
+    references.forEach((reference) => images.set(reference, undefined));
+    present.forEach((reference, index) => images.set(reference, parseInspectLine(found[index] as string)));
+    return images;
+  }
+
+  private async inspectOne(reference: string): Promise<LocalImage | undefined> {
+    const result = await this.shell.run(this.name, ["image", "inspect", "--format", INSPECT_FORMAT, reference]);
+    if (result.exitCode !== 0) return undefined;
+    return parseInspectLine(result.stdout.trim().split("\n")[0] ?? "");
+  }
+
+  /**
+   * docker must name the image as the target before it can push it. podman
+   * pushes the source straight to `docker://TARGET` (pushArgs), so it needs
+   * no tag: the runner makes one only when a plugin taps `tagArgs`.
+   */
+  tagArgs(job: Job): string[] {
+    return ["tag", job.source, job.target];
+  }
+
+  /** podman pushes the source to the target with no local tag, and writes the manifest's digest to a file; docker prints it. */
+  pushArgs(job: Job, digestFile: string): string[] {
+    return this.name === "podman" ? ["push", "--digestfile", digestFile, job.source, `docker://${job.target}`] : ["push", job.target];
+  }
+
+  /**
+   * Removes only the names we added, all in one process; each image keeps
+   * its source name. (`podman untag IMAGE` without names would remove them all.)
+   */
+  untagArgs(targets: readonly string[]): string[] {
+    return this.name === "podman" ? ["rmi", ...targets] : ["image", "rm", ...targets];
+  }
+
+  /** docker: every `repository@digest` name, with its image id, one `<id>\t<repository>@<digest>` line each. */
+  digestNamesArgs(): string[] {
+    return ["image", "ls", "--digests", "--no-trunc", "--format", "{{.ID}}\t{{.Repository}}@{{.Digest}}"];
+  }
+
+  /** Writes the images into one docker-archive that both tools load. */
+  save(references: readonly string[], file: string) {
+    const args = this.name === "podman" ? ["save", "--format", "docker-archive", "--multi-image-archive", "-o", file] : ["save", "-o", file];
+    return this.shell.run(this.name, [...args, ...references], { mutates: true });
+  }
+
+  private registryConfigAnswer?: Promise<DockerRegistryConfig>;
+
+  /** docker's registry settings, to tell whether a registry is insecure for it (asked once). */
+  registryConfig(): Promise<DockerRegistryConfig> {
+    this.registryConfigAnswer ??= this.askRegistryConfig();
+    return this.registryConfigAnswer;
+  }
+
+  private async askRegistryConfig(): Promise<DockerRegistryConfig> {
+    const result = await this.shell.run(this.name, ["info", "--format", "{{json .RegistryConfig}}"]);
+    if (result.exitCode !== 0) throw failure("TOOL_NOT_RESPONDING", `'docker info' failed: ${firstLine(result.stderr)}`, "run 'docker info' and fix what it reports");
+    return JSON.parse(result.stdout) as DockerRegistryConfig;
+  }
+}
+
+/** One local image as `image inspect` describes it. */
+export interface LocalImage {
+  /** The image id, `sha256:...` (the config digest). */
+  readonly id: string;
+  /** Its layers' uncompressed digests (`RootFS.Layers`), base first: equal digests are the same layer in both images. */
+  readonly layers: readonly string[];
+}
+
+/** The id, then each layer, on one line: one line per image, whatever it holds. */
+export const INSPECT_FORMAT = "{{.Id}}{{range .RootFS.Layers}} {{.}}{{end}}";
+
+function parseInspectLine(line: string): LocalImage {
+  const [id = "", ...layers] = line.trim().split(/\s+/);
+  return { id: withAlgorithm(id), layers };
+}
+
+/** The part of `docker info` that lists insecure registries. */
+export interface DockerRegistryConfig {
+  readonly InsecureRegistryCIDRs?: readonly string[] | null;
+  readonly IndexConfigs?: Readonly<Record<string, { readonly Name: string; readonly Secure: boolean }>> | null;
+}
+
+/** docker prints "<tag>: digest: sha256:... size: N" when a push ends. */
+export function digestFromDockerPush(stdout: string): string | undefined {
+  return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+}
+
+function firstLine(text: string): string {
+  return text.trim().split("\n")[0] ?? "";
+}
+
+/** podman prints ids bare, docker with their algorithm. */
+function withAlgorithm(id: string): string {
+  return id.startsWith("sha256:") ? id : `sha256:${id}`;
+}
+
+/** podman: "...: <ref>: image not known"; docker: "No such image: <ref>". */
+function namesMissing(stderr: string, reference: string): boolean {
+  const escaped = reference.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?:^|\\s)${escaped}(?::|\\s*$)`, "m").test(stderr);
+}

@@ -1,0 +1,129 @@
+/**
+ * The one module that runs external commands. Arguments are always lists
+ * (zx quotes each one), so no value a user typed is ever read by a shell.
+ * Dry-run lives here once: commands that change something are shown, not run.
+ */
+import { $, type ProcessPromise } from "zx/core";
+import { formatCommand, maskSecrets, showCommand } from "./command-text.ts";
+import type { Logger } from "../core/logger.ts";
+import { watchForStall, type StallWatch } from "./stall-watch.ts";
+
+// Kept importable from here, where commands are run.
+export { formatCommand, maskSecrets, showCommand };
+
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Stopped because it made no progress for RunOptions.stallMs. */
+  readonly stalled?: boolean;
+}
+
+export interface RunOptions {
+  /** The command changes local storage or the registry: skipped in dry-run. */
+  readonly mutates?: boolean;
+  /** Text handed to the command's standard input. */
+  readonly input?: string;
+  /** Stop the command when it reads, writes and prints nothing for this long (src/engine/stall-watch.ts). */
+  readonly stallMs?: number;
+}
+
+export interface Shell {
+  run(command: string, args: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /** Stops every running command (Ctrl-C, SIGTERM). */
+  stopAll(): void;
+}
+
+export interface ShellOptions {
+  readonly dryRun: boolean;
+  readonly log: Logger;
+  /** The run's own temporary directory, the commands' TMPDIR (src/core/run-temp-dir.ts). */
+  readonly tempDir?: string;
+}
+
+/** How long a stopped command gets to end on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
+export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
+  const running = new Set<ProcessPromise>();
+  const env = tempDir ? { ...process.env, TMPDIR: tempDir } : process.env;
+  return {
+    async run(command, args, options = {}) {
+      const shown = showCommand(command, args);
+      if (dryRun && options.mutates) {
+        log.info(`  would run: ${shown}`);
+        return { exitCode: 0, stdout: "", stderr: "" };
+      }
+      log.verbose(`$ ${shown}`);
+      // Each command leads its own process group, so stopping it also stops
+      // what it started (podman's helpers, a credential helper).
+      let stalled = false;
+      let watch: StallWatch | undefined;
+      const child = $({
+        nothrow: true,
+        quiet: true,
+        detached: true,
+        input: options.input,
+        env,
+        log: (entry) => {
+          if (entry.kind === "stdout" || entry.kind === "stderr") watch?.activity();
+        },
+      })`${command} ${args}`;
+      running.add(child);
+      if (options.stallMs !== undefined) {
+        const stallMs = options.stallMs;
+        // The child is spawned on the next turn; its pid is known from then on.
+        setImmediate(() => {
+          if (child.pid === undefined || !running.has(child)) return;
+          watch = watchForStall(child.pid, stallMs, () => {
+            stalled = true;
+            stopGroup(child.pid);
+          });
+        });
+      }
+      const output = await child.finally(() => {
+        running.delete(child);
+        watch?.stop();
+      });
+      const result = { exitCode: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr, ...(stalled ? { stalled } : {}) };
+      const raw = `${result.stdout}${result.stderr}`.trim();
+      if (raw) log.verbose(indent(maskSecrets(raw)));
+      if (result.exitCode !== 0) log.verbose(`  (exit code ${result.exitCode}${exitMeaning(result.exitCode)})`);
+      return result;
+    },
+    stopAll() {
+      // Each command leads its own process group (detached), so one signal to
+      // the group stops it and its children; no `ps` walk, which zx's kill()
+      // needs and minimal hosts may lack.
+      for (const child of running) stopGroup(child.pid);
+    },
+  };
+}
+
+/** SIGTERM to the command's process group, then SIGKILL to what is still there after a grace period. */
+function stopGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  if (!signalGroup(pid, "SIGTERM")) return;
+  setTimeout(() => signalGroup(pid, "SIGKILL"), STOP_GRACE_MS).unref();
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    // Already gone.
+    return false;
+  }
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, "  ");
+}
+
+function exitMeaning(code: number): string {
+  if (code === 126) return ": command found but not executable";
+  if (code === 127) return ": command not found";
+  if (code > 128) return `: killed by signal ${code - 128}`;
+  return "";
+}

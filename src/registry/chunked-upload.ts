@@ -1,0 +1,127 @@
+/**
+ * A large blob sent in chunks (sizes: chunk-plan.ts), each a PATCH read
+ * from its offset in the bundle, the session recorded after each one in the
+ * state file (upload-sessions.ts), then a PUT with the digest.
+ * - A session that an earlier run (or an earlier attempt of this one) left
+ *   is continued from the offset the registry reports; one the registry no
+ *   longer knows starts afresh, with a line saying so.
+ * - On the first Ctrl-C the chunk in flight finishes (for at most
+ *   FINISH_WAIT_MS), is recorded, and the upload stops there. A second
+ *   Ctrl-C, or the end of that wait, cuts it: distribution (and Harbor)
+ *   drop a session cut mid-body, so the next run sends the blob afresh.
+ */
+import type { PassThrough } from "node:stream";
+import type { BundleBlob } from "../bundle/bundle.ts";
+import { interruptedFailure } from "../core/errors.ts";
+import type { Runner } from "../core/runner.ts";
+import { closeUpload, patchChunk, startUpload, uploadStatus, type UploadSession } from "./blob-steps.ts";
+import { FINISH_WAIT_MS, mebibytes, nextChunkLength } from "./chunk-plan.ts";
+import type { RegistryConnection } from "./connection.ts";
+import type { UploadSessions } from "./upload-sessions.ts";
+
+export interface ChunkedUpload {
+  readonly runner: Runner;
+  readonly registry: RegistryConnection;
+  /** The repository, e.g. `apim/apim-le-cache`. */
+  readonly name: string;
+  readonly blob: BundleBlob;
+  /** The image the blob belongs to, for the lines about it. */
+  readonly image: string;
+  readonly sessions: UploadSessions;
+  /** A session the registry opened already (a mount it declined). */
+  readonly opened?: string;
+  /** Reports bytes on their way: each chunk's as they go, a continued session's at once. */
+  readonly progress: { counter(): PassThrough; add(bytes: number): void };
+}
+
+export async function uploadInChunks(upload: ChunkedUpload): Promise<void> {
+  const { runner, registry, name, blob, sessions } = upload;
+  const registryHost = runner.options.registry.host;
+  let session = await continueOrStart(upload);
+  let bytesPerSecond: number | undefined;
+  while (session.offset < blob.size) {
+    if (runner.interrupted) throw interruptedFailure(runner.interrupted);
+    const length = nextChunkLength(blob.size - session.offset, bytesPerSecond);
+    const started = performance.now();
+    session = await sendChunk(upload, session, length);
+    bytesPerSecond = length / Math.max(0.001, (performance.now() - started) / 1000);
+    await sessions.record({ registry: registryHost, repository: name, digest: blob.digest, size: blob.size, ...session });
+    if (runner.interrupted) {
+      runner.log.always(`Recorded the upload of ${layerOf(upload)} at ${at(session.offset, blob.size)} in ${sessions.file}`);
+      throw interruptedFailure(runner.interrupted);
+    }
+  }
+  await closeUpload(registry, name, session.location, blob.digest, runner.options.stallTimeoutMs);
+  await sessions.forget(registryHost, name, blob.digest);
+}
+
+/** The recorded session where the registry still has it; else a new one. */
+async function continueOrStart(upload: ChunkedUpload): Promise<UploadSession> {
+  const { runner, registry, name, blob, sessions } = upload;
+  const registryHost = runner.options.registry.host;
+  const recorded = sessions.get(registryHost, name, blob.digest);
+  if (recorded) {
+    const status = await uploadStatus(registry, name, recorded.location);
+    if ("offset" in status && status.offset <= blob.size) {
+      runner.log.info(`Continuing the upload of ${short(blob.digest)} to ${name} at ${at(status.offset, blob.size)}`);
+      upload.progress.add(status.offset);
+      return status;
+    }
+    const answer = "status" in status ? `HTTP ${status.status}` : `it holds ${status.offset} bytes of ${blob.size}`;
+    runner.log.info(`The registry no longer knows the recorded upload of ${short(blob.digest)} to ${name} (${answer}): sending it afresh`);
+    await sessions.forget(registryHost, name, blob.digest);
+  }
+  return { location: upload.opened ?? (await startUpload(registry, name)), offset: 0 };
+}
+
+/**
+ * One PATCH, on a signal of its own: the run's first Ctrl-C lets it finish
+ * (bounded), a second one or the bound stops it.
+ */
+async function sendChunk(upload: ChunkedUpload, session: UploadSession, length: number): Promise<UploadSession> {
+  const { runner, registry, name, blob } = upload;
+  const chunk = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const finish = () => {
+    const chunkOf = `the current ${mebibytes(length)} chunk of ${layerOf(upload)}`;
+    runner.log.always(`Finishing ${chunkOf} (at most ${FINISH_WAIT_MS / 1000}s); the next run continues from there`);
+    timer = setTimeout(() => chunk.abort(), FINISH_WAIT_MS);
+  };
+  const stopNow = () => chunk.abort();
+  runner.stopSignal.addEventListener("abort", finish, { once: true });
+  runner.stopNowSignal.addEventListener("abort", stopNow, { once: true });
+  // Opened afresh for each send (a token that expired on the way sends the chunk again).
+  const body = () => {
+    const source = blob.open(session.offset, length);
+    const counted = source.pipe(upload.progress.counter());
+    // A body cut short leaves its file stream paused and open: close it.
+    counted.once("close", () => source.destroy());
+    return counted;
+  };
+  try {
+    return await patchChunk(registry, name, { session, body, length }, runner.options.stallTimeoutMs, chunk.signal);
+  } catch (error) {
+    if (!chunk.signal.aborted) throw error;
+    const after = "the registry most likely drops the session (distribution and Harbor do), and the next run then sends this layer afresh";
+    runner.log.always(`Stopped the upload of ${layerOf(upload)} mid-chunk: ${after}`);
+    throw interruptedFailure(runner.interrupted ?? "SIGINT");
+  } finally {
+    clearTimeout(timer);
+    runner.stopSignal.removeEventListener("abort", finish);
+    runner.stopNowSignal.removeEventListener("abort", stopNow);
+  }
+}
+
+/** "98 of 200 MiB". */
+function at(offset: number, size: number): string {
+  return `${Math.round(offset / 2 ** 20)} of ${mebibytes(size)}`;
+}
+
+function layerOf(upload: ChunkedUpload): string {
+  return `${upload.image}'s layer ${short(upload.blob.digest)}`;
+}
+
+/** `sha256:` and the first 12 hex digits, as lines about a layer name it. */
+function short(digest: string): string {
+  return `${digest.slice(0, digest.indexOf(":") + 13)}…`;
+}
