@@ -25,7 +25,7 @@ export async function runPush(options: Options, programDir: string, interrupts: 
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
   const stopListeningAgain = interrupts.onRepeat(() => runner.interruptAgain());
   try {
-    const registryType = await resolveRegistryType(options.registry.host, options.registryType, interrupts.signal);
+    const registryType = await resolveRegistryType(options.registry.host, options.registryType, interrupts.signal, runner.env);
     log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
     applyOptions(runner, registryType);
     progressPlugin(options, process.stderr.isTTY === true)?.apply(runner);

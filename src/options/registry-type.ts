@@ -5,6 +5,7 @@
  */
 import { inputError } from "../core/errors.ts";
 import { httpGet } from "../registry/http.ts";
+import { RegistryAgent } from "../registry/registry-agent.ts";
 
 export const REGISTRY_TYPES = ["generic", "harbor", "gcr", "artifact-registry", "ecr", "dockerhub", "quay"] as const;
 export type RegistryType = (typeof REGISTRY_TYPES)[number];
@@ -31,22 +32,30 @@ export function parseRegistryType(value: string): RegistryType {
 /**
  * --registry-type when given; else the host's type; else Harbor if the
  * registry answers Harbor's system-info API; else generic. The probe sends
- * no credentials and only reads, so it does not verify TLS.
+ * no credentials and only reads, so it does not verify TLS. It takes the
+ * proxy `env` names, as every request to the registry does.
  */
-export async function resolveRegistryType(host: string, explicit: RegistryType | undefined, signal?: AbortSignal): Promise<RegistryType> {
+export async function resolveRegistryType(
+  host: string,
+  explicit: RegistryType | undefined,
+  signal?: AbortSignal,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RegistryType> {
   if (explicit) return explicit;
   const known = registryTypeOfHost(host);
   if (known) return known;
-  const harbor = await looksLikeHarbor(host, signal);
+  const harbor = await looksLikeHarbor(host, new RegistryAgent({ verify: false, env }), signal);
   signal?.throwIfAborted();
   return harbor ? "harbor" : "generic";
 }
 
-async function looksLikeHarbor(host: string, signal?: AbortSignal): Promise<boolean> {
+async function looksLikeHarbor(host: string, agent: RegistryAgent, signal?: AbortSignal): Promise<boolean> {
   // Both schemes at once: on a distant registry each try costs round trips.
   // An unreachable registry is preflight's to report, not this probe's.
   const answers = await Promise.all(
-    ["https", "http"].map((scheme) => httpGet(`${scheme}://${host}/api/v2.0/systeminfo`, { verify: false, timeoutMs: 3000, signal }).catch(() => undefined)),
+    ["https", "http"].map((scheme) =>
+      httpGet(`${scheme}://${host}/api/v2.0/systeminfo`, { verify: false, timeoutMs: 3000, signal, agent }).catch(() => undefined),
+    ),
   );
   // auth_mode is answered to anonymous callers by every Harbor 2.x; the version is not.
   return answers.some((response) => response?.status === 200 && /"auth_mode"/.test(response.body));

@@ -14,6 +14,8 @@ import { isInsecureForDocker } from "./docker-insecure.ts";
 import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
 import { sendStream, type StreamRequest } from "./http-stream.ts";
 import { probeRegistry } from "./probe.ts";
+import { RegistryAgent } from "./registry-agent.ts";
+import { dockerProxyNote, routeLine } from "./route-text.ts";
 import { trustedCas } from "./trusted-cas.ts";
 
 export interface RegistryRequest extends Omit<RequestOptions, "verify" | "ca"> {
@@ -56,6 +58,11 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   const insecure = viaDocker ? await isInsecureForDocker(host, await tool.registryConfig()) : !options.tlsVerify;
   // Not read when nothing is verified: the system bundle is ~200 KB to parse.
   const ca = insecure ? undefined : trustedCas(runner.engineless ? ["podman", "docker"] : [tool.name], host, options.caFiles);
+  // One agent for the run: pooled connections, the proxy the run's environment names.
+  const agent = new RegistryAgent({ verify: !insecure, ca, env });
+  runner.log.verbose(routeLine(agent, host));
+  const dockerNote = viaDocker ? dockerProxyNote(env) : undefined;
+  if (dockerNote) runner.log.verbose(dockerNote);
   // Logins: podman's files first, then docker's config.json and its helpers (src/registry/credentials.ts).
   const loginsOf = runner.engineless ? "podman" : tool.name;
   const { baseUrl, credentials } = await probeRegistry({
@@ -68,11 +75,12 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
     credentials: () => storedCredentials({ host, tool: loginsOf, tlsVerify: !insecure }, env, shell),
     credentialFiles: authFiles(loginsOf, env),
     signal: runner.stopSignal,
+    agent,
     // The registry-type probe asked it first: its wait counts too.
     since: runner.startedAt,
   });
   const basic = credentials ? basicAuth(credentials.username, credentials.password) : undefined;
-  const tls = { verify: !insecure, ca, signal: runner.stopSignal };
+  const tls = { verify: !insecure, ca, agent, signal: runner.stopSignal };
   const call = (url: string, request: RegistryRequest, authorization?: string) =>
     send(url, { ...request, ...tls, headers: withAuthorization(authorization, request.headers) });
   const tokens = new BearerTokens({ baseUrl, basic, get: (url, authorization) => call(url, { method: "GET" }, authorization) });

@@ -1,13 +1,20 @@
 /**
- * A small HTTP client for registry APIs, with the TLS choice made
+ * A small HTTP client for registry APIs, on undici, with the TLS choice made
  * explicitly (verify with the trusted CAs, or not at all) so preflight sees
- * the registry the way the container tool will.
+ * the registry the way the container tool will. Requests go through the
+ * run's RegistryAgent: pooled connections, and the proxy the environment
+ * names (registry-agent.ts).
  */
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+import { inputError } from "../core/errors.ts";
+import { VERSION } from "../cli/version.ts";
+import { normalizedError, PROXY_GATEWAY_STATUSES, proxyGatewayError } from "./http-errors.ts";
+import { directAgent, RegistryAgent } from "./registry-agent.ts";
 
 export interface HttpResponse {
   readonly status: number;
+  /** Lower-case names. */
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
 }
@@ -24,6 +31,8 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
   /** Ends the request at once (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** The run's connections (its TLS choice, CAs and proxy); without one, a direct connection. */
+  readonly agent?: RegistryAgent;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -32,26 +41,129 @@ export function httpGet(url: string, options: RequestOptions): Promise<HttpRespo
   return send(url, { ...options, method: "GET" });
 }
 
-export function send(url: string, { method = "GET", headers = {}, body, verify, ca, timeoutMs = 10_000, signal }: RequestOptions): Promise<HttpResponse> {
-  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
-  const allHeaders = body === undefined ? headers : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers };
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: allHeaders, rejectUnauthorized: verify, ca: ca ? [...ca] : undefined, timeout: timeoutMs, signal }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        if (text.length < BODY_LIMIT) text += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer from ${url} within ${timeoutMs / 1000}s`), { code: "ETIMEDOUT" })));
-    req.on("error", reject);
-    req.end(body);
-  });
+export function send(
+  url: string,
+  { method = "GET", headers = {}, body, verify, ca, timeoutMs = 10_000, signal, agent }: RequestOptions,
+): Promise<HttpResponse> {
+  const allHeaders =
+    body === undefined
+      ? headers
+      : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), ...headers };
+  const through = agent ?? (ca ? new RegistryAgent({ verify, ca, env: {} }) : directAgent(verify));
+  return exchange(url, { method, headers: allHeaders, body, agent: through, signal, idleMs: timeoutMs, bodyLimit: BODY_LIMIT });
 }
 
 /** The Authorization header value for HTTP basic auth. */
 export function basicAuth(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+}
+
+export interface Exchange {
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string | Readable;
+  readonly agent: RegistryAgent;
+  readonly signal?: AbortSignal;
+  /** No byte either way for this long ends the request with ETIMEDOUT. */
+  readonly idleMs: number;
+  /** Bytes of the answer kept; the rest is read and dropped, so the connection can be used again. */
+  readonly bodyLimit: number;
+}
+
+/** One request and its whole answer, through the agent, with errors as Node codes (http-errors.ts). */
+export async function exchange(
+  url: string,
+  { method, headers, body, agent, signal, idleMs, bodyLimit }: Exchange,
+): Promise<HttpResponse> {
+  const target = new URL(url);
+  const route = agent.route(target);
+  if (route.via === "invalid") {
+    const { name, value } = route.variable;
+    throw inputError(
+      "USAGE",
+      `${name}=${JSON.stringify(value)} is not a proxy URL`,
+      `set ${name} to http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it`,
+    );
+  }
+  const idle = new IdleTimer(idleMs, () => `no answer from ${target.origin} for ${idleMs / 1000}s`);
+  if (typeof body === "object") {
+    // Held until undici sends it (it resumes the stream then): a stream that
+    // already flows, e.g. to a progress counter, would lose what it gives meanwhile.
+    body.pause();
+    // Bytes going out are progress too.
+    body.on("data", () => idle.touch());
+  }
+  let answer: HttpResponse;
+  try {
+    const response = await agent.dispatcher.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: method as "GET",
+      // Named in the registry's (and the proxy's) logs.
+      headers: { "User-Agent": `push-images/${VERSION}`, ...headers },
+      body,
+      signal: signal ? AbortSignal.any([signal, idle.signal]) : idle.signal,
+      // The idle timer is the one timeout: it also sees bytes going out.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      // undici closes the connection after a HEAD (for servers that send a
+      // body with one); registries do not, and a bundle push sends a HEAD per blob.
+      reset: false,
+    });
+    idle.touch();
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      idle.touch();
+      if (kept < bodyLimit) chunks.push(chunk);
+      kept += chunk.length;
+    }
+    answer = {
+      status: response.statusCode,
+      headers: response.headers as IncomingHttpHeaders,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
+    // undici frees the connection a tick after the body ends: a request the
+    // caller sends at once would open another (registry-http.test.ts).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  } catch (error) {
+    if (typeof body === "object") body.destroy();
+    throw normalizedError(idle.signal.aborted ? idle.signal.reason : error, target, route);
+  } finally {
+    idle.stop();
+  }
+  // Through HTTP_PROXY the proxy answers in the registry's place when it cannot reach it; a registry names its API version.
+  if (route.via === "proxy" && PROXY_GATEWAY_STATUSES.has(answer.status) && !answer.headers["docker-distribution-api-version"]) {
+    throw proxyGatewayError(answer.status, target, route);
+  }
+  return answer;
+}
+
+/** Aborts with ETIMEDOUT after `ms` without a touch. */
+class IdleTimer {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ms: number,
+    private readonly message: () => string,
+  ) {
+    this.timer = this.start();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  touch(): void {
+    this.timer.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private start(): NodeJS.Timeout {
+    return setTimeout(() => this.controller.abort(Object.assign(new Error(this.message()), { code: "ETIMEDOUT" })), this.ms);
+  }
 }

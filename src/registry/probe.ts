@@ -3,7 +3,7 @@
  * is its certificate trusted, and do the stored credentials work. Each
  * failure becomes the coded error the push would otherwise hit midway.
  */
-import { failure } from "../core/errors.ts";
+import { failure, PushImagesError } from "../core/errors.ts";
 import { untrustedCertificateFix, wrongCaFileFix } from "./tls-hint.ts";
 import { isUnknownIssuer, tlsReason } from "./tls-reason.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
@@ -11,6 +11,8 @@ import type { Credentials } from "./credentials.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
 import { loginCommand } from "./login-command.ts";
+import type { RegistryAgent } from "./registry-agent.ts";
+import { unreachableHint } from "./route-text.ts";
 
 export interface ProbeOptions {
   readonly host: string;
@@ -30,6 +32,8 @@ export interface ProbeOptions {
   readonly since?: number;
   /** The files searched for a stored login, named when none is found. */
   readonly credentialFiles?: readonly string[];
+  /** The run's connections: its TLS choice, CAs and proxy. */
+  readonly agent?: RegistryAgent;
 }
 
 export interface ProbeResult {
@@ -69,7 +73,7 @@ export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult>
 }
 
 function get(url: string, options: ProbeOptions, headers: Record<string, string> = {}): Promise<HttpResponse> {
-  return httpGet(url, { verify: options.verify, ca: options.ca, headers, signal: options.signal });
+  return httpGet(url, { verify: options.verify, ca: options.ca, headers, signal: options.signal, agent: options.agent });
 }
 
 async function authenticate(
@@ -120,10 +124,17 @@ function rejected(options: ProbeOptions, credentials: Credentials) {
 
 /** `seconds`: how long the probe had been waiting in all, which is what a timeout message must say. */
 function probeNetworkError(error: unknown, options: ProbeOptions, seconds: number) {
+  // The proxy's failures (http-errors.ts) are already coded, naming the proxy.
+  if (error instanceof PushImagesError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? "";
   const message = code === "ETIMEDOUT" ? `no answer after ${seconds.toFixed(0)}s` : (error as Error).message;
   if (UNREACHABLE.has(code)) {
-    return failure("REGISTRY_UNREACHABLE", `cannot reach the registry ${options.host}: ${message}`, `check that the registry is running and that ${options.host} is the right address and port`);
+    const direct = options.agent ? unreachableHint(options.agent, options.host) : undefined;
+    return failure(
+      "REGISTRY_UNREACHABLE",
+      `cannot reach the registry ${options.host}: ${message}${direct?.said ?? ""}`,
+      direct?.fix ?? `check that the registry is running and that ${options.host} is the right address and port`,
+    );
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate/i.test(`${code} ${message}`)) {
     const caFiles = options.caFiles ?? [];

@@ -1,0 +1,101 @@
+/**
+ * The connections of one run to the registry (and its token server): one
+ * undici dispatcher for one TLS choice and CA set, with keep-alive pools per
+ * origin, that sends each request direct or through the proxy the run's
+ * environment names for it (proxy-rules.ts).
+ * - https targets go through the proxy in a CONNECT tunnel;
+ * - http targets go to an http proxy in absolute form (`GET http://host/v2/`),
+ *   as Go's transport (podman) sends them, not tunnelled.
+ */
+import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from "undici";
+import { Agent, ProxyAgent } from "./undici-parts.ts";
+import { proxyAuthorization, proxyFor, proxySettings, type ProxyDecision, type ProxySettings } from "./proxy-rules.ts";
+
+export interface RegistryAgentOptions {
+  /** Verify the server's certificate (https only). */
+  readonly verify: boolean;
+  /** PEM certificates to trust when verifying. */
+  readonly ca?: readonly string[];
+  /** Where the proxy variables are read: the run's environment, never process.env behind its back. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export class RegistryAgent {
+  /** Where requests are dispatched: `dispatcher.request(...)`. */
+  readonly dispatcher: Dispatcher;
+  readonly settings: ProxySettings;
+  private readonly direct: UndiciAgent;
+  private readonly plainHttp: UndiciAgent;
+  private readonly proxies = new Map<string, UndiciProxyAgent>();
+  private readonly tls: { rejectUnauthorized: boolean; ca?: string[] };
+
+  constructor({ verify, ca, env }: RegistryAgentOptions) {
+    this.settings = proxySettings(env);
+    this.tls = { rejectUnauthorized: verify, ...(verify && ca ? { ca: [...ca] } : {}) };
+    // No limit of connections per origin: uploads are bounded by the bundle
+    // push's slots, and a request queued behind others would count its wait
+    // against the stall timeout.
+    this.direct = new Agent({ connect: this.tls });
+    this.plainHttp = sharedPlainHttp(env);
+    this.dispatcher = this.direct.compose((dispatch) => (options, handler) => {
+      const origin = new URL(String(options.origin));
+      const route = this.route(origin);
+      if (route.via === "proxy") return this.viaProxy(route.proxy).dispatch(options, handler);
+      return origin.protocol === "http:" ? this.plainHttp.dispatch(options, handler) : dispatch(options, handler);
+    });
+  }
+
+  /** Where a request to `url` goes. */
+  route(url: URL): ProxyDecision {
+    return proxyFor(this.settings, url);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.direct.close(), this.plainHttp.close(), ...[...this.proxies.values()].map((agent) => agent.close())]);
+  }
+
+  private viaProxy(proxy: URL): UndiciProxyAgent {
+    let agent = this.proxies.get(proxy.href);
+    if (!agent) {
+      const token = proxyAuthorization(proxy);
+      // The proxy's certificate (an https:// proxy) is checked as the registry's is: Go's transport uses one TLS config for both.
+      agent = new ProxyAgent({
+        uri: proxy.href,
+        ...(token ? { token } : {}),
+        requestTls: this.tls,
+        proxyTls: this.tls,
+        proxyTunnel: false,
+      });
+      this.proxies.set(proxy.href, agent);
+    }
+    return agent;
+  }
+}
+
+/**
+ * Plain-HTTP connections carry no TLS choice: the agents of one run (one
+ * env) share them, so the registry-type probe's connection to a plain-HTTP
+ * registry is the one preflight goes on with, as with node:http's global agent.
+ */
+const plainHttpAgents = new WeakMap<NodeJS.ProcessEnv, UndiciAgent>();
+
+function sharedPlainHttp(env: NodeJS.ProcessEnv): UndiciAgent {
+  let agent = plainHttpAgents.get(env);
+  if (!agent || agent.closed) {
+    agent = new Agent();
+    plainHttpAgents.set(env, agent);
+  }
+  return agent;
+}
+
+/** Direct agents for requests made without a run's agent, one per TLS choice (the CAs are the system's). */
+const plainAgents = new Map<boolean, RegistryAgent>();
+
+export function directAgent(verify: boolean): RegistryAgent {
+  let agent = plainAgents.get(verify);
+  if (!agent) {
+    agent = new RegistryAgent({ verify, env: {} });
+    plainAgents.set(verify, agent);
+  }
+  return agent;
+}
