@@ -5,6 +5,7 @@
  * connections, full disks, a stopped daemon) each have a pattern here.
  */
 import { dirname } from "node:path";
+import { failureDetail, lastLine, type FailedCommand } from "./command-failure.ts";
 import { failure, type FailureCode, type PushImagesError } from "../core/errors.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
 import { untrustedCertificateFix } from "../registry/tls-hint.ts";
@@ -15,6 +16,8 @@ export interface DiagnoseContext {
   readonly registryHost: string;
   /** What was being done, e.g. "push of apim-le-cache". */
   readonly action: string;
+  /** The command that printed the output: the error's detail shows it as every failed command is shown. */
+  readonly command?: FailedCommand;
 }
 
 interface Diagnosis {
@@ -164,21 +167,13 @@ export function isTransient(error: PushImagesError): boolean {
 /** The coded error for a failed command's output. */
 export function diagnose(output: string, context: DiagnoseContext): PushImagesError {
   const found = DIAGNOSES.find((d) => d.pattern.test(output));
-  if (found) return failure(found.code, found.message(context, output), found.hint(context, output), output.trim());
-  return failure(
-    "PUSH_FAILED",
-    `${context.action} failed: ${lastLine(output)}`,
-    "run again with -v to see the container tool's full output",
-    output.trim(),
-  );
+  const detail = context.command ? failureDetail(context.command) : output.trim();
+  if (found) return failure(found.code, found.message(context, output), found.hint(context, output), detail);
+  const reason = lastLine(output) ?? "no output";
+  return failure("PUSH_FAILED", `${context.action} failed: ${reason}`, "run again with -v to see the container tool's full output", detail);
 }
 
 /** The local file a write failed on for lack of space: podman and docker print `write <file>: no space left on device`. */
 function fullFile(output: string): string | undefined {
   return /\bwrite (\/\S*): (?:no space left on device|disk quota exceeded)/i.exec(output)?.[1];
-}
-
-function lastLine(output: string): string {
-  const lines = output.trim().split("\n").filter((l) => l.trim() !== "");
-  return (lines.at(-1) ?? "no output").replace(/^Error:\s*/i, "");
 }
