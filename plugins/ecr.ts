@@ -59,7 +59,8 @@ export class EcrPlugin implements Plugin {
       if (result.exitCode === 0) continue;
       if (!/RepositoryNotFoundException/.test(result.stderr)) {
         const message = `'aws ecr describe-repositories' failed for ${name}: ${failureReason(result)}`;
-        throw failure("REGISTRY_ERROR", message, "run 'aws sts get-caller-identity' to check your AWS credentials and region", failureDetail(result));
+        const fix = "run 'aws sts get-caller-identity' to check your AWS credentials and region";
+        throw failure("REGISTRY_ERROR", message, fix, failureDetail(result));
       }
       missing.push(name);
     }

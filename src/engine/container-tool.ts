@@ -106,8 +106,8 @@ export class ContainerTool {
 
   /** Writes the images into one docker-archive that both tools load; the answer names the command, to report its failure. */
   async save(references: readonly string[], file: string): Promise<CommandResult & FailedCommand> {
-    const options = this.name === "podman" ? ["save", "--format", "docker-archive", "--multi-image-archive", "-o", file] : ["save", "-o", file];
-    const args = [...options, ...references];
+    const format = this.name === "podman" ? ["--format", "docker-archive", "--multi-image-archive"] : [];
+    const args = ["save", ...format, "-o", file, ...references];
     return { command: this.name, args, ...(await this.shell.run(this.name, args, { mutates: true })) };
   }
 
@@ -124,7 +124,8 @@ export class ContainerTool {
     const result = await this.shell.run(this.name, args);
     if (result.exitCode !== 0) {
       const failed = { command: this.name, args, ...result };
-      throw failure("TOOL_NOT_RESPONDING", `'docker info' failed: ${failureReason(failed)}`, "run 'docker info' and fix what it reports", failureDetail(failed));
+      const fix = "run 'docker info' and fix what it reports";
+      throw failure("TOOL_NOT_RESPONDING", `'docker info' failed: ${failureReason(failed)}`, fix, failureDetail(failed));
     }
     return JSON.parse(result.stdout) as DockerRegistryConfig;
   }

@@ -8,7 +8,8 @@ import { dirname } from "node:path";
 import { failureDetail, lastLine, type FailedCommand } from "./command-failure.ts";
 import { failure, type FailureCode, type PushImagesError } from "../core/errors.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
-import { untrustedCertificateFix } from "../registry/tls-hint.ts";
+import { loginCommand, loginRejectedFix, loginRequiredFix } from "../registry/login-command.ts";
+import { httpOnlyFix, untrustedCertificateFix } from "../registry/tls-hint.ts";
 
 export interface DiagnoseContext {
   readonly tool: ContainerToolName;
@@ -18,6 +19,8 @@ export interface DiagnoseContext {
   readonly action: string;
   /** The command that printed the output: the error's detail shows it as every failed command is shown. */
   readonly command?: FailedCommand;
+  /** The login command preflight named (RegistryConnection.login: -t and the user included), for a login fix. */
+  readonly login?: string;
 }
 
 interface Diagnosis {
@@ -29,7 +32,8 @@ interface Diagnosis {
   readonly transient?: boolean;
 }
 
-const login = (c: DiagnoseContext) => `${c.tool} login ${c.registryHost}`;
+/** The login command preflight named when known; bare `<tool> login <host>` otherwise. */
+const login = (c: DiagnoseContext) => c.login ?? loginCommand(c.tool, c.registryHost, true);
 
 /** Order matters: the first match wins, most specific first. */
 const DIAGNOSES: readonly Diagnosis[] = [
@@ -55,7 +59,7 @@ const DIAGNOSES: readonly Diagnosis[] = [
     code: "REGISTRY_HTTP_ONLY",
     pattern: /server gave HTTP response to HTTPS client/i,
     message: (c) => `${c.registryHost} speaks plain HTTP, not HTTPS`,
-    hint: (c) => (c.tool === "podman" ? "add -t to push to it without TLS" : `add "${c.registryHost}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`),
+    hint: (c) => httpOnlyFix(c.tool, c.registryHost),
   },
   {
     code: "TLS_UNTRUSTED",
@@ -79,13 +83,13 @@ const DIAGNOSES: readonly Diagnosis[] = [
     code: "AUTH_REQUIRED",
     pattern: /no basic auth credentials|authentication required|requested access to the resource is denied.*unauthorized|unauthorized: authentication/i,
     message: (c) => `${c.registryHost} requires you to log in`,
-    hint: (c) => `run '${login(c)}', then run push-images again`,
+    hint: (c) => loginRequiredFix(login(c)),
   },
   {
     code: "AUTH_REJECTED",
     pattern: /\b401\b|unauthorized|invalid username\/password|incorrect username or password/i,
     message: (c) => `${c.registryHost} rejected your credentials`,
-    hint: (c) => `run '${login(c)}' with a valid user and password`,
+    hint: (c) => loginRejectedFix(login(c)),
   },
   {
     code: "ACCESS_DENIED",

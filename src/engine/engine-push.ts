@@ -33,7 +33,7 @@ export class EnginePush implements Transport {
     // Removed by the runner once all pushes are over, in one command; a tag
     // cut short by an interrupt may still have been made.
     if (!targetExisted && (tag.exitCode === 0 || runner.interrupted)) runner.temporaryTags.add(job.target);
-    if (tag.exitCode !== 0) throw diagnose(tag.stderr, context(runner, job, "tag", { command: tool.name, args: tagArgs, ...tag }));
+    if (tag.exitCode !== 0) throw diagnose(tag.stderr, await context(runner, job, "tag", { command: tool.name, args: tagArgs, ...tag }));
     return pushWithRetries(runner, job, tally);
   }
 }
@@ -61,7 +61,8 @@ async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): P
         return { digest: digest?.trim() || undefined, attempts: attempt };
       }
       const output = `${push.stderr}\n${push.stdout}`;
-      const error = push.stalled ? stalledPush(runner, job.image) : diagnose(output, context(runner, job, "push", { command: tool.name, args: pushArgs, ...push }));
+      const failed = { command: tool.name, args: pushArgs, ...push };
+      const error = push.stalled ? stalledPush(runner, job.image) : diagnose(output, await context(runner, job, "push", failed));
       if (!isTransient(error) || attempt > options.retries || runner.interrupted) throw error;
       const delayMs = retryAfterMs(output, runner.retryPolicy) ?? backoffMs(attempt, runner.retryPolicy);
       hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
@@ -84,6 +85,8 @@ export function stalledPush(runner: Runner, what: string) {
   );
 }
 
-function context(runner: Runner, job: Job, stage: string, command: FailedCommand): DiagnoseContext {
-  return { tool: runner.tool.name, registryHost: runner.options.registry.host, action: `${stage} of ${job.image}`, command };
+/** With the login command preflight named (the registry was opened there), so a login fix is the same one. */
+async function context(runner: Runner, job: Job, stage: string, command: FailedCommand): Promise<DiagnoseContext> {
+  const login = (await runner.registry().catch(() => undefined))?.login;
+  return { tool: runner.tool.name, registryHost: runner.options.registry.host, action: `${stage} of ${job.image}`, command, login };
 }

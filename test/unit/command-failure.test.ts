@@ -41,7 +41,8 @@ describe("stderr", () => {
 describe("the detail of a failed command", () => {
   it("shows the command pasteable with secrets masked, its exit status and its stderr's tail", () => {
     const stderr = `${Array.from({ length: 8 }, (_, i) => `line ${i}`).join("\n")}\nError: {"auth": "c2VjcmV0"} refused\n`;
-    const detail = failureDetail({ command: "podman", args: ["login", "--password", "hunter 2", "-u", "robot$p+ci", "reg:5000"], exitCode: 125, stderr });
+    const args = ["login", "--password", "hunter 2", "-u", "robot$p+ci", "reg:5000"];
+    const detail = failureDetail({ command: "podman", args, exitCode: 125, stderr });
     expect(detail.split("\n")).toEqual([
       "$ podman login --password **** -u 'robot$p+ci' reg:5000",
       "exit code 125",
