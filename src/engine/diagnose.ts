@@ -148,7 +148,6 @@ const DIAGNOSES: readonly Diagnosis[] = [
   },
 ];
 
-/** Codes whose failures may pass if the same command is run again. */
 /** DISK_FULL for a write of our own that failed with ENOSPC in `dir`. */
 export function diskFull(dir: string, detail?: string): PushImagesError {
   return failure("DISK_FULL", diskFullMessage(dir), diskFullHint(dir), detail);
@@ -162,6 +161,7 @@ function diskFullHint(dir: string): string {
   return `free space on it (df -h ${dir} shows how much is left), then run the same command again`;
 }
 
+/** Whether the failure may pass if the same command is run again. */
 export function isTransient(error: PushImagesError): boolean {
   // A stall is found by watching the command (src/engine/stall-watch.ts), not in its output.
   if (error.code === "REGISTRY_STALLED") return true;
