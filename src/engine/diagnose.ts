@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import { failureDetail, lastLine, type FailedCommand } from "./command-failure.ts";
 import { failure, type FailureCode, type PushImagesError } from "../core/errors.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
-import { loginCommand, loginRejectedFix, loginRequiredFix } from "../registry/login-command.ts";
+import { credentialHelperFix, loginCommand, loginRejectedFix, loginRequiredFix } from "../registry/login-command.ts";
 import { httpOnlyFix, untrustedCertificateFix } from "../registry/tls-hint.ts";
 
 export interface DiagnoseContext {
@@ -77,7 +77,7 @@ const DIAGNOSES: readonly Diagnosis[] = [
     code: "CREDENTIAL_HELPER_FAILED",
     pattern: /error getting credentials|docker-credential-[\w.-]+/i,
     message: (c) => `the credential helper set in ${c.tool === "docker" ? "~/.docker/config.json" : "the auth file"} failed or is not installed`,
-    hint: (c) => `install the helper it names, or remove "credsStore"/"credHelpers" from ${c.tool === "docker" ? "~/.docker/config.json" : "the auth file"} and run '${login(c)}' again`,
+    hint: (c) => credentialHelperFix(c.tool === "docker" ? "~/.docker/config.json" : "the auth file", login(c)),
   },
   {
     code: "AUTH_REQUIRED",

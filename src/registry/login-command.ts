@@ -26,3 +26,8 @@ export function loginRequiredFix(login: string): string {
 export function loginRejectedFix(login: string): string {
   return `log in again with the current password (or change -u to another user), then run push-images again: ${login}`;
 }
+
+/** CREDENTIAL_HELPER_FAILED's fix: `where`, the file that names the helper; `helper`, its command when known. */
+export function credentialHelperFix(where: string, login: string, helper = "the helper it names"): string {
+  return `install ${helper}, or remove "credsStore"/"credHelpers" from ${where} and run '${login}' again`;
+}
