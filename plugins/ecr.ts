@@ -5,6 +5,7 @@
  * the plan names the repositories that must exist.
  */
 import { failure, inputError } from "../src/core/errors.ts";
+import { failureDetail, failureReason } from "../src/engine/command-failure.ts";
 import type { Job } from "../src/core/hooks.ts";
 import type { Plugin } from "../src/core/plugin.ts";
 import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
@@ -44,7 +45,10 @@ export class EcrPlugin implements Plugin {
 
   private async check(runner: Runner, jobs: readonly Job[]): Promise<void> {
     const names = this.repositories(jobs);
-    const aws = (args: string[], mutates = false) => runner.shell.run("aws", ["ecr", ...args, "--region", this.region, "--output", "json"], { mutates });
+    const aws = async (ecrArgs: string[], mutates = false) => {
+      const args = ["ecr", ...ecrArgs, "--region", this.region, "--output", "json"];
+      return { command: "aws", args, ...(await runner.shell.run("aws", args, { mutates })) };
+    };
     if ((await runner.shell.run("aws", ["--version"])).exitCode === 127) {
       runner.log.always(`ECR: these repositories must exist in ${this.region} before the push (no aws CLI here to check): ${names.join(", ")}`);
       return;
@@ -54,7 +58,9 @@ export class EcrPlugin implements Plugin {
       const result = await aws(["describe-repositories", "--repository-names", name]);
       if (result.exitCode === 0) continue;
       if (!/RepositoryNotFoundException/.test(result.stderr)) {
-        throw failure("REGISTRY_ERROR", `'aws ecr describe-repositories' failed for ${name}: ${result.stderr.trim().split("\n").at(-1)}`, "run 'aws sts get-caller-identity' to check your AWS credentials and region");
+        const message = `'aws ecr describe-repositories' failed for ${name}: ${failureReason(result)}`;
+        const fix = "run 'aws sts get-caller-identity' to check your AWS credentials and region";
+        throw failure("REGISTRY_ERROR", message, fix, failureDetail(result));
       }
       missing.push(name);
     }
@@ -64,7 +70,10 @@ export class EcrPlugin implements Plugin {
     }
     for (const name of missing) {
       const created = await aws(["create-repository", "--repository-name", name], true);
-      if (created.exitCode !== 0) throw failure("ACCESS_DENIED", `could not create ECR repository ${name}: ${created.stderr.trim().split("\n").at(-1)}`, "check that your AWS identity may call ecr:CreateRepository");
+      if (created.exitCode !== 0) {
+        const message = `could not create ECR repository ${name}: ${failureReason(created)}`;
+        throw failure("ACCESS_DENIED", message, "check that your AWS identity may call ecr:CreateRepository", failureDetail(created));
+      }
       runner.log.info(`Created ECR repository ${name} in ${this.region}`);
     }
   }

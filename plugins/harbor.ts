@@ -7,6 +7,7 @@ import { failure, inputError } from "../src/core/errors.ts";
 import type { Plugin } from "../src/core/plugin.ts";
 import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
 import type { RegistryUri } from "../src/options/registry-uri.ts";
+import { loginRequiredFix } from "../src/registry/login-command.ts";
 import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "harbor";
@@ -40,7 +41,7 @@ export class HarborPlugin implements Plugin {
     const host = this.registry.host;
     const found = await registry.request(`/api/v2.0/projects?project_name=${encodeURIComponent(project)}`, { method: "HEAD" });
     if (found.status === 200) return;
-    if (found.status !== 404) throw apiError(host, "look up", project, found.status, runner);
+    if (found.status !== 404) throw apiError(host, "look up", project, found.status, registry.login);
     if (!this.createProject) {
       throw failure("PROJECT_NOT_FOUND", `Harbor project "${project}" does not exist on ${host}`, `create it in Harbor (Projects > New Project), or add --create-project to create it`);
     }
@@ -51,14 +52,16 @@ export class HarborPlugin implements Plugin {
     const body = JSON.stringify({ project_name: project, metadata: { public: "false" } });
     const created = await registry.request("/api/v2.0/projects", { method: "POST", body });
     // 409: someone created it between our look-up and now, which is what we wanted.
-    if (created.status !== 201 && created.status !== 409) throw apiError(host, "create", project, created.status, runner);
+    if (created.status !== 201 && created.status !== 409) throw apiError(host, "create", project, created.status, registry.login);
     runner.log.info(`Created Harbor project "${project}" on ${host} (private)`);
   }
 }
 
-function apiError(host: string, action: string, project: string, status: number, runner: Runner) {
-  const login = `${runner.tool.name} login ${host}`;
-  if (status === 401) return failure("AUTH_REQUIRED", `Harbor on ${host} wants a login to ${action} project "${project}"`, `run '${login}', then run push-images again`);
+/** `login`: the command preflight named (RegistryConnection.login). */
+function apiError(host: string, action: string, project: string, status: number, login: string) {
+  if (status === 401) {
+    return failure("AUTH_REQUIRED", `Harbor on ${host} wants a login to ${action} project "${project}"`, loginRequiredFix(login));
+  }
   if (status === 403) {
     return failure("ACCESS_DENIED", `your Harbor account may not ${action} project "${project}" on ${host}`, "ask a Harbor administrator to create the project or grant you the right to");
   }

@@ -9,6 +9,7 @@ import type { Plugin } from "../src/core/plugin.ts";
 import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
 import { withOptionAfterVerb } from "../src/engine/push-args.ts";
 import { isInsecureForDocker } from "../src/registry/docker-insecure.ts";
+import { dockerTlsSkipFix } from "../src/registry/tls-hint.ts";
 import type { Runner } from "../src/core/runner.ts";
 
 const PLUGIN_NAME = "tls-skip";
@@ -30,7 +31,7 @@ export class TlsSkipPlugin implements Plugin {
       throw failure(
         "INSECURE_REGISTRY_NOT_CONFIGURED",
         `-t cannot turn off TLS verification for docker, and ${host} is not among the daemon's insecure registries ('docker info' lists them)`,
-        `add "insecure-registries": ["${host}"] to /etc/docker/daemon.json and restart docker, or put the registry's CA in /etc/docker/certs.d/${host}/ca.crt and drop -t`,
+        dockerTlsSkipFix(host),
       );
     });
   }

@@ -64,7 +64,10 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     log.info(`Saving ${references.length} image${references.length === 1 ? "" : "s"} with ${tool.name} to ${options.output} ...`);
     const archive = join(work, "images.tar");
     const saved = await tool.save(references, archive);
-    if (saved.exitCode !== 0) throw diagnose(`${saved.stderr}\n${saved.stdout}`, { tool: tool.name, registryHost: "", action: `${tool.name} save` });
+    if (saved.exitCode !== 0) {
+      const context = { tool: tool.name, registryHost: "", action: `${tool.name} save`, command: saved };
+      throw diagnose(`${saved.stderr}\n${saved.stdout}`, context);
+    }
 
     stage("the archive check");
     log.info(`Checking the archive ${tool.name} saved ...`);

@@ -2,11 +2,12 @@
  * What push-images asks of podman or docker, as argument lists. Everything
  * is spawned through the shell; this module only knows each tool's words.
  */
+import { failureDetail, failureReason, type FailedCommand } from "./command-failure.ts";
 import { diagnose } from "./diagnose.ts";
 import { failure } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
-import type { Shell } from "./shell.ts";
+import type { CommandResult, Shell } from "./shell.ts";
 
 export class ContainerTool {
   constructor(
@@ -18,19 +19,23 @@ export class ContainerTool {
   async checkAvailable(registryHost: string): Promise<string> {
     // docker's server version needs the daemon, so this also proves it runs.
     const format = this.name === "docker" ? "{{.Server.Version}}" : "{{.Client.Version}}";
-    const result = await this.shell.run(this.name, ["version", "--format", format]);
+    const args = ["version", "--format", format];
+    const result = await this.shell.run(this.name, args);
     if (result.exitCode === 0) return result.stdout.trim();
+    const failed = { command: this.name, args, ...result };
     if (result.exitCode === 127) {
       throw failure(
         "TOOL_NOT_FOUND",
         `${this.name} is not installed or not on PATH`,
         `install ${this.name}, or choose the other tool with -c ${this.name === "docker" ? "podman" : "docker"}`,
+        failureDetail(failed),
       );
     }
     const output = `${result.stderr}\n${result.stdout}`;
-    const known = diagnose(output, { tool: this.name, registryHost, action: `${this.name} version` });
+    const known = diagnose(output, { tool: this.name, registryHost, action: `${this.name} version`, command: failed });
     if (known.code === "DAEMON_NOT_RUNNING" || known.code === "DOCKER_SOCKET_PERMISSION") throw known;
-    throw failure("TOOL_NOT_RESPONDING", `${this.name} does not answer: ${firstLine(result.stderr)}`, `run '${this.name} version' and fix what it reports`, output.trim());
+    const fix = `run '${this.name} version' and fix what it reports`;
+    throw failure("TOOL_NOT_RESPONDING", `${this.name} does not answer: ${failureReason(failed)}`, fix, failureDetail(failed));
   }
 
   /** The local image id (sha256:...), or undefined when the reference is not in local storage. */
@@ -99,10 +104,11 @@ export class ContainerTool {
     return ["image", "ls", "--digests", "--no-trunc", "--format", "{{.ID}}\t{{.Repository}}@{{.Digest}}"];
   }
 
-  /** Writes the images into one docker-archive that both tools load. */
-  save(references: readonly string[], file: string) {
-    const args = this.name === "podman" ? ["save", "--format", "docker-archive", "--multi-image-archive", "-o", file] : ["save", "-o", file];
-    return this.shell.run(this.name, [...args, ...references], { mutates: true });
+  /** Writes the images into one docker-archive that both tools load; the answer names the command, to report its failure. */
+  async save(references: readonly string[], file: string): Promise<CommandResult & FailedCommand> {
+    const format = this.name === "podman" ? ["--format", "docker-archive", "--multi-image-archive"] : [];
+    const args = ["save", ...format, "-o", file, ...references];
+    return { command: this.name, args, ...(await this.shell.run(this.name, args, { mutates: true })) };
   }
 
   private registryConfigAnswer?: Promise<DockerRegistryConfig>;
@@ -114,8 +120,13 @@ export class ContainerTool {
   }
 
   private async askRegistryConfig(): Promise<DockerRegistryConfig> {
-    const result = await this.shell.run(this.name, ["info", "--format", "{{json .RegistryConfig}}"]);
-    if (result.exitCode !== 0) throw failure("TOOL_NOT_RESPONDING", `'docker info' failed: ${firstLine(result.stderr)}`, "run 'docker info' and fix what it reports");
+    const args = ["info", "--format", "{{json .RegistryConfig}}"];
+    const result = await this.shell.run(this.name, args);
+    if (result.exitCode !== 0) {
+      const failed = { command: this.name, args, ...result };
+      const fix = "run 'docker info' and fix what it reports";
+      throw failure("TOOL_NOT_RESPONDING", `'docker info' failed: ${failureReason(failed)}`, fix, failureDetail(failed));
+    }
     return JSON.parse(result.stdout) as DockerRegistryConfig;
   }
 }
@@ -145,10 +156,6 @@ export interface DockerRegistryConfig {
 /** docker prints "<tag>: digest: sha256:... size: N" when a push ends. */
 export function digestFromDockerPush(stdout: string): string | undefined {
   return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
-}
-
-function firstLine(text: string): string {
-  return text.trim().split("\n")[0] ?? "";
 }
 
 /** podman prints ids bare, docker with their algorithm. */

@@ -5,9 +5,11 @@
  * connections, full disks, a stopped daemon) each have a pattern here.
  */
 import { dirname } from "node:path";
+import { failureDetail, lastLine, type FailedCommand } from "./command-failure.ts";
 import { failure, type FailureCode, type PushImagesError } from "../core/errors.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
-import { untrustedCertificateFix } from "../registry/tls-hint.ts";
+import { credentialHelperFix, loginCommand, loginRejectedFix, loginRequiredFix } from "../registry/login-command.ts";
+import { httpOnlyFix, untrustedCertificateFix } from "../registry/tls-hint.ts";
 
 export interface DiagnoseContext {
   readonly tool: ContainerToolName;
@@ -15,6 +17,10 @@ export interface DiagnoseContext {
   readonly registryHost: string;
   /** What was being done, e.g. "push of apim-le-cache". */
   readonly action: string;
+  /** The command that printed the output: the error's detail shows it as every failed command is shown. */
+  readonly command?: FailedCommand;
+  /** The login command preflight named (RegistryConnection.login: -t and the user included), for a login fix. */
+  readonly login?: string;
 }
 
 interface Diagnosis {
@@ -26,7 +32,8 @@ interface Diagnosis {
   readonly transient?: boolean;
 }
 
-const login = (c: DiagnoseContext) => `${c.tool} login ${c.registryHost}`;
+/** The login command preflight named when known; bare `<tool> login <host>` otherwise. */
+const login = (c: DiagnoseContext) => c.login ?? loginCommand(c.tool, c.registryHost, true);
 
 /** Order matters: the first match wins, most specific first. */
 const DIAGNOSES: readonly Diagnosis[] = [
@@ -52,7 +59,7 @@ const DIAGNOSES: readonly Diagnosis[] = [
     code: "REGISTRY_HTTP_ONLY",
     pattern: /server gave HTTP response to HTTPS client/i,
     message: (c) => `${c.registryHost} speaks plain HTTP, not HTTPS`,
-    hint: (c) => (c.tool === "podman" ? "add -t to push to it without TLS" : `add "${c.registryHost}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`),
+    hint: (c) => httpOnlyFix(c.tool, c.registryHost),
   },
   {
     code: "TLS_UNTRUSTED",
@@ -70,19 +77,19 @@ const DIAGNOSES: readonly Diagnosis[] = [
     code: "CREDENTIAL_HELPER_FAILED",
     pattern: /error getting credentials|docker-credential-[\w.-]+/i,
     message: (c) => `the credential helper set in ${c.tool === "docker" ? "~/.docker/config.json" : "the auth file"} failed or is not installed`,
-    hint: (c) => `install the helper it names, or remove "credsStore"/"credHelpers" from ${c.tool === "docker" ? "~/.docker/config.json" : "the auth file"} and run '${login(c)}' again`,
+    hint: (c) => credentialHelperFix(c.tool === "docker" ? "~/.docker/config.json" : "the auth file", login(c)),
   },
   {
     code: "AUTH_REQUIRED",
     pattern: /no basic auth credentials|authentication required|requested access to the resource is denied.*unauthorized|unauthorized: authentication/i,
     message: (c) => `${c.registryHost} requires you to log in`,
-    hint: (c) => `run '${login(c)}', then run push-images again`,
+    hint: (c) => loginRequiredFix(login(c)),
   },
   {
     code: "AUTH_REJECTED",
     pattern: /\b401\b|unauthorized|invalid username\/password|incorrect username or password/i,
     message: (c) => `${c.registryHost} rejected your credentials`,
-    hint: (c) => `run '${login(c)}' with a valid user and password`,
+    hint: (c) => loginRejectedFix(login(c)),
   },
   {
     code: "ACCESS_DENIED",
@@ -141,7 +148,6 @@ const DIAGNOSES: readonly Diagnosis[] = [
   },
 ];
 
-/** Codes whose failures may pass if the same command is run again. */
 /** DISK_FULL for a write of our own that failed with ENOSPC in `dir`. */
 export function diskFull(dir: string, detail?: string): PushImagesError {
   return failure("DISK_FULL", diskFullMessage(dir), diskFullHint(dir), detail);
@@ -155,6 +161,7 @@ function diskFullHint(dir: string): string {
   return `free space on it (df -h ${dir} shows how much is left), then run the same command again`;
 }
 
+/** Whether the failure may pass if the same command is run again. */
 export function isTransient(error: PushImagesError): boolean {
   // A stall is found by watching the command (src/engine/stall-watch.ts), not in its output.
   if (error.code === "REGISTRY_STALLED") return true;
@@ -164,21 +171,13 @@ export function isTransient(error: PushImagesError): boolean {
 /** The coded error for a failed command's output. */
 export function diagnose(output: string, context: DiagnoseContext): PushImagesError {
   const found = DIAGNOSES.find((d) => d.pattern.test(output));
-  if (found) return failure(found.code, found.message(context, output), found.hint(context, output), output.trim());
-  return failure(
-    "PUSH_FAILED",
-    `${context.action} failed: ${lastLine(output)}`,
-    "run again with -v to see the container tool's full output",
-    output.trim(),
-  );
+  const detail = context.command ? failureDetail(context.command) : output.trim();
+  if (found) return failure(found.code, found.message(context, output), found.hint(context, output), detail);
+  const reason = lastLine(output) ?? "no output";
+  return failure("PUSH_FAILED", `${context.action} failed: ${reason}`, "run again with -v to see the container tool's full output", detail);
 }
 
 /** The local file a write failed on for lack of space: podman and docker print `write <file>: no space left on device`. */
 function fullFile(output: string): string | undefined {
   return /\bwrite (\/\S*): (?:no space left on device|disk quota exceeded)/i.exec(output)?.[1];
-}
-
-function lastLine(output: string): string {
-  const lines = output.trim().split("\n").filter((l) => l.trim() !== "");
-  return (lines.at(-1) ?? "no output").replace(/^Error:\s*/i, "");
 }

@@ -7,7 +7,8 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { digestFromDockerPush } from "./container-tool.ts";
-import { diagnose, isTransient } from "./diagnose.ts";
+import type { FailedCommand } from "./command-failure.ts";
+import { diagnose, isTransient, type DiagnoseContext } from "./diagnose.ts";
 import { failure, interruptedFailure } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
 import { backoffMs, pause, retryAfterMs } from "../core/retry.ts";
@@ -27,11 +28,12 @@ export class EnginePush implements Transport {
     if (!makesTag(runner)) return pushWithRetries(runner, job, tally);
     const targetExisted = job.target === job.source || runner.localImages.get(job.target) !== undefined;
     hooks.progress.call(job, { stage: "tagging" });
-    const tag = await shell.run(tool.name, hooks.tagArgs.call(tool.tagArgs(job), job), { mutates: true });
+    const tagArgs = hooks.tagArgs.call(tool.tagArgs(job), job);
+    const tag = await shell.run(tool.name, tagArgs, { mutates: true });
     // Removed by the runner once all pushes are over, in one command; a tag
     // cut short by an interrupt may still have been made.
     if (!targetExisted && (tag.exitCode === 0 || runner.interrupted)) runner.temporaryTags.add(job.target);
-    if (tag.exitCode !== 0) throw diagnose(tag.stderr, context(runner, job, "tag"));
+    if (tag.exitCode !== 0) throw diagnose(tag.stderr, await context(runner, job, "tag", { command: tool.name, args: tagArgs, ...tag }));
     return pushWithRetries(runner, job, tally);
   }
 }
@@ -49,7 +51,8 @@ async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): P
     for (let attempt = 1; ; attempt++) {
       tally.attempts = attempt;
       hooks.progress.call(job, { stage: "pushing", attempt });
-      const push = await shell.run(tool.name, hooks.pushArgs.call(tool.pushArgs(job, digestFile), job), { mutates: true, stallMs: options.stallTimeoutMs });
+      const pushArgs = hooks.pushArgs.call(tool.pushArgs(job, digestFile), job);
+      const push = await shell.run(tool.name, pushArgs, { mutates: true, stallMs: options.stallTimeoutMs });
       // podman exits 0 when it is stopped by SIGTERM: after an interrupt, its exit code proves nothing.
       if (runner.interrupted) throw interruptedFailure(runner.interrupted);
       // Stopped for stalling: podman exits 0 on SIGTERM, so the exit code says nothing here either.
@@ -58,7 +61,8 @@ async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): P
         return { digest: digest?.trim() || undefined, attempts: attempt };
       }
       const output = `${push.stderr}\n${push.stdout}`;
-      const error = push.stalled ? stalledPush(runner, job.image) : diagnose(output, context(runner, job, "push"));
+      const failed = { command: tool.name, args: pushArgs, ...push };
+      const error = push.stalled ? stalledPush(runner, job.image) : diagnose(output, await context(runner, job, "push", failed));
       if (!isTransient(error) || attempt > options.retries || runner.interrupted) throw error;
       const delayMs = retryAfterMs(output, runner.retryPolicy) ?? backoffMs(attempt, runner.retryPolicy);
       hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
@@ -81,6 +85,8 @@ export function stalledPush(runner: Runner, what: string) {
   );
 }
 
-function context(runner: Runner, job: Job, stage: string) {
-  return { tool: runner.tool.name, registryHost: runner.options.registry.host, action: `${stage} of ${job.image}` };
+/** With the login command preflight named (the registry was opened there), so a login fix is the same one. */
+async function context(runner: Runner, job: Job, stage: string, command: FailedCommand): Promise<DiagnoseContext> {
+  const login = (await runner.registry().catch(() => undefined))?.login;
+  return { tool: runner.tool.name, registryHost: runner.options.registry.host, action: `${stage} of ${job.image}`, command, login };
 }

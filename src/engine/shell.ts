@@ -4,6 +4,7 @@
  * Dry-run lives here once: commands that change something are shown, not run.
  */
 import { $, type ProcessPromise } from "zx/core";
+import { exitStatus } from "./command-failure.ts";
 import { formatCommand, maskSecrets, showCommand } from "./command-text.ts";
 import type { Logger } from "../core/logger.ts";
 import { watchForStall, type StallWatch } from "./stall-watch.ts";
@@ -88,7 +89,7 @@ export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
       const result = { exitCode: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr, ...(stalled ? { stalled } : {}) };
       const raw = `${result.stdout}${result.stderr}`.trim();
       if (raw) log.verbose(indent(maskSecrets(raw)));
-      if (result.exitCode !== 0) log.verbose(`  (exit code ${result.exitCode}${exitMeaning(result.exitCode)})`);
+      if (result.exitCode !== 0) log.verbose(`  -> ${exitStatus(result.exitCode)}`);
       return result;
     },
     stopAll() {
@@ -119,11 +120,4 @@ function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
 
 function indent(text: string): string {
   return text.replace(/^/gm, "  ");
-}
-
-function exitMeaning(code: number): string {
-  if (code === 126) return ": command found but not executable";
-  if (code === 127) return ": command not found";
-  if (code > 128) return `: killed by signal ${code - 128}`;
-  return "";
 }

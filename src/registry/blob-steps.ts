@@ -15,6 +15,7 @@ import { failure, type PushImagesError } from "../core/errors.ts";
 import { offsetFromRange } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";
 import type { HttpResponse } from "./http.ts";
+import { loginRejectedFix } from "./login-command.ts";
 
 /** The token scope every step of a push to `name` asks for. */
 export const pushScope = (name: string) => `repository:${name}:pull,push`;
@@ -23,7 +24,7 @@ export async function blobExists(registry: RegistryConnection, name: string, dig
   const response = await registry.request(`/v2/${name}/blobs/${digest}`, { method: "HEAD", scope: pushScope(name) });
   if (response.status === 200) return true;
   if (response.status === 404) return false;
-  throw statusFailure(response, `checking for ${digest} in ${name}`);
+  throw statusFailure(response, `checking for ${digest} in ${name}`, registry.login);
 }
 
 /**
@@ -38,26 +39,26 @@ export async function mountBlob(registry: RegistryConnection, name: string, dige
   const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope });
   if (response.status === 201) return "mounted";
   if (response.status === 202) return location(response, name);
-  throw statusFailure(response, `mounting ${digest} into ${name}`);
+  throw statusFailure(response, `mounting ${digest} into ${name}`, registry.login);
 }
 
 /** Opens an upload session; its Location. */
 export async function startUpload(registry: RegistryConnection, name: string): Promise<string> {
   const response = await registry.request(`/v2/${name}/blobs/uploads/`, { method: "POST", scope: pushScope(name) });
   if (response.status === 202) return location(response, name);
-  throw statusFailure(response, `starting an upload to ${name}`);
+  throw statusFailure(response, `starting an upload to ${name}`, registry.login);
 }
 
 /** The whole blob in one PUT: one round trip for the data. */
 export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: () => Readable, idleMs: number): Promise<void> {
   const response = await registry.stream(withDigest(session, digest), { method: "PUT", headers: {}, body, size, idleMs, scope: pushScope(name) });
-  if (response.status !== 201) throw statusFailure(response, `uploading ${digest} to ${name}`);
+  if (response.status !== 201) throw statusFailure(response, `uploading ${digest} to ${name}`, registry.login);
 }
 
 /** Bytes whose digest is known only at their end: PATCH them as they come (chunked), then PUT the digest. */
 export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: () => Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
   const patched = await registry.stream(session, { method: "PATCH", headers: {}, body, idleMs, scope: pushScope(name) });
-  if (patched.status !== 202) throw statusFailure(patched, `uploading a layer to ${name}`);
+  if (patched.status !== 202) throw statusFailure(patched, `uploading a layer to ${name}`, registry.login);
   await closeUpload(registry, name, location(patched, name), digestAtEnd(), idleMs);
 }
 
@@ -114,7 +115,7 @@ export async function patchChunk(
   const response = await registry.stream(session.location, request);
   // A session the registry dropped mid-run (a restart that lost it): the retry asks, and starts afresh.
   if (response.status === 404) throw Object.assign(lostSession(name, response), { transient: true });
-  if (response.status !== 202) throw statusFailure(response, `uploading a chunk to ${name}`);
+  if (response.status !== 202) throw statusFailure(response, `uploading a chunk to ${name}`, registry.login);
   const held = offsetFromRange(response.headers.range) ?? end;
   if (held !== end) {
     const what = `uploading a chunk to ${name}: the registry holds ${held} bytes of the upload after a chunk that ended at ${end}`;
@@ -127,7 +128,7 @@ export async function patchChunk(
 export async function closeUpload(registry: RegistryConnection, name: string, session: string, digest: string, idleMs: number) {
   const request = { method: "PUT", headers: {}, body: () => Readable.from([]), size: 0, idleMs, scope: pushScope(name) } as const;
   const closed = await registry.stream(withDigest(session, digest), request);
-  if (closed.status !== 201) throw statusFailure(closed, `closing the upload of ${digest} to ${name}`);
+  if (closed.status !== 201) throw statusFailure(closed, `closing the upload of ${digest} to ${name}`, registry.login);
 }
 
 function lostSession(name: string, response: HttpResponse): PushImagesError {
@@ -144,7 +145,7 @@ export async function putManifest(registry: RegistryConnection, name: string, ta
     body: manifest.bytes.toString("utf8"),
     scope: pushScope(name),
   });
-  if (response.status !== 201) throw statusFailure(response, `putting the manifest of ${name}:${tag}`);
+  if (response.status !== 201) throw statusFailure(response, `putting the manifest of ${name}:${tag}`, registry.login);
   const digest = response.headers["docker-content-digest"];
   return typeof digest === "string" ? digest : undefined;
 }
@@ -160,11 +161,11 @@ function withDigest(session: string, digest: string): string {
 }
 
 /** HTTP statuses of the distribution API as our coded errors; `transient` ones are retried. */
-export function statusFailure(response: HttpResponse, doing: string): PushImagesError & { transient?: boolean } {
+export function statusFailure(response: HttpResponse, doing: string, login: string): PushImagesError & { transient?: boolean } {
   const { status } = response;
   const said = registryMessage(response.body);
   const what = `${doing}: HTTP ${status}${said ? ` (${said})` : ""}`;
-  if (status === 401) return failure("AUTH_REJECTED", what, "log in again (podman login or docker login), then run push-images again");
+  if (status === 401) return failure("AUTH_REJECTED", what, loginRejectedFix(login));
   if (status === 403) return failure("ACCESS_DENIED", what, "ask the registry's administrator for push rights to this repository");
   if (status === 404) return failure("REPOSITORY_NOT_FOUND", what, "create the project or repository first (Harbor: --create-project; ECR: --create-repositories)");
   if (status === 429) return Object.assign(failure("RATE_LIMITED", what, "wait a few minutes and run push-images again"), { transient: true });

@@ -13,6 +13,7 @@ import { storedCredentials, type Credentials } from "./credentials.ts";
 import { isInsecureForDocker } from "./docker-insecure.ts";
 import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
 import { sendStream, type StreamRequest } from "./http-stream.ts";
+import { loginCommand } from "./login-command.ts";
 import { probeRegistry } from "./probe.ts";
 import { RegistryAgent } from "./registry-agent.ts";
 import { dockerProxyNote, routeLine } from "./route-text.ts";
@@ -36,6 +37,8 @@ export interface RegistryConnection {
   /** `https://host[:port]` or, for an insecure registry, possibly `http://`. */
   readonly baseUrl: string;
   readonly credentials?: Credentials;
+  /** The login command preflight's fixes name (its tool, -t, the user when known): every later login fix names it too. */
+  readonly login: string;
   /** A request to `baseUrl + path` with the same TLS choice and login as the push. */
   request(path: string, options?: RegistryRequest): Promise<HttpResponse>;
   /**
@@ -67,7 +70,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   const loginsOf = runner.engineless ? "podman" : tool.name;
   const { baseUrl, credentials } = await probeRegistry({
     host,
-    tool: runner.engineless ? "podman" : tool.name,
+    tool: loginsOf,
     verify: !insecure,
     httpAllowed: insecure,
     ca,
@@ -88,6 +91,7 @@ export async function openRegistryConnection(runner: Runner): Promise<RegistryCo
   return {
     baseUrl,
     credentials,
+    login: loginCommand(loginsOf, host, !insecure, credentials?.username),
     stream(url, { scope, body, signal = runner.stopSignal, ...request }) {
       const target = new URL(url, baseUrl).toString();
       return tokens.send(scope, async (authorization) => {

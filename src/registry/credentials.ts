@@ -6,11 +6,12 @@
  */
 import { readFileSync } from "node:fs";
 import { failure, PushImagesError } from "../core/errors.ts";
+import { exitStatus, failureDetail } from "../engine/command-failure.ts";
 import { formatCommand } from "../engine/command-text.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
 import type { Shell } from "../engine/shell.ts";
 import { authFiles } from "./auth-files.ts";
-import { loginCommand } from "./login-command.ts";
+import { credentialHelperFix, loginCommand } from "./login-command.ts";
 
 export interface Credentials {
   readonly username: string;
@@ -48,7 +49,7 @@ export async function storedCredentials(query: CredentialsQuery, env: NodeJS.Pro
       broken ??= config;
       continue;
     }
-    const found = config && ((await fromHelper(config, query, shell)) ?? fromAuths(config, file, query));
+    const found = config && ((await fromHelper(config, file, query, shell)) ?? fromAuths(config, file, query));
     if (found instanceof PushImagesError) broken ??= found;
     else if (found) return found;
   }
@@ -81,12 +82,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** podman reads only a per-registry helper; docker also the default `credsStore`, and then ignores "auths". */
-async function fromHelper(config: AuthFile, query: CredentialsQuery, shell: Shell): Promise<Credentials | undefined> {
+/** A login found in one place, none there, or why the tool could not read it either. */
+type Lookup = Credentials | PushImagesError | undefined;
+
+async function fromHelper(config: AuthFile, file: string, query: CredentialsQuery, shell: Shell): Promise<Lookup> {
   const helper = config.credHelpers?.[query.host] ?? (query.tool === "docker" ? config.credsStore : undefined);
-  return helper ? askHelper(helper, query.host, shell) : undefined;
+  return helper ? askHelper(helper, file, query, shell) : undefined;
 }
 
-function fromAuths(config: AuthFile, file: string, query: CredentialsQuery): Credentials | PushImagesError | undefined {
+function fromAuths(config: AuthFile, file: string, query: CredentialsQuery): Lookup {
   const auth = Object.entries(config.auths ?? {}).find(([key]) => normaliseKey(key) === query.host)?.[1]?.auth;
   // An entry without "auth" is a login kept elsewhere (a helper), or none.
   if (!auth) return undefined;
@@ -132,8 +136,20 @@ function normaliseKey(key: string): string {
   return bare === "index.docker.io" ? "docker.io" : bare;
 }
 
-async function askHelper(helper: string, host: string, shell: Shell): Promise<Credentials | undefined> {
-  const result = await shell.run(`docker-credential-${helper}`, ["get"], { input: host });
+/**
+ * A helper that cannot run (not installed, not executable) fails the tool's
+ * own push too, so it is reported like a broken file; one that runs and
+ * has no login for the host (exit 1, "credentials not found") is no login.
+ */
+async function askHelper(helper: string, file: string, query: CredentialsQuery, shell: Shell): Promise<Lookup> {
+  const command = `docker-credential-${helper}`;
+  const result = await shell.run(command, ["get"], { input: query.host });
+  if (result.exitCode === 126 || result.exitCode === 127) {
+    const failed = { command, args: ["get"], ...result };
+    const message = `${file} names the credential helper ${command} for ${query.host}, and it cannot run: ${exitStatus(result.exitCode)}`;
+    const fix = credentialHelperFix(file, loginCommand(query.tool, query.host, query.tlsVerify), command);
+    return failure("CREDENTIAL_HELPER_FAILED", message, fix, failureDetail(failed));
+  }
   if (result.exitCode !== 0) return undefined;
   try {
     const { Username, Secret } = JSON.parse(result.stdout) as { Username?: string; Secret?: string };

@@ -4,13 +4,13 @@
  * failure becomes the coded error the push would otherwise hit midway.
  */
 import { failure, PushImagesError } from "../core/errors.ts";
-import { untrustedCertificateFix, wrongCaFileFix } from "./tls-hint.ts";
+import { httpOnlyFix, untrustedCertificateFix, wrongCaFileFix } from "./tls-hint.ts";
 import { isUnknownIssuer, tlsReason } from "./tls-reason.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
 import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
-import { loginCommand } from "./login-command.ts";
+import { loginCommand, loginRejectedFix, loginRequiredFix } from "./login-command.ts";
 import type { RegistryAgent } from "./registry-agent.ts";
 import { unreachableHint } from "./route-text.ts";
 
@@ -59,7 +59,7 @@ export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult>
       throw failure(
         "REGISTRY_HTTP_ONLY",
         `${options.host} answers plain HTTP, not HTTPS`,
-        options.tool === "podman" ? "add -t to push to it without TLS" : `add "${options.host}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`,
+        httpOnlyFix(options.tool, options.host),
       );
     }
     baseUrl = `http://${options.host}`;
@@ -87,7 +87,7 @@ async function authenticate(
     const login = loginCommand(options.tool, options.host, options.verify);
     const where = options.credentialFiles?.length ? ` (looked in ${options.credentialFiles.join(", ")})` : "";
     const message = `${options.host} requires you to log in, and no stored credentials were found${where}`;
-    throw failure("AUTH_REQUIRED", message, `run '${login}', then run push-images again`);
+    throw failure("AUTH_REQUIRED", message, loginRequiredFix(login));
   }
   const basic = basicAuth(credentials.username, credentials.password);
   const parsed = parseChallenge(challenge);
@@ -109,17 +109,11 @@ async function authenticate(
   return credentials;
 }
 
-/**
- * The fix logs in again as the same user, the command last so that it can
- * be pasted whole: a robot account's name comes quoted for bash.
- */
+/** The fix logs in again as the same user. */
 function rejected(options: ProbeOptions, credentials: Credentials) {
   const login = loginCommand(options.tool, options.host, options.verify, credentials.username);
-  return failure(
-    "AUTH_REJECTED",
-    `${options.host} rejected the stored credentials of user "${credentials.username}" (from ${credentials.source})`,
-    `log in again with the current password (or change -u to another user), then run push-images again: ${login}`,
-  );
+  const message = `${options.host} rejected the stored credentials of user "${credentials.username}" (from ${credentials.source})`;
+  return failure("AUTH_REJECTED", message, loginRejectedFix(login));
 }
 
 /** `seconds`: how long the probe had been waiting in all, which is what a timeout message must say. */

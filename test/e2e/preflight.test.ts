@@ -43,6 +43,16 @@ describe('the container tool cannot run', () => {
     await expectNoTrace(token);
   });
 
+  it('with -v, the failed command follows the error: as it can be pasted, its exit code and what it means, its stderr', async () => {
+    const env = { PATH: pathWithoutContainerTools() };
+    const r = await runCli(['-r', `${plain.host}/${uniqueName()}`, '-c', 'podman', '-t', '-v'], { env });
+    expectError(r, EXIT.failed, 'TOOL_NOT_FOUND');
+    const detail = r.stderr.split('\n').filter((line) => line.startsWith('  | '));
+    const command = "  | $ podman version --format '{{.Client.Version}}'";
+    expect(detail.slice(0, 2), r.stderr).toEqual([command, '  | exit code 127 (command not found)']);
+    expect(detail.slice(2).join('\n'), r.stderr).toMatch(/podman: command not found/);
+  });
+
   it('the docker daemon is not running: DAEMON_NOT_RUNNING', async () => {
     const token = uniqueName();
     const socket = join(testDir(), 'docker.sock');

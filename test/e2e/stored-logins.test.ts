@@ -78,6 +78,26 @@ describe('podman', () => {
 });
 
 describe('docker', () => {
+  it('a credsStore helper that is not installed: CREDENTIAL_HELPER_FAILED naming it, not "no stored credentials"', async () => {
+    const logins = isolatedLogins();
+    mkdirSync(logins.DOCKER_CONFIG, { recursive: true });
+    const config = join(logins.DOCKER_CONFIG, 'config.json');
+    writeFileSync(config, JSON.stringify({ credsStore: 'absent' }));
+    const token = uniqueName();
+    const r = await runCli([...dockerArgs(token), '-v'], { env: logins });
+    const error = expectError(r, EXIT.failed, 'CREDENTIAL_HELPER_FAILED');
+    expect(error).toContain(`${config} names the credential helper docker-credential-absent for ${auth.host}`);
+    expect(r.stderr).toContain('  | $ docker-credential-absent get\n  | exit code 127 (command not found)');
+    await expectNoTrace(token);
+
+    // The fix's other way: no helper, then the login it names.
+    writeFileSync(config, JSON.stringify({}));
+    await typeTheFix(error, logins);
+    const path = uniqueName();
+    expectSuccess(await runCli(dockerArgs(path), { env: logins }));
+    await expectPushed(auth, path, apim.tag, pick(apim.dockerIds, one));
+  });
+
   it('a login in config.json whose "auth" is not base64: AUTH_FILE_INVALID; docker logout and login fix it', async () => {
     const logins = isolatedLogins();
     mkdirSync(logins.DOCKER_CONFIG, { recursive: true });

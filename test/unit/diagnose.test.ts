@@ -118,6 +118,14 @@ describe("diagnose", () => {
     for (const error of [unknown, diagnose("write /var/tmp/x: no space left on device", { ...context, tool: "docker" })]) expect(error.hint).not.toContain("prune");
   });
 
+  it("the detail of a failed command: masked command, exit code and the last lines of stderr", () => {
+    const stderr = "Copying blob abc\nError: writing blob: 503 Service Unavailable\n";
+    const command = { command: "podman", args: ["push", "--creds", "ci:hunter2", "a", "docker://reg/a"], exitCode: 125, stderr };
+    expect(diagnose(stderr, { ...context, command }).detail).toBe(
+      "$ podman push --creds ci:**** a docker://reg/a\nexit code 125\nCopying blob abc\nError: writing blob: 503 Service Unavailable",
+    );
+  });
+
   it("falls back to PUSH_FAILED with the last line of the output", () => {
     const error = diagnose("Copying blob abc\nError: something nobody foresaw\n", context);
     expect(error).toMatchObject({ code: "PUSH_FAILED", message: "push of apim-le-cache failed: something nobody foresaw", exitCode: 1 });

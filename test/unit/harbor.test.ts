@@ -166,3 +166,12 @@ describe("the project API refusing the look-up", () => {
     expect(shell.mutatingArgs()).toEqual([]);
   });
 });
+
+describe("a login fix from Harbor's project API (HTTP 401)", () => {
+  it("is the login preflight names: -t's --tls-verify=false for podman, the stored user quoted", async () => {
+    harbor = await startHarbor(["apim"], (request) => (request.method === "HEAD" ? { status: 401 } : undefined));
+    const error = await rejectionOf(run(harbor, "podman").runner.run());
+    const login = `podman login --tls-verify=false -u 'robot$pusher' ${harbor.host}`;
+    expect(error).toMatchObject({ code: "AUTH_REQUIRED", hint: `run '${login}', then run push-images again` });
+  });
+});

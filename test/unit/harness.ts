@@ -22,6 +22,7 @@ import { createLogger } from "../../src/core/logger.ts";
 import { resolveOptions, type Options, type RawFlags } from "../../src/options/options.ts";
 import { BUILT_IN_DEFAULTS, type ProductDefaults } from "../../src/options/product-defaults.ts";
 import type { RegistryConnection } from "../../src/registry/connection.ts";
+import { loginCommand } from "../../src/registry/login-command.ts";
 import type { RegistryType } from "../../src/options/registry-type.ts";
 import type { RetryPolicy } from "../../src/core/retry.ts";
 import { Runner } from "../../src/core/runner.ts";
@@ -88,6 +89,7 @@ export function setUp({ flags, shell, defaults = BUILT_IN_DEFAULTS, env = {}, pr
 function inMemoryConnection(host: string, store: RegistryStore): RegistryConnection {
   return {
     baseUrl: `https://${host}`,
+    login: loginCommand("podman", host, true),
     stream: async () => {
       throw new Error("streamed blob uploads are not faked here: bundle pushes are tested end to end");
     },

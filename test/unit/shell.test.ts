@@ -93,7 +93,7 @@ describe("createShell", () => {
   it("a missing command exits 127, explained in the verbose log", async () => {
     const { shell, logged } = withLog(false);
     expect((await shell.run("push-images-no-such-tool", ["version"])).exitCode).toBe(127);
-    expect(logged.join("")).toContain("(exit code 127: command not found)");
+    expect(logged.join("")).toContain("-> exit code 127 (command not found)");
   });
 
   it("masks secrets in the command and its output in the verbose log", async () => {

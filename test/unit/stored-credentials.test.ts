@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { storedCredentials, type CredentialsQuery } from "../../src/registry/credentials.ts";
-import { FakeShell, ok } from "./fake-shell.ts";
+import { FakeShell, fail, ok } from "./fake-shell.ts";
 
 const HOST = "registry.example:5000";
 const podman: CredentialsQuery = { host: HOST, tool: "podman", tlsVerify: false };
@@ -53,6 +53,33 @@ describe("found", () => {
     const helper = "docker-credential-robot";
     const shell = new FakeShell({ answers: [{ when: (c: { command: string }) => c.command === helper, result: answer }] });
     expect(await storedCredentials(docker, env, shell)).toEqual({ username: "robot$apim+ci", password: secret, source: helper });
+  });
+
+  it("a helper that is not installed: CREDENTIAL_HELPER_FAILED naming it, unless a later file has the login", async () => {
+    const { env, first, docker: dockerFile } = files();
+    write(first, { credHelpers: { [HOST]: "gone" } });
+    const notFound = fail("bash: docker-credential-gone: command not found", 127);
+    const missing = { when: (c: { command: string }) => c.command === "docker-credential-gone", result: notFound };
+    const error = await rejection(storedCredentials(podman, env, new FakeShell({ answers: [missing] })));
+    const login = `podman login --tls-verify=false ${HOST}`;
+    const notFoundStatus = "exit code 127 (command not found)";
+    expect(error).toMatchObject({
+      code: "CREDENTIAL_HELPER_FAILED",
+      message: `${first} names the credential helper docker-credential-gone for ${HOST}, and it cannot run: ${notFoundStatus}`,
+      hint: `install docker-credential-gone, or remove "credsStore"/"credHelpers" from ${first} and run '${login}' again`,
+      detail: "$ docker-credential-gone get\nexit code 127 (command not found)\nbash: docker-credential-gone: command not found",
+    });
+    write(dockerFile, { auths: { [HOST]: { auth: basic("op:pw") } } });
+    const found = await storedCredentials(podman, env, new FakeShell({ answers: [missing] }));
+    expect(found).toMatchObject({ username: "op", source: dockerFile });
+  });
+
+  it("a helper with no login for the host (exit 1) is no login", async () => {
+    const { env, docker: dockerFile } = files();
+    write(dockerFile, { credsStore: "pass" });
+    const noLogin = fail("credentials not found in native keychain", 1);
+    const none = { when: (c: { command: string }) => c.command === "docker-credential-pass", result: noLogin };
+    expect(await storedCredentials(docker, env, new FakeShell({ answers: [none] }))).toBeUndefined();
   });
 
   it("a broken file is passed over when a later one has the login", async () => {

@@ -30,7 +30,7 @@ describe("-t with docker", () => {
     const error = await rejectionOf(runner.run());
     expect(error).toMatchObject({ code: "INSECURE_REGISTRY_NOT_CONFIGURED", exitCode: 1 });
     expect(error.message).toContain("10.20.30.40:5000");
-    expect(error.hint).toContain(`"insecure-registries": ["10.20.30.40:5000"]`);
+    expect(error.hint).toContain(`add "10.20.30.40:5000" to "insecure-registries" in /etc/docker/daemon.json`);
     expect(error.hint).toContain("/etc/docker/certs.d/10.20.30.40:5000/ca.crt");
     expect(shell.mutatingArgs()).toEqual([]);
     // Before the registry check, whose TLS error would hide the cause.

@@ -25,7 +25,8 @@ export interface TokenRegistry {
   close: () => Promise<void>;
 }
 
-export async function startTokenRegistry(name: string, lifetimeS: number): Promise<TokenRegistry> {
+/** `pullOnly`: the user may log in and pull, never push (token-server.ts). */
+export async function startTokenRegistry(name: string, lifetimeS: number, { pullOnly = false } = {}): Promise<TokenRegistry> {
   const cleanup = new Cleanup();
   try {
     const dir = join(testDir(), name);
@@ -34,7 +35,8 @@ export async function startTokenRegistry(name: string, lifetimeS: number): Promi
     const user = { username: `robot$${name}+ci`, password: randomBytes(12).toString('hex') };
     const service = `${name}-registry`;
     const issuer = `${name}-token-server`;
-    const tokens = await startTokenServer({ service, issuer, lifetimeS, user, keyFile: signer.keyFile, certFile: signer.certFile });
+    const { keyFile, certFile } = signer;
+    const tokens = await startTokenServer({ service, issuer, lifetimeS, user, pullOnly, keyFile, certFile });
     cleanup.add(`stop the token server of ${name}`, () => tokens.close());
     const token = { realm: tokens.realm, service, issuer, rootCertBundle: signer.certFile };
     const started = await startRegistry({ name, dir, ip: '127.0.0.1', token }, cleanup);

@@ -25,6 +25,8 @@ export interface TokenServerOptions {
   /** Seconds the registry accepts a token for, and the `expires_in` the server answers. */
   lifetimeS: number;
   user: { username: string; password: string };
+  /** The user gets pull only, as anonymous does: /v2/ lets it in, and every push is refused with 401. */
+  pullOnly?: boolean;
   /** PEM files of the signing key and its certificate (the registry's rootcertbundle). */
   keyFile: string;
   certFile: string;
@@ -73,7 +75,8 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       log(401, login.username);
       return void res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"details":"wrong user name or password"}');
     }
-    const granted = scopes.map((scope) => grant(scope, login !== undefined)).filter((access) => access.actions.length > 0);
+    const mayPush = login !== undefined && options.pullOnly !== true;
+    const granted = scopes.map((scope) => grant(scope, mayPush)).filter((access) => access.actions.length > 0);
     log(200, login?.username, granted);
     const issuedAt = Date.now();
     const claims = {
@@ -101,14 +104,14 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   };
 }
 
-/** What one scope entry (`repository:<name>:<actions>`) gets: pull and push for the user, pull for anonymous. */
-function grant(scope: string, loggedIn: boolean): Access {
+/** What one scope entry (`repository:<name>:<actions>`) gets: pull and push for the user who may push, pull for the rest. */
+function grant(scope: string, mayPush: boolean): Access {
   const [type = '', ...rest] = scope.split(':');
   const actions = rest.pop()?.split(',') ?? [];
   const name = rest.join(':');
-  if (type === 'registry' && name === 'catalog') return { type, name, actions: loggedIn ? actions.filter((a) => a === '*') : [] };
+  if (type === 'registry' && name === 'catalog') return { type, name, actions: mayPush ? actions.filter((a) => a === '*') : [] };
   if (type !== 'repository' || !REPOSITORY_NAME.test(name)) return { type, name, actions: [] };
-  const allowed = loggedIn ? ['pull', 'push'] : ['pull'];
+  const allowed = mayPush ? ['pull', 'push'] : ['pull'];
   return { type, name, actions: actions.filter((action) => allowed.includes(action)) };
 }
 
