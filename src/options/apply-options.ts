@@ -14,9 +14,8 @@ import { QuayPlugin } from "../../plugins/quay.ts";
 import { RetagPlugin } from "../../plugins/retag.ts";
 import { TlsSkipPlugin } from "../../plugins/tls-skip.ts";
 import type { Options } from "./options.ts";
-import type { Plugin } from "../core/plugin.ts";
+import type { Plugin, RunContext } from "../core/run-context.ts";
 import type { RegistryType } from "./registry-type.ts";
-import type { Runner } from "../core/runner.ts";
 
 /** The naming rules of each registry type; generic registries need none. */
 const NAMING_PLUGINS: Record<RegistryType, (options: Options) => Plugin | undefined> = {
@@ -40,7 +39,7 @@ export function pluginsForOptions(options: Options, registryType: RegistryType =
   return plugins;
 }
 
-export function applyOptions(runner: Runner, registryType: RegistryType = "generic"): void {
+export function applyOptions(runner: RunContext, registryType: RegistryType = "generic"): void {
   for (const plugin of pluginsForOptions(runner.options, registryType)) plugin.apply(runner);
 }
 

@@ -20,8 +20,7 @@ import { failure, interruptedFailure, PushImagesError } from "../core/errors.ts"
 import type { Job } from "../core/hooks.ts";
 import type { RegistryType } from "../options/registry-type.ts";
 import { backoffMs, pause } from "../core/retry.ts";
-import type { Runner } from "../core/runner.ts";
-import type { AttemptTally, SendOutcome, Transport } from "../core/transport.ts";
+import type { AttemptTally, SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload } from "./blob-steps.ts";
 import { uploadsInChunks } from "./chunk-plan.ts";
 import { uploadInChunks } from "./chunked-upload.ts";
@@ -56,7 +55,7 @@ export class BundlePush implements Transport {
   private readonly sessions: UploadSessions;
 
   constructor(
-    private readonly runner: Runner,
+    private readonly runner: TransportContext,
     /** The bundle's image for each job source. */
     private readonly imageOf: (source: string) => BundleImage | undefined,
     /** Decides whether large blobs may go in chunks (chunk-plan.ts). */
@@ -64,6 +63,9 @@ export class BundlePush implements Transport {
   ) {
     this.sessions = new UploadSessions(uploadStateFile(runner.env), runner.log);
   }
+
+  /** What the up-to-date check and the read-back compare the target's config with. */
+  imageId = (source: string): string | undefined => this.imageOf(source)?.id;
 
   async send(job: Job, tally: AttemptTally): Promise<SendOutcome> {
     const image = this.imageOf(job.source);
@@ -169,7 +171,7 @@ export class BundlePush implements Transport {
     const code = (caught as NodeJS.ErrnoException).code ?? "";
     const message = (caught as Error).message;
     if (this.runner.interrupted) return interruptedFailure(this.runner.interrupted);
-    if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner, job.image), { transient: true });
+    if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner.options, job.image), { transient: true });
     if (NETWORK_ERRORS.has(code)) {
       const host = this.runner.options.registry.host;
       return Object.assign(failure("CONNECTION_LOST", `the connection to ${host} broke while pushing ${job.image}: ${message}`, "run push-images again to finish; if it recurs, check the proxies and load balancers on the way"), { transient: true });
@@ -217,7 +219,7 @@ class ByteProgress {
   private readonly total: number;
 
   constructor(
-    private readonly runner: Runner,
+    private readonly runner: TransportContext,
     private readonly job: Job,
     blobs: readonly BundleBlob[],
   ) {

@@ -72,10 +72,9 @@ export function setUp({ flags, shell, defaults = BUILT_IN_DEFAULTS, env = {}, pr
   const fake = new FakeShell({ localImages: sourcesOf(options), dryRun: options.dryRun, store, ...shell });
   const logged: string[] = [];
   const log = createLogger({ quiet: false, verbose: true, write: (text) => logged.push(text) });
-  const runner = new Runner({ options, shell: fake, log, env });
-  // The policy is a plain field set from --retries; only its waits change here.
-  Object.assign(runner, { retryPolicy: { ...runner.retryPolicy, ...FAST_RETRIES, ...retryPolicy } });
-  if (!probeRegistry) runner.registry = async () => inMemoryConnection(options.registry.host, store);
+  const retryWaits = { ...FAST_RETRIES, ...retryPolicy };
+  const openRegistry = probeRegistry ? undefined : async () => inMemoryConnection(options.registry.host, store);
+  const runner = new Runner({ options, shell: fake, log, env, retryWaits, openRegistry });
   applyOptions(runner, registryType);
   const preflightRan: string[] = [];
   runner.hooks.preflight.intercept({ tap: (tap) => void preflightRan.push(tap.name) });
