@@ -9,7 +9,7 @@ import type { Logger } from "./logger.ts";
 import type { ImageStatus, Job, RunnerHooks } from "./hooks.ts";
 import type { RegistryConnection } from "../registry/connection.ts";
 import { remoteImage, type RemoteImage } from "../registry/manifest.ts";
-import type { AttemptTally, Transport } from "./transport.ts";
+import type { Transport } from "./transport.ts";
 
 /** Where the target's manifest is read: the registry's API, and the log for what could not be read. */
 export interface ReadBackParts {
@@ -26,11 +26,10 @@ export interface PushJobParts extends ReadBackParts {
   readonly interrupted: string | undefined;
 }
 
-export interface PushOutcome {
-  readonly status: ImageStatus;
-  readonly digest?: string;
-  readonly attempts: number;
-}
+/** What one job came to: its status, or the error that failed it; the push attempts either way. */
+export type PushOutcome =
+  | { readonly status: ImageStatus; readonly digest?: string; readonly attempts: number }
+  | { readonly status: "failed"; readonly error: unknown; readonly attempts: number };
 
 /**
  * `before`: what the target held, when already asked for (src/core/look-ahead.ts);
@@ -39,7 +38,6 @@ export interface PushOutcome {
 export async function pushJob(
   runner: PushJobParts,
   job: Job,
-  tally: AttemptTally = { attempts: 0 },
   before?: Promise<RemoteImage | undefined>,
 ): Promise<PushOutcome> {
   const { hooks, log, transport } = runner;
@@ -51,7 +49,24 @@ export async function pushJob(
   const held = await (before ?? lookUp(runner, job.target));
   if (held && holds(held, localId)) return { status: "up-to-date", digest: held.digest, attempts: 0 };
 
-  const { digest, attempts } = await transport.send(job, tally);
+  const sent = await transport.send(job);
+  if ("error" in sent) return { status: "failed", ...sent };
+  try {
+    return await verify(runner, job, localId, sent);
+  } catch (error) {
+    return { status: "failed", error, attempts: sent.attempts };
+  }
+}
+
+/** Reads the target back after the send: `pushed` only when the registry holds the local image. */
+async function verify(
+  runner: PushJobParts,
+  job: Job,
+  localId: string | undefined,
+  sent: { digest?: string; attempts: number },
+): Promise<PushOutcome> {
+  const { hooks, log, transport } = runner;
+  const { digest, attempts } = sent;
   hooks.progress.call(job, { stage: "verifying", attempt: attempts });
   const after = await readBack(runner, job.target);
   if (after === "absent") {

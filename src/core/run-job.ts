@@ -5,22 +5,20 @@
  */
 import { interruptedFailure, PushImagesError } from "./errors.ts";
 import type { Job, JobResult } from "./hooks.ts";
-import { pushJob, type PushJobParts } from "./push-job.ts";
+import { pushJob, type PushJobParts, type PushOutcome } from "./push-job.ts";
 import type { RemoteImage } from "../registry/manifest.ts";
 
 export async function runJob(run: PushJobParts, job: Job, heldBefore?: Promise<RemoteImage | undefined>): Promise<JobResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  const tally = { attempts: 0 };
-  let result: JobResult;
-  try {
-    const { status, digest, attempts } = await pushJob(run, job, tally, heldBefore);
-    result = { job, status, digest, attempts, seconds: seconds() };
-  } catch (caught) {
-    const error = run.interrupted ? interruptedFailure(run.interrupted) : caught;
+  // A failure before the send (a beforePush tap, the look-up) made no attempt.
+  const outcome = await pushJob(run, job, heldBefore).catch((error: unknown): PushOutcome => ({ status: "failed", error, attempts: 0 }));
+  if ("error" in outcome) {
+    const error = run.interrupted ? interruptedFailure(run.interrupted) : outcome.error;
     if (!(error instanceof PushImagesError)) throw error;
-    return fail(run, { job, status: "failed", error, attempts: tally.attempts, seconds: seconds() });
+    return fail(run, { job, status: "failed", error, attempts: outcome.attempts, seconds: seconds() });
   }
+  const result: JobResult = { job, status: outcome.status, digest: outcome.digest, attempts: outcome.attempts, seconds: seconds() };
   try {
     await run.hooks.afterPush.promise(job, result);
     return result;

@@ -10,26 +10,18 @@ import type { Job, RunnerHooks } from "./hooks.ts";
 import type { Logger } from "./logger.ts";
 import type { RetryPolicy } from "./retry.ts";
 
-export interface SendOutcome {
-  /** The manifest digest the sender knows of, when it knows one. */
-  readonly digest?: string;
-  readonly attempts: number;
-}
+/** What a send came to: the image sent (with the digest, when the sender knows it), or the error that stopped it; attempts either way. */
+export type SendOutcome = { readonly digest?: string; readonly attempts: number } | { readonly error: unknown; readonly attempts: number };
 
 export interface Transport {
   /** Who pushed, for messages: `podman`, `docker`, `the registry API`. */
   readonly name: string;
-  /** Sends the job's image to its target, retrying transient failures; throws a coded error. */
-  send(job: Job, tally: AttemptTally): Promise<SendOutcome>;
+  /** Sends the job's image to its target, retrying transient failures; a failure comes back with the attempts it took. */
+  send(job: Job): Promise<SendOutcome>;
   /** The image id a source stands for, when the transport knows it itself (a bundle's image), for the up-to-date check. */
   imageId?(source: string): string | undefined;
   /** After the last push (interrupted or not): put back what the sends changed locally. */
   finish?(): Promise<void>;
-}
-
-/** Push attempts made so far, readable by the caller when the job fails. */
-export interface AttemptTally {
-  attempts: number;
 }
 
 /** What the core hands a transport it makes: the run's parts a push needs, no more. */

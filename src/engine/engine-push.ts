@@ -13,7 +13,7 @@ import type { Shell } from "./shell.ts";
 import { failure, interruptedFailure } from "../core/errors.ts";
 import type { Job, RunnerHooks } from "../core/hooks.ts";
 import { backoffMs, pause, retryAfterMs } from "../core/retry.ts";
-import type { AttemptTally, SendOutcome, Transport, TransportContext } from "../core/transport.ts";
+import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import type { Options } from "../options/options.ts";
 
 /** How long dockerd gets to finish a push whose CLI an interrupt stopped. */
@@ -39,18 +39,18 @@ export class EnginePush implements Transport {
     return this.engine.tool.name;
   }
 
-  async send(job: Job, tally: AttemptTally): Promise<SendOutcome> {
+  async send(job: Job): Promise<SendOutcome> {
     const { core } = this;
     const { tool, shell, localImages } = this.engine;
-    if (!makesTag(tool, core.hooks)) return pushWithRetries(core, this.engine, job, tally);
+    if (!makesTag(tool, core.hooks)) return pushWithRetries(core, this.engine, job);
     const targetExisted = job.target === job.source || localImages.get(job.target) !== undefined;
     core.hooks.progress.call(job, { stage: "tagging" });
     const tag = await shell.run(tool.name, core.hooks.tagArgs.call(tool.tagArgs(job), job), { mutates: true });
     // Removed by finish() once all pushes are over, in one command; a tag
     // cut short by an interrupt may still have been made.
     if (!targetExisted && (tag.exitCode === 0 || core.interrupted)) this.temporaryTags.add(job.target);
-    if (tag.exitCode !== 0) throw diagnose(tag.stderr, context(tool, core.options, job, "tag"));
-    return pushWithRetries(core, this.engine, job, tally);
+    if (tag.exitCode !== 0) return { error: diagnose(tag.stderr, context(tool, core.options, job, "tag")), attempts: 0 };
+    return pushWithRetries(core, this.engine, job);
   }
 
   async finish(): Promise<void> {
@@ -88,18 +88,17 @@ export function makesTag(tool: ContainerTool, hooks: RunnerHooks): boolean {
   return tool.name === "docker" || hooks.tagArgs.taps.length > 0;
 }
 
-async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, job: Job, tally: AttemptTally): Promise<SendOutcome> {
+async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, job: Job): Promise<SendOutcome> {
   const { hooks, options } = core;
   const workDir = await mkdtemp(join(core.tempDir, "push-"));
   try {
     const digestFile = join(workDir, "digest");
     for (let attempt = 1; ; attempt++) {
-      tally.attempts = attempt;
       hooks.progress.call(job, { stage: "pushing", attempt });
       const args = hooks.pushArgs.call(tool.pushArgs(job, digestFile), job);
       const push = await shell.run(tool.name, args, { mutates: true, stallMs: options.stallTimeoutMs });
       // podman exits 0 when it is stopped by SIGTERM: after an interrupt, its exit code proves nothing.
-      if (core.interrupted) throw interruptedFailure(core.interrupted);
+      if (core.interrupted) return { error: interruptedFailure(core.interrupted), attempts: attempt };
       // Stopped for stalling: podman exits 0 on SIGTERM, so the exit code says nothing here either.
       if (push.exitCode === 0 && !push.stalled) {
         const digest =
@@ -108,12 +107,12 @@ async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, 
       }
       const output = `${push.stderr}\n${push.stdout}`;
       const error = push.stalled ? stalledPush(options, job.image) : diagnose(output, context(tool, options, job, "push"));
-      if (!isTransient(error) || attempt > options.retries || core.interrupted) throw error;
+      if (!isTransient(error) || attempt > options.retries || core.interrupted) return { error, attempts: attempt };
       const delayMs = retryAfterMs(output, core.retryPolicy) ?? backoffMs(attempt, core.retryPolicy);
       hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
       await pause(delayMs, core.stopSignal);
       // The wait was cut short by an interrupt: no new push.
-      if (core.interrupted) throw error;
+      if (core.interrupted) return { error, attempts: attempt };
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });
