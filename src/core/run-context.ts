@@ -40,3 +40,24 @@ export interface Plugin {
   readonly name: string;
   apply(run: RunContext): void;
 }
+
+/**
+ * The RunContext of `run` and nothing more: what plugins are handed, so a
+ * site plugin (plain JavaScript, no types to stop it) cannot reach into the
+ * runner behind it. Calls go through to `run` when they are made.
+ */
+export function contextView(run: RunContext): RunContext {
+  return Object.freeze({
+    hooks: run.hooks,
+    options: run.options,
+    shell: run.shell,
+    tool: run.tool,
+    log: run.log,
+    env: run.env,
+    registry: () => run.registry(),
+    tempDir: run.tempDir,
+    stopSignal: run.stopSignal,
+    engineless: run.engineless,
+    useTransport: (create: Parameters<RunContext["useTransport"]>[0]) => run.useTransport(create),
+  });
+}

@@ -16,7 +16,7 @@ import { QuayPlugin } from "../../plugins/quay.ts";
 import { RetagPlugin } from "../../plugins/retag.ts";
 import { TlsSkipPlugin } from "../../plugins/tls-skip.ts";
 import type { Options } from "./options.ts";
-import type { Plugin, RunContext } from "../core/run-context.ts";
+import { contextView, type Plugin, type RunContext } from "../core/run-context.ts";
 import { resolveRegistryType, type RegistryType } from "./registry-type.ts";
 import { applySitePlugins, sitePluginFiles, type SitePluginHost } from "./site-plugins.ts";
 
@@ -58,12 +58,13 @@ export async function applyPlugins(run: SitePluginHost, { programDir, terminal, 
   const registryType = await resolveRegistryType(options.registry.host, options.registryType, signal);
   log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
   applyOptions(run, registryType);
-  progressPlugin(options, terminal)?.apply(run);
+  progressPlugin(options, terminal)?.apply(contextView(run));
   await applySitePlugins(run, sitePluginFiles(programDir, options.plugins));
 }
 
-export function applyOptions(runner: RunContext, registryType: RegistryType = "generic"): void {
-  for (const plugin of pluginsForOptions(runner.options, registryType)) plugin.apply(runner);
+export function applyOptions(run: RunContext, registryType: RegistryType = "generic"): void {
+  const view = contextView(run);
+  for (const plugin of pluginsForOptions(run.options, registryType)) plugin.apply(view);
 }
 
 /**

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inputError, PushImagesError } from "../core/errors.ts";
-import type { RunContext } from "../core/run-context.ts";
+import { contextView, type RunContext } from "../core/run-context.ts";
 
 const PLUGIN_FILE = /\.(?:js|mjs|cjs)$/;
 
@@ -50,7 +50,8 @@ export async function applySitePlugins(runner: SitePluginHost, files: readonly s
       throw fail("exports neither { name, apply(runner) } nor a function (runner) => void");
     }
     try {
-      runner.applyFrom(file, () => (typeof plugin === "function" ? plugin(runner) : plugin.apply(runner)));
+      const view = contextView(runner);
+      runner.applyFrom(file, () => (typeof plugin === "function" ? plugin(view) : plugin.apply(view)));
     } catch (error) {
       // Keep our own hint (the list of hooks, for a misspelled one).
       const hint = error instanceof PushImagesError ? ` (${error.hint})` : "";
