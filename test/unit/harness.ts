@@ -6,11 +6,11 @@
  * The runner talks HTTP to the registry (preflight's probe, the manifest
  * look-ups of push-job, plugins' API calls) through `runner.registry()`.
  * Unless a test asks for the real thing (`probeRegistry`, against a
- * tiny-registry.ts server on 127.0.0.1), that connection is replaced by one
- * that answers from the same RegistryStore the fake shell pushes into, so
- * up-to-date and read-back checks behave as they would at a registry.
- * Retry waits are shortened (the number of retries still comes from
- * --retries), so transient failures cost milliseconds, not seconds.
+ * tiny-registry.ts server on 127.0.0.1), the runner is made (openRegistry)
+ * with one that answers from the same RegistryStore the fake shell pushes
+ * into, so up-to-date and read-back checks behave as they would at a
+ * registry. Retry waits are shortened (retryWaits; the number of retries
+ * still comes from --retries), so transient failures cost milliseconds.
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
