@@ -3,9 +3,9 @@
  * the repository, `LOCATION-docker.pkg.dev/PROJECT/REPOSITORY[/...]`.
  */
 import { inputError } from "../src/core/errors.ts";
-import type { Plugin } from "../src/core/plugin.ts";
 import type { RegistryUri } from "../src/options/registry-uri.ts";
 import { splitProject } from "./google-project.ts";
+import type { Plugin } from "../src/core/run-context.ts";
 
 const REPOSITORY = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

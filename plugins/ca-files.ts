@@ -10,13 +10,12 @@ import { rmSync } from "node:fs";
 import { homedir } from "node:os";
 import type { CaFile } from "../src/options/ca-files.ts";
 import { failure } from "../src/core/errors.ts";
-import type { Plugin } from "../src/core/plugin.ts";
 import { writePodmanCertDir, type PodmanCertDir } from "../src/engine/podman-cert-dir.ts";
-import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import { PREFLIGHT_STAGE } from "../src/core/hooks.ts";
 import { withOptionAfterVerb } from "../src/engine/push-args.ts";
 import { DOCKER_CERTS_D, installCommands, missingFromDockerCertsDir, remoteDockerHost } from "../src/registry/docker-certs.ts";
 import { isInsecureForDocker } from "../src/registry/docker-insecure.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "ca-files";
 
@@ -25,7 +24,7 @@ export class CaFilesPlugin implements Plugin {
 
   constructor(private readonly caFiles: readonly CaFile[]) {}
 
-  apply(runner: Runner): void {
+  apply(runner: RunContext): void {
     // A bundle pushed through the registry API: the connection itself trusts the files.
     if (runner.engineless) return;
     if (runner.tool.name === "podman") {
@@ -36,7 +35,7 @@ export class CaFilesPlugin implements Plugin {
     runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.registry - 1 }, () => checkDockerd(runner, this.caFiles));
   }
 
-  private applyPodman(runner: Runner): void {
+  private applyPodman(runner: RunContext): void {
     let certDir: PodmanCertDir | undefined;
     // In prepare, not here: the run's cleanup removes it, whatever ends the run.
     runner.hooks.prepare.tap(PLUGIN_NAME, () => {
@@ -57,7 +56,7 @@ function certDirLine({ path, copiedFrom, copied }: PodmanCertDir, caFiles: reado
   return `podman pushes with --cert-dir ${path}: the CAs of ${caFiles.map((ca) => ca.file).join(", ")}${fromCertsD}`;
 }
 
-async function checkDockerd(runner: Runner, caFiles: readonly CaFile[]): Promise<void> {
+async function checkDockerd(runner: RunContext, caFiles: readonly CaFile[]): Promise<void> {
   const host = runner.options.registry.host;
   if (await isInsecureForDocker(host, await runner.tool.registryConfig())) {
     runner.log.verbose(`dockerd does not verify ${host} (insecure-registries): it needs no --ca-file`);

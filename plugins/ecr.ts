@@ -7,10 +7,9 @@
 import { failure, inputError } from "../src/core/errors.ts";
 import { failureDetail, failureReason } from "../src/engine/command-failure.ts";
 import type { Job } from "../src/core/hooks.ts";
-import type { Plugin } from "../src/core/plugin.ts";
-import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import { PREFLIGHT_STAGE } from "../src/core/hooks.ts";
 import type { RegistryUri } from "../src/options/registry-uri.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "ecr";
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -26,7 +25,7 @@ export class EcrPlugin implements Plugin {
     this.region = /\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws/.exec(registry.host)?.[1] ?? "";
   }
 
-  apply(runner: Runner): void {
+  apply(runner: RunContext): void {
     runner.hooks.plan.tap(PLUGIN_NAME, (jobs) => {
       for (const name of this.repositories(jobs)) {
         if (!REPOSITORY.test(name) || name.length < 2 || name.length > 256) {
@@ -43,7 +42,7 @@ export class EcrPlugin implements Plugin {
     return jobs.map((job) => job.target.slice(this.registry.host.length + 1, job.target.lastIndexOf(":")));
   }
 
-  private async check(runner: Runner, jobs: readonly Job[]): Promise<void> {
+  private async check(runner: RunContext, jobs: readonly Job[]): Promise<void> {
     const names = this.repositories(jobs);
     const aws = async (ecrArgs: string[], mutates = false) => {
       const args = ["ecr", ...ecrArgs, "--region", this.region, "--output", "json"];

@@ -9,10 +9,9 @@
 import type { Bundle, BundleImage } from "../src/bundle/bundle.ts";
 import { planFromArchives } from "../src/bundle/archive-plan.ts";
 import type { Job } from "../src/core/hooks.ts";
-import type { Plugin } from "../src/core/plugin.ts";
 import type { RegistryType } from "../src/options/registry-type.ts";
 import { BundlePush } from "../src/registry/bundle-push.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "from-archive";
 
@@ -28,8 +27,8 @@ export class FromArchivePlugin implements Plugin {
     private readonly registryType: RegistryType = "generic",
   ) {}
 
-  apply(runner: Runner): void {
-    runner.useTransport(new BundlePush(runner, (source) => this.images.get(source), this.registryType));
+  apply(runner: RunContext): void {
+    runner.useTransport((core) => new BundlePush(core, (source) => this.images.get(source), this.registryType));
     runner.hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
       // Loaded here, not at the top: the tar reader and node:crypto cost every other run start-up time.
       const { openBundle } = await import("../src/bundle/open-bundle.ts");
@@ -43,7 +42,7 @@ export class FromArchivePlugin implements Plugin {
   }
 
   /** Points each job's source at the name its bundle gives the image. */
-  private fromBundles(runner: Runner, jobs: Job[]): Job[] {
+  private fromBundles(runner: RunContext, jobs: Job[]): Job[] {
     const { sourcePath, sourceTag, imagesChosen } = runner.options;
     const contents = this.bundles.map((bundle) => ({
       file: bundle.files[0] ?? "",
@@ -55,8 +54,6 @@ export class FromArchivePlugin implements Plugin {
       const image = this.bundles.flatMap((bundle) => bundle.images).find((candidate) => candidate.reference === job.source);
       if (!image) continue;
       this.images.set(job.source, image);
-      // What the up-to-date check and the read-back compare the target's config with.
-      runner.localImages.set(job.source, image.id);
     }
     return plan.jobs;
   }

@@ -3,9 +3,9 @@
  * project, `gcr.io/PROJECT-ID[/...]`, domain-scoped ids included.
  */
 import { inputError } from "../src/core/errors.ts";
-import type { Plugin } from "../src/core/plugin.ts";
 import type { RegistryUri } from "../src/options/registry-uri.ts";
 import { splitProject } from "./google-project.ts";
+import type { Plugin } from "../src/core/run-context.ts";
 
 export class GcrPlugin implements Plugin {
   readonly name = "gcr";

@@ -4,11 +4,10 @@
  * credentials; --create-project creates a missing one.
  */
 import { failure, inputError } from "../src/core/errors.ts";
-import type { Plugin } from "../src/core/plugin.ts";
-import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import { PREFLIGHT_STAGE } from "../src/core/hooks.ts";
 import type { RegistryUri } from "../src/options/registry-uri.ts";
 import { loginRequiredFix } from "../src/registry/login-command.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "harbor";
 const PROJECT_NAME = /^[a-z0-9][a-z0-9._-]{0,254}$/;
@@ -30,12 +29,12 @@ export class HarborPlugin implements Plugin {
     this.project = project;
   }
 
-  apply(runner: Runner): void {
+  apply(runner: RunContext): void {
     // After the built-in registry check, which found the credentials Harbor accepts.
     runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.registry + 1 }, () => this.ensureProject(runner));
   }
 
-  private async ensureProject(runner: Runner): Promise<void> {
+  private async ensureProject(runner: RunContext): Promise<void> {
     const registry = await runner.registry();
     const project = this.project;
     const host = this.registry.host;

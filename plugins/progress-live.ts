@@ -5,9 +5,8 @@
  */
 import ansis from "ansis";
 import { REPORTING_STAGE, type Job, type JobProgress } from "../src/core/hooks.ts";
-import type { Plugin } from "../src/core/plugin.ts";
 import { resultLine } from "../src/core/report.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 import { withoutZeroSize } from "../src/cli/terminal-size.ts";
 
 const PLUGIN_NAME = "progress-live";
@@ -27,7 +26,7 @@ export class LiveProgressPlugin implements Plugin {
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
 
-  apply(runner: Runner): void {
+  apply(runner: RunContext): void {
     const { hooks } = runner;
     const rows = new Map<Job, Row>();
     let update: LogUpdate | undefined;

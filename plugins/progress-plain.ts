@@ -3,9 +3,8 @@
  * image starts, when a push is retried, and when it ends. No cursor tricks.
  */
 import { REPORTING_STAGE } from "../src/core/hooks.ts";
-import type { Plugin } from "../src/core/plugin.ts";
 import { resultLine } from "../src/core/report.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "progress-plain";
 
@@ -17,7 +16,7 @@ export class PlainProgressPlugin implements Plugin {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  apply(runner: Runner): void {
+  apply(runner: RunContext): void {
     const { hooks } = runner;
     const line = (text: string) => this.write(`${this.now().toISOString().slice(0, 19)}Z ${text}`);
     let total = 0;

@@ -3,8 +3,7 @@
  * target tag is visible to every later plugin and in the dry-run plan.
  */
 import { assertTag } from "../src/options/reference-rules.ts";
-import type { Plugin } from "../src/core/plugin.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "retag";
 
@@ -15,7 +14,7 @@ export class RetagPlugin implements Plugin {
     assertTag("-d", tag);
   }
 
-  apply(runner: Runner): void {
+  apply(runner: RunContext): void {
     runner.hooks.plan.tap(PLUGIN_NAME, (jobs) =>
       jobs.map((job) => ({ ...job, target: `${job.target.slice(0, job.target.lastIndexOf(":"))}:${this.tag}` })),
     );

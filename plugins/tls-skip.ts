@@ -5,19 +5,18 @@
  * A bundle pushed through the registry API needs neither.
  */
 import { failure } from "../src/core/errors.ts";
-import type { Plugin } from "../src/core/plugin.ts";
-import { PREFLIGHT_STAGE } from "../src/core/preflight.ts";
+import { PREFLIGHT_STAGE } from "../src/core/hooks.ts";
 import { withOptionAfterVerb } from "../src/engine/push-args.ts";
 import { isInsecureForDocker } from "../src/registry/docker-insecure.ts";
 import { dockerTlsSkipFix } from "../src/registry/tls-hint.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "tls-skip";
 
 export class TlsSkipPlugin implements Plugin {
   readonly name = PLUGIN_NAME;
 
-  apply(runner: Runner): void {
+  apply(runner: RunContext): void {
     // A bundle pushed through the registry API: the connection itself skips verification.
     if (runner.engineless) return;
     if (runner.tool.name === "podman") {

@@ -6,9 +6,8 @@
  */
 import { inputError } from "../src/core/errors.ts";
 import type { Job } from "../src/core/hooks.ts";
-import type { Plugin } from "../src/core/plugin.ts";
 import type { RegistryUri } from "../src/options/registry-uri.ts";
-import type { Runner } from "../src/core/runner.ts";
+import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 export class TwoLevelNamesPlugin implements Plugin {
   constructor(
@@ -30,7 +29,7 @@ export class TwoLevelNamesPlugin implements Plugin {
     }
   }
 
-  apply(runner: Runner): void {
+  apply(runner: RunContext): void {
     runner.hooks.plan.tap(this.name, (jobs) => jobs.map((job) => this.flatten(job)));
   }
 

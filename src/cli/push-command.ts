@@ -1,19 +1,17 @@
 /**
- * A push: options become a runner with its plugins (flags, registry type,
- * progress, site plugins), the runner runs, the report is printed. The run
- * has its own temporary directory, removed at the end whatever happened.
+ * A push: options become a runner with its plugins (src/options/apply-options.ts),
+ * the runner runs, the report is printed. The run has its own temporary
+ * directory, removed at the end whatever happened.
  */
-import { applyOptions, progressPlugin } from "../options/apply-options.ts";
+import { applyPlugins } from "../options/apply-options.ts";
 import { EXIT, InterruptedError } from "../core/errors.ts";
 import type { Interrupts } from "../core/interrupts.ts";
 import { createLogger } from "../core/logger.ts";
 import type { Options } from "../options/options.ts";
-import { resolveRegistryType } from "../options/registry-type.ts";
 import { reportJson, summaryLines } from "../core/report.ts";
 import { createRunTempDir } from "../core/run-temp-dir.ts";
 import { Runner } from "../core/runner.ts";
 import { createShell } from "../engine/shell.ts";
-import { applySitePlugins, sitePluginFiles } from "../options/site-plugins.ts";
 
 export async function runPush(options: Options, programDir: string, interrupts: Interrupts, defaultsFile?: string): Promise<number> {
   const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
@@ -25,11 +23,7 @@ export async function runPush(options: Options, programDir: string, interrupts: 
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
   const stopListeningAgain = interrupts.onRepeat(() => runner.interruptAgain());
   try {
-    const registryType = await resolveRegistryType(options.registry.host, options.registryType, interrupts.signal, runner.env);
-    log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
-    applyOptions(runner, registryType);
-    progressPlugin(options, process.stderr.isTTY === true)?.apply(runner);
-    await applySitePlugins(runner, sitePluginFiles(programDir, options.plugins));
+    await applyPlugins(runner, { programDir, terminal: process.stderr.isTTY === true, signal: interrupts.signal });
 
     const report = await runner.run();
     for (const line of summaryLines(report)) log.always(line);

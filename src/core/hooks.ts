@@ -87,6 +87,9 @@ export function createHooks() {
 
 export type RunnerHooks = ReturnType<typeof createHooks>;
 
+/** Stages of the built-in `preflight` checks; plugins slot theirs between them (e.g. `PREFLIGHT_STAGE.registry - 1`). */
+export const PREFLIGHT_STAGE = Object.freeze({ containerTool: -300, sourceImages: -200, registry: 0 });
+
 /**
  * The stage of taps that show what the other plugins did (progress
  * displays): they see the plan every plugin shaped, and print an image's

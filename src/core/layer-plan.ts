@@ -5,11 +5,11 @@
  */
 import type { Job } from "./hooks.ts";
 import { scheduleByLayers, type LayerSchedule } from "./layer-order.ts";
-import type { Runner } from "./runner.ts";
+import type { ContainerTool } from "../engine/container-tool.ts";
 
 /** The jobs in push order, and the pushes each waits for; plan order when no layer is known (bundles). */
-export function layerSchedule(runner: Runner, jobs: readonly Job[]): LayerSchedule<Job> {
-  return scheduleByLayers(jobs, (job) => runner.localLayers.get(job.source) ?? []);
+export function layerSchedule(localLayers: ReadonlyMap<string, readonly string[]>, jobs: readonly Job[]): LayerSchedule<Job> {
+  return scheduleByLayers(jobs, (job) => localLayers.get(job.source) ?? []);
 }
 
 /**
@@ -17,10 +17,16 @@ export function layerSchedule(runner: Runner, jobs: readonly Job[]): LayerSchedu
  * layers itself, with the same one read-only inspect. A failure leaves the
  * plan in plan order; preflight then says what is wrong.
  */
-export async function lookUpLayersForPlan(runner: Runner, jobs: readonly Job[]): Promise<void> {
-  const sources = [...new Set(jobs.map((job) => job.source))].filter((source) => !runner.localLayers.has(source));
-  const images = await runner.tool.inspectImages(sources).catch(() => new Map());
-  for (const [source, image] of images) if (image) runner.localLayers.set(source, image.layers);
+export async function lookUpLayersForPlan(
+  tool: ContainerTool,
+  known: ReadonlyMap<string, readonly string[]>,
+  jobs: readonly Job[],
+): Promise<Map<string, readonly string[]>> {
+  const sources = [...new Set(jobs.map((job) => job.source))].filter((source) => !known.has(source));
+  const images = await tool.inspectImages(sources).catch(() => new Map());
+  const layers = new Map(known);
+  for (const [source, image] of images) if (image) layers.set(source, image.layers);
+  return layers;
 }
 
 /** One line per carrier: what it pushes first, and who waits for it; none when no layer is shared. */

@@ -7,9 +7,9 @@
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { makesTag } from "../engine/engine-push.ts";
-import type { Job } from "./hooks.ts";
+import type { ContainerTool } from "../engine/container-tool.ts";
+import type { Job, RunnerHooks } from "./hooks.ts";
 import { layerSchedule, lookUpLayersForPlan, orderLines, waitNote } from "./layer-plan.ts";
-import type { Runner } from "./runner.ts";
 import { showCommand } from "../engine/shell.ts";
 
 /** Stands in for the per-push temporary file podman writes the digest to. */
@@ -17,18 +17,25 @@ const DIGEST_FILE_PLACEHOLDER = join(tmpdir(), "push-images-XXXXXX", "digest");
 
 const UNTAG_HEADING = "  then, removing the temporary tags (those that were not there before):";
 
+/** What the plan is shown from. */
+export interface PlanParts {
+  readonly tool: ContainerTool;
+  readonly hooks: RunnerHooks;
+  readonly engineless: boolean;
+  /** Layers of the local images already known, by reference. */
+  readonly localLayers: ReadonlyMap<string, readonly string[]>;
+}
+
 /** The lines `-n` prints before preflight. */
-export async function planLines(runner: Runner, jobs: readonly Job[]): Promise<string[]> {
-  const { tool, hooks } = runner;
-  if (runner.engineless) {
+export async function planLines({ tool, hooks, engineless, localLayers }: PlanParts, jobs: readonly Job[]): Promise<string[]> {
+  if (engineless) {
     return [
       `Plan: ${jobs.length} image${jobs.length === 1 ? "" : "s"} from the bundle, through the registry API (no podman or docker)`,
       ...jobs.map((job) => `  ${job.source} -> ${job.target}`),
     ];
   }
-  await lookUpLayersForPlan(runner, jobs);
-  const schedule = layerSchedule(runner, jobs);
-  const tagging = makesTag(runner);
+  const schedule = layerSchedule(await lookUpLayersForPlan(tool, localLayers, jobs), jobs);
+  const tagging = makesTag(tool, hooks);
   const show = (args: string[]) => `    $ ${showCommand(tool.name, args)}`;
   return [
     `Plan: ${jobs.length} image${jobs.length === 1 ? "" : "s"} with ${tool.name}`,

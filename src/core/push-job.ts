@@ -5,31 +5,68 @@
  * when the registry holds it.
  */
 import { failure, interruptedFailure } from "./errors.ts";
-import type { ImageStatus, Job } from "./hooks.ts";
+import type { Logger } from "./logger.ts";
+import type { ImageStatus, Job, RunnerHooks } from "./hooks.ts";
+import type { RegistryConnection } from "../registry/connection.ts";
 import { remoteImage, type RemoteImage } from "../registry/manifest.ts";
-import type { Runner } from "./runner.ts";
-import type { AttemptTally } from "./transport.ts";
+import type { Transport } from "./transport.ts";
 
-export interface PushOutcome {
-  readonly status: ImageStatus;
-  readonly digest?: string;
-  readonly attempts: number;
+/** Where the target's manifest is read: the registry's API, and the log for what could not be read. */
+export interface ReadBackParts {
+  readonly log: Logger;
+  registry(): Promise<RegistryConnection>;
 }
+
+/** What one job needs of the run. */
+export interface PushJobParts extends ReadBackParts {
+  readonly hooks: RunnerHooks;
+  readonly transport: Transport;
+  /** Local image ids by reference, found by preflight. */
+  readonly localImages: ReadonlyMap<string, string | undefined>;
+  readonly interrupted: string | undefined;
+}
+
+/** What one job came to: its status, or the error that failed it; the push attempts either way. */
+export type PushOutcome =
+  | { readonly status: ImageStatus; readonly digest?: string; readonly attempts: number }
+  | { readonly status: "failed"; readonly error: unknown; readonly attempts: number };
 
 /**
  * `before`: what the target held, when already asked for (src/core/look-ahead.ts);
  * otherwise it is asked for here.
  */
-export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { attempts: 0 }, before?: Promise<RemoteImage | undefined>): Promise<PushOutcome> {
+export async function pushJob(
+  runner: PushJobParts,
+  job: Job,
+  before?: Promise<RemoteImage | undefined>,
+): Promise<PushOutcome> {
   const { hooks, log, transport } = runner;
   await hooks.beforePush.promise(job);
-  const localId = runner.localImages.get(job.source);
+  // A bundle's transport knows its images' ids; an engine push takes what preflight found.
+  const localId = transport.imageId?.(job.source) ?? runner.localImages.get(job.source);
 
   hooks.progress.call(job, { stage: "checking" });
   const held = await (before ?? lookUp(runner, job.target));
   if (held && holds(held, localId)) return { status: "up-to-date", digest: held.digest, attempts: 0 };
 
-  const { digest, attempts } = await transport.send(job, tally);
+  const sent = await transport.send(job);
+  if ("error" in sent) return { status: "failed", ...sent };
+  try {
+    return await verify(runner, job, localId, sent);
+  } catch (error) {
+    return { status: "failed", error, attempts: sent.attempts };
+  }
+}
+
+/** Reads the target back after the send: `pushed` only when the registry holds the local image. */
+async function verify(
+  runner: PushJobParts,
+  job: Job,
+  localId: string | undefined,
+  sent: { digest?: string; attempts: number },
+): Promise<PushOutcome> {
+  const { hooks, log, transport } = runner;
+  const { digest, attempts } = sent;
   hooks.progress.call(job, { stage: "verifying", attempt: attempts });
   const after = await readBack(runner, job.target);
   if (after === "absent") {
@@ -47,7 +84,7 @@ export async function pushJob(runner: Runner, job: Job, tally: AttemptTally = { 
 }
 
 /** After a push: what the target holds, "absent" when the registry says it has no such manifest, undefined when it cannot be read. */
-async function readBack(runner: Runner, reference: string): Promise<RemoteImage | "absent" | undefined> {
+async function readBack(runner: ReadBackParts, reference: string): Promise<RemoteImage | "absent" | undefined> {
   try {
     return (await remoteImage(await runner.registry(), reference)) ?? "absent";
   } catch (error) {
@@ -62,7 +99,7 @@ function holds(remote: RemoteImage, localId: string | undefined): boolean {
 }
 
 /** What the target holds; undefined when it holds nothing or cannot be read (then the push decides). */
-export async function lookUp(runner: Runner, reference: string): Promise<RemoteImage | undefined> {
+export async function lookUp(runner: ReadBackParts, reference: string): Promise<RemoteImage | undefined> {
   const held = await readBack(runner, reference);
   return held === "absent" ? undefined : held;
 }

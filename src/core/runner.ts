@@ -1,33 +1,35 @@
 /**
  * The runner: holds the hooks, the options, the shell and the logger that
- * plugins use, and runs plan -> preflight -> tag and push -> report.
+ * plugins use (through src/core/run-context.ts), and runs
+ * plan -> preflight -> push (through the run's transport) -> report.
+ * Private to the core: plugins see a RunContext, transports a TransportContext.
  */
 import { setMaxListeners } from "node:events";
 import { tmpdir } from "node:os";
-import { setTimeout as sleep } from "node:timers/promises";
 import { ContainerTool } from "../engine/container-tool.ts";
 import { EnginePush } from "../engine/engine-push.ts";
-import type { Transport } from "./transport.ts";
-import { interruptedFailure, InterruptedError, PushImagesError } from "./errors.ts";
-import { createHooks, guardHooks, type Job, type JobResult, type Report, type RunnerHooks } from "./hooks.ts";
-import type { Logger } from "./logger.ts";
-import type { Options } from "../options/options.ts";
-import { basePlan, checkTargets } from "./plan.ts";
-import { layerSchedule } from "./layer-plan.ts";
-import { planLines } from "./plan-display.ts";
-import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
-import { lookAhead } from "./look-ahead.ts";
-import { lookUp, pushJob } from "./push-job.ts";
-import { runPool } from "./pool.ts";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
-import { openRegistryConnection, type RegistryConnection } from "../registry/connection.ts";
-import type { RemoteImage } from "../registry/manifest.ts";
 import type { Shell } from "../engine/shell.ts";
+import type { Options } from "../options/options.ts";
+import { openRegistryConnection, type ConnectionParts, type RegistryConnection } from "../registry/connection.ts";
+import { InterruptedError } from "./errors.ts";
+import { createHooks, guardHooks, type JobResult, type Report, type RunnerHooks } from "./hooks.ts";
+import { layerSchedule } from "./layer-plan.ts";
+import type { Logger } from "./logger.ts";
+import { lookAhead } from "./look-ahead.ts";
+import { planLines } from "./plan-display.ts";
+import { basePlan, checkTargets } from "./plan.ts";
+import { runPool } from "./pool.ts";
+import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
+import { lookUp } from "./push-job.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
+import type { RunContext } from "./run-context.ts";
+import { runJob } from "./run-job.ts";
+import type { Transport, TransportContext } from "./transport.ts";
 
-/** How long dockerd gets to finish a push whose CLI an interrupt stopped. */
-const DOCKERD_SETTLE_MS = 1000;
-
-/** Up-to-date checks in flight ahead of the pushes: as many as -j, and at least this handful (not one per image: no burst at the registry). */
+/**
+ * Up-to-date checks in flight ahead of the pushes: as many as -j, and at
+ * least this handful (not one per image: no burst at the registry).
+ */
 const LOOK_AHEAD = 4;
 
 export interface RunnerParts {
@@ -37,12 +39,16 @@ export interface RunnerParts {
   readonly env: NodeJS.ProcessEnv;
   /** The run's own temporary directory (src/core/run-temp-dir.ts); the system's by default. */
   readonly tempDir?: string;
+  /** The waits between retries; the defaults unless a test shortens them (their number comes from --retries). */
+  readonly retryWaits?: Partial<Omit<RetryPolicy, "retries">>;
+  /** How the registry's API is opened: over HTTP unless a test answers from memory. */
+  readonly openRegistry?: (parts: ConnectionParts) => Promise<RegistryConnection>;
 }
 
 /** Where a run is, for the line that says what an interrupt stopped. */
 export type RunPhase = "planning" | "preflight" | "pushing" | "reporting";
 
-export class Runner {
+export class Runner implements RunContext, TransportContext {
   /** Typed tapable hooks; see src/core/hooks.ts and docs for each one. */
   readonly hooks: RunnerHooks = guardHooks(createHooks(), BUILT_IN_PREFLIGHT, () => this.applyingFile);
   readonly options: Options;
@@ -50,29 +56,30 @@ export class Runner {
   readonly log: Logger;
   readonly env: NodeJS.ProcessEnv;
   readonly tool: ContainerTool;
-  /** Local image ids by reference (sources and targets), found by preflight. */
+  /** Local image ids by reference (sources and targets): preflight's finding, read by each job. */
   readonly localImages = new Map<string, string | undefined>();
   /** Layers (uncompressed digests) of the local images preflight found, by reference. */
   readonly localLayers = new Map<string, readonly string[]>();
-  /** Target tags this run added to local storage; removed when the pushes are over. */
-  readonly temporaryTags = new Set<string>();
   readonly retryPolicy: RetryPolicy;
   readonly tempDir: string;
   /** --from-archive: images go through the registry API; no podman or docker is used. */
   readonly engineless: boolean;
-  /** What sends each image: the container engine unless a plugin hands the run another (--from-archive). */
-  private sender: Transport = new EnginePush(this);
   /** performance.now() when the runner was made, before the first request to the registry. */
   readonly startedAt = performance.now();
+  /** What sends each image: the container engine unless a plugin hands the run another (--from-archive). */
+  private sender: Transport;
   private phaseNow: RunPhase = "planning";
   private interruptedBy?: string;
   private readonly stopping = new AbortController();
   private readonly stoppingNow = new AbortController();
+  private readonly openRegistry: (parts: ConnectionParts) => Promise<RegistryConnection>;
   private connection?: Promise<RegistryConnection>;
   /** The site plugin file being applied, so its taps' errors can name it. */
   private applyingFile?: string;
+  /** Stages of the plugins' preflight taps: one before the registry's may set up the login. */
+  private readonly pluginCheckStages: number[] = [];
 
-  constructor({ options, shell, log, env, tempDir }: RunnerParts) {
+  constructor({ options, shell, log, env, tempDir, retryWaits, openRegistry = openRegistryConnection }: RunnerParts) {
     this.options = options;
     this.tempDir = tempDir ?? tmpdir();
     // Every request of the run listens for the interrupt: many at once with bundles, not a leak.
@@ -82,7 +89,15 @@ export class Runner {
     this.log = log;
     this.env = env;
     this.tool = new ContainerTool(options.containerTool, shell);
-    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, retries: options.retries };
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...retryWaits, retries: options.retries };
+    this.openRegistry = openRegistry;
+    this.sender = new EnginePush(this, this);
+    this.hooks.preflight.intercept({
+      register: (tap) => {
+        if (!BUILT_IN_PREFLIGHT.has(tap.name)) this.pluginCheckStages.push(tap.stage ?? 0);
+        return tap;
+      },
+    });
     tapBuiltInPreflight(this);
   }
 
@@ -115,22 +130,25 @@ export class Runner {
     this.phaseNow = "pushing";
 
     let brokenPlugin = false;
-    const { order, waitsFor } = layerSchedule(this, jobs);
-    const heldBefore = this.options.dryRun ? undefined : lookAhead(order.map((job) => job.target), (target) => lookUp(this, target), Math.max(LOOK_AHEAD, this.options.concurrency), () => this.interruptedBy !== undefined);
+    const { order, waitsFor } = layerSchedule(this.localLayers, jobs);
+    const lookAheadCount = Math.max(LOOK_AHEAD, this.options.concurrency);
+    const targets = order.map((job) => job.target);
+    const lookUpTarget = (target: string) => lookUp(this, target);
+    const heldBefore = this.options.dryRun ? undefined : lookAhead(targets, lookUpTarget, lookAheadCount, () => this.stopped);
     const results: JobResult[] = this.options.dryRun
       ? jobs.map((job) => ({ job, status: "planned", seconds: 0, attempts: 0 }))
       : await runPool(
           order,
           this.options.concurrency,
           async (job) => {
-            const result = await this.runJob(job, heldBefore?.(job.target));
+            const result = await runJob(this, job, heldBefore?.(job.target));
             // A broken plugin would break every image alike: stop rather than push past it.
             brokenPlugin ||= result.error?.code === "PLUGIN_FAILED";
             return result;
           },
-          () => brokenPlugin || this.interruptedBy !== undefined,
+          () => brokenPlugin || this.stopped,
           (job) => waitsFor.get(job) ?? [],
-        ).finally(() => this.removeTemporaryTags());
+        ).finally(() => this.sender.finish?.());
     // The report keeps the plan's order, whatever order the pushes ended in.
     results.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
     this.phaseNow = "reporting";
@@ -158,8 +176,13 @@ export class Runner {
 
   /** The target registry's API, opened (and checked) on first use. */
   registry(): Promise<RegistryConnection> {
-    this.connection ??= openRegistryConnection(this);
+    this.connection ??= this.openRegistry(this);
     return this.connection;
+  }
+
+  /** Whether a plugin's preflight check runs before `stage` (preflight.ts asks). */
+  pluginCheckBefore(stage: number): boolean {
+    return this.pluginCheckStages.some((tapStage) => tapStage < stage);
   }
 
   /** Ctrl-C / SIGTERM: stop what runs; run() ends after cleaning up. */
@@ -188,13 +211,17 @@ export class Runner {
     return this.interruptedBy;
   }
 
+  private get stopped(): boolean {
+    return this.interruptedBy !== undefined;
+  }
+
   get transport(): Transport {
     return this.sender;
   }
 
   /** Hands the pushes to another transport (the registry API for bundles); call it in apply(). */
-  useTransport(transport: Transport): void {
-    this.sender = transport;
+  useTransport(create: (core: TransportContext) => Transport): void {
+    this.sender = create(this);
   }
 
   /** What the run is doing now: planning, preflight, pushing or reporting. */
@@ -202,65 +229,7 @@ export class Runner {
     return this.phaseNow;
   }
 
-  private async runJob(job: Job, heldBefore?: Promise<RemoteImage | undefined>): Promise<JobResult> {
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    const tally = { attempts: 0 };
-    let result: JobResult;
-    try {
-      const { status, digest, attempts } = await pushJob(this, job, tally, heldBefore);
-      result = { job, status, digest, attempts, seconds: seconds() };
-    } catch (caught) {
-      const error = this.interruptedBy ? interruptedFailure(this.interruptedBy) : caught;
-      if (!(error instanceof PushImagesError)) throw error;
-      return this.fail({ job, status: "failed", error, attempts: tally.attempts, seconds: seconds() });
-    }
-    try {
-      await this.hooks.afterPush.promise(job, result);
-      return result;
-    } catch (caught) {
-      if (!(caught instanceof PushImagesError)) throw caught;
-      // The image is at the target: say so, and count it once, as failed.
-      const where = `${job.target} is in the registry${result.digest ? ` (${result.digest})` : ""}, but`;
-      const error = new PushImagesError(caught.code, `${where} ${caught.message}`, caught.hint, caught.exitCode, caught.detail);
-      return this.fail({ ...result, status: "failed", error });
-    }
-  }
-
-  private async fail(result: JobResult & { error: PushImagesError }): Promise<JobResult> {
-    await this.hooks.failed.promise(result.job, result.error);
-    return result;
-  }
-
-  private async removeTemporaryTags(): Promise<void> {
-    if (this.temporaryTags.size === 0) return;
-    const targets = [...this.temporaryTags];
-    const result = await this.shell.run(this.tool.name, this.tool.untagArgs(targets), { mutates: true });
-    if (result.exitCode !== 0) this.log.warn(`could not remove the temporary tags ${targets.join(", ")}: ${result.stderr.trim()}`);
-    this.temporaryTags.clear();
-    if (this.interruptedBy && this.tool.name === "docker" && !this.options.dryRun) await this.removeLateDigestNames(targets);
-  }
-
-  /**
-   * dockerd finishes a push whose CLI was stopped, and may name the image
-   * `<target>@<digest>` just after the untag: a moment later, such names of
-   * the targets' repositories on the images we pushed are removed too (the
-   * images keep their source names).
-   */
-  private async removeLateDigestNames(targets: readonly string[]): Promise<void> {
-    await sleep(DOCKERD_SETTLE_MS);
-    const repositories = new Set(targets.map((target) => target.slice(0, target.lastIndexOf(":"))));
-    const ours = new Set([...this.localImages.values()].filter((id) => id !== undefined));
-    const listed = await this.shell.run(this.tool.name, this.tool.digestNamesArgs());
-    const late = listed.stdout.split("\n").flatMap((line) => {
-      const [id = "", name = ""] = line.split("\t");
-      return ours.has(id) && repositories.has(name.slice(0, name.lastIndexOf("@"))) ? [name] : [];
-    });
-    if (late.length > 0) await this.shell.run(this.tool.name, this.tool.untagArgs(late), { mutates: true });
-  }
-
   private stopIfInterrupted(): void {
     if (this.interruptedBy) throw new InterruptedError(this.interruptedBy, this.phaseNow);
   }
 }
-

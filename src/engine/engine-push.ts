@@ -1,74 +1,124 @@
 /**
  * The container engine as a transport: `podman push SOURCE docker://TARGET`,
  * or docker's tag of the source as the target and `docker push`, retrying
- * transient failures. A tag is noted for the runner to remove (unless it was
- * there before), so local storage is left as it was found.
+ * transient failures. The tags it makes (unless they were there before) are
+ * its own: finish() removes them, so local storage is left as it was found.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { digestFromDockerPush } from "./container-tool.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { digestFromDockerPush, type ContainerTool } from "./container-tool.ts";
 import type { FailedCommand } from "./command-failure.ts";
 import { diagnose, isTransient, type DiagnoseContext } from "./diagnose.ts";
+import type { Shell } from "./shell.ts";
 import { failure, interruptedFailure } from "../core/errors.ts";
-import type { Job } from "../core/hooks.ts";
+import type { Job, RunnerHooks } from "../core/hooks.ts";
 import { backoffMs, pause, retryAfterMs } from "../core/retry.ts";
-import type { Runner } from "../core/runner.ts";
-import type { AttemptTally, SendOutcome, Transport } from "../core/transport.ts";
+import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
+import type { Options } from "../options/options.ts";
+
+/** How long dockerd gets to finish a push whose CLI an interrupt stopped. */
+const DOCKERD_SETTLE_MS = 1000;
+
+/** The engine's side of a run: the tool, the shell it runs through, and the local image ids preflight found. */
+export interface Engine {
+  readonly tool: ContainerTool;
+  readonly shell: Shell;
+  readonly localImages: ReadonlyMap<string, string | undefined>;
+}
 
 export class EnginePush implements Transport {
-  constructor(private readonly runner: Runner) {}
+  /** Target tags this transport added to local storage; removed by finish(). */
+  private readonly temporaryTags = new Set<string>();
+
+  constructor(
+    private readonly core: TransportContext,
+    private readonly engine: Engine,
+  ) {}
 
   get name(): string {
-    return this.runner.tool.name;
+    return this.engine.tool.name;
   }
 
-  async send(job: Job, tally: AttemptTally): Promise<SendOutcome> {
-    const { runner } = this;
-    const { tool, shell, hooks } = runner;
-    if (!makesTag(runner)) return pushWithRetries(runner, job, tally);
-    const targetExisted = job.target === job.source || runner.localImages.get(job.target) !== undefined;
-    hooks.progress.call(job, { stage: "tagging" });
-    const tagArgs = hooks.tagArgs.call(tool.tagArgs(job), job);
+  async send(job: Job): Promise<SendOutcome> {
+    const { core } = this;
+    const { tool, shell, localImages } = this.engine;
+    if (!makesTag(tool, core.hooks)) return pushWithRetries(core, this.engine, job);
+    const targetExisted = job.target === job.source || localImages.get(job.target) !== undefined;
+    core.hooks.progress.call(job, { stage: "tagging" });
+    const tagArgs = core.hooks.tagArgs.call(tool.tagArgs(job), job);
     const tag = await shell.run(tool.name, tagArgs, { mutates: true });
-    // Removed by the runner once all pushes are over, in one command; a tag
+    // Removed by finish() once all pushes are over, in one command; a tag
     // cut short by an interrupt may still have been made.
-    if (!targetExisted && (tag.exitCode === 0 || runner.interrupted)) runner.temporaryTags.add(job.target);
-    if (tag.exitCode !== 0) throw diagnose(tag.stderr, await context(runner, job, "tag", { command: tool.name, args: tagArgs, ...tag }));
-    return pushWithRetries(runner, job, tally);
+    if (!targetExisted && (tag.exitCode === 0 || core.interrupted)) this.temporaryTags.add(job.target);
+    if (tag.exitCode !== 0) {
+      const failed = { command: tool.name, args: tagArgs, ...tag };
+      return { error: diagnose(tag.stderr, await context(core, tool, job, "tag", failed)), attempts: 0 };
+    }
+    return pushWithRetries(core, this.engine, job);
+  }
+
+  async finish(): Promise<void> {
+    if (this.temporaryTags.size === 0) return;
+    const { tool, shell } = this.engine;
+    const targets = [...this.temporaryTags];
+    const result = await shell.run(tool.name, tool.untagArgs(targets), { mutates: true });
+    if (result.exitCode !== 0) this.core.log.warn(`could not remove the temporary tags ${targets.join(", ")}: ${result.stderr.trim()}`);
+    this.temporaryTags.clear();
+    if (this.core.interrupted && tool.name === "docker" && !this.core.options.dryRun) await this.removeLateDigestNames(targets);
+  }
+
+  /**
+   * dockerd finishes a push whose CLI was stopped, and may name the image
+   * `<target>@<digest>` just after the untag: a moment later, such names of
+   * the targets' repositories on the images we pushed are removed too (the
+   * images keep their source names).
+   */
+  private async removeLateDigestNames(targets: readonly string[]): Promise<void> {
+    const { tool, shell, localImages } = this.engine;
+    await sleep(DOCKERD_SETTLE_MS);
+    const repositories = new Set(targets.map((target) => target.slice(0, target.lastIndexOf(":"))));
+    const ours = new Set([...localImages.values()].filter((id) => id !== undefined));
+    const listed = await shell.run(tool.name, tool.digestNamesArgs());
+    const late = listed.stdout.split("\n").flatMap((line) => {
+      const [id = "", name = ""] = line.split("\t");
+      return ours.has(id) && repositories.has(name.slice(0, name.lastIndexOf("@"))) ? [name] : [];
+    });
+    if (late.length > 0) await shell.run(tool.name, tool.untagArgs(late), { mutates: true });
   }
 }
 
 /** docker pushes only a local name, so it tags; podman pushes the source itself, and tags only when a plugin taps `tagArgs`. */
-export function makesTag(runner: Runner): boolean {
-  return runner.tool.name === "docker" || runner.hooks.tagArgs.taps.length > 0;
+export function makesTag(tool: ContainerTool, hooks: RunnerHooks): boolean {
+  return tool.name === "docker" || hooks.tagArgs.taps.length > 0;
 }
 
-async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): Promise<SendOutcome> {
-  const { tool, shell, hooks, options } = runner;
-  const workDir = await mkdtemp(join(runner.tempDir, "push-"));
+async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, job: Job): Promise<SendOutcome> {
+  const { hooks, options } = core;
+  const workDir = await mkdtemp(join(core.tempDir, "push-"));
   try {
     const digestFile = join(workDir, "digest");
     for (let attempt = 1; ; attempt++) {
-      tally.attempts = attempt;
       hooks.progress.call(job, { stage: "pushing", attempt });
-      const pushArgs = hooks.pushArgs.call(tool.pushArgs(job, digestFile), job);
-      const push = await shell.run(tool.name, pushArgs, { mutates: true, stallMs: options.stallTimeoutMs });
+      const args = hooks.pushArgs.call(tool.pushArgs(job, digestFile), job);
+      const push = await shell.run(tool.name, args, { mutates: true, stallMs: options.stallTimeoutMs });
       // podman exits 0 when it is stopped by SIGTERM: after an interrupt, its exit code proves nothing.
-      if (runner.interrupted) throw interruptedFailure(runner.interrupted);
+      if (core.interrupted) return { error: interruptedFailure(core.interrupted), attempts: attempt };
       // Stopped for stalling: podman exits 0 on SIGTERM, so the exit code says nothing here either.
       if (push.exitCode === 0 && !push.stalled) {
-        const digest = tool.name === "podman" ? await readFile(digestFile, "utf8").catch(() => undefined) : digestFromDockerPush(push.stdout);
+        const digest =
+          tool.name === "podman" ? await readFile(digestFile, "utf8").catch(() => undefined) : digestFromDockerPush(push.stdout);
         return { digest: digest?.trim() || undefined, attempts: attempt };
       }
       const output = `${push.stderr}\n${push.stdout}`;
-      const failed = { command: tool.name, args: pushArgs, ...push };
-      const error = push.stalled ? stalledPush(runner, job.image) : diagnose(output, await context(runner, job, "push", failed));
-      if (!isTransient(error) || attempt > options.retries || runner.interrupted) throw error;
-      const delayMs = retryAfterMs(output, runner.retryPolicy) ?? backoffMs(attempt, runner.retryPolicy);
+      const failed = { command: tool.name, args, ...push };
+      const error = push.stalled ? stalledPush(options, job.image) : diagnose(output, await context(core, tool, job, "push", failed));
+      if (!isTransient(error) || attempt > options.retries || core.interrupted) return { error, attempts: attempt };
+      const delayMs = retryAfterMs(output, core.retryPolicy) ?? backoffMs(attempt, core.retryPolicy);
       hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
-      await pause(delayMs, runner.stopSignal);
+      await pause(delayMs, core.stopSignal);
       // The wait was cut short by an interrupt: no new push.
-      if (runner.interrupted) throw error;
+      if (core.interrupted) return { error, attempts: attempt };
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -76,17 +126,17 @@ async function pushWithRetries(runner: Runner, job: Job, tally: AttemptTally): P
 }
 
 /** REGISTRY_STALLED: nothing sent or received for --stall-timeout seconds. */
-export function stalledPush(runner: Runner, what: string) {
-  const seconds = runner.options.stallTimeoutMs / 1000;
+export function stalledPush(options: Options, what: string) {
+  const seconds = options.stallTimeoutMs / 1000;
   return failure(
     "REGISTRY_STALLED",
-    `the push of ${what} made no progress for ${seconds}s: ${runner.options.registry.host} stopped answering`,
+    `the push of ${what} made no progress for ${seconds}s: ${options.registry.host} stopped answering`,
     `check the registry and the network to it, then run push-images again (wait longer with --stall-timeout ${seconds * 4})`,
   );
 }
 
 /** With the login command preflight named (the registry was opened there), so a login fix is the same one. */
-async function context(runner: Runner, job: Job, stage: string, command: FailedCommand): Promise<DiagnoseContext> {
-  const login = (await runner.registry().catch(() => undefined))?.login;
-  return { tool: runner.tool.name, registryHost: runner.options.registry.host, action: `${stage} of ${job.image}`, command, login };
+async function context(core: TransportContext, tool: ContainerTool, job: Job, stage: string, command: FailedCommand): Promise<DiagnoseContext> {
+  const login = (await core.registry().catch(() => undefined))?.login;
+  return { tool: tool.name, registryHost: core.options.registry.host, action: `${stage} of ${job.image}`, command, login };
 }

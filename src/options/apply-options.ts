@@ -1,5 +1,7 @@
 /**
- * Flags and the registry's type become plugins here, and only here.
+ * Options become plugins here, and only here: the flags', the naming rules
+ * of the registry's type (asked of the registry when -r does not tell it),
+ * the progress display, then the site plugins.
  */
 import { ArtifactRegistryPlugin } from "../../plugins/artifact-registry.ts";
 import { CaFilesPlugin } from "../../plugins/ca-files.ts";
@@ -14,9 +16,9 @@ import { QuayPlugin } from "../../plugins/quay.ts";
 import { RetagPlugin } from "../../plugins/retag.ts";
 import { TlsSkipPlugin } from "../../plugins/tls-skip.ts";
 import type { Options } from "./options.ts";
-import type { Plugin } from "../core/plugin.ts";
-import type { RegistryType } from "./registry-type.ts";
-import type { Runner } from "../core/runner.ts";
+import { contextView, type Plugin, type RunContext } from "../core/run-context.ts";
+import { resolveRegistryType, type RegistryType } from "./registry-type.ts";
+import { applySitePlugins, sitePluginFiles, type SitePluginHost } from "./site-plugins.ts";
 
 /** The naming rules of each registry type; generic registries need none. */
 const NAMING_PLUGINS: Record<RegistryType, (options: Options) => Plugin | undefined> = {
@@ -40,8 +42,29 @@ export function pluginsForOptions(options: Options, registryType: RegistryType =
   return plugins;
 }
 
-export function applyOptions(runner: Runner, registryType: RegistryType = "generic"): void {
-  for (const plugin of pluginsForOptions(runner.options, registryType)) plugin.apply(runner);
+/** Where a push runs: what decides the progress display and where site plugins are found. */
+export interface PushSetting {
+  /** The directory of the program: site plugins sit in its plugins/. */
+  readonly programDir: string;
+  /** Whether stderr is a terminal (live progress lines). */
+  readonly terminal: boolean;
+  /** Stops the registry-type probe on Ctrl-C. */
+  readonly signal?: AbortSignal;
+}
+
+/** Applies every plugin of a push, in order. */
+export async function applyPlugins(run: SitePluginHost, { programDir, terminal, signal }: PushSetting): Promise<void> {
+  const { options, log } = run;
+  const registryType = await resolveRegistryType(options.registry.host, options.registryType, signal, run.env);
+  log.verbose(`registry type: ${registryType}${options.registryType ? "" : " (detected)"}`);
+  applyOptions(run, registryType);
+  progressPlugin(options, terminal)?.apply(contextView(run));
+  await applySitePlugins(run, sitePluginFiles(programDir, options.plugins));
+}
+
+export function applyOptions(run: RunContext, registryType: RegistryType = "generic"): void {
+  const view = contextView(run);
+  for (const plugin of pluginsForOptions(run.options, registryType)) plugin.apply(view);
 }
 
 /**

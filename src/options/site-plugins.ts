@@ -8,9 +8,14 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inputError, PushImagesError } from "../core/errors.ts";
-import type { Runner } from "../core/runner.ts";
+import { contextView, type RunContext } from "../core/run-context.ts";
 
 const PLUGIN_FILE = /\.(?:js|mjs|cjs)$/;
+
+/** A run that site plugins are applied to: the taps made in `apply` remember `file`, so their errors name it. */
+export interface SitePluginHost extends RunContext {
+  applyFrom(file: string, apply: () => void): void;
+}
 
 /** The files to load, beside-the-program ones first. */
 export function sitePluginFiles(programDir: string, explicit: readonly string[], cwd = process.cwd()): string[] {
@@ -25,7 +30,7 @@ export function sitePluginFiles(programDir: string, explicit: readonly string[],
  * input (BAD_PLUGIN, exit 2); one that throws later, in a hook, is a
  * failure of the run (PLUGIN_FAILED, exit 1; hooks.ts).
  */
-export async function applySitePlugins(runner: Runner, files: readonly string[]): Promise<void> {
+export async function applySitePlugins(runner: SitePluginHost, files: readonly string[]): Promise<void> {
   for (const file of files) {
     let name = basename(file);
     const fail = (why: string) => inputError("BAD_PLUGIN", `plugin "${name}" (${file}) ${why}`, `fix or remove ${file}`);
@@ -45,7 +50,8 @@ export async function applySitePlugins(runner: Runner, files: readonly string[])
       throw fail("exports neither { name, apply(runner) } nor a function (runner) => void");
     }
     try {
-      runner.applyFrom(file, () => (typeof plugin === "function" ? plugin(runner) : plugin.apply(runner)));
+      const view = contextView(runner);
+      runner.applyFrom(file, () => (typeof plugin === "function" ? plugin(view) : plugin.apply(view)));
     } catch (error) {
       // Keep our own hint (the list of hooks, for a misspelled one).
       const hint = error instanceof PushImagesError ? ` (${error.hint})` : "";
@@ -61,7 +67,7 @@ function pluginExport(module: unknown): unknown {
   return record.default ?? module;
 }
 
-function isPluginObject(value: unknown): value is { name: string; apply: (runner: Runner) => void } {
+function isPluginObject(value: unknown): value is { name: string; apply: (runner: RunContext) => void } {
   const record = value as { name?: unknown; apply?: unknown } | null;
   return typeof record === "object" && record !== null && typeof record.name === "string" && typeof record.apply === "function";
 }

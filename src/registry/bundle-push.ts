@@ -12,7 +12,7 @@
  * - The manifest goes last; the runner then reads the target back.
  */
 import { createHash } from "node:crypto";
-import { PassThrough, Transform, type Readable } from "node:stream";
+import { Transform } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { BundleBlob, BundleImage } from "../bundle/bundle.ts";
 import { stalledPush } from "../engine/engine-push.ts";
@@ -20,20 +20,18 @@ import { failure, interruptedFailure, PushImagesError } from "../core/errors.ts"
 import type { Job } from "../core/hooks.ts";
 import type { RegistryType } from "../options/registry-type.ts";
 import { backoffMs, pause } from "../core/retry.ts";
-import type { Runner } from "../core/runner.ts";
-import type { AttemptTally, SendOutcome, Transport } from "../core/transport.ts";
+import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload } from "./blob-steps.ts";
 import { uploadsInChunks } from "./chunk-plan.ts";
 import { uploadInChunks } from "./chunked-upload.ts";
 import type { RegistryConnection } from "./connection.ts";
+import { ByteProgress } from "./byte-progress.ts";
 import { splitReference } from "./manifest.ts";
 import { UploadSessions, uploadStateFile } from "./upload-sessions.ts";
 import { UploadSlots } from "./upload-slots.ts";
 
 /** Uploads in flight at once, over all images: enough to fill a link, few enough for a small registry. */
 const UPLOADS_IN_FLIGHT = 6;
-/** How often an image's byte count is reported to the progress display. */
-const PROGRESS_EVERY_MS = 250;
 
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 const DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
@@ -47,6 +45,11 @@ interface Placed {
   readonly size: number;
 }
 
+/** Attempts one send has made so far. */
+interface AttemptTally {
+  attempts: number;
+}
+
 export class BundlePush implements Transport {
   readonly name = "the registry API";
   private readonly slots = new UploadSlots(UPLOADS_IN_FLIGHT);
@@ -56,7 +59,7 @@ export class BundlePush implements Transport {
   private readonly sessions: UploadSessions;
 
   constructor(
-    private readonly runner: Runner,
+    private readonly runner: TransportContext,
     /** The bundle's image for each job source. */
     private readonly imageOf: (source: string) => BundleImage | undefined,
     /** Decides whether large blobs may go in chunks (chunk-plan.ts). */
@@ -65,12 +68,26 @@ export class BundlePush implements Transport {
     this.sessions = new UploadSessions(uploadStateFile(runner.env), runner.log);
   }
 
-  async send(job: Job, tally: AttemptTally): Promise<SendOutcome> {
+  /** What the up-to-date check and the read-back compare the target's config with. */
+  imageId = (source: string): string | undefined => this.imageOf(source)?.id;
+
+  async send(job: Job): Promise<SendOutcome> {
+    // This send's own count: its blobs retry concurrently, and the most attempts any step took is the job's.
+    const tally: AttemptTally = { attempts: 0 };
+    try {
+      return { digest: await this.sendImage(job, tally), attempts: tally.attempts };
+    } catch (error) {
+      return { error, attempts: tally.attempts };
+    }
+  }
+
+  private async sendImage(job: Job, tally: AttemptTally): Promise<string | undefined> {
     const image = this.imageOf(job.source);
     if (!image) throw failure("ARCHIVE_MISSING_IMAGE", `the bundle holds no image ${job.source}`, "choose the images it holds with -i");
     const { name, tag } = splitReference(job.target);
     const registry = await this.runner.registry();
-    const progress = new ByteProgress(this.runner, job, [image.config, ...image.layers]);
+    const total = distinct([image.config, ...image.layers]).reduce((sum, blob) => sum + blob.size, 0);
+    const progress = new ByteProgress(this.runner.hooks, job, total);
     tally.attempts = Math.max(tally.attempts, 1);
 
     const blobs = distinct([image.config, ...image.layers]).sort((a, b) => b.size - a.size);
@@ -85,7 +102,7 @@ export class BundlePush implements Transport {
 
     const manifest = image.manifest ?? dockerManifest(image, placed);
     const digest = await this.withRetries(job, tally, () => putManifest(registry, name, tag, manifest));
-    return { digest: digest ?? image.manifest?.digest, attempts: tally.attempts };
+    return digest ?? image.manifest?.digest;
   }
 
   /** Puts one blob into `name`: found there, mounted from another repository, or uploaded. */
@@ -169,7 +186,7 @@ export class BundlePush implements Transport {
     const code = (caught as NodeJS.ErrnoException).code ?? "";
     const message = (caught as Error).message;
     if (this.runner.interrupted) return interruptedFailure(this.runner.interrupted);
-    if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner, job.image), { transient: true });
+    if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner.options, job.image), { transient: true });
     if (NETWORK_ERRORS.has(code)) {
       const host = this.runner.options.registry.host;
       return Object.assign(failure("CONNECTION_LOST", `the connection to ${host} broke while pushing ${job.image}: ${message}`, "run push-images again to finish; if it recurs, check the proxies and load balancers on the way"), { transient: true });
@@ -207,42 +224,5 @@ class DigestTap extends Transform {
 
   digest(): string {
     return `sha256:${this.hash.copy().digest("hex")}`;
-  }
-}
-
-/** Bytes of one image on their way, reported to the `progress` hook a few times a second. */
-class ByteProgress {
-  private sent = 0;
-  private last = 0;
-  private readonly total: number;
-
-  constructor(
-    private readonly runner: Runner,
-    private readonly job: Job,
-    blobs: readonly BundleBlob[],
-  ) {
-    this.total = distinct(blobs).reduce((sum, blob) => sum + blob.size, 0);
-  }
-
-  counter(): Readable & PassThrough {
-    const counting = new PassThrough();
-    counting.on("data", (chunk: Buffer) => this.add(chunk.length));
-    return counting;
-  }
-
-  add(bytes: number): void {
-    this.sent += bytes;
-    const now = performance.now();
-    if (now - this.last < PROGRESS_EVERY_MS) return;
-    this.last = now;
-    this.report();
-  }
-
-  done(): void {
-    this.report();
-  }
-
-  private report(): void {
-    this.runner.hooks.progress.call(this.job, { stage: "pushing", attempt: 1, bytesSent: Math.min(this.sent, this.total), bytesTotal: this.total });
   }
 }

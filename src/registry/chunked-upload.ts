@@ -13,14 +13,14 @@
 import type { PassThrough } from "node:stream";
 import type { BundleBlob } from "../bundle/bundle.ts";
 import { interruptedFailure } from "../core/errors.ts";
-import type { Runner } from "../core/runner.ts";
+import type { TransportContext } from "../core/transport.ts";
 import { closeUpload, patchChunk, startUpload, uploadStatus, type UploadSession } from "./blob-steps.ts";
 import { FINISH_WAIT_MS, mebibytes, nextChunkLength } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";
 import type { UploadSessions } from "./upload-sessions.ts";
 
 export interface ChunkedUpload {
-  readonly runner: Runner;
+  readonly runner: TransportContext;
   readonly registry: RegistryConnection;
   /** The repository, e.g. `apim/apim-le-cache`. */
   readonly name: string;

@@ -6,7 +6,10 @@
  * one token per scope, renewed as it expires (bearer-tokens.ts).
  */
 import type { Readable } from "node:stream";
-import type { Runner } from "../core/runner.ts";
+import type { ContainerTool } from "../engine/container-tool.ts";
+import type { Shell } from "../engine/shell.ts";
+import type { Options } from "../options/options.ts";
+import type { Logger } from "../core/logger.ts";
 import { authFiles } from "./auth-files.ts";
 import { BearerTokens } from "./bearer-tokens.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";
@@ -51,7 +54,24 @@ export interface RegistryConnection {
   stream(url: string, request: StreamingRequest): Promise<HttpResponse>;
 }
 
-export async function openRegistryConnection(runner: Runner): Promise<RegistryConnection> {
+/** What the connection is worked out from. */
+export interface ConnectionParts {
+  readonly options: Options;
+  readonly tool: ContainerTool;
+  /** Runs credential helpers. */
+  readonly shell: Shell;
+  readonly env: NodeJS.ProcessEnv;
+  /** -v: which way the requests go (direct or through a proxy). */
+  readonly log: Logger;
+  /** --from-archive: no engine; TLS and logins are decided as podman would. */
+  readonly engineless: boolean;
+  /** The run's first Ctrl-C: every request stops with it. */
+  readonly stopSignal: AbortSignal;
+  /** performance.now() at the run's start: the probe's wait counts from there. */
+  readonly startedAt: number;
+}
+
+export async function openRegistryConnection(runner: ConnectionParts): Promise<RegistryConnection> {
   const { options, tool, shell, env } = runner;
   const host = options.registry.host;
   // docker has no per-push TLS switch: what counts is whether dockerd itself

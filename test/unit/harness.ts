@@ -6,11 +6,11 @@
  * The runner talks HTTP to the registry (preflight's probe, the manifest
  * look-ups of push-job, plugins' API calls) through `runner.registry()`.
  * Unless a test asks for the real thing (`probeRegistry`, against a
- * tiny-registry.ts server on 127.0.0.1), that connection is replaced by one
- * that answers from the same RegistryStore the fake shell pushes into, so
- * up-to-date and read-back checks behave as they would at a registry.
- * Retry waits are shortened (the number of retries still comes from
- * --retries), so transient failures cost milliseconds, not seconds.
+ * tiny-registry.ts server on 127.0.0.1), the runner is made (openRegistry)
+ * with one that answers from the same RegistryStore the fake shell pushes
+ * into, so up-to-date and read-back checks behave as they would at a
+ * registry. Retry waits are shortened (retryWaits; the number of retries
+ * still comes from --retries), so transient failures cost milliseconds.
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,10 +73,9 @@ export function setUp({ flags, shell, defaults = BUILT_IN_DEFAULTS, env = {}, pr
   const fake = new FakeShell({ localImages: sourcesOf(options), dryRun: options.dryRun, store, ...shell });
   const logged: string[] = [];
   const log = createLogger({ quiet: false, verbose: true, write: (text) => logged.push(text) });
-  const runner = new Runner({ options, shell: fake, log, env });
-  // The policy is a plain field set from --retries; only its waits change here.
-  Object.assign(runner, { retryPolicy: { ...runner.retryPolicy, ...FAST_RETRIES, ...retryPolicy } });
-  if (!probeRegistry) runner.registry = async () => inMemoryConnection(options.registry.host, store);
+  const retryWaits = { ...FAST_RETRIES, ...retryPolicy };
+  const openRegistry = probeRegistry ? undefined : async () => inMemoryConnection(options.registry.host, store);
+  const runner = new Runner({ options, shell: fake, log, env, retryWaits, openRegistry });
   applyOptions(runner, registryType);
   const preflightRan: string[] = [];
   runner.hooks.preflight.intercept({ tap: (tap) => void preflightRan.push(tap.name) });

@@ -1,0 +1,45 @@
+/**
+ * Bytes of one bundle image on their way to the registry, counted as they
+ * pass and reported to the \`progress\` hook a few times a second.
+ */
+import { PassThrough, type Readable } from "node:stream";
+import type { Job, RunnerHooks } from "../core/hooks.ts";
+
+/** How often an image's byte count is reported to the progress display. */
+const PROGRESS_EVERY_MS = 250;
+
+/** Bytes of one image on their way, reported to the `progress` hook a few times a second. */
+export class ByteProgress {
+  private sent = 0;
+  private last = 0;
+
+  constructor(
+    private readonly hooks: RunnerHooks,
+    private readonly job: Job,
+    /** The image's bytes, each blob counted once. */
+    private readonly total: number,
+  ) {}
+
+  counter(): Readable & PassThrough {
+    const counting = new PassThrough();
+    counting.on("data", (chunk: Buffer) => this.add(chunk.length));
+    return counting;
+  }
+
+  add(bytes: number): void {
+    this.sent += bytes;
+    const now = performance.now();
+    if (now - this.last < PROGRESS_EVERY_MS) return;
+    this.last = now;
+    this.report();
+  }
+
+  done(): void {
+    this.report();
+  }
+
+  private report(): void {
+    const bytesSent = Math.min(this.sent, this.total);
+    this.hooks.progress.call(this.job, { stage: "pushing", attempt: 1, bytesSent, bytesTotal: this.total });
+  }
+}
