@@ -94,8 +94,14 @@ interface PushCase {
 async function onePush(ctx: ArchiveBenchContext, at: ContenderRun, c: PushCase, serial: number): Promise<ArchiveSample[]> {
   const registry = await startRegistry(join(ctx.workDir, `archive-registry-${serial}`), ctx.cleanup, { accessLog: true });
   const host = c.network === "proxy" ? await behindDelayProxy(registry.host, ctx.oneWayMs, ctx.cleanup) : registry.host;
-  const sample = (phase: ArchivePhase, contender: ArchiveContender, ms: number, uploads?: number): ArchiveSample =>
-    ({ run: c.run, phase, network: c.network, contender, ms, ...(uploads === undefined ? {} : { uploads }) });
+  const sample = (phase: ArchivePhase, contender: ArchiveContender, ms: number, uploads?: number): ArchiveSample => ({
+    run: c.run,
+    phase,
+    network: c.network,
+    contender,
+    ms,
+    ...(uploads === undefined ? {} : { uploads }),
+  });
   const out: ArchiveSample[] = [];
   if (c.pusher === "podman") {
     await emptyStorage(ctx.site);
@@ -103,7 +109,8 @@ async function onePush(ctx: ArchiveBenchContext, at: ContenderRun, c: PushCase, 
     out.push(sample("fresh", "podman", load.ms + push.ms, registry.dataUploads()));
     out.push(sample("fresh", "podman-load", load.ms), sample("fresh", "seed-loop", push.ms));
   } else {
-    const push = c.pusher === "tool" ? await toolPush(at, ctx.site, c.bundle, host, "pushed") : await skopeoPush(at, c.layout, host);
+    const push =
+      c.pusher === "tool" ? await toolPush(at, ctx.site, c.bundle, host, "pushed") : await skopeoPush(at, c.layout, host);
     out.push(sample("fresh", c.pusher, push.ms, registry.dataUploads()));
   }
   await checkRegistryHolds(registry.tags, `${c.pusher} ${c.network}`);

@@ -29,7 +29,11 @@ export async function toolSave(at: ContenderRun, storage: PodmanStorage, bundle:
 }
 
 /** skopeo copy --dest-compress of each image, one after the other, into one OCI layout; its size is the sum of its files. */
-export async function skopeoSave(at: ContenderRun, storage: PodmanStorage, layout: string): Promise<{ run: Timed; bytes: number }> {
+export async function skopeoSave(
+  at: ContenderRun,
+  storage: PodmanStorage,
+  layout: string,
+): Promise<{ run: Timed; bytes: number }> {
   rmSync(layout, { recursive: true, force: true });
   const loop = ["bash", join(at.benchDir, "skopeo-loop.sh"), "save", layout, SOURCE_PATH, SOURCE_TAG, ...IMAGES];
   const run = await must("skopeo save loop", at, loop, storage.env);
@@ -65,11 +69,25 @@ export async function podmanLoadAndPush(
 ): Promise<{ load: Timed; push: Timed }> {
   const load = await must("podman load", at, ["podman", "load", "-i", bundle], site.env);
   const target = `${host}/${TARGET_PATH}`;
-  const seed = ["bash", join(at.benchDir, "seed-loop.sh"), "podman", target, "--tls-verify=false", SOURCE_PATH, SOURCE_TAG, ...IMAGES];
+  const seed = [
+    "bash",
+    join(at.benchDir, "seed-loop.sh"),
+    "podman",
+    target,
+    "--tls-verify=false",
+    SOURCE_PATH,
+    SOURCE_TAG,
+    ...IMAGES,
+  ];
   return { load, push: await must("seed loop after podman load", at, seed, site.env) };
 }
 
-async function must(label: string, at: ContenderRun, [command = "", ...args]: readonly string[], env?: NodeJS.ProcessEnv): Promise<Timed> {
+async function must(
+  label: string,
+  at: ContenderRun,
+  [command = "", ...args]: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<Timed> {
   const run = await timed("unshare", ownBlobInfoCache(at.cache, command, args), env ? { env } : {});
   if (run.code !== 0) throw new Error(`${label} exited ${run.code}:\n${tail(run.stderr || run.stdout)}`);
   return run;

@@ -58,10 +58,16 @@ export async function archiveMemory(ctx: ArchiveMemoryContext): Promise<ArchiveM
 }
 
 /** Runs the binary (under GNU time when there is one) and returns its peak RSS in KiB. */
-async function peak(binary: string, args: readonly string[], env: NodeJS.ProcessEnv, rssFile: string): Promise<number | undefined> {
+async function peak(
+  binary: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  rssFile: string,
+): Promise<number | undefined> {
   const memory = existsSync(GNU_TIME);
-  const run = memory ? await mustRun(GNU_TIME, ["-f", "%M", "-o", rssFile, binary, ...args], { env }) :
-    await mustRun(binary, args, { env });
+  const run = memory
+    ? await mustRun(GNU_TIME, ["-f", "%M", "-o", rssFile, binary, ...args], { env })
+    : await mustRun(binary, args, { env });
   if (args.includes("--json")) checkToolRun("push-images --from-archive (big set)", run, "pushed");
   return memory ? Number(readFileSync(rssFile, "utf8").trim().split("\n").at(-1)) : undefined;
 }

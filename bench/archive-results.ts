@@ -45,7 +45,10 @@ export function archiveRows(samples: readonly ArchiveSample[]): ArchiveRow[] {
       const toSkopeo = contender === "tool" ? against(mine, "skopeo") : undefined;
       const toPodman = contender === "tool" ? against(mine, "podman") : undefined;
       rows.push({
-        phase, network, contender, ms: summarize(mine.map((s) => s.ms)),
+        phase,
+        network,
+        contender,
+        ms: summarize(mine.map((s) => s.ms)),
         ...(bytes.length > 0 ? { bytes: median(bytes) } : {}),
         ...(uploads.length > 0 ? { uploads: Math.max(...uploads) } : {}),
         ...(toSkopeo ? { toSkopeo } : {}),
@@ -63,8 +66,14 @@ const RSS_LIMIT_MB = 150;
 export function archiveTargets(rows: readonly ArchiveRow[], distinctBlobs: number, memory: ArchiveMemory): Target[] {
   const row = (phase: ArchivePhase, network: Where, contender: ArchiveContender = "tool") =>
     rows.find((r) => r.phase === phase && r.network === network && r.contender === contender);
-  const target = (statement: string, value: number, limit: number, unit: string): Target =>
-    ({ issue: 11, statement, value, limit, unit, met: value <= limit });
+  const target = (statement: string, value: number, limit: number, unit: string): Target => ({
+    issue: 11,
+    statement,
+    value,
+    limit,
+    unit,
+    met: value <= limit,
+  });
   const save = row("save", "local");
   const skopeoSave = row("save", "local", "skopeo");
   const targets = [
@@ -74,9 +83,17 @@ export function archiveTargets(rows: readonly ArchiveRow[], distinctBlobs: numbe
       1.05,
       "x anchor",
     ),
-    target("save time: at most 1.3 x skopeo copy of the seven images into the layout", save?.toSkopeo?.ratio ?? NaN, 1.3, "x anchor"),
+    target(
+      "save time: at most 1.3 x skopeo copy of the seven images into the layout",
+      save?.toSkopeo?.ratio ?? NaN,
+      1.3,
+      "x anchor",
+    ),
   ];
-  for (const [network, skopeo, podman] of [["loopback", 1.0, 0.5], ["proxy", 0.5, 0.4]] as const) {
+  for (const [network, skopeo, podman] of [
+    ["loopback", 1.0, 0.5],
+    ["proxy", 0.5, 0.4],
+  ] as const) {
     const fresh = row("fresh", network);
     const where = network === "loopback" ? "loopback" : "~30 ms proxy";
     const skopeoRatio = fresh?.toSkopeo?.ratio ?? NaN;
@@ -98,7 +115,7 @@ export function archiveTargets(rows: readonly ArchiveRow[], distinctBlobs: numbe
 }
 
 function kibToMb(kib: number | undefined): number {
-  return kib === undefined ? NaN : Math.round((kib * 1024) / MB * 10) / 10;
+  return kib === undefined ? NaN : Math.round(((kib * 1024) / MB) * 10) / 10;
 }
 
 const LABELS: Record<ArchiveContender, string> = {
@@ -117,22 +134,26 @@ export function archiveTable(rows: readonly ArchiveRow[]): string {
   const order = (r: ArchiveRow) => ["save", "fresh", "rerun"].indexOf(r.phase) * 2 + (r.network === "proxy" ? 1 : 0);
   return table(
     ["phase / network", "contender", "median", "min", "max", "size", "uploads", "x skopeo", "paired", "x load+loop", "paired"],
-    [...rows].sort((a, b) => order(a) - order(b)).map((r) => [
-      r.phase === "save" ? "save (7 images)" : `${r.network} ${r.phase === "fresh" ? "fresh" : "re-run"}`,
-      r.phase === "save" && r.contender === "skopeo" ? "skopeo copy --dest-compress loop" : LABELS[r.contender],
-      sec(r.ms.median),
-      sec(r.ms.min),
-      sec(r.ms.max),
-      r.bytes === undefined ? "" : mib(r.bytes),
-      r.uploads === undefined ? "" : String(r.uploads),
-      ...x(r.toSkopeo),
-      ...x(r.toPodman),
-    ]),
+    [...rows]
+      .sort((a, b) => order(a) - order(b))
+      .map((r) => [
+        r.phase === "save" ? "save (7 images)" : `${r.network} ${r.phase === "fresh" ? "fresh" : "re-run"}`,
+        r.phase === "save" && r.contender === "skopeo" ? "skopeo copy --dest-compress loop" : LABELS[r.contender],
+        sec(r.ms.median),
+        sec(r.ms.min),
+        sec(r.ms.max),
+        r.bytes === undefined ? "" : mib(r.bytes),
+        r.uploads === undefined ? "" : String(r.uploads),
+        ...x(r.toSkopeo),
+        ...x(r.toPodman),
+      ]),
   );
 }
 
 export function memoryLine(memory: ArchiveMemory): string {
   const mb = (kib?: number) => (kib === undefined ? "n/a (no /usr/bin/time; apt-get install time)" : `${kibToMb(kib)} MB`);
-  return `Peak RSS (GNU time %M, one run each) with a ${(memory.bundleBytes / MB).toFixed(0)} MB bundle: save ${mb(memory.savePeakKiB)}, ` +
-    `--from-archive ${mb(memory.fromArchivePeakKiB)}; target at most ${RSS_LIMIT_MB} MB each.`;
+  return (
+    `Peak RSS (GNU time %M, one run each) with a ${(memory.bundleBytes / MB).toFixed(0)} MB bundle: save ${mb(memory.savePeakKiB)}, ` +
+    `--from-archive ${mb(memory.fromArchivePeakKiB)}; target at most ${RSS_LIMIT_MB} MB each.`
+  );
 }

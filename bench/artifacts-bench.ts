@@ -89,7 +89,12 @@ export function artifactsBench(root: string, runs: number, progress: (line: stri
         command: display(root, command),
         startupMs,
         ...(memory ? { peakRssKiB: summarize(rss.get(id) ?? []) } : {}),
-        ...(floor ? { floor: display(root, contenders.find((c) => c.id === floor)?.command ?? []), overFloorMs: round(startupMs.median - medianOf(floor)) } : {}),
+        ...(floor
+          ? {
+              floor: display(root, contenders.find((c) => c.id === floor)?.command ?? []),
+              overFloorMs: round(startupMs.median - medianOf(floor)),
+            }
+          : {}),
         overPathNodeMs: round(startupMs.median - medianOf("node-floor")),
       };
     }),

@@ -17,5 +17,15 @@ export function prepareBlobInfoCache(cache: string): void {
 
 /** `unshare` arguments that run `command` with `cache` mounted over the blob-info cache, seen by it and its children only. */
 export function ownBlobInfoCache(cache: string, command: string, args: readonly string[]): string[] {
-  return ["--mount", "--propagation", "private", "sh", "-c", `mount --bind "$0" ${BLOB_INFO_CACHE} && exec "$@"`, cache, command, ...args];
+  return [
+    "--mount",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    `mount --bind "$0" ${BLOB_INFO_CACHE} && exec "$@"`,
+    cache,
+    command,
+    ...args,
+  ];
 }

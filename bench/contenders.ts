@@ -29,7 +29,9 @@ export function contenders(benchDir: string, binary: string): Contender[] {
     label,
     async push(registryHost, storage, expect) {
       // -t: the registry speaks plain HTTP. --json: the statuses to check, at no cost worth naming.
-      const run = await timed(binary, ["-r", `${registryHost}/${TARGET_PATH}`, "-c", "podman", "-t", "--json", ...extra], { env: storage.env });
+      const run = await timed(binary, ["-r", `${registryHost}/${TARGET_PATH}`, "-c", "podman", "-t", "--json", ...extra], {
+        env: storage.env,
+      });
       checkToolRun(label, run, expect);
       return run;
     },
@@ -39,7 +41,19 @@ export function contenders(benchDir: string, binary: string): Contender[] {
       id: "seed",
       label: LABELS.seed,
       async push(registryHost, storage) {
-        const run = await timed("bash", [join(benchDir, "seed-loop.sh"), "podman", `${registryHost}/${TARGET_PATH}`, "--tls-verify=false", SOURCE_PATH, SOURCE_TAG, ...IMAGES], { env: storage.env });
+        const run = await timed(
+          "bash",
+          [
+            join(benchDir, "seed-loop.sh"),
+            "podman",
+            `${registryHost}/${TARGET_PATH}`,
+            "--tls-verify=false",
+            SOURCE_PATH,
+            SOURCE_TAG,
+            ...IMAGES,
+          ],
+          { env: storage.env },
+        );
         if (run.code !== 0) throw new Error(`the seed loop failed (exit ${run.code}):\n${tail(run.stderr)}`);
         return run;
       },
@@ -55,12 +69,18 @@ export function checkToolRun(label: string, run: Timed, expect: "pushed" | "up-t
   const { images } = JSON.parse(run.stdout) as { images: { image: string; status: string }[] };
   const wrong = images.filter((image) => image.status !== expect);
   if (images.length !== IMAGES.length || wrong.length > 0) {
-    throw new Error(`${label}: expected ${IMAGES.length} images ${expect}, got ${images.map((i) => `${i.image}=${i.status}`).join(", ")}`);
+    throw new Error(
+      `${label}: expected ${IMAGES.length} images ${expect}, got ${images.map((i) => `${i.image}=${i.status}`).join(", ")}`,
+    );
   }
 }
 
 /** The seed leaves its target tags behind; remove them (untimed) so the next run starts from the same storage. */
-export async function removeSeedTags(registryHost: string, where: { readonly env: NodeJS.ProcessEnv }, engine: "podman" | "docker" = "podman"): Promise<void> {
+export async function removeSeedTags(
+  registryHost: string,
+  where: { readonly env: NodeJS.ProcessEnv },
+  engine: "podman" | "docker" = "podman",
+): Promise<void> {
   const targets = IMAGES.map((image) => `${registryHost}/${TARGET_PATH}/${image}:${SOURCE_TAG}`);
   // Removing one of an image's several names removes only that name.
   await timed(engine, engine === "podman" ? ["rmi", ...targets] : ["image", "rm", ...targets], { env: where.env });

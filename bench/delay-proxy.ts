@@ -111,7 +111,11 @@ function forward(from: Socket, to: Socket, delayMs: number, notBefore: number): 
 /** Puts a delay proxy (stopped by `cleanup`) in front of the registry at `registryHost` and returns the proxy's host. */
 export async function behindDelayProxy(registryHost: string, oneWayMs: number, cleanup: Cleanup): Promise<string> {
   const [ip, port] = registryHost.split(":");
-  const proxy = await startDelayProxy({ target: { host: ip ?? "127.0.0.1", port: Number(port) }, oneWayMs, lifetimeMs: 15 * 60_000 });
+  const proxy = await startDelayProxy({
+    target: { host: ip ?? "127.0.0.1", port: Number(port) },
+    oneWayMs,
+    lifetimeMs: 15 * 60_000,
+  });
   cleanup.add(`stop delay proxy ${proxy.host}`, () => proxy.stop());
   return proxy.host;
 }

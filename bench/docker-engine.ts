@@ -24,9 +24,16 @@ export async function startDockerEngine(dir: string, cleanup: Cleanup): Promise<
 }
 
 /** Copies `refs` from podman into dockerd (podman save | docker load), named as in podman. */
-export async function loadIntoDocker(engine: DockerEngine, storage: PodmanStorage, refs: readonly string[], workDir: string): Promise<void> {
+export async function loadIntoDocker(
+  engine: DockerEngine,
+  storage: PodmanStorage,
+  refs: readonly string[],
+  workDir: string,
+): Promise<void> {
   const tar = join(workDir, "to-docker.tar");
-  await mustRun("podman", ["save", "--format", "docker-archive", "--multi-image-archive", "-o", tar, ...refs], { env: storage.env });
+  await mustRun("podman", ["save", "--format", "docker-archive", "--multi-image-archive", "-o", tar, ...refs], {
+    env: storage.env,
+  });
   await mustRun("docker", ["load", "-i", tar], { env: engine.env });
   await mustRun("rm", ["-f", tar]);
   // podman's archive names a short name localhost/<name>, as a vendor's docker image would not be.

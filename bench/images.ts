@@ -15,7 +15,10 @@ export async function buildImages(storage: PodmanStorage, workDir: string, layer
   mkdirSync(context, { recursive: true });
   const layers = Array.from({ length: LAYERS_PER_IMAGE }, (_, i) => `layer-${i + 1}`);
   // One COPY per file: each becomes its own layer.
-  writeFileSync(join(context, "Containerfile"), ["FROM scratch", ...layers.map((layer) => `COPY ${layer} /${layer}`)].join("\n") + "\n");
+  writeFileSync(
+    join(context, "Containerfile"),
+    ["FROM scratch", ...layers.map((layer) => `COPY ${layer} /${layer}`)].join("\n") + "\n",
+  );
   for (const image of IMAGES) {
     for (const layer of layers) writeFileSync(join(context, layer), randomBytes(layerBytes));
     await mustRun("podman", ["build", "--quiet", "--pull=never", "--tag", sourceRef(image), context], { env: storage.env });

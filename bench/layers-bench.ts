@@ -63,8 +63,10 @@ export async function layersBench(ctx: LayersBenchContext): Promise<LayersSample
               const pair = await oneRun(ctx, { set, engine, network, contender, run }, serial++);
               samples.push(...pair);
               const [fresh, rerun] = pair;
-              ctx.progress(`${set.id} run ${run + 1}/${ctx.runs} ${network.padEnd(8)} ${engine.padEnd(6)} ${contender.padEnd(10)} ` +
-                `fresh ${secs(fresh?.ms)} (${fresh?.uploads} uploads)  re-run ${secs(rerun?.ms)}`);
+              ctx.progress(
+                `${set.id} run ${run + 1}/${ctx.runs} ${network.padEnd(8)} ${engine.padEnd(6)} ${contender.padEnd(10)} ` +
+                  `fresh ${secs(fresh?.ms)} (${fresh?.uploads} uploads)  re-run ${secs(rerun?.ms)}`,
+              );
             }
           }
         }
@@ -107,17 +109,35 @@ async function oneRun(ctx: LayersBenchContext, c: Case, serial: number): Promise
 }
 
 /** One push of the whole set by the case's contender; podman (also under the tool) sees `cache` as its blob-info cache. */
-async function push(ctx: LayersBenchContext, c: Case, host: string, cache: string, expect: "pushed" | "up-to-date"): Promise<Timed> {
+async function push(
+  ctx: LayersBenchContext,
+  c: Case,
+  host: string,
+  cache: string,
+  expect: "pushed" | "up-to-date",
+): Promise<Timed> {
   const env = c.engine === "podman" ? c.set.storage.env : ctx.docker.env;
   const target = `${host}/${TARGET_PATH}`;
   const label = `${c.set.id} ${c.engine} ${c.contender}`;
   const podman = c.engine === "podman";
   const [command = "", ...args] =
     c.contender === "seed"
-      ? ["bash", join(ctx.benchDir, "seed-loop.sh"), c.engine, target, podman ? "--tls-verify=false" : "", SOURCE_PATH, SOURCE_TAG, ...IMAGES]
+      ? [
+          "bash",
+          join(ctx.benchDir, "seed-loop.sh"),
+          c.engine,
+          target,
+          podman ? "--tls-verify=false" : "",
+          SOURCE_PATH,
+          SOURCE_TAG,
+          ...IMAGES,
+        ]
       : [ctx.binary, "-r", target, "-c", c.engine, ...(podman ? ["-t"] : []), "--json", ...c.contender.split(" ").slice(1)];
-  const run = podman ? await timed("unshare", ownBlobInfoCache(cache, command, args), { env }) : await timed(command, args, { env });
-  if (c.contender === "seed" && run.code !== 0) throw new Error(`${label}: the seed loop failed (exit ${run.code}):\n${tail(run.stderr)}`);
+  const run = podman
+    ? await timed("unshare", ownBlobInfoCache(cache, command, args), { env })
+    : await timed(command, args, { env });
+  if (c.contender === "seed" && run.code !== 0)
+    throw new Error(`${label}: the seed loop failed (exit ${run.code}):\n${tail(run.stderr)}`);
   if (c.contender !== "seed") checkToolRun(label, run, expect);
   return run;
 }

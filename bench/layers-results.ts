@@ -39,7 +39,17 @@ export function layersRows(samples: readonly LayersSample[]): LayersRow[] {
       const paired = mine.flatMap((s) => seed.filter((t) => t.run === s.run).map((t) => s.ms / t.ms));
       const seedMedian = median(seed.map((s) => s.ms));
       const uploads = median(mine.map((s) => s.uploads));
-      rows.push({ set, engine, network, phase, contender, ms, ratioToSeed: ratio(ms.median, seedMedian), pairedRatioToSeed: ratio(median(paired), 1), uploads });
+      rows.push({
+        set,
+        engine,
+        network,
+        phase,
+        contender,
+        ms,
+        ratioToSeed: ratio(ms.median, seedMedian),
+        pairedRatioToSeed: ratio(median(paired), 1),
+        uploads,
+      });
     }
   }
   return rows;
@@ -49,27 +59,46 @@ export function layersRows(samples: readonly LayersSample[]): LayersRow[] {
 export function layersTargets(rows: readonly LayersRow[], distinctBlobs: Readonly<Record<SetId, number>>): Target[] {
   const targets: Target[] = [];
   const row = (set: SetId, engine: Engine, network: Network, phase: Phase, contender = "tool") =>
-    rows.find((r) => r.set === set && r.engine === engine && r.network === network && r.phase === phase && r.contender === contender);
-  const ratioTarget = (statement: string, value: number, limit: number): Target =>
-    ({ issue: 13, statement, value, limit, unit: "x (a)", met: value <= limit });
+    rows.find(
+      (r) => r.set === set && r.engine === engine && r.network === network && r.phase === phase && r.contender === contender,
+    );
+  const ratioTarget = (statement: string, value: number, limit: number): Target => ({
+    issue: 13,
+    statement,
+    value,
+    limit,
+    unit: "x (a)",
+    met: value <= limit,
+  });
   for (const engine of ["podman", "docker"] as const) {
     if (!rows.some((r) => r.engine === engine)) continue;
-    for (const [set, loopback, proxy] of [["product-like", 1.0, 0.7], ["distinct", 1.0, 0.6]] as const) {
+    for (const [set, loopback, proxy] of [
+      ["product-like", 1.0, 0.7],
+      ["distinct", 1.0, 0.6],
+    ] as const) {
       const fresh = (network: Network) => row(set, engine, network, "fresh")?.ratioToSeed ?? Number.NaN;
-      targets.push(ratioTarget(`${engine}, ${set} set, loopback fresh: at most ${loopback} x the seed loop`, fresh("loopback"), loopback));
-      targets.push(ratioTarget(`${engine}, ${set} set, ~30 ms proxy fresh: at most ${proxy} x the seed loop`, fresh("proxy"), proxy));
+      targets.push(
+        ratioTarget(`${engine}, ${set} set, loopback fresh: at most ${loopback} x the seed loop`, fresh("loopback"), loopback),
+      );
+      targets.push(
+        ratioTarget(`${engine}, ${set} set, ~30 ms proxy fresh: at most ${proxy} x the seed loop`, fresh("proxy"), proxy),
+      );
     }
     const uploads = row("product-like", engine, "loopback", "fresh")?.uploads ?? Number.NaN;
     const distinct = distinctBlobs["product-like"];
     const statement = `${engine}, product-like set, fresh: blob uploads = distinct blobs (${distinct})`;
     targets.push({ issue: 13, statement, value: uploads, limit: distinct, unit: "uploads", met: uploads <= distinct });
     // A re-run is held against the seed loop's fresh push: the seed pushes everything again, whatever is there.
-    const reruns = rows.filter((r) => r.engine === engine && r.phase === "rerun" && r.contender === "tool").map((r) => {
-      const seedFresh = row(r.set, engine, r.network, "fresh", "seed");
-      return ratio(r.ms.median, seedFresh?.ms.median ?? Number.NaN);
-    });
+    const reruns = rows
+      .filter((r) => r.engine === engine && r.phase === "rerun" && r.contender === "tool")
+      .map((r) => {
+        const seedFresh = row(r.set, engine, r.network, "fresh", "seed");
+        return ratio(r.ms.median, seedFresh?.ms.median ?? Number.NaN);
+      });
     const worst = reruns.length > 0 ? Math.max(...reruns) : Number.NaN;
-    targets.push(ratioTarget(`${engine}, slowest re-run (both sets, both networks): at most 0.1 x the seed loop's fresh push`, worst, 0.1));
+    targets.push(
+      ratioTarget(`${engine}, slowest re-run (both sets, both networks): at most 0.1 x the seed loop's fresh push`, worst, 0.1),
+    );
   }
   return targets;
 }

@@ -7,7 +7,15 @@ import type { Section } from "./options.ts";
 const NEEDS: Record<Section, Record<string, string>> = {
   push: { podman: "podman", "docker-registry": "docker-registry", bash: "bash" },
   archives: { podman: "podman", "docker-registry": "docker-registry", bash: "bash", skopeo: "skopeo", unshare: "util-linux" },
-  layers: { podman: "podman", "docker-registry": "docker-registry", bash: "bash", dockerd: "docker.io", docker: "docker.io", unshare: "util-linux", gzip: "gzip" },
+  layers: {
+    podman: "podman",
+    "docker-registry": "docker-registry",
+    bash: "bash",
+    dockerd: "docker.io",
+    docker: "docker.io",
+    unshare: "util-linux",
+    gzip: "gzip",
+  },
   artifacts: {},
 };
 
@@ -19,7 +27,9 @@ export function checkMachine(sections: readonly Section[]): void {
   }
   const missing = Object.keys(needed).filter((command) => onPath(command) === undefined);
   if (missing.length > 0) {
-    throw new Error(`command(s) not found on PATH: ${missing.join(", ")}; apt-get install ${[...new Set(missing.map((m) => needed[m]))].join(" ")}`);
+    throw new Error(
+      `command(s) not found on PATH: ${missing.join(", ")}; apt-get install ${[...new Set(missing.map((m) => needed[m]))].join(" ")}`,
+    );
   }
 }
 

@@ -14,7 +14,14 @@ import { parseOptions, USAGE, type BenchOptions } from "./options.ts";
 import { createPodmanStorage } from "./podman-storage.ts";
 import { mustRun, stopAllChildren } from "./processes.ts";
 import { IMAGES, LAYERS_PER_IMAGE } from "./product.ts";
-import { archiveSection, artifactsSection, layersSection, pushSection, type SectionContext, type SectionResult } from "./sections.ts";
+import {
+  archiveSection,
+  artifactsSection,
+  layersSection,
+  pushSection,
+  type SectionContext,
+  type SectionResult,
+} from "./sections.ts";
 import { targetLines } from "./table.ts";
 
 const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -72,7 +79,11 @@ async function measure(options: BenchOptions, root: string, workDir: string, cle
     await mustRun("npm", ["run", "build"], { cwd: root, timeoutMs: 10 * 60_000 });
   }
   const help = (await mustRun(binary, ["--help"])).stdout;
-  const machine: Record<string, unknown> = { ...describeMachine(), podman: (await mustRun("podman", ["--version"])).stdout.trim(), loadAverageAtStart: load() };
+  const machine: Record<string, unknown> = {
+    ...describeMachine(),
+    podman: (await mustRun("podman", ["--version"])).stdout.trim(),
+    loadAverageAtStart: load(),
+  };
   const results: Record<string, unknown> = {
     when: new Date().toISOString(),
     machine,
@@ -90,7 +101,9 @@ async function measure(options: BenchOptions, root: string, workDir: string, cle
   if (options.sections.includes("artifacts")) sections.artifacts = artifactsSection(ctx);
   if (options.sections.includes("push") || options.sections.includes("layers")) {
     const source = createPodmanStorage(join(workDir, "source"), cleanup);
-    progress(`building ${IMAGES.length} images of ${LAYERS_PER_IMAGE} random layers of ${(options.layerBytes / 1024 / 1024).toFixed(2)} MiB ...`);
+    progress(
+      `building ${IMAGES.length} images of ${LAYERS_PER_IMAGE} random layers of ${(options.layerBytes / 1024 / 1024).toFixed(2)} MiB ...`,
+    );
     await buildImages(source, workDir, options.layerBytes);
     if (options.sections.includes("push")) sections.push = await pushSection(ctx, source);
     if (options.sections.includes("layers")) sections.layers = await layersSection(ctx, source);
@@ -103,9 +116,14 @@ async function measure(options: BenchOptions, root: string, workDir: string, cle
   for (const [name, section] of Object.entries(sections)) results[name] = section.json;
   results.targets = targets;
 
-  const busy = Number(machine.loadAverageAtStart) > Number(machine.cpus) ? " (busy: absolute times are inflated; the ratios were measured side by side)" : "";
+  const busy =
+    Number(machine.loadAverageAtStart) > Number(machine.cpus)
+      ? " (busy: absolute times are inflated; the ratios were measured side by side)"
+      : "";
   const texts = ["push", "artifacts", "archives", "layers"].flatMap((name) => (sections[name] ? [sections[name].text] : []));
-  texts.push(`Machine: load average ${machine.loadAverageAtStart} at start, ${machine.loadAverageAtEnd} at end, on ${machine.cpus} CPUs${busy}`);
+  texts.push(
+    `Machine: load average ${machine.loadAverageAtStart} at start, ${machine.loadAverageAtEnd} at end, on ${machine.cpus} CPUs${busy}`,
+  );
   process.stdout.write(`\n${texts.join("\n\n")}\n\nTargets\n${targetLines(targets)}\n`);
   return results;
 }

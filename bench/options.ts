@@ -63,11 +63,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
   return {
     quick,
     sections: sections as Section[],
-    layerBytes: Math.round(number("--layer-mib", values["layer-mib"] ?? process.env.BENCH_LAYER_MIB, quick ? 1 : 4, 0.0625) * 1024 * 1024),
+    layerBytes: Math.round(
+      number("--layer-mib", values["layer-mib"] ?? process.env.BENCH_LAYER_MIB, quick ? 1 : 4, 0.0625) * 1024 * 1024,
+    ),
     runs: Math.round(number("--runs", values.runs ?? process.env.BENCH_RUNS, quick ? 3 : 5, 1)),
-    startupRuns: Math.round(number("--startup-runs", values["startup-runs"] ?? process.env.BENCH_STARTUP_RUNS, quick ? 10 : 30, 1)),
+    startupRuns: Math.round(
+      number("--startup-runs", values["startup-runs"] ?? process.env.BENCH_STARTUP_RUNS, quick ? 10 : 30, 1),
+    ),
     oneWayMs: number("--delay-ms", values["delay-ms"] ?? process.env.BENCH_DELAY_MS, 15, 0),
-    layersJobs: (values["layers-j"] ?? "").split(",").filter(Boolean).map((j) => Math.round(number("--layers-j", j, 1, 1))),
+    layersJobs: (values["layers-j"] ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((j) => Math.round(number("--layers-j", j, 1, 1))),
     breakdown: !(values["no-breakdown"] ?? false),
     build: !(values["no-build"] ?? false),
   };

@@ -18,18 +18,24 @@ export function createPodmanStorage(dir: string, cleanup: Cleanup): PodmanStorag
   const home = join(dir, "home");
   mkdirSync(home, { recursive: true });
   const storageConf = join(dir, "storage.conf");
-  writeFileSync(storageConf, `[storage]\ndriver = "overlay"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n`);
+  writeFileSync(
+    storageConf,
+    `[storage]\ndriver = "overlay"\ngraphroot = "${join(dir, "graph")}"\nrunroot = "${join(dir, "run")}"\n`,
+  );
   // podman keeps engine state in /run/libpod and takes a lock in
   // /etc/containers/networks on every call unless told otherwise.
   const containersConf = join(dir, "containers.conf");
-  writeFileSync(containersConf, [
-    "[engine]",
-    `tmp_dir = "${join(dir, "tmp")}"`,
-    'events_logger = "file"',
-    `events_logfile_path = "${join(dir, "events.log")}"`,
-    "[network]",
-    `network_config_dir = "${join(dir, "networks")}"`,
-  ].join("\n") + "\n");
+  writeFileSync(
+    containersConf,
+    [
+      "[engine]",
+      `tmp_dir = "${join(dir, "tmp")}"`,
+      'events_logger = "file"',
+      `events_logfile_path = "${join(dir, "events.log")}"`,
+      "[network]",
+      `network_config_dir = "${join(dir, "networks")}"`,
+    ].join("\n") + "\n",
+  );
   // podman 4.3 refuses every push when REGISTRY_AUTH_FILE names a missing file.
   const authFile = join(dir, "auth.json");
   writeFileSync(authFile, '{"auths": {}}\n');
@@ -63,7 +69,9 @@ async function removeStorage(dir: string, env: NodeJS.ProcessEnv): Promise<void>
 function mountsUnder(dir: string): string[] {
   return readFileSync("/proc/self/mounts", "utf8")
     .split("\n")
-    .map((line) => (line.split(" ")[1] ?? "").replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .map((line) =>
+      (line.split(" ")[1] ?? "").replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))),
+    )
     .filter((mountPoint) => mountPoint === dir || mountPoint.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
 }

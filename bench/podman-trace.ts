@@ -44,14 +44,17 @@ export function podmanTracer(dir: string, env: NodeJS.ProcessEnv, realPodman: st
   const log = join(dir, "calls.log");
   const shim = join(dir, "podman");
   // $EPOCHREALTIME (bash 5): microseconds without forking `date`.
-  writeFileSync(shim, [
-    "#!/usr/bin/env bash",
-    "start=$EPOCHREALTIME",
-    `"${realPodman}" "$@"`,
-    "rc=$?",
-    `printf '%s %s %s %s\\n' "$start" "$EPOCHREALTIME" "$rc" "$*" >> "${log}"`,
-    "exit $rc",
-  ].join("\n") + "\n");
+  writeFileSync(
+    shim,
+    [
+      "#!/usr/bin/env bash",
+      "start=$EPOCHREALTIME",
+      `"${realPodman}" "$@"`,
+      "rc=$?",
+      `printf '%s %s %s %s\\n' "$start" "$EPOCHREALTIME" "$rc" "$*" >> "${log}"`,
+      "exit $rc",
+    ].join("\n") + "\n",
+  );
   chmodSync(shim, 0o755);
   writeFileSync(log, "");
   return {

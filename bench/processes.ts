@@ -26,7 +26,12 @@ const running = new Set<ChildProcess>();
 export function timed(command: string, args: readonly string[], options: RunOptions = {}): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     running.add(child);
     const timer = setTimeout(() => killGroup(child, "SIGKILL"), options.timeoutMs ?? 15 * 60_000);
     let stdout = "";
@@ -50,7 +55,10 @@ export function timed(command: string, args: readonly string[], options: RunOpti
 /** Like `timed`, but a non-zero exit is an error that quotes the command and the end of its output. */
 export async function mustRun(command: string, args: readonly string[], options: RunOptions = {}): Promise<Timed> {
   const result = await timed(command, args, options);
-  if (result.code !== 0) throw new Error(`\`${[command, ...args].join(" ")}\` exited ${result.code ?? "by signal"}:\n${tail(result.stderr || result.stdout)}`);
+  if (result.code !== 0)
+    throw new Error(
+      `\`${[command, ...args].join(" ")}\` exited ${result.code ?? "by signal"}:\n${tail(result.stderr || result.stdout)}`,
+    );
   return result;
 }
 

@@ -44,7 +44,11 @@ export async function buildProductLikeImages(
   const root = join(workDir, "product-like-build");
   const base = join(root, "base");
   const baseRef = "localhost/pib-bench-product-like/base:1";
-  let layerBytes = copyUpTo(realFiles("/usr/lib", (name) => /\.so(\.\d+)*$/.test(name)), base, sizes.baseBytes);
+  let layerBytes = copyUpTo(
+    realFiles("/usr/lib", (name) => /\.so(\.\d+)*$/.test(name)),
+    base,
+    sizes.baseBytes,
+  );
   writeFileSync(join(root, "Containerfile.base"), "FROM scratch\nCOPY base/ /\n");
   const baseFile = join(root, "Containerfile.base");
   await mustRun("podman", ["build", "--quiet", "--pull=never", "-f", baseFile, "--tag", baseRef, root], { env: storage.env });

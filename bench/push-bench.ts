@@ -58,7 +58,9 @@ export async function pushBench(ctx: PushBenchContext): Promise<PushSample[]> {
         const result = await oneRun(ctx, contender, network, serial++, run);
         samples.push(...result);
         const [fresh, rerun] = result;
-        ctx.progress(`run ${run + 1}/${ctx.runs} ${network.padEnd(8)} ${contender.label.padEnd(34)} fresh ${seconds(fresh?.ms)}  re-run ${seconds(rerun?.ms)}`);
+        ctx.progress(
+          `run ${run + 1}/${ctx.runs} ${network.padEnd(8)} ${contender.label.padEnd(34)} fresh ${seconds(fresh?.ms)}  re-run ${seconds(rerun?.ms)}`,
+        );
       }
     }
   }
@@ -66,7 +68,13 @@ export async function pushBench(ctx: PushBenchContext): Promise<PushSample[]> {
 }
 
 /** A fresh registry (behind a fresh proxy if asked), a push, a second push, and everything stopped again. */
-async function oneRun(ctx: PushBenchContext, contender: Contender, network: Network, serial: number, run: number): Promise<PushSample[]> {
+async function oneRun(
+  ctx: PushBenchContext,
+  contender: Contender,
+  network: Network,
+  serial: number,
+  run: number,
+): Promise<PushSample[]> {
   const mark = ctx.cleanup.mark();
   let host: string | undefined;
   try {
@@ -75,7 +83,11 @@ async function oneRun(ctx: PushBenchContext, contender: Contender, network: Netw
     let connections: (() => number) | undefined;
     if (network === "proxy") {
       const [ip, port] = registry.host.split(":");
-      const proxy = await startDelayProxy({ target: { host: ip ?? "127.0.0.1", port: Number(port) }, oneWayMs: ctx.oneWayMs, lifetimeMs: 15 * 60_000 });
+      const proxy = await startDelayProxy({
+        target: { host: ip ?? "127.0.0.1", port: Number(port) },
+        oneWayMs: ctx.oneWayMs,
+        lifetimeMs: 15 * 60_000,
+      });
       ctx.cleanup.add(`stop delay proxy ${proxy.host}`, () => proxy.stop());
       host = proxy.host;
       connections = proxy.connections;
@@ -103,7 +115,8 @@ async function oneRun(ctx: PushBenchContext, contender: Contender, network: Netw
 /** Every image's tag is in the registry: a run that lost one does not count. */
 export async function checkRegistryHolds(tags: (repository: string) => Promise<string[]>, label: string): Promise<void> {
   for (const image of IMAGES) {
-    if (!(await tags(`${TARGET_PATH}/${image}`)).includes(SOURCE_TAG)) throw new Error(`${label}: the registry does not hold ${TARGET_PATH}/${image}:${SOURCE_TAG} after the push`);
+    if (!(await tags(`${TARGET_PATH}/${image}`)).includes(SOURCE_TAG))
+      throw new Error(`${label}: the registry does not hold ${TARGET_PATH}/${image}:${SOURCE_TAG} after the push`);
   }
 }
 

@@ -47,7 +47,11 @@ export async function pushBreakdown(ctx: BreakdownContext): Promise<TracedRun[]>
           host = registry.host;
           if (network === "proxy") {
             const [ip, port] = registry.host.split(":");
-            const proxy = await startDelayProxy({ target: { host: ip ?? "127.0.0.1", port: Number(port) }, oneWayMs: ctx.oneWayMs, lifetimeMs: 15 * 60_000 });
+            const proxy = await startDelayProxy({
+              target: { host: ip ?? "127.0.0.1", port: Number(port) },
+              oneWayMs: ctx.oneWayMs,
+              lifetimeMs: 15 * 60_000,
+            });
             ctx.cleanup.add(`stop delay proxy ${proxy.host}`, () => proxy.stop());
             host = proxy.host;
           }

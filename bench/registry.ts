@@ -56,12 +56,15 @@ async function startOn(dir: string, port: number, cleanup: Cleanup, { accessLog 
   const config = join(dir, "config.yml");
   const logFile = join(dir, "registry.log");
   // YAML is a superset of JSON.
-  writeFileSync(config, JSON.stringify({
-    version: 0.1,
-    log: { level: "error", accesslog: { disabled: !accessLog } },
-    storage: { filesystem: { rootdirectory: join(dir, "data") } },
-    http: { addr: host, secret: "push-images-bench" },
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      version: 0.1,
+      log: { level: "error", accesslog: { disabled: !accessLog } },
+      storage: { filesystem: { rootdirectory: join(dir, "data") } },
+      http: { addr: host, secret: "push-images-bench" },
+    }),
+  );
   const log = openSync(logFile, "a");
   // distribution reads REGISTRY_* variables as config overrides: REGISTRY_AUTH_FILE,
   // which podman users set, would turn on an "auth.file" the registry refuses.

@@ -12,7 +12,15 @@ const dir = mkdtempSync(join(tmpdir(), "pib-bench-bundle-"));
 let main;
 try {
   const outfile = join(dir, "bench.mjs");
-  await build({ entryPoints: [join(root, "bench", "main.ts")], outfile, bundle: true, platform: "node", target: "node20", format: "esm", logLevel: "warning" });
+  await build({
+    entryPoints: [join(root, "bench", "main.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    logLevel: "warning",
+  });
   ({ main } = await import(pathToFileURL(outfile).href));
 } finally {
   rmSync(dir, { recursive: true, force: true });

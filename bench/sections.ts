@@ -43,12 +43,23 @@ export function artifactsSection({ options, root, progress }: SectionContext): S
   progress("B. artifacts: sizes, --help start-up and peak memory ...");
   const artifacts = artifactsBench(root, options.startupRuns, progress);
   const targets = artifactTargets(artifacts);
-  return { json: { ...artifacts, targets }, text: `B. Artifacts (issue 4), ${options.startupRuns} runs each, medians\n\n${artifactTables(artifacts)}`, targets };
+  return {
+    json: { ...artifacts, targets },
+    text: `B. Artifacts (issue 4), ${options.startupRuns} runs each, medians\n\n${artifactTables(artifacts)}`,
+    targets,
+  };
 }
 
 export async function pushSection(ctx: SectionContext, source: PodmanStorage): Promise<SectionResult> {
   const { options, progress } = ctx;
-  const common = { storage: source, workDir: ctx.workDir, benchDir: join(ctx.root, "bench"), binary: ctx.binary, cleanup: ctx.cleanup, oneWayMs: options.oneWayMs };
+  const common = {
+    storage: source,
+    workDir: ctx.workDir,
+    benchDir: join(ctx.root, "bench"),
+    binary: ctx.binary,
+    cleanup: ctx.cleanup,
+    oneWayMs: options.oneWayMs,
+  };
   progress(`A. pushes: ${options.runs} runs x 3 contenders x 2 networks (proxy adds ${options.oneWayMs} ms each way) ...`);
   const samples = await pushBench({ ...common, runs: options.runs, progress });
   const rows = pushRows(samples);
@@ -62,8 +73,22 @@ export async function pushSection(ctx: SectionContext, source: PodmanStorage): P
     `A. Pushes (issue 5): ${IMAGES.length} images x ${LAYERS_PER_IMAGE} layers x ${mib(options.layerBytes)}, ${options.runs} runs each, medians; ` +
     `proxy round trip ${2 * options.oneWayMs} ms.\n` +
     `x (a) = median over (a)'s median; paired = median of each run's ratio to that run's (a); conns = TCP connections opened through the proxy\n\n${pushTable(rows)}` +
-    (traced ? `\n\nWhere the time goes (single traced runs; each podman call costs the trace ~2 ms extra):\n\n${breakdownTable(traced)}` : "");
-  return { json: { images: imagesJson(options), runs: options.runs, proxy: { oneWayMs: options.oneWayMs, roundTripMs: 2 * options.oneWayMs }, rows, targets, samples, breakdown: traced }, text, targets };
+    (traced
+      ? `\n\nWhere the time goes (single traced runs; each podman call costs the trace ~2 ms extra):\n\n${breakdownTable(traced)}`
+      : "");
+  return {
+    json: {
+      images: imagesJson(options),
+      runs: options.runs,
+      proxy: { oneWayMs: options.oneWayMs, roundTripMs: 2 * options.oneWayMs },
+      rows,
+      targets,
+      samples,
+      breakdown: traced,
+    },
+    text,
+    targets,
+  };
 }
 
 /** Section C (issue 11): bundles of the product-like set against skopeo and podman load + the seed loop; peak memory of a big bundle. */
@@ -77,11 +102,24 @@ export async function archiveSection(ctx: SectionContext): Promise<SectionResult
   const site = createPodmanStorage(join(ctx.workDir, "site"), ctx.cleanup);
   progress(`C. archives: ${options.runs} runs x (2 saves + 2 networks x 3 pushes) ...`);
   const samples = await archiveBench({
-    source, site, workDir: ctx.workDir, benchDir: join(ctx.root, "bench"), binary: ctx.binary, cleanup: ctx.cleanup,
-    runs: options.runs, oneWayMs: options.oneWayMs, progress,
+    source,
+    site,
+    workDir: ctx.workDir,
+    benchDir: join(ctx.root, "bench"),
+    binary: ctx.binary,
+    cleanup: ctx.cleanup,
+    runs: options.runs,
+    oneWayMs: options.oneWayMs,
+    progress,
   });
   const bigSizes = { ...sizes, uniqueBytes: BIG_UNIQUE_BYTES / (options.quick ? 4 : 1) };
-  const memory = await archiveMemory({ workDir: ctx.workDir, binary: ctx.binary, cleanup: ctx.cleanup, sizes: bigSizes, progress });
+  const memory = await archiveMemory({
+    workDir: ctx.workDir,
+    binary: ctx.binary,
+    cleanup: ctx.cleanup,
+    sizes: bigSizes,
+    progress,
+  });
   const rows = archiveRows(samples);
   const targets = archiveTargets(rows, built.distinctBlobs, memory);
   const text =
@@ -92,7 +130,16 @@ export async function archiveSection(ctx: SectionContext): Promise<SectionResult
     `paired = median of each run's own ratio; ` +
     `size = bundle file, or the sum of the OCI layout's files; uploads = blob uploads that carried data (most in any run)\n\n` +
     `${archiveTable(rows)}\n\n${memoryLine(memory)}`;
-  const json = { productLike: built, sizes, runs: options.runs, proxy: { oneWayMs: options.oneWayMs }, rows, memory, targets, samples };
+  const json = {
+    productLike: built,
+    sizes,
+    runs: options.runs,
+    proxy: { oneWayMs: options.oneWayMs },
+    rows,
+    memory,
+    targets,
+    samples,
+  };
   return { json, text, targets };
 }
 
@@ -109,7 +156,9 @@ function productLikeSizes(options: BenchOptions): ProductLikeSizes {
 export async function layersSection(ctx: SectionContext, distinct: PodmanStorage): Promise<SectionResult> {
   const { options, progress } = ctx;
   const sizes = productLikeSizes(options);
-  progress(`D. layers: building the product-like set (${mib(sizes.baseBytes)} shared base of /usr/lib, ${mib(sizes.ownBytes)} of /usr/share each) ...`);
+  progress(
+    `D. layers: building the product-like set (${mib(sizes.baseBytes)} shared base of /usr/lib, ${mib(sizes.ownBytes)} of /usr/share each) ...`,
+  );
   const productLike = createPodmanStorage(join(ctx.workDir, "product-like"), ctx.cleanup);
   const built = await buildProductLikeImages(productLike, ctx.workDir, IMAGES, sourceRef, sizes);
   progress("D. layers: starting a private dockerd ...");
@@ -121,8 +170,16 @@ export async function layersSection(ctx: SectionContext, distinct: PodmanStorage
   ];
   progress(`D. layers: ${options.runs} runs x 2 sets x 2 engines x 2 networks x ${2 + options.layersJobs.length} contenders ...`);
   const samples = await layersBench({
-    sets, docker, workDir: ctx.workDir, benchDir: join(ctx.root, "bench"), binary: ctx.binary, cleanup: ctx.cleanup,
-    runs: options.runs, oneWayMs: options.oneWayMs, extraJobs: options.layersJobs, progress,
+    sets,
+    docker,
+    workDir: ctx.workDir,
+    benchDir: join(ctx.root, "bench"),
+    binary: ctx.binary,
+    cleanup: ctx.cleanup,
+    runs: options.runs,
+    oneWayMs: options.oneWayMs,
+    extraJobs: options.layersJobs,
+    progress,
   });
   const rows = layersRows(samples);
   const targets = layersTargets(rows, distinctBlobs);

@@ -7,7 +7,8 @@ import type { PushRow, Target } from "./results.ts";
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -32,17 +33,32 @@ export function pushTable(rows: readonly PushRow[]): string {
 }
 
 export function breakdownTable(runs: readonly TracedRun[]): string {
-  return tracedTable(runs.map((run) => [`${run.network} ${run.phase === "fresh" ? "fresh" : "re-run"} ${LABELS[run.contender as keyof typeof LABELS] ?? run.contender}`, run.breakdown]));
+  return tracedTable(
+    runs.map((run) => [
+      `${run.network} ${run.phase === "fresh" ? "fresh" : "re-run"} ${LABELS[run.contender as keyof typeof LABELS] ?? run.contender}`,
+      run.breakdown,
+    ]),
+  );
 }
 
 function tracedTable(runs: readonly (readonly [string, Breakdown])[]): string {
   const overview = table(
     ["traced run (one each)", "wall", "podman busy", "no podman", "to 1st call", "to 1st tag", "between calls", "after last"],
-    runs.map(([name, b]) => [name, sec(b.wallMs), sec(b.podmanBusyMs), sec(b.outsidePodmanMs), sec(b.beforeFirstCallMs), sec(b.beforeFirstTagMs), sec(b.betweenCallsMs), sec(b.afterLastCallMs)]),
+    runs.map(([name, b]) => [
+      name,
+      sec(b.wallMs),
+      sec(b.podmanBusyMs),
+      sec(b.outsidePodmanMs),
+      sec(b.beforeFirstCallMs),
+      sec(b.beforeFirstTagMs),
+      sec(b.betweenCallsMs),
+      sec(b.afterLastCallMs),
+    ]),
   );
   const calls = runs.map(([name, b]) => {
     const parts = Object.entries(b.podman).map(
-      ([sub, { calls: n, totalMs, spanMs }]) => `${sub} ${n}x avg ${msText(totalMs / n)}${n > 1 ? ` (first start to last end ${sec(spanMs)})` : ""}`,
+      ([sub, { calls: n, totalMs, spanMs }]) =>
+        `${sub} ${n}x avg ${msText(totalMs / n)}${n > 1 ? ` (first start to last end ${sec(spanMs)})` : ""}`,
     );
     return `  ${name}: ${parts.join("; ")}`;
   });
@@ -71,13 +87,18 @@ export function artifactTables(results: ArtifactsResults): string {
       r.peakRssKiB ? `${(r.peakRssKiB.median / 1024).toFixed(1)} MiB` : "n/a",
     ]),
   );
-  const floors = results.startup.filter((r) => r.floor).map((r) => `${r.command.split(" ").slice(0, 2).join(" ")}: ${r.floor}`).join("; ");
+  const floors = results.startup
+    .filter((r) => r.floor)
+    .map((r) => `${r.command.split(" ").slice(0, 2).join(" ")}: ${r.floor}`)
+    .join("; ");
   return `${sizes}\n\n${startup}\nnode on PATH: ${results.nodeVersion}; embedded in the binaries: ${results.embeddedNodeVersion}\nown floor = -e 0 of the Node.js that runs it (${floors})\npeak memory: ${results.peakMemoryMethod}`;
 }
 
 export function targetLines(targets: readonly Target[]): string {
   return targets
-    .map((t) => `  [${t.met ? "MET" : "NOT MET"}] issue ${t.issue}: ${t.statement} -> ${formatValue(t)} (limit ${formatLimit(t)})`)
+    .map(
+      (t) => `  [${t.met ? "MET" : "NOT MET"}] issue ${t.issue}: ${t.statement} -> ${formatValue(t)} (limit ${formatLimit(t)})`,
+    )
     .join("\n");
 }
 

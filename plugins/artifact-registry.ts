@@ -18,10 +18,19 @@ export class ArtifactRegistryPlugin implements Plugin {
     if ("problem" in split) throw inputError("INVALID_REGISTRY", `-r ${registry.prefix}: ${split.problem}`, example);
     const [repository] = split.rest;
     if (repository === undefined) {
-      throw inputError("INVALID_REGISTRY", `-r ${registry.prefix} names no Artifact Registry repository after the project "${split.project}"`, example);
+      throw inputError(
+        "INVALID_REGISTRY",
+        `-r ${registry.prefix} names no Artifact Registry repository after the project "${split.project}"`,
+        example,
+      );
     }
     if (!REPOSITORY.test(repository)) {
-      throw inputError("INVALID_REGISTRY", `-r ${registry.prefix}: "${repository}" is not an Artifact Registry repository name (lower-case letters, digits, '-'; starts with a letter; at most 63)`, example);
+      throw inputError(
+        "INVALID_REGISTRY",
+        `-r ${registry.prefix}: "${repository}" is not an Artifact Registry repository ` +
+          `name (lower-case letters, digits, '-'; starts with a letter; at most 63)`,
+        example,
+      );
     }
   }
 

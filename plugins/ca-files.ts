@@ -32,7 +32,9 @@ export class CaFilesPlugin implements Plugin {
       return;
     }
     // Before the registry probe: what dockerd lacks is the cause to name, whatever our own request makes of the registry.
-    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.registry - 1 }, () => checkDockerd(runner, this.caFiles));
+    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.registry - 1 }, () =>
+      checkDockerd(runner, this.caFiles),
+    );
   }
 
   private applyPodman(runner: RunContext): void {
@@ -52,7 +54,9 @@ export class CaFilesPlugin implements Plugin {
 }
 
 function certDirLine({ path, copiedFrom, copied }: PodmanCertDir, caFiles: readonly CaFile[]): string {
-  const fromCertsD = copiedFrom ? `, and what ${copiedFrom} holds (${copied.join(", ") || "nothing"}), which --cert-dir replaces` : "";
+  const fromCertsD = copiedFrom
+    ? `, and what ${copiedFrom} holds (${copied.join(", ") || "nothing"}), which --cert-dir replaces`
+    : "";
   return `podman pushes with --cert-dir ${path}: the CAs of ${caFiles.map((ca) => ca.file).join(", ")}${fromCertsD}`;
 }
 
@@ -69,13 +73,17 @@ async function checkDockerd(runner: RunContext, caFiles: readonly CaFile[]): Pro
   const files = missing.map((ca) => ca.file).join(", ");
   if (remote) {
     // Its certs.d is on another machine: say what it needs, and let the push tell.
-    runner.log.warn(`dockerd runs on ${remote} (DOCKER_HOST), whose ${DOCKER_CERTS_D}/${host}/ cannot be checked from here; `
-      + `it trusts ${host} only with the CA of ${files} there (on ${remote}: ${install}), or the push fails with TLS_UNTRUSTED`);
+    runner.log.warn(
+      `dockerd runs on ${remote} (DOCKER_HOST), whose ${DOCKER_CERTS_D}/${host}/ cannot be checked from here; ` +
+        `it trusts ${host} only with the CA of ${files} there (on ${remote}: ${install}), or the push fails with TLS_UNTRUSTED`,
+    );
     return;
   }
-  const message = `docker takes no CA file per push: dockerd trusts ${host} only with its CA in ${DOCKER_CERTS_D}/${host}/, `
-    + `and the CA of ${files} is not there`;
-  const fix = `${install} (dockerd reads it at each push; no restart). `
-    + "With a remote daemon (DOCKER_HOST, docker context), put the file there on the daemon's host";
+  const message =
+    `docker takes no CA file per push: dockerd trusts ${host} only with its CA in ${DOCKER_CERTS_D}/${host}/, ` +
+    `and the CA of ${files} is not there`;
+  const fix =
+    `${install} (dockerd reads it at each push; no restart). ` +
+    "With a remote daemon (DOCKER_HOST, docker context), put the file there on the daemon's host";
   throw failure("DOCKER_CA_NOT_INSTALLED", message, fix);
 }

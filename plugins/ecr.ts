@@ -29,13 +29,19 @@ export class EcrPlugin implements Plugin {
     runner.hooks.plan.tap(PLUGIN_NAME, (jobs) => {
       for (const name of this.repositories(jobs)) {
         if (!REPOSITORY.test(name) || name.length < 2 || name.length > 256) {
-          throw inputError("INVALID_REGISTRY", `"${name}" is not a valid ECR repository name (lower case, digits, single '.', '_', '-' or '/' between them; 2-256 characters)`, `choose another -r path for ${this.registry.host}`);
+          throw inputError(
+            "INVALID_REGISTRY",
+            `"${name}" is not a valid ECR repository name (lower case, digits, single '.', '_', '-' or '/' between them; 2-256 characters)`,
+            `choose another -r path for ${this.registry.host}`,
+          );
         }
       }
       return jobs;
     });
     // First of all checks: the list of repositories is useful even when nothing else can be reached.
-    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.containerTool - 1 }, (jobs) => this.check(runner, jobs));
+    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.containerTool - 1 }, (jobs) =>
+      this.check(runner, jobs),
+    );
   }
 
   private repositories(jobs: readonly Job[]): string[] {
@@ -49,7 +55,9 @@ export class EcrPlugin implements Plugin {
       return { command: "aws", args, ...(await runner.shell.run("aws", args, { mutates })) };
     };
     if ((await runner.shell.run("aws", ["--version"])).exitCode === 127) {
-      runner.log.always(`ECR: these repositories must exist in ${this.region} before the push (no aws CLI here to check): ${names.join(", ")}`);
+      runner.log.always(
+        `ECR: these repositories must exist in ${this.region} before the push (no aws CLI here to check): ${names.join(", ")}`,
+      );
       return;
     }
     const missing: string[] = [];
@@ -65,13 +73,22 @@ export class EcrPlugin implements Plugin {
     }
     if (missing.length === 0) return;
     if (!this.createRepositories) {
-      throw failure("REPOSITORY_NOT_FOUND", `ECR repositories missing in ${this.region}: ${missing.join(", ")}`, `add --create-repositories, or run 'aws ecr create-repository --region ${this.region} --repository-name <name>' for each`);
+      throw failure(
+        "REPOSITORY_NOT_FOUND",
+        `ECR repositories missing in ${this.region}: ${missing.join(", ")}`,
+        `add --create-repositories, or run 'aws ecr create-repository --region ${this.region} --repository-name <name>' for each`,
+      );
     }
     for (const name of missing) {
       const created = await aws(["create-repository", "--repository-name", name], true);
       if (created.exitCode !== 0) {
         const message = `could not create ECR repository ${name}: ${failureReason(created)}`;
-        throw failure("ACCESS_DENIED", message, "check that your AWS identity may call ecr:CreateRepository", failureDetail(created));
+        throw failure(
+          "ACCESS_DENIED",
+          message,
+          "check that your AWS identity may call ecr:CreateRepository",
+          failureDetail(created),
+        );
       }
       runner.log.info(`Created ECR repository ${name} in ${this.region}`);
     }

@@ -13,7 +13,11 @@ export class GcrPlugin implements Plugin {
   constructor(registry: RegistryUri) {
     const split = splitProject(registry.path);
     if ("problem" in split) {
-      throw inputError("INVALID_REGISTRY", `-r ${registry.prefix}: ${split.problem}; Container Registry paths start with the project id`, `use -r ${registry.host}/<project-id>[/path], for example -r ${registry.host}/my-project/apim`);
+      throw inputError(
+        "INVALID_REGISTRY",
+        `-r ${registry.prefix}: ${split.problem}; Container Registry paths start with the project id`,
+        `use -r ${registry.host}/<project-id>[/path], for example -r ${registry.host}/my-project/apim`,
+      );
     }
   }
 

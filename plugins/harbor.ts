@@ -22,16 +22,27 @@ export class HarborPlugin implements Plugin {
   ) {
     const [project] = registry.path;
     const example = `use -r ${registry.host}/<project>[/path], for example -r ${registry.host}/apim`;
-    if (project === undefined) throw inputError("INVALID_REGISTRY", `-r ${registry.prefix} names no Harbor project; Harbor paths start with a project`, example);
+    if (project === undefined)
+      throw inputError(
+        "INVALID_REGISTRY",
+        `-r ${registry.prefix} names no Harbor project; Harbor paths start with a project`,
+        example,
+      );
     if (!PROJECT_NAME.test(project)) {
-      throw inputError("INVALID_REGISTRY", `"${project}" is not a Harbor project name (1-255 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit)`, example);
+      throw inputError(
+        "INVALID_REGISTRY",
+        `"${project}" is not a Harbor project name (1-255 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit)`,
+        example,
+      );
     }
     this.project = project;
   }
 
   apply(runner: RunContext): void {
     // After the built-in registry check, which found the credentials Harbor accepts.
-    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.registry + 1 }, () => this.ensureProject(runner));
+    runner.hooks.preflight.tapPromise({ name: PLUGIN_NAME, stage: PREFLIGHT_STAGE.registry + 1 }, () =>
+      this.ensureProject(runner),
+    );
   }
 
   private async ensureProject(runner: RunContext): Promise<void> {
@@ -42,7 +53,11 @@ export class HarborPlugin implements Plugin {
     if (found.status === 200) return;
     if (found.status !== 404) throw apiError(host, "look up", project, found.status, registry.login);
     if (!this.createProject) {
-      throw failure("PROJECT_NOT_FOUND", `Harbor project "${project}" does not exist on ${host}`, `create it in Harbor (Projects > New Project), or add --create-project to create it`);
+      throw failure(
+        "PROJECT_NOT_FOUND",
+        `Harbor project "${project}" does not exist on ${host}`,
+        `create it in Harbor (Projects > New Project), or add --create-project to create it`,
+      );
     }
     if (runner.options.dryRun) {
       runner.log.always(`Harbor project "${project}" does not exist; a real run creates it (--create-project)`);
@@ -62,7 +77,15 @@ function apiError(host: string, action: string, project: string, status: number,
     return failure("AUTH_REQUIRED", `Harbor on ${host} wants a login to ${action} project "${project}"`, loginRequiredFix(login));
   }
   if (status === 403) {
-    return failure("ACCESS_DENIED", `your Harbor account may not ${action} project "${project}" on ${host}`, "ask a Harbor administrator to create the project or grant you the right to");
+    return failure(
+      "ACCESS_DENIED",
+      `your Harbor account may not ${action} project "${project}" on ${host}`,
+      "ask a Harbor administrator to create the project or grant you the right to",
+    );
   }
-  return failure("REGISTRY_ERROR", `Harbor on ${host} answered HTTP ${status} when asked to ${action} project "${project}"`, "check Harbor's logs, or create the project by hand");
+  return failure(
+    "REGISTRY_ERROR",
+    `Harbor on ${host} answered HTTP ${status} when asked to ${action} project "${project}"`,
+    "check Harbor's logs, or create the project by hand",
+  );
 }

@@ -39,7 +39,10 @@ export class LiveProgressPlugin implements Plugin {
     });
     let frame = 0;
     let timer: NodeJS.Timeout | undefined;
-    const render = () => update?.([...rows].map(([job, row]) => row.final ?? liveLine(job, row, SPINNER[frame++ % SPINNER.length] ?? "*")).join("\n"));
+    const render = () =>
+      update?.(
+        [...rows].map(([job, row]) => row.final ?? liveLine(job, row, SPINNER[frame++ % SPINNER.length] ?? "*")).join("\n"),
+      );
 
     hooks.plan.tap({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, (jobs) => {
       for (const job of jobs) rows.set(job, { retries: 0 });
@@ -64,7 +67,9 @@ export class LiveProgressPlugin implements Plugin {
     };
     // Rows stay in plan order, so each is numbered by its place in the plan.
     const place = (job: Job) => [...rows.keys()].indexOf(job) + 1;
-    hooks.afterPush.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, result) => finish(job, colour(resultLine(result, place(job), rows.size), result.status)));
+    hooks.afterPush.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, result) =>
+      finish(job, colour(resultLine(result, place(job), rows.size), result.status)),
+    );
     hooks.failed.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, error) =>
       finish(job, colour(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, place(job), rows.size), "failed")),
     );
@@ -72,7 +77,8 @@ export class LiveProgressPlugin implements Plugin {
       if (timer) clearInterval(timer);
       if (report.dryRun || !timer) return;
       // Images never started (interrupt) leave no half-drawn line behind.
-      for (const [job, row] of rows) if (!row.final) rows.set(job, { ...row, final: ansis.dim(`      not started  ${job.source}`) });
+      for (const [job, row] of rows)
+        if (!row.final) rows.set(job, { ...row, final: ansis.dim(`      not started  ${job.source}`) });
       render();
       update?.done();
     });

@@ -29,10 +29,15 @@ export class PlainProgressPlugin implements Plugin {
     hooks.progress.tap(PLUGIN_NAME, (job, progress) => {
       if (progress.stage === "pushing" && progress.attempt === 1) line(`pushing    ${job.source} -> ${job.target}`);
       if (progress.stage === "retrying") {
-        line(`retrying   ${job.image} in ${((progress.delayMs ?? 0) / 1000).toFixed(1)}s (attempt ${progress.attempt} of ${runner.options.retries + 1}): ${progress.reason}`);
+        line(
+          `retrying   ${job.image} in ${((progress.delayMs ?? 0) / 1000).toFixed(1)}s ` +
+            `(attempt ${progress.attempt} of ${runner.options.retries + 1}): ${progress.reason}`,
+        );
       }
     });
-    hooks.afterPush.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (_job, result) => line(resultLine(result, ++finished, total)));
+    hooks.afterPush.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (_job, result) =>
+      line(resultLine(result, ++finished, total)),
+    );
     hooks.failed.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, error) =>
       line(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, ++finished, total)),
     );

@@ -29,7 +29,8 @@ export class TlsSkipPlugin implements Plugin {
       if (await isInsecureForDocker(host, await runner.tool.registryConfig())) return;
       throw failure(
         "INSECURE_REGISTRY_NOT_CONFIGURED",
-        `-t cannot turn off TLS verification for docker, and ${host} is not among the daemon's insecure registries ('docker info' lists them)`,
+        `-t cannot turn off TLS verification for docker, and ${host} is not ` +
+          `among the daemon's insecure registries ('docker info' lists them)`,
         dockerTlsSkipFix(host),
       );
     });

@@ -18,7 +18,11 @@ export class TwoLevelNamesPlugin implements Plugin {
   ) {
     const [namespace, ...extra] = registry.path;
     if (namespace === undefined) {
-      throw inputError("INVALID_REGISTRY", `${label} needs a namespace (your user or organisation) in -r`, `use -r ${registry.host}/<namespace>, for example -r ${registry.host}/acme`);
+      throw inputError(
+        "INVALID_REGISTRY",
+        `${label} needs a namespace (your user or organisation) in -r`,
+        `use -r ${registry.host}/<namespace>, for example -r ${registry.host}/acme`,
+      );
     }
     if (extra.length > 0 && !flatten) {
       throw inputError(

@@ -20,13 +20,24 @@ if (!process.argv.includes("--bundle-only")) {
   const pkg = require.resolve("@yao-pkg/pkg/lib-es5/bin.js");
   const targets = ARCHES.map((arch) => `node${NODE_VERSION}-linux-${arch}`).join(",");
   // pkg's SEA mode needs Node >= 22 to run: use the x64 base we just verified.
-  execFileSync(bases.x64.node, [pkg, "build/sea/push-images.cjs", "--sea", "--targets", targets, "--output", "build/push-images"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, HOME: home },
-  });
+  execFileSync(
+    bases.x64.node,
+    [pkg, "build/sea/push-images.cjs", "--sea", "--targets", targets, "--output", "build/push-images"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, HOME: home },
+    },
+  );
   for (const arch of ARCHES) renameSync(`build/push-images-${arch}`, `build/push-images-linux-${arch}`);
   const artifacts = [...ARCHES.map((arch) => `push-images-linux-${arch}`), "push-images.mjs"];
-  const sums = artifacts.map((file) => `${createHash("sha256").update(readFileSync(`build/${file}`)).digest("hex")}  ${file}\n`).join("");
+  const sums = artifacts
+    .map(
+      (file) =>
+        `${createHash("sha256")
+          .update(readFileSync(`build/${file}`))
+          .digest("hex")}  ${file}\n`,
+    )
+    .join("");
   writeFileSync("build/SHA256SUMS", sums);
   console.log(`built ${artifacts.map((a) => `build/${a}`).join(", ")} and build/SHA256SUMS (Node.js ${NODE_VERSION})`);
 } else if (existsSync("build/SHA256SUMS")) {

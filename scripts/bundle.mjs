@@ -32,7 +32,10 @@ const lazyBuiltins = {
       if (args.namespace === "lazy-builtin") return { path: args.path, external: true };
       return { path: args.path, namespace: "lazy-builtin" };
     });
-    builder.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+    builder.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
   },
 };
 
@@ -50,12 +53,22 @@ const deferModules = {
     const filter = new RegExp(`^(${Object.keys(deferredModules).join("|")})$`);
     builder.onResolve({ filter }, async (args) => {
       if (args.pluginData?.real) return undefined;
-      const real = await builder.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { real: true } });
+      const real = await builder.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { real: true },
+      });
       if (real.errors.length > 0) return { errors: real.errors };
       return { path: relative(process.cwd(), real.path), namespace: "deferred", pluginData: { name: args.path } };
     });
     builder.onLoad({ filter: /.*/, namespace: "deferred" }, (args) => ({
-      contents: deferredModules[args.pluginData.name].map((name) => `export function ${name}(...args) { return require(${JSON.stringify(`./${basename(args.path)}`)}).${name}(...args); }`).join("\n"),
+      contents: deferredModules[args.pluginData.name]
+        .map(
+          (name) =>
+            `export function ${name}(...args) { return require(${JSON.stringify(`./${basename(args.path)}`)}).${name}(...args); }`,
+        )
+        .join("\n"),
       loader: "js",
       resolveDir: dirname(resolve(args.path)),
     }));
@@ -81,7 +94,9 @@ export async function bundle() {
       format: "esm",
       plugins: [zxCommonJs, deferModules, lazyBuiltins],
       // Bundled CommonJS code calls require(); give the ESM file one.
-      banner: { js: "#!/usr/bin/env node\nimport { createRequire as __pushImagesRequire } from 'node:module';\nconst require = __pushImagesRequire(import.meta.url);" },
+      banner: {
+        js: "#!/usr/bin/env node\nimport { createRequire as __pushImagesRequire } from 'node:module';\nconst require = __pushImagesRequire(import.meta.url);",
+      },
     }),
     build({ ...common, outfile: "build/sea/push-images.cjs", format: "cjs" }),
   ]);

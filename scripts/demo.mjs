@@ -17,7 +17,9 @@ import { join } from "node:path";
 
 // The tool's built-in defaults (src/options/product-defaults.ts reads the same file):
 // the images it pushes when no -i is given, and where it looks for them.
-const { images, sourcePath, sourceTag } = JSON.parse(readFileSync(new URL("../src/options/built-in-defaults.json", import.meta.url), "utf8"));
+const { images, sourcePath, sourceTag } = JSON.parse(
+  readFileSync(new URL("../src/options/built-in-defaults.json", import.meta.url), "utf8"),
+);
 
 const root = mkdtempSync(join(tmpdir(), "push-images-demo-"));
 // A private podman storage, so the demo leaves the machine's images alone.
@@ -27,7 +29,10 @@ const env = { ...process.env, CONTAINERS_STORAGE_CONF: storageConf };
 
 const port = await freePort();
 const registryConfig = join(root, "registry.yml");
-writeFileSync(registryConfig, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}/registry\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+writeFileSync(
+  registryConfig,
+  `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${root}/registry\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+);
 // distribution reads every REGISTRY_* variable as a config override (a
 // user's REGISTRY_AUTH_FILE would stop it): start it without them.
 const registryEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("REGISTRY_")));
@@ -48,15 +53,21 @@ try {
   const push = ["-r", `${host}/demo`, "-c", "podman", "-t"];
   const first = run(`1. Push the ${images.length} images`, push, env);
   const second = run("2. The same command again: everything is already there", push, env);
-  console.log(`\n   first run ${first.toFixed(1)}s, second run ${second.toFixed(1)}s (${((second / first) * 100).toFixed(0)}% of the first)`);
+  console.log(
+    `\n   first run ${first.toFixed(1)}s, second run ${second.toFixed(1)}s (${((second / first) * 100).toFixed(0)}% of the first)`,
+  );
 
   const bundle = join(root, "apim-images.tar");
   run("3. Save a bundle for an air-gapped site", ["save", "-o", bundle, "-c", "podman"], env);
   // The air-gapped host: the shells the tool runs commands with, and no container engine.
   const bin = join(root, "air-gapped-bin");
   mkdirSync(bin);
-  for (const shell of ["bash", "sh"]) symlinkSync(execFileSync("sh", ["-c", `command -v ${shell}`], { encoding: "utf8" }).trim(), join(bin, shell));
-  run("   ... and push it with no podman or docker on PATH", ["--from-archive", bundle, "-r", `${host}/air-gapped`, "-t"], { ...env, PATH: bin });
+  for (const shell of ["bash", "sh"])
+    symlinkSync(execFileSync("sh", ["-c", `command -v ${shell}`], { encoding: "utf8" }).trim(), join(bin, shell));
+  run("   ... and push it with no podman or docker on PATH", ["--from-archive", bundle, "-r", `${host}/air-gapped`, "-t"], {
+    ...env,
+    PATH: bin,
+  });
 
   console.log(`\n4. What the registry now holds (GET http://${host}/v2/_catalog and .../tags/list):`);
   const { repositories } = await getJson(`http://${host}/v2/_catalog`);

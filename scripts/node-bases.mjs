@@ -27,7 +27,9 @@ export function nodeBase(arch) {
   if (!existsSync(tarball) || sri(tarball) !== integrity) {
     console.log(`fetching ${name}@${NODE_VERSION} from the npm registry`);
     // npm pack, not install: installing the arm64 package on x64 is refused.
-    execFileSync("npm", ["pack", `${name}@${NODE_VERSION}`, "--pack-destination", dir, "--silent"], { stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync("npm", ["pack", `${name}@${NODE_VERSION}`, "--pack-destination", dir, "--silent"], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
   }
   const actual = sri(tarball);
   if (actual !== integrity) {
@@ -38,7 +40,9 @@ export function nodeBase(arch) {
   try {
     execFileSync(STRIP[arch], ["-o", `${stripped}.tmp`, node]);
   } catch (error) {
-    throw new Error(`${STRIP[arch]} failed (${error.message}); install it: apt-get install binutils${arch === "arm64" ? "-aarch64-linux-gnu" : ""}`);
+    throw new Error(
+      `${STRIP[arch]} failed (${error.message}); install it: apt-get install binutils${arch === "arm64" ? "-aarch64-linux-gnu" : ""}`,
+    );
   }
   renameSync(`${stripped}.tmp`, stripped);
   return { node, stripped };

@@ -10,7 +10,11 @@ import { execFileSync } from "node:child_process";
 /** name, what needs it, and why. `demo` is a subset of `test`. */
 export const PACKAGES = [
   { name: "podman", for: ["demo", "test"], why: "the container engine the demo and the e2e tests push from" },
-  { name: "containernetworking-plugins", for: ["demo", "test"], why: "named so apt does not pick a network stack for podman by itself" },
+  {
+    name: "containernetworking-plugins",
+    for: ["demo", "test"],
+    why: "named so apt does not pick a network stack for podman by itself",
+  },
   { name: "docker-registry", for: ["demo", "test"], why: "distribution 2.8: the throwaway registries pushed to" },
   { name: "docker.io", for: ["test"], why: "dockerd and the docker CLI, the other engine the e2e tests drive" },
   { name: "skopeo", for: ["test"], why: "the bench's engine-less anchor, and its layouts in tests" },
@@ -38,7 +42,12 @@ if (missing.length > 0) install(missing);
 
 function installed(name) {
   try {
-    return execFileSync("dpkg-query", ["-W", "-f=${db:Status-Status}", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }) === "installed";
+    return (
+      execFileSync("dpkg-query", ["-W", "-f=${db:Status-Status}", name], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }) === "installed"
+    );
   } catch {
     return false;
   }
@@ -49,16 +58,23 @@ function install(packages) {
   const command = `apt-get install -y --no-install-recommends ${names.join(" ")}`;
   const how = howToInstall();
   if (!how) {
-    console.error(`npm ${purpose === "demo" ? "run demo" : "test"} needs ${names.length} Debian package${names.length === 1 ? "" : "s"} that ${names.length === 1 ? "is" : "are"} not installed:`);
+    console.error(
+      `npm ${purpose === "demo" ? "run demo" : "test"} needs ${names.length} Debian package${names.length === 1 ? "" : "s"} that ${names.length === 1 ? "is" : "are"} not installed:`,
+    );
     for (const pkg of packages) console.error(`  ${pkg.name.padEnd(28)} ${pkg.why}`);
     console.error(`\nInstall them with:\n  sudo apt-get update && sudo ${command}`);
     process.exit(1);
   }
-  console.log(`Installing ${names.length} Debian package${names.length === 1 ? "" : "s"} that ${purpose === "demo" ? "the demo needs" : "the build and the tests need"}:`);
+  console.log(
+    `Installing ${names.length} Debian package${names.length === 1 ? "" : "s"} that ${purpose === "demo" ? "the demo needs" : "the build and the tests need"}:`,
+  );
   for (const pkg of packages) console.log(`  ${pkg.name.padEnd(28)} ${pkg.why}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync(...how(["apt-get", "update", "-q"]), { stdio: ["ignore", "ignore", "inherit"], env });
-  execFileSync(...how(["apt-get", "install", "-y", "-q", "--no-install-recommends", ...names]), { stdio: ["ignore", "ignore", "inherit"], env });
+  execFileSync(...how(["apt-get", "install", "-y", "-q", "--no-install-recommends", ...names]), {
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
 }
 
 /** Runs a command as root: directly as root, through `sudo -n` when that works; undefined when neither can, or there is no apt-get. */

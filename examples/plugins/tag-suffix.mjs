@@ -6,8 +6,6 @@ const suffix = process.env.TAG_SUFFIX ?? "-site";
 export default {
   name: "tag-suffix",
   apply(runner) {
-    runner.hooks.plan.tap("tag-suffix", (jobs) =>
-      jobs.map((job) => ({ ...job, target: `${job.target}${suffix}` })),
-    );
+    runner.hooks.plan.tap("tag-suffix", (jobs) => jobs.map((job) => ({ ...job, target: `${job.target}${suffix}` })));
   },
 };

@@ -25,8 +25,15 @@ export class BundleContents {
   /** ARCHIVE_INVALID naming the bundle, with the command that checks a copy. */
   invalid(why: string): PushImagesError {
     const file = this.source.parts[0]?.file ?? this.name;
-    const check = this.source.parts.length > 1 ? `sha256sum -c ${basename(file).replace(/\.\d+$/, "")}.*.sha256` : `sha256sum -c ${basename(file)}.sha256`;
-    return failure("ARCHIVE_INVALID", `${this.name} ${why}`, `copy the bundle again from the original and check the copy (${check}), or make it again with push-images save`);
+    const check =
+      this.source.parts.length > 1
+        ? `sha256sum -c ${basename(file).replace(/\.\d+$/, "")}.*.sha256`
+        : `sha256sum -c ${basename(file)}.sha256`;
+    return failure(
+      "ARCHIVE_INVALID",
+      `${this.name} ${why}`,
+      `copy the bundle again from the original and check the copy (${check}), or make it again with push-images save`,
+    );
   }
 
   /** The member, or an error saying it is missing (because the bundle is cut short, when it is). */
@@ -67,7 +74,8 @@ export class BundleContents {
     if (!blob) {
       const { source } = this;
       const digest = entry.digest ?? "";
-      const open = (start = 0, length = entry.size - start) => source.stream(entry.offset + start, Math.min(length, entry.size - start));
+      const open = (start = 0, length = entry.size - start) =>
+        source.stream(entry.offset + start, Math.min(length, entry.size - start));
       blob = { digest, size: entry.size, mediaType, uploadAsStored, open };
       this.blobs.set(key, blob);
     }

@@ -24,10 +24,19 @@ export async function readChecksumFile(file: string): Promise<{ checksumFile: st
     text = await readFile(checksumFile, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw failure("ARCHIVE_INVALID", `${checksumFile} cannot be read: ${(error as Error).message}`, `check its permissions, or remove it to push without it`);
+    throw failure(
+      "ARCHIVE_INVALID",
+      `${checksumFile} cannot be read: ${(error as Error).message}`,
+      `check its permissions, or remove it to push without it`,
+    );
   }
   // sha256sum's line: the sum, then " " and " " or "*", then the name.
   const sha256 = /^([0-9a-f]{64}) [ *]/i.exec(text)?.[1]?.toLowerCase();
-  if (!sha256) throw failure("ARCHIVE_INVALID", `${checksumFile} is not a sha256sum line for ${basename(file)}`, `make it again on the original (sha256sum ${basename(file)} > ${basename(checksumFile)}), or remove it`);
+  if (!sha256)
+    throw failure(
+      "ARCHIVE_INVALID",
+      `${checksumFile} is not a sha256sum line for ${basename(file)}`,
+      `make it again on the original (sha256sum ${basename(file)} > ${basename(checksumFile)}), or remove it`,
+    );
   return { checksumFile, sha256 };
 }

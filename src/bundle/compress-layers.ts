@@ -47,7 +47,11 @@ export async function compressLayers(
   return done;
 }
 
-async function compressOne(layer: BundleBlob, file: string, options: { signal?: AbortSignal; level?: number }): Promise<CompressedLayer> {
+async function compressOne(
+  layer: BundleBlob,
+  file: string,
+  options: { signal?: AbortSignal; level?: number },
+): Promise<CompressedLayer> {
   const packed = createHash("sha256");
   let size = 0;
   const gzip = createGzip({ level: options.level ?? GZIP_LEVEL, chunkSize: 64 * 1024 });

@@ -33,7 +33,11 @@ export async function gunzipIfGzipped(
     await pipeline(input, createGunzip(), createWriteStream(plain), { signal: options.signal });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw failure("ARCHIVE_INVALID", `${file} is gzipped but cannot be unpacked: ${(error as Error).message}`, `copy it again from the original, and check it: gzip -t ${file}`);
+    throw failure(
+      "ARCHIVE_INVALID",
+      `${file} is gzipped but cannot be unpacked: ${(error as Error).message}`,
+      `copy it again from the original, and check it: gzip -t ${file}`,
+    );
   }
   return { file: plain, size: (await stat(plain)).size, sha256: hash.digest("hex") };
 }

@@ -38,7 +38,12 @@ export interface SavedImage {
 export interface SaveIndex {
   readonly writer: string;
   readonly created: string;
-  readonly images: ReadonlyArray<{ readonly image: string; readonly reference: string; readonly id: string; readonly manifest: string }>;
+  readonly images: ReadonlyArray<{
+    readonly image: string;
+    readonly reference: string;
+    readonly id: string;
+    readonly manifest: string;
+  }>;
 }
 
 export function blobPath(digest: string): string {
@@ -52,11 +57,20 @@ function jsonBlob(mediaType: string, value: unknown): StoredBlob {
 
 export function imageManifest(image: SavedImage): StoredBlob {
   const descriptor = ({ mediaType, digest, size }: Descriptor) => ({ mediaType, digest, size });
-  return jsonBlob(MANIFEST_TYPE, { schemaVersion: 2, mediaType: MANIFEST_TYPE, config: descriptor(image.config), layers: image.layers.map(descriptor) });
+  return jsonBlob(MANIFEST_TYPE, {
+    schemaVersion: 2,
+    mediaType: MANIFEST_TYPE,
+    config: descriptor(image.config),
+    layers: image.layers.map(descriptor),
+  });
 }
 
 /** oci-layout, index.json, manifest.json and push-images-index.json, in the order they go into the tar; and the last one's content. */
-export function layoutFiles(images: readonly SavedImage[], manifests: readonly StoredBlob[], writer: string): { files: Array<[string, Buffer]>; index: SaveIndex } {
+export function layoutFiles(
+  images: readonly SavedImage[],
+  manifests: readonly StoredBlob[],
+  writer: string,
+): { files: Array<[string, Buffer]>; index: SaveIndex } {
   const index = {
     schemaVersion: 2,
     mediaType: "application/vnd.oci.image.index.v1+json",
@@ -73,7 +87,12 @@ export function layoutFiles(images: readonly SavedImage[], manifests: readonly S
   const ours: SaveIndex = {
     writer,
     created: new Date().toISOString(),
-    images: images.map((image, i) => ({ image: image.image, reference: image.reference, id: image.config.digest, manifest: manifests[i]?.digest ?? "" })),
+    images: images.map((image, i) => ({
+      image: image.image,
+      reference: image.reference,
+      id: image.config.digest,
+      manifest: manifests[i]?.digest ?? "",
+    })),
   };
   const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
   const files: Array<[string, Buffer]> = [

@@ -40,7 +40,8 @@ export async function openBundle(file: string, options: OpenBundleOptions): Prom
   // Each part against its .sha256 first: a damaged copy is best named by the file that differs.
   const bundle = await readBundle(plain ? [plain] : parts, options, async (sums) => {
     if (plain) return;
-    for (const [i, part] of parts.entries()) if (sums[i] !== undefined) await compareWithChecksumFile(part.file, sums[i], options.log);
+    for (const [i, part] of parts.entries())
+      if (sums[i] !== undefined) await compareWithChecksumFile(part.file, sums[i], options.log);
   });
   const count = bundle.images.length;
   options.log.info(`${bundleName(bundle.files)}: ${count} image${count === 1 ? "" : "s"}, every blob checked against its digest`);
@@ -58,20 +59,34 @@ export async function readBundle(
   try {
     const index = await indexTar(source, { hash: true, signal: options.signal }).catch((error: NodeJS.ErrnoException) => {
       if (options.signal?.aborted) throw error;
-      throw failure("ARCHIVE_INVALID", `${name} cannot be read: ${error.message}`, `check the file and its permissions: ls -l ${files[0]?.file ?? name}`);
+      throw failure(
+        "ARCHIVE_INVALID",
+        `${name} cannot be read: ${error.message}`,
+        `check the file and its permissions: ls -l ${files[0]?.file ?? name}`,
+      );
     });
     if (index.partSums) await checkSums?.(index.partSums);
     const contents = new BundleContents(source, index, name);
     if (index.badHeaderAt !== undefined) {
       const part = source.partAt(index.badHeaderAt);
       const where = files.length > 1 ? ` in ${basename(part?.file ?? "")}` : "";
-      throw contents.invalid(index.badHeaderAt === 0 ? "is not a tar archive of images" : `is damaged at byte ${index.badHeaderAt}${where} (a tar header is not one)`);
+      throw contents.invalid(
+        index.badHeaderAt === 0
+          ? "is not a tar archive of images"
+          : `is damaged at byte ${index.badHeaderAt}${where} (a tar header is not one)`,
+      );
     }
     const entries = index.entries;
-    const images = entries.has("index.json") && entries.has("oci-layout") ? await readOciLayout(contents)
-      : entries.has("manifest.json") ? await readDockerArchive(contents)
-      : undefined;
-    if (!images) throw contents.invalid(`${contents.cutShort()}is not an image bundle: it holds neither an OCI index.json nor a docker manifest.json`);
+    const images =
+      entries.has("index.json") && entries.has("oci-layout")
+        ? await readOciLayout(contents)
+        : entries.has("manifest.json")
+          ? await readDockerArchive(contents)
+          : undefined;
+    if (!images)
+      throw contents.invalid(
+        `${contents.cutShort()}is not an image bundle: it holds neither an OCI index.json nor a docker manifest.json`,
+      );
     if (images.length === 0) throw contents.invalid("holds no images");
     return { files: files.map((part) => part.file), images, blobBytes: contents.blobBytes(), sums: index.partSums ?? [] };
   } finally {
@@ -86,7 +101,8 @@ async function compareWithChecksumFile(file: string, sha256: string, log: Logger
     throw failure(
       "ARCHIVE_INVALID",
       `${file} does not match ${recorded.checksumFile}: its sha256 is ${sha256}, not ${recorded.sha256}`,
-      `copy ${basename(file)} again from the original and check it (sha256sum -c ${basename(recorded.checksumFile)}), or remove ${recorded.checksumFile} if it belongs to another file`,
+      `copy ${basename(file)} again from the original and check it (sha256sum -c ` +
+        `${basename(recorded.checksumFile)}), or remove ${recorded.checksumFile} if it belongs to another file`,
     );
   }
   log.info(`${file} matches ${recorded.checksumFile}`);

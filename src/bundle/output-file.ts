@@ -14,8 +14,14 @@ import { inputError } from "../core/errors.ts";
 export function refuseNonFiles(typed: string, output: string): void {
   const archive = statIfThere(output);
   if (archive && !archive.isFile()) {
-    const fix = archive.isDirectory() ? `write the archive into it: -o ${join(typed, "apim-images.tar")}` : "use -o with a file name, for example -o apim-images.tar";
-    throw inputError("OUTPUT_NOT_A_FILE", `-o ${typed} is ${kindOf(archive)}, not a regular file; save writes a regular file there`, fix);
+    const fix = archive.isDirectory()
+      ? `write the archive into it: -o ${join(typed, "apim-images.tar")}`
+      : "use -o with a file name, for example -o apim-images.tar";
+    throw inputError(
+      "OUTPUT_NOT_A_FILE",
+      `-o ${typed} is ${kindOf(archive)}, not a regular file; save writes a regular file there`,
+      fix,
+    );
   }
   const checksum = statIfThere(`${output}.sha256`);
   if (checksum && !checksum.isFile()) {

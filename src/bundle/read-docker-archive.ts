@@ -21,7 +21,10 @@ interface ManifestEntry {
 }
 
 export async function readDockerArchive(contents: BundleContents): Promise<BundleImage[]> {
-  const { value: manifest } = await contents.json<ManifestEntry[]>(contents.member("manifest.json", "its manifest.json"), "a manifest.json");
+  const { value: manifest } = await contents.json<ManifestEntry[]>(
+    contents.member("manifest.json", "its manifest.json"),
+    "a manifest.json",
+  );
   if (!Array.isArray(manifest)) throw contents.invalid("has a manifest.json that is not a list of images");
   return (await Promise.all(manifest.map((image) => readImage(contents, image)))).flat();
 }
@@ -30,18 +33,25 @@ export async function readDockerArchive(contents: BundleContents): Promise<Bundl
 async function readImage(contents: BundleContents, image: ManifestEntry): Promise<BundleImage[]> {
   const names = (image.RepoTags ?? []).map(shortReference);
   const what = names[0] ?? image.Config ?? "an image";
-  const configEntry = resolveEntry(contents.index.entries, image.Config ?? "") ?? contents.member(image.Config ?? "", `the config ${image.Config} of ${what}`);
+  const configEntry =
+    resolveEntry(contents.index.entries, image.Config ?? "") ??
+    contents.member(image.Config ?? "", `the config ${image.Config} of ${what}`);
   const named = /^([0-9a-f]{64})(\.json)?$/.exec(basename(image.Config ?? ""))?.[1];
   if (named !== undefined && configEntry.digest !== `sha256:${named}`) {
-    throw contents.invalid(`has a damaged config ${image.Config} of ${what}${contents.where(configEntry)}: it hashes to ${configEntry.digest}`);
+    throw contents.invalid(
+      `has a damaged config ${image.Config} of ${what}${contents.where(configEntry)}: it hashes to ${configEntry.digest}`,
+    );
   }
   const { value: config } = await contents.json<{ rootfs?: { diff_ids?: string[] } }>(configEntry, `the config of ${what}`);
   const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== (image.Layers ?? []).length) throw contents.invalid(`has ${what} whose config lists ${diffIds.length} layers, not ${image.Layers?.length ?? 0}`);
+  if (diffIds.length !== (image.Layers ?? []).length)
+    throw contents.invalid(`has ${what} whose config lists ${diffIds.length} layers, not ${image.Layers?.length ?? 0}`);
   const layers = (image.Layers ?? []).map((path, i) => {
     const entry = resolveEntry(contents.index.entries, path) ?? contents.member(path, `layer ${path} of ${what}`);
     if (entry.digest !== diffIds[i]) {
-      throw contents.invalid(`has a damaged layer ${path} of ${what}${contents.where(entry)}: it hashes to ${entry.digest}, not ${diffIds[i]}`);
+      throw contents.invalid(
+        `has a damaged layer ${path} of ${what}${contents.where(entry)}: it hashes to ${entry.digest}, not ${diffIds[i]}`,
+      );
     }
     return contents.blob(entry, LAYER_TYPE, false);
   });

@@ -26,13 +26,18 @@ interface Manifest {
 }
 
 export async function readOciLayout(contents: BundleContents): Promise<BundleImage[]> {
-  const { value: index } = await contents.json<{ manifests?: Descriptor[] }>(contents.member("index.json", "its index.json"), "an index.json");
+  const { value: index } = await contents.json<{ manifests?: Descriptor[] }>(
+    contents.member("index.json", "its index.json"),
+    "an index.json",
+  );
   if (!Array.isArray(index.manifests)) throw contents.invalid("has an index.json without a list of manifests");
   const images: BundleImage[] = [];
   for (const [position, descriptor] of index.manifests.entries()) {
     const reference = referenceOf(descriptor) ?? `image ${position + 1} of index.json`;
     if (INDEX_TYPES.includes(descriptor.mediaType ?? "")) {
-      throw contents.invalid(`holds a multi-platform index for ${reference}; push-images pushes single-platform images (save them with push-images save)`);
+      throw contents.invalid(
+        `holds a multi-platform index for ${reference}; push-images pushes single-platform images (save them with push-images save)`,
+      );
     }
     const manifestEntry = checked(contents, descriptor, `the manifest of ${reference}`);
     const { value: manifest, bytes } = await contents.json<Manifest>(manifestEntry, `the manifest of ${reference}`);

@@ -23,17 +23,25 @@ export interface SaveOptions {
   readonly quiet: boolean;
 }
 
-export interface RawSaveFlags extends Pick<RawFlags, "containerTool" | "image" | "sourcePath" | "sourceTag" | "verbose" | "quiet"> {
+export interface RawSaveFlags extends Pick<
+  RawFlags,
+  "containerTool" | "image" | "sourcePath" | "sourceTag" | "verbose" | "quiet"
+> {
   output?: string;
   split?: string;
   force: boolean;
 }
 
 export function resolveSaveOptions(flags: RawSaveFlags, defaults: ProductDefaults): SaveOptions {
-  if (!flags.output) throw inputError("USAGE", "-o is required: the archive to write", "add -o <file>, for example -o apim-images.tar");
+  if (!flags.output)
+    throw inputError("USAGE", "-o is required: the archive to write", "add -o <file>, for example -o apim-images.tar");
   const output = resolve(flags.output);
   if (!existsSync(dirname(output)) || !statSync(dirname(output)).isDirectory()) {
-    throw inputError("USAGE", `-o ${flags.output}: the directory ${dirname(output)} does not exist`, `create it first (mkdir -p ${dirname(output)})`);
+    throw inputError(
+      "USAGE",
+      `-o ${flags.output}: the directory ${dirname(output)} does not exist`,
+      `create it first (mkdir -p ${dirname(output)})`,
+    );
   }
   refuseNonFiles(flags.output, output);
   const split = flags.split === undefined ? undefined : parseSplitSize(flags.split, flags.output);
@@ -41,7 +49,11 @@ export function resolveSaveOptions(flags: RawSaveFlags, defaults: ProductDefault
   const existing = existingOutputs(output).filter((file) => !file.endsWith(".sha256"));
   if (existing.length > 0 && !flags.force) {
     const names = existing.map((file) => basename(file)).join(", ");
-    throw inputError("OUTPUT_EXISTS", `-o ${flags.output}: ${names} already exist${existing.length === 1 ? "s" : ""}`, "choose another file, or add --force to replace it");
+    throw inputError(
+      "OUTPUT_EXISTS",
+      `-o ${flags.output}: ${names} already exist${existing.length === 1 ? "s" : ""}`,
+      "choose another file, or add --force to replace it",
+    );
   }
   // The image, path and tag rules are a push's; a placeholder registry borrows its checks.
   const checked = resolveOptions({ ...flags, registry: "localhost", noTlsVerify: false, dryRun: false, json: false }, defaults);

@@ -28,7 +28,12 @@ export interface SaveResult {
   /** The bundle as named by -o (its parts carry `.000`, ... when split). */
   readonly file: string;
   /** Each file written with its size and sha256 (hex), also in `<file>.sha256`. */
-  readonly files: ReadonlyArray<{ readonly file: string; readonly bytes: number; readonly sha256: string; readonly checksumFile: string }>;
+  readonly files: ReadonlyArray<{
+    readonly file: string;
+    readonly bytes: number;
+    readonly sha256: string;
+    readonly checksumFile: string;
+  }>;
   readonly bytes: number;
   readonly index: SaveIndex;
   readonly seconds: number;
@@ -57,7 +62,11 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
 
   const work = join(run.tempDir, "save");
   const partials: string[] = [];
-  const partial = (index: number) => join(dirname(options.output), `.${basename(options.output)}${options.split ? `.${String(index).padStart(3, "0")}` : ""}.partial-${process.pid}`);
+  const partial = (index: number) =>
+    join(
+      dirname(options.output),
+      `.${basename(options.output)}${options.split ? `.${String(index).padStart(3, "0")}` : ""}.partial-${process.pid}`,
+    );
   try {
     await mkdir(work, { recursive: true });
     stage("saving");
@@ -71,10 +80,18 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
 
     stage("the archive check");
     log.info(`Checking the archive ${tool.name} saved ...`);
-    const { images: savedImages } = await readBundle([{ file: archive, size: (await stat(archive)).size }], { log, signal: run.signal });
+    const { images: savedImages } = await readBundle([{ file: archive, size: (await stat(archive)).size }], {
+      log,
+      signal: run.signal,
+    });
     const chosen = options.images.map((image, i) => {
       const found = savedImages.find((saved) => saved.id === ids[i]);
-      if (!found) throw failure("ARCHIVE_INVALID", `${tool.name} save left out ${references[i]} (${ids[i]})`, `run it by hand to see why: ${tool.name} save -o /tmp/check.tar ${references[i]}`);
+      if (!found)
+        throw failure(
+          "ARCHIVE_INVALID",
+          `${tool.name} save left out ${references[i]} (${ids[i]})`,
+          `run it by hand to see why: ${tool.name} save -o /tmp/check.tar ${references[i]}`,
+        );
       return { image, reference: references[i] as string, source: found };
     });
 
@@ -85,7 +102,12 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
 
     stage("writing");
     const writer = `push-images ${VERSION} with ${tool.name} ${toolVersion}`;
-    const written = await writeBundle(chosen, compressed, { fileFor: (index) => (partials[index] = partial(index)), splitBytes: options.split, writer, signal: run.signal });
+    const written = await writeBundle(chosen, compressed, {
+      fileFor: (index) => (partials[index] = partial(index)),
+      splitBytes: options.split,
+      writer,
+      signal: run.signal,
+    });
     // The configs came from it until now; the check below needs the disk more.
     await rm(archive, { force: true });
 
@@ -93,11 +115,20 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     log.info("Checking the bundle ...");
     const sizes = await Promise.all(written.files.map(async (file) => ({ file, size: (await stat(file)).size })));
     const check = await readBundle(sizes, { log, signal: run.signal });
-    const absent = written.index.images.filter((image) => !check.images.some((read) => read.reference === image.reference && read.id === image.id));
-    if (absent.length > 0) throw failure("ARCHIVE_INVALID", `the bundle written lacks ${absent.map((a) => a.reference).join(", ")}`, "run the save again");
+    const absent = written.index.images.filter(
+      (image) => !check.images.some((read) => read.reference === image.reference && read.id === image.id),
+    );
+    if (absent.length > 0)
+      throw failure(
+        "ARCHIVE_INVALID",
+        `the bundle written lacks ${absent.map((a) => a.reference).join(", ")}`,
+        "run the save again",
+      );
 
     stage("renaming");
-    const finalNames = written.files.map((_, index) => (options.split ? `${options.output}.${String(index).padStart(3, "0")}` : options.output));
+    const finalNames = written.files.map((_, index) =>
+      options.split ? `${options.output}.${String(index).padStart(3, "0")}` : options.output,
+    );
     await removeStaleOutputs(options.output, finalNames.length, options.split !== undefined);
     const files = [];
     for (const [index, file] of finalNames.entries()) {
@@ -116,8 +147,12 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
 export function saveSummary(result: SaveResult): string[] {
   const megabytes = (result.bytes / 1024 / 1024).toFixed(1);
   const count = result.index.images.length;
-  const where = result.files.length > 1 ? `${result.files.length} parts ${basename(result.files[0]?.file ?? "")} ... ${basename(result.files.at(-1)?.file ?? "")}` : result.file;
-  const check = result.files.length > 1 ? `sha256sum -c ${basename(result.file)}.*.sha256` : `sha256sum -c ${basename(result.file)}.sha256`;
+  const where =
+    result.files.length > 1
+      ? `${result.files.length} parts ${basename(result.files[0]?.file ?? "")} ... ${basename(result.files.at(-1)?.file ?? "")}`
+      : result.file;
+  const check =
+    result.files.length > 1 ? `sha256sum -c ${basename(result.file)}.*.sha256` : `sha256sum -c ${basename(result.file)}.sha256`;
   return [
     `Saved ${count} image${count === 1 ? "" : "s"} (${megabytes} MiB, gzip layers) to ${where} in ${result.seconds.toFixed(1)}s`,
     ...result.index.images.map((image) => `  ${image.reference}  ${image.id}`),

@@ -33,7 +33,8 @@ export function findParts(file: string): Array<{ file: string; size: number }> {
       throw failure(
         "ARCHIVE_INVALID",
         `part ${basename(name)} of the split bundle ${basename(base)} is missing (found ${describe(numbers.parts, base)})`,
-        `copy ${basename(name)} from the original beside the other parts, then check them all: cd ${dir} && sha256sum -c ${basename(base)}.*.sha256`,
+        `copy ${basename(name)} from the original beside the other parts, then ` +
+          `check them all: cd ${dir} && sha256sum -c ${basename(base)}.*.sha256`,
       );
     }
     parts.push({ file: name, size });

@@ -15,8 +15,13 @@ export function parseSplitSize(value: string, output: string): number {
   const bytes = match ? Number(match[1]) * (UNITS[(match[2] ?? "").toUpperCase()] ?? 1) : Number.NaN;
   const example = `push-images save -o ${output} --split 4095M`;
   if (!Number.isSafeInteger(bytes)) {
-    throw inputError("INVALID_SIZE", `--split ${value}: not a size; give bytes or a number with K, M, G or T (1024-based), e.g. 700M or 4095M`, example);
+    throw inputError(
+      "INVALID_SIZE",
+      `--split ${value}: not a size; give bytes or a number with K, M, G or T (1024-based), e.g. 700M or 4095M`,
+      example,
+    );
   }
-  if (bytes < MIN_SPLIT_BYTES) throw inputError("INVALID_SIZE", `--split ${value}: parts must be at least 1M (${MIN_SPLIT_BYTES} bytes)`, example);
+  if (bytes < MIN_SPLIT_BYTES)
+    throw inputError("INVALID_SIZE", `--split ${value}: parts must be at least 1M (${MIN_SPLIT_BYTES} bytes)`, example);
   return bytes;
 }

@@ -12,7 +12,12 @@ import { basename, dirname, join } from "node:path";
 export function existingOutputs(file: string): string[] {
   const base = basename(file);
   return readdirSync(dirname(file))
-    .filter((name) => name === base || name === `${base}.sha256` || (name.startsWith(`${base}.`) && /^\.\d{3,}(\.sha256)?$/.test(name.slice(base.length))))
+    .filter(
+      (name) =>
+        name === base ||
+        name === `${base}.sha256` ||
+        (name.startsWith(`${base}.`) && /^\.\d{3,}(\.sha256)?$/.test(name.slice(base.length))),
+    )
     .map((name) => join(dirname(file), name));
 }
 
@@ -23,5 +28,9 @@ export async function removeStaleOutputs(file: string, parts: number, split: boo
     const name = split ? `${file}.${String(index).padStart(3, "0")}` : file;
     keep.add(name).add(`${name}.sha256`);
   }
-  await Promise.all(existingOutputs(file).filter((name) => !keep.has(name)).map((name) => rm(name, { force: true })));
+  await Promise.all(
+    existingOutputs(file)
+      .filter((name) => !keep.has(name))
+      .map((name) => rm(name, { force: true })),
+  );
 }

@@ -49,7 +49,12 @@ export function parseHeader(block: Buffer): TarHeader | undefined {
   if (stored !== sum) throw new Error("a tar header's checksum does not match (not a tar file, or damaged)");
   const prefix = field(block, 257, 6) === "ustar" ? field(block, 345, 155) : "";
   const name = field(block, 0, 100);
-  return { path: prefix ? `${prefix}/${name}` : name, size: readSize(block), kind: kindOf(block[156] as number), linkPath: field(block, 157, 100) };
+  return {
+    path: prefix ? `${prefix}/${name}` : name,
+    size: readSize(block),
+    kind: kindOf(block[156] as number),
+    linkPath: field(block, 157, 100),
+  };
 }
 
 /** The path, linkpath and size records of a pax extended header. */
@@ -72,7 +77,14 @@ export function parsePax(data: Buffer): { path?: string; linkPath?: string; size
 }
 
 function kindOf(flag: number): TarHeader["kind"] {
-  const kinds: Record<string, TarHeader["kind"]> = { "0": "file", "\u0000": "file", "7": "file", "1": "link", "2": "symlink", "5": "directory" };
+  const kinds: Record<string, TarHeader["kind"]> = {
+    "0": "file",
+    "\u0000": "file",
+    "7": "file",
+    "1": "link",
+    "2": "symlink",
+    "5": "directory",
+  };
   const extensions: Record<string, TarHeader["kind"]> = { x: "pax", g: "global-pax", L: "long-name", K: "long-link" };
   const char = String.fromCharCode(flag);
   return kinds[char] ?? extensions[char] ?? "other";

@@ -40,7 +40,10 @@ const CHUNK = 4 * 1024 * 1024;
 /** Pax and long-name data are names, not blobs: anything larger is not a tar of images. */
 const EXTENSION_LIMIT = 1024 * 1024;
 
-export async function indexTar(source: PartSource, options: { readonly hash: boolean; readonly signal?: AbortSignal }): Promise<TarIndex> {
+export async function indexTar(
+  source: PartSource,
+  options: { readonly hash: boolean; readonly signal?: AbortSignal },
+): Promise<TarIndex> {
   const entries = new Map<string, TarEntry>();
   const sums = options.hash ? new PartSums(source) : undefined;
   // Blob data is hashed and forgotten chunk by chunk: one buffer serves every such read.
@@ -55,7 +58,8 @@ export async function indexTar(source: PartSource, options: { readonly hash: boo
   let pending: { path?: string; linkPath?: string; size?: number } = {};
   for (;;) {
     const block = await read(position, BLOCK);
-    if (block.length < BLOCK) return { entries, complete: false, cutIn: block.length > 0 ? "a tar header" : undefined, partSums: sums?.digests() };
+    if (block.length < BLOCK)
+      return { entries, complete: false, cutIn: block.length > 0 ? "a tar header" : undefined, partSums: sums?.digests() };
     const header = tryParse(block);
     if (header === "bad") return { entries, complete: false, badHeaderAt: position };
     if (!header) break;
@@ -84,10 +88,12 @@ export async function indexTar(source: PartSource, options: { readonly hash: boo
       // Padding (and the data of directories and the like) count for the part sums too.
       const skipped = header.kind === "file" ? size + padding(size) - size : size + padding(size);
       const from = header.kind === "file" ? dataStart + size : dataStart;
-      if ((await read(from, skipped, true)).length < skipped && header.kind === "file") return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
+      if ((await read(from, skipped, true)).length < skipped && header.kind === "file")
+        return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
     }
   }
-  if (sums) for (let at = position + BLOCK; at < source.size; at += CHUNK) await read(at, Math.min(CHUNK, source.size - at), true);
+  if (sums)
+    for (let at = position + BLOCK; at < source.size; at += CHUNK) await read(at, Math.min(CHUNK, source.size - at), true);
   return { entries, complete: true, partSums: sums?.digests() };
 }
 
@@ -107,7 +113,10 @@ function tryParse(block: Buffer): TarHeader | undefined | "bad" {
 }
 
 function normalise(path: string): string {
-  return posix.normalize(path).replace(/^(\.\/)+/, "").replace(/\/$/, "");
+  return posix
+    .normalize(path)
+    .replace(/^(\.\/)+/, "")
+    .replace(/\/$/, "");
 }
 
 function extension(header: TarHeader, data: Buffer): { path?: string; linkPath?: string; size?: number } {
@@ -118,9 +127,13 @@ function extension(header: TarHeader, data: Buffer): { path?: string; linkPath?:
 }
 
 /** The member's sha256, or undefined when the archive ends inside it. */
-async function hashData(read: (position: number, length: number, reuse: boolean) => Promise<Buffer>, start: number, size: number): Promise<string | undefined> {
+async function hashData(
+  read: (position: number, length: number, reuse: boolean) => Promise<Buffer>,
+  start: number,
+  size: number,
+): Promise<string | undefined> {
   const hash = createHash("sha256");
-  for (let at = start; at < start + size; ) {
+  for (let at = start; at < start + size;) {
     const chunk = await read(at, Math.min(CHUNK, start + size - at), true);
     hash.update(chunk);
     at += chunk.length;

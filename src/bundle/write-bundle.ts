@@ -5,7 +5,16 @@
  */
 import type { BundleImage } from "./bundle.ts";
 import type { CompressedLayer } from "./compress-layers.ts";
-import { blobPath, CONFIG_TYPE, GZIP_LAYER_TYPE, imageManifest, layoutFiles, type SaveIndex, type SavedImage, type StoredBlob } from "./oci-documents.ts";
+import {
+  blobPath,
+  CONFIG_TYPE,
+  GZIP_LAYER_TYPE,
+  imageManifest,
+  layoutFiles,
+  type SaveIndex,
+  type SavedImage,
+  type StoredBlob,
+} from "./oci-documents.ts";
 import { TarWriter } from "./tar-writer.ts";
 
 /** An image `save` puts in the bundle: its product name, its source reference, and what the tool's archive holds of it. */

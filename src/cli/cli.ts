@@ -35,7 +35,10 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   refuseLeftovers(command);
   // Loaded only now: --help and --version need none of it, and start faster.
   if (command.command === "save") {
-    const [{ runSave }, { resolveSaveOptions }] = await Promise.all([import("./save-command.ts"), import("../bundle/save-options.ts")]);
+    const [{ runSave }, { resolveSaveOptions }] = await Promise.all([
+      import("./save-command.ts"),
+      import("../bundle/save-options.ts"),
+    ]);
     return runSave(resolveSaveOptions(command.flags, loaded.defaults), interrupts);
   }
   const [{ runPush }, { resolveOptions }] = await Promise.all([import("./push-command.ts"), import("../options/options.ts")]);
@@ -45,10 +48,18 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
 function refuseLeftovers(command: ParsedCommandLine): void {
   const help = command.command === "save" ? "push-images save --help" : "push-images --help";
   if (command.unknownFlags.length > 0) {
-    throw inputError("USAGE", `unknown option ${command.unknownFlags.map((f) => (f.length === 1 ? `-${f}` : `--${f}`)).join(", ")}`, `run ${help} for the options`);
+    throw inputError(
+      "USAGE",
+      `unknown option ${command.unknownFlags.map((f) => (f.length === 1 ? `-${f}` : `--${f}`)).join(", ")}`,
+      `run ${help} for the options`,
+    );
   }
   if (command.extraArguments.length > 0) {
-    throw inputError("USAGE", `unexpected argument ${JSON.stringify(command.extraArguments[0])}`, `every value belongs to an option, e.g. -i apim-le-cache; run ${help}`);
+    throw inputError(
+      "USAGE",
+      `unexpected argument ${JSON.stringify(command.extraArguments[0])}`,
+      `every value belongs to an option, e.g. -i apim-le-cache; run ${help}`,
+    );
   }
 }
 

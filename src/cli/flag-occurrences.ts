@@ -10,7 +10,11 @@ import type { FlagDeclaration } from "./help-layout.ts";
 type Declarations = Readonly<Record<string, FlagDeclaration>>;
 
 /** A flag's declaration as the parser gets it: a list, to count occurrences. */
-type Listed<F> = F extends { readonly type: readonly unknown[] } ? F : F extends { readonly type: infer T } ? Omit<F, "type"> & { type: readonly [T] } : never;
+type Listed<F> = F extends { readonly type: readonly unknown[] }
+  ? F
+  : F extends { readonly type: infer T }
+    ? Omit<F, "type"> & { type: readonly [T] }
+    : never;
 
 /** A flag's value after the count: a single flag's only value, a repeatable flag's list. */
 type Once<F, V> = F extends { readonly type: readonly unknown[] } ? V : V extends readonly (infer E)[] ? E | undefined : V;
@@ -79,7 +83,11 @@ function repeated(name: string, flag: FlagDeclaration, given: readonly unknown[]
   const both = flag.alias ? `${short}/--${kebab(name)}` : short;
   if (!takesValue(flag)) return inputError("USAGE", `${both} is given ${given.length} times`, `give ${short} once`);
   const values = given.map((value) => JSON.stringify(value)).join(", ");
-  return inputError("USAGE", `${both} is given ${given.length} times (${values}), but takes one value`, `give ${short} once, for example ${short} ${String(given.at(-1))}`);
+  return inputError(
+    "USAGE",
+    `${both} is given ${given.length} times (${values}), but takes one value`,
+    `give ${short} once, for example ${short} ${String(given.at(-1))}`,
+  );
 }
 
 function kebab(name: string): string {

@@ -28,10 +28,30 @@ const HELP_FLAG = { type: Boolean, alias: "h", description: "Show this help" } a
 /** The flags that choose images and shape the output, shared by a push and by `save`. */
 function sharedFlags(defaults: ProductDefaults, verb: string) {
   return {
-    containerTool: { type: String, alias: "c", placeholder: "<name>", description: `Container tool holding the images: podman or docker (default: ${defaults.containerTool})` },
-    image: { type: [String], alias: "i", placeholder: "<name>", description: `Image to ${verb}; repeat for several (default: all): ${defaults.images.join(", ")}` },
-    sourcePath: { type: String, alias: "p", placeholder: "<path>", description: `Local repository path of the images (default: ${defaults.sourcePath})` },
-    sourceTag: { type: String, alias: "s", placeholder: "<tag>", description: `Local tag of the images; it must exist (default: ${defaults.sourceTag})` },
+    containerTool: {
+      type: String,
+      alias: "c",
+      placeholder: "<name>",
+      description: `Container tool holding the images: podman or docker (default: ${defaults.containerTool})`,
+    },
+    image: {
+      type: [String],
+      alias: "i",
+      placeholder: "<name>",
+      description: `Image to ${verb}; repeat for several (default: all): ${defaults.images.join(", ")}`,
+    },
+    sourcePath: {
+      type: String,
+      alias: "p",
+      placeholder: "<path>",
+      description: `Local repository path of the images (default: ${defaults.sourcePath})`,
+    },
+    sourceTag: {
+      type: String,
+      alias: "s",
+      placeholder: "<tag>",
+      description: `Local tag of the images; it must exist (default: ${defaults.sourceTag})`,
+    },
     verbose: { type: Boolean, alias: "v", description: "Show each container-tool command and its raw output (secrets masked)" },
     quiet: { type: Boolean, alias: "q", description: "Show only errors and the summary" },
   } as const;
@@ -41,30 +61,81 @@ function sharedFlags(defaults: ProductDefaults, verb: string) {
 export function pushFlags(defaults: ProductDefaults) {
   const { containerTool, image, sourcePath, sourceTag, verbose, quiet } = sharedFlags(defaults, "push");
   return {
-    registry: { type: String, alias: "r", placeholder: "<uri>", description: "Required. Registry and optional repository path: host[:port][/path...]; no scheme, no trailing '/', no '//'" },
+    registry: {
+      type: String,
+      alias: "r",
+      placeholder: "<uri>",
+      description: "Required. Registry and optional repository path: host[:port][/path...]; no scheme, no trailing '/', no '//'",
+    },
     containerTool,
     destTag: { type: String, alias: "d", placeholder: "<tag>", description: "Tag at the destination (default: the source tag)" },
     image,
     sourcePath,
     sourceTag,
-    noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS (podman: --tls-verify=false; docker: the registry must be in the daemon's insecure-registries)" },
+    noTlsVerify: {
+      type: Boolean,
+      alias: "t",
+      description:
+        "Do not verify TLS (podman: --tls-verify=false; docker: the registry must be in the daemon's insecure-registries)",
+    },
     help: HELP_FLAG,
     version: { type: Boolean, description: "Print the version (with -v: the embedded runtime and platform too)" },
-    dryRun: { type: Boolean, alias: "n", description: "Print the plan (in push order, by shared layers) and the commands, run the checks, change nothing" },
-    concurrency: { type: String, alias: "j", placeholder: "<n>", description: `Images pushed at once, 1-16 (default: ${DEFAULT_CONCURRENCY})` },
-    retries: { type: String, placeholder: "<n>", description: `Retries of a push after a transient error (refused or broken connection, timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})` },
-    stallTimeout: { type: String, placeholder: "<s>", description: `Stop a push that makes no progress (no byte sent or received) for this many seconds, as REGISTRY_STALLED, and retry it (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})` },
+    dryRun: {
+      type: Boolean,
+      alias: "n",
+      description: "Print the plan (in push order, by shared layers) and the commands, run the checks, change nothing",
+    },
+    concurrency: {
+      type: String,
+      alias: "j",
+      placeholder: "<n>",
+      description: `Images pushed at once, 1-16 (default: ${DEFAULT_CONCURRENCY})`,
+    },
+    retries: {
+      type: String,
+      placeholder: "<n>",
+      description:
+        `Retries of a push after a transient error (refused or broken connection, ` +
+        `timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})`,
+    },
+    stallTimeout: {
+      type: String,
+      placeholder: "<s>",
+      description:
+        `Stop a push that makes no progress (no byte sent or received) for this many seconds, ` +
+        `as REGISTRY_STALLED, and retry it (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})`,
+    },
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
-    plugin: { type: [String], placeholder: "<file>", description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too" },
-    registryType: { type: String, placeholder: "<type>", description: "generic, harbor, gcr, artifact-registry, ecr, dockerhub or quay (default: detected from the host, or a Harbor probe)" },
-    fromArchive: { type: [String], placeholder: "<file>", description: "Push the images a bundle holds (made by 'push-images save', or docker/podman save) after checking it, straight to the registry: no podman or docker needed, nothing loaded (without -i, all it holds); repeatable" },
-    flatten: { type: Boolean, description: "Docker Hub, quay.io: join the path below the namespace onto the image name with '-'" },
+    plugin: {
+      type: [String],
+      placeholder: "<file>",
+      description: "Load a site plugin (.js, .mjs, .cjs); repeatable. plugins/ beside the program is loaded too",
+    },
+    registryType: {
+      type: String,
+      placeholder: "<type>",
+      description:
+        "generic, harbor, gcr, artifact-registry, ecr, dockerhub or quay (default: detected from the host, or a Harbor probe)",
+    },
+    fromArchive: {
+      type: [String],
+      placeholder: "<file>",
+      description:
+        "Push the images a bundle holds (made by 'push-images save', or docker/podman save) after checking it, " +
+        "straight to the registry: no podman or docker needed, nothing loaded (without -i, all it holds); repeatable",
+    },
+    flatten: {
+      type: Boolean,
+      description: "Docker Hub, quay.io: join the path below the namespace onto the image name with '-'",
+    },
     createProject: { type: Boolean, description: "Harbor: create the project of -r if it is missing" },
     createRepositories: { type: Boolean, description: "ECR: create the missing repositories (needs the aws CLI)" },
     caFile: {
       type: [String],
       placeholder: "<file>",
-      description: "Trust this CA (PEM) for the registry, besides certs.d; repeatable. podman gets it with --cert-dir; docker's daemon must have it in /etc/docker/certs.d/<host:port>/",
+      description:
+        "Trust this CA (PEM) for the registry, besides certs.d; repeatable. podman gets it " +
+        "with --cert-dir; docker's daemon must have it in /etc/docker/certs.d/<host:port>/",
     },
     verbose,
     quiet,
@@ -77,12 +148,16 @@ export function saveFlags(defaults: ProductDefaults) {
       type: String,
       alias: "o",
       placeholder: "<file>",
-      description: "Required. The bundle to write: an OCI layout tar with gzip layers, each blob once, that --from-archive pushes and podman and docker load; its sha256 goes to <file>.sha256",
+      description:
+        "Required. The bundle to write: an OCI layout tar with gzip layers, each blob once, that " +
+        "--from-archive pushes and podman and docker load; its sha256 goes to <file>.sha256",
     },
     split: {
       type: String,
       placeholder: "<size>",
-      description: "Write parts <file>.000, <file>.001, ... of at most <size> bytes each (K, M, G, T: 1024-based; at least 1M), each with its .sha256; FAT32 media: 4095M",
+      description:
+        "Write parts <file>.000, <file>.001, ... of at most <size> bytes each (K, M, " +
+        "G, T: 1024-based; at least 1M), each with its .sha256; FAT32 media: 4095M",
     },
     force: { type: Boolean, description: "Replace the bundle (single file or parts) if it exists" },
     ...sharedFlags(defaults, "save"),
@@ -91,7 +166,14 @@ export function saveFlags(defaults: ProductDefaults) {
 }
 
 /** The values of sharedFlags, as a push and `save` both take them. */
-function sharedValues(flags: { containerTool?: string; image: string[]; sourcePath?: string; sourceTag?: string; verbose?: boolean; quiet?: boolean }) {
+function sharedValues(flags: {
+  containerTool?: string;
+  image: string[];
+  sourcePath?: string;
+  sourceTag?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+}) {
   const { containerTool, image, sourcePath, sourceTag } = flags;
   return { containerTool, image, sourcePath, sourceTag, verbose: flags.verbose === true, quiet: flags.quiet === true };
 }
@@ -102,7 +184,12 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
   // cleye's own help is off: it sorts the flags (with localeCompare, whose
   // ICU set-up alone costs ~14 ms of start-up) and exits the process itself.
   const parsed = cli(
-    { name: "push-images", commands: [command({ name: "save", flags: listed(save), help: false })], flags: listed(push), help: false },
+    {
+      name: "push-images",
+      commands: [command({ name: "save", flags: listed(save), help: false })],
+      flags: listed(push),
+      help: false,
+    },
     undefined,
     // type-flag takes what it parses out of the array it is given; the
     // caller's argv must stay whole (cli.ts reads -v from it for errors).

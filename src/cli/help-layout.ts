@@ -79,7 +79,9 @@ export function layOutTable(rows: readonly (readonly [string, string])[], width:
   }
   const textWidth = Math.max(width - INDENT.length, 1);
   return rows
-    .map(([name, description]) => [...wrapText(name.trim(), textWidth), ...wrapText(description, textWidth)].map((line) => INDENT + line).join("\n"))
+    .map(([name, description]) =>
+      [...wrapText(name.trim(), textWidth), ...wrapText(description, textWidth)].map((line) => INDENT + line).join("\n"),
+    )
     .join("\n\n");
 }
 

@@ -11,7 +11,10 @@ import { reportedColumns } from "./terminal-size.ts";
 /** The help of `command`, laid out for stdout: its width on a terminal, bold headings where colours are on. */
 export function helpText(command: "push" | "save", defaults: ProductDefaults): string {
   const page = command === "save" ? saveHelpPage(defaults) : pushHelpPage(defaults);
-  return renderHelpPage(page, { columns: reportedColumns(process.stdout) ?? Number.POSITIVE_INFINITY, bold: ansis.level > 0 ? (text) => ansis.bold(text) : undefined });
+  return renderHelpPage(page, {
+    columns: reportedColumns(process.stdout) ?? Number.POSITIVE_INFINITY,
+    bold: ansis.level > 0 ? (text) => ansis.bold(text) : undefined,
+  });
 }
 
 export function pushHelpPage(defaults: ProductDefaults): HelpPage {
@@ -20,12 +23,21 @@ export function pushHelpPage(defaults: ProductDefaults): HelpPage {
     description: [
       `Push ${defaults.product} images from local podman or docker storage (or an archive) to a registry.`,
       "Source: <source-path>/<image>:<source-tag>   Target: <registry>/<image>:<dest-tag>",
-      "Log in to the registry first (podman login / docker login). Exit codes: 0 all pushed, 1 something failed, 2 invalid input (nothing touched), 130 interrupted.",
+      "Log in to the registry first (podman login / docker login). Exit codes: 0 all " +
+        "pushed, 1 something failed, 2 invalid input (nothing touched), 130 interrupted.",
       "PRODUCT_DEFAULTS=<file.json>, or product-defaults.json beside the program, replaces the defaults.",
       "Each option is given once, except the repeatable -i, --plugin, --from-archive and --ca-file.",
     ],
-    usage: ["push-images -r <registry>[/<repository path>] [options]", "push-images save -o <file> [options]   (push-images save --help)"],
-    commands: [["save", "Write the product's images to one archive, to carry them into an air-gapped site and push them there with --from-archive."]],
+    usage: [
+      "push-images -r <registry>[/<repository path>] [options]",
+      "push-images save -o <file> [options]   (push-images save --help)",
+    ],
+    commands: [
+      [
+        "save",
+        "Write the product's images to one archive, to carry them into an air-gapped site and push them there with --from-archive.",
+      ],
+    ],
     flags: pushFlags(defaults),
     examples: [
       "# Push all images with defaults, TLS verification off",

@@ -7,7 +7,7 @@ import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
 
 export function programDirectory(): string {
-  const file = isStandaloneBinary() ? process.execPath : process.argv[1] ?? process.execPath;
+  const file = isStandaloneBinary() ? process.execPath : (process.argv[1] ?? process.execPath);
   try {
     return dirname(realpathSync(file));
   } catch {

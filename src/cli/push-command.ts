@@ -13,7 +13,12 @@ import { createRunTempDir } from "../core/run-temp-dir.ts";
 import { Runner } from "../core/runner.ts";
 import { createShell } from "../engine/shell.ts";
 
-export async function runPush(options: Options, programDir: string, interrupts: Interrupts, defaultsFile?: string): Promise<number> {
+export async function runPush(
+  options: Options,
+  programDir: string,
+  interrupts: Interrupts,
+  defaultsFile?: string,
+): Promise<number> {
   const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
   if (defaultsFile) log.verbose(`product defaults from ${defaultsFile}`);
   const tempDir = createRunTempDir(process.env);
@@ -32,7 +37,9 @@ export async function runPush(options: Options, programDir: string, interrupts: 
     return report.results.some((r) => r.status === "failed") ? EXIT.failed : EXIT.ok;
   } catch (error) {
     // Whatever failed while stopping, the interrupt is what happened.
-    throw runner.interrupted && !(error instanceof InterruptedError) ? new InterruptedError(runner.interrupted, runner.phase === "planning" ? "preflight" : runner.phase) : error;
+    throw runner.interrupted && !(error instanceof InterruptedError)
+      ? new InterruptedError(runner.interrupted, runner.phase === "planning" ? "preflight" : runner.phase)
+      : error;
   } finally {
     stopListening();
     stopListeningAgain();

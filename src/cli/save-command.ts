@@ -35,7 +35,8 @@ export async function runSave(options: SaveOptions, interrupts: Interrupts): Pro
     // The partial file is already gone; say so rather than show the killed tool's error.
     if (interrupts.by) throw new InterruptedError(interrupts.by, stage, "no archive was written");
     // Our own writes: the tool's copy and the compressed layers go to the run's directory, the bundle beside -o.
-    if ((error as NodeJS.ErrnoException).code === "ENOSPC") throw diskFull(WRITES_BESIDE_OUTPUT.has(stage) ? dirname(options.output) : tempDir.path, String(error));
+    if ((error as NodeJS.ErrnoException).code === "ENOSPC")
+      throw diskFull(WRITES_BESIDE_OUTPUT.has(stage) ? dirname(options.output) : tempDir.path, String(error));
     throw error;
   } finally {
     stopListening();

@@ -12,4 +12,3 @@ export function versionText(verbose: boolean): string {
   const runtime = deno ? `Deno ${deno}` : `Node.js ${process.version}${isStandaloneBinary() ? " (embedded)" : ""}`;
   return `push-images ${VERSION}\nruntime: ${runtime}\nplatform: ${process.platform}-${process.arch}`;
 }
-

@@ -93,7 +93,11 @@ export function failure(code: FailureCode, message: string, hint: string, detail
 
 /** One image cut short by Ctrl-C or SIGTERM: reported failed, whatever the tool's exit code said. */
 export function interruptedFailure(signal: string): PushImagesError {
-  return failure("INTERRUPTED", `stopped by ${signal} before the push finished`, "run the same command again to push what is left");
+  return failure(
+    "INTERRUPTED",
+    `stopped by ${signal} before the push finished`,
+    "run the same command again to push what is left",
+  );
 }
 
 /** Ctrl-C or SIGTERM: running children were stopped. */

@@ -102,10 +102,17 @@ export const REPORTING_STAGE = 1000;
  * Wraps the hooks so plugin errors name their plugin and unknown hook
  * names fail loudly instead of returning undefined.
  */
-export function guardHooks(hooks: RunnerHooks, builtInTaps: ReadonlySet<string> = new Set(), originOf: () => string | undefined = () => undefined): RunnerHooks {
+export function guardHooks(
+  hooks: RunnerHooks,
+  builtInTaps: ReadonlySet<string> = new Set(),
+  originOf: () => string | undefined = () => undefined,
+): RunnerHooks {
   for (const [name, hook] of Object.entries(hooks)) {
     hook.intercept({
-      register: (tap) => (builtInTaps.has(tap.name) ? tap : { ...tap, fn: blamePlugin(name, { plugin: tap.name, file: originOf() }, tap.type, tap.fn) }),
+      register: (tap) =>
+        builtInTaps.has(tap.name)
+          ? tap
+          : { ...tap, fn: blamePlugin(name, { plugin: tap.name, file: originOf() }, tap.type, tap.fn) },
     });
   }
   return new Proxy(hooks, {
@@ -157,5 +164,9 @@ function pluginError(hook: string, { plugin, file }: TapOrigin, error: unknown):
   if (error instanceof PushImagesError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const where = file ? ` (${file})` : "";
-  return failure("PLUGIN_FAILED", `plugin "${plugin}"${where} failed in hook "${hook}": ${message}`, `fix or remove ${file ?? `the plugin "${plugin}"`}`);
+  return failure(
+    "PLUGIN_FAILED",
+    `plugin "${plugin}"${where} failed in hook "${hook}": ${message}`,
+    `fix or remove ${file ?? `the plugin "${plugin}"`}`,
+  );
 }

@@ -5,7 +5,12 @@
  * the pushes start, so no image waits its own round trip to the registry
  * before its push. Once `stop()` says so (interrupt), no new lookup starts.
  */
-export function lookAhead<T>(items: readonly string[], lookUp: (item: string) => Promise<T>, concurrency: number, stop: () => boolean): (item: string) => Promise<T> | undefined {
+export function lookAhead<T>(
+  items: readonly string[],
+  lookUp: (item: string) => Promise<T>,
+  concurrency: number,
+  stop: () => boolean,
+): (item: string) => Promise<T> | undefined {
   const answers = new Map<string, Promise<T>>();
   const settle = new Map<string, (answer: Promise<T>) => void>();
   for (const item of new Set(items)) answers.set(item, new Promise<T>((resolve) => settle.set(item, resolve)));

@@ -22,7 +22,11 @@ export function checkTargets(jobs: readonly Job[]): void {
   for (const job of jobs) {
     const problem = referenceProblem(job.target);
     if (problem) {
-      throw inputError("INVALID_REGISTRY", `target ${JSON.stringify(job.target)} of ${job.image} is not a valid reference: ${problem}`, "check -r and -d, and any plugin that reshapes targets");
+      throw inputError(
+        "INVALID_REGISTRY",
+        `target ${JSON.stringify(job.target)} of ${job.image} is not a valid reference: ${problem}`,
+        "check -r and -d, and any plugin that reshapes targets",
+      );
     }
   }
 }

@@ -67,15 +67,26 @@ function checkAuthFileSetting({ env, tool, options }: PreflightParts): void {
   );
 }
 
-async function checkSourceImages({ options, tool, localImages, localLayers }: PreflightParts, jobs: readonly Job[]): Promise<void> {
+async function checkSourceImages(
+  { options, tool, localImages, localLayers }: PreflightParts,
+  jobs: readonly Job[],
+): Promise<void> {
   // Targets too: a target tag that is already there is not removed after the
   // push. References already known are skipped.
-  const references = [...new Set(jobs.flatMap((job) => [job.source, job.target]))].filter((reference) => !localImages.has(reference));
+  const references = [...new Set(jobs.flatMap((job) => [job.source, job.target]))].filter(
+    (reference) => !localImages.has(reference),
+  );
   for (const [reference, image] of await tool.inspectImages(references)) {
     localImages.set(reference, image?.id);
     // The same answer gives each image's layers: the push order is planned by them (src/core/layer-order.ts).
     if (image) localLayers.set(reference, image.layers);
   }
   const missing = jobs.filter((job) => localImages.get(job.source) === undefined);
-  if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing.map((job) => job.source), jobs.length);
+  if (missing.length > 0)
+    throw await sourceImagesMissing(
+      tool,
+      options.sourcePath,
+      missing.map((job) => job.source),
+      jobs.length,
+    );
 }

@@ -35,11 +35,7 @@ export type PushOutcome =
  * `before`: what the target held, when already asked for (src/core/look-ahead.ts);
  * otherwise it is asked for here.
  */
-export async function pushJob(
-  runner: PushJobParts,
-  job: Job,
-  before?: Promise<RemoteImage | undefined>,
-): Promise<PushOutcome> {
+export async function pushJob(runner: PushJobParts, job: Job, before?: Promise<RemoteImage | undefined>): Promise<PushOutcome> {
   const { hooks, log, transport } = runner;
   await hooks.beforePush.promise(job);
   // A bundle's transport knows its images' ids; an engine push takes what preflight found.
@@ -70,7 +66,11 @@ async function verify(
   hooks.progress.call(job, { stage: "verifying", attempt: attempts });
   const after = await readBack(runner, job.target);
   if (after === "absent") {
-    throw failure("VERIFY_FAILED", `${transport.name} reported ${job.target} pushed, but the registry has no manifest for it`, "run push-images again; if it fails the same way, check the registry's logs and storage");
+    throw failure(
+      "VERIFY_FAILED",
+      `${transport.name} reported ${job.target} pushed, but the registry has no manifest for it`,
+      "run push-images again; if it fails the same way, check the registry's logs and storage",
+    );
   }
   if (after === undefined && runner.interrupted) throw interruptedFailure(runner.interrupted);
   if (after === undefined) {
@@ -78,7 +78,11 @@ async function verify(
     return { status: "pushed", digest, attempts };
   }
   if (!holds(after, localId)) {
-    throw failure("VERIFY_FAILED", `${job.target} does not hold ${job.source} after the push (it names config ${after.configDigest ?? "none"})`, "another push to the same tag may have raced this one; run push-images again");
+    throw failure(
+      "VERIFY_FAILED",
+      `${job.target} does not hold ${job.source} after the push (it names config ${after.configDigest ?? "none"})`,
+      "another push to the same tag may have raced this one; run push-images again",
+    );
   }
   return { status: "pushed", digest: after.digest, attempts };
 }
@@ -103,4 +107,3 @@ export async function lookUp(runner: ReadBackParts, reference: string): Promise<
   const held = await readBack(runner, reference);
   return held === "absent" ? undefined : held;
 }
-

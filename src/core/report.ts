@@ -12,7 +12,9 @@ export function resultLine(result: JobResult, index: number, total: number): str
   const counter = `[${index}/${total}]`;
   const what = `${job.source} -> ${job.target}`;
   if (status === "failed") return `${counter} ${status.padEnd(STATUS_WIDTH)} ${what}: ${error?.message ?? "unknown error"}`;
-  const detail = [digest ? shortDigest(digest) : undefined, status === "planned" ? undefined : `${seconds.toFixed(1)}s`].filter(Boolean).join(", ");
+  const detail = [digest ? shortDigest(digest) : undefined, status === "planned" ? undefined : `${seconds.toFixed(1)}s`]
+    .filter(Boolean)
+    .join(", ");
   return `${counter} ${status.padEnd(STATUS_WIDTH)} ${what}${detail ? `  (${detail})` : ""}`;
 }
 
@@ -24,17 +26,24 @@ function countByStatus(report: Report): Record<JobResult["status"], number> {
 
 export function summaryLines(report: Report): string[] {
   const counts = countByStatus(report);
-  const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([status, n]) => `${n} ${status}`);
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status}`);
   const notStarted = report.planned - report.results.length;
   if (notStarted > 0) parts.push(`${notStarted} not started`);
   const stopped = report.interruptedBy ? ` (stopped by ${report.interruptedBy})` : "";
-  const lines = [`${report.dryRun ? "Dry run: " : ""}${parts.join(", ") || "nothing to do"} in ${report.seconds.toFixed(1)}s${stopped}`];
+  const lines = [
+    `${report.dryRun ? "Dry run: " : ""}${parts.join(", ") || "nothing to do"} in ${report.seconds.toFixed(1)}s${stopped}`,
+  ];
   for (const { job, error } of report.results) {
     if (error) lines.push(`  ${job.image}: Error [${error.code}]: ${error.message}\n    Fix: ${error.hint}`);
   }
   if (report.interruptedBy) {
     const pushed = counts.pushed + counts["up-to-date"];
-    lines.push(`Stopped: interrupted by ${report.interruptedBy} during ${report.interruptedDuring ?? "the run"}; ${pushed} of ${report.planned} at the target: run the same command again to push the rest`);
+    lines.push(
+      `Stopped: interrupted by ${report.interruptedBy} during ${report.interruptedDuring ?? "the run"}; ` +
+        `${pushed} of ${report.planned} at the target: run the same command again to push the rest`,
+    );
   }
   return lines;
 }
@@ -51,17 +60,22 @@ export function reportJson(report: Report): string {
     attempts,
   }));
   const interrupted = report.interruptedBy ? { signal: report.interruptedBy, during: report.interruptedDuring ?? null } : null;
-  return JSON.stringify({ images, summary: countByStatus(report), seconds: Number(report.seconds.toFixed(3)), dryRun: report.dryRun, interrupted }, null, 2);
+  return JSON.stringify(
+    { images, summary: countByStatus(report), seconds: Number(report.seconds.toFixed(3)), dryRun: report.dryRun, interrupted },
+    null,
+    2,
+  );
 }
 
 /** The --json document of a run that stopped before its report: no images, the error, and the interrupt if one stopped it. */
 export function errorJson(error: unknown): string {
   const interrupted = error instanceof InterruptedError ? { signal: error.signal, during: error.during } : null;
-  const coded = error instanceof PushImagesError
-    ? { code: error.code, message: error.message, hint: error.hint }
-    : error instanceof InterruptedError
-      ? { code: "INTERRUPTED", message: error.message, hint: "run the same command again" }
-      : { code: "INTERNAL", message: String(error), hint: "" };
+  const coded =
+    error instanceof PushImagesError
+      ? { code: error.code, message: error.message, hint: error.hint }
+      : error instanceof InterruptedError
+        ? { code: "INTERRUPTED", message: error.message, hint: "run the same command again" }
+        : { code: "INTERNAL", message: String(error), hint: "" };
   return JSON.stringify({ images: [], error: coded, interrupted }, null, 2);
 }
 

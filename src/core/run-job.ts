@@ -12,13 +12,23 @@ export async function runJob(run: PushJobParts, job: Job, heldBefore?: Promise<R
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   // A failure before the send (a beforePush tap, the look-up) made no attempt.
-  const outcome = await pushJob(run, job, heldBefore).catch((error: unknown): PushOutcome => ({ status: "failed", error, attempts: 0 }));
+  const outcome = await pushJob(run, job, heldBefore).catch((error: unknown): PushOutcome => ({
+    status: "failed",
+    error,
+    attempts: 0,
+  }));
   if ("error" in outcome) {
     const error = run.interrupted ? interruptedFailure(run.interrupted) : outcome.error;
     if (!(error instanceof PushImagesError)) throw error;
     return fail(run, { job, status: "failed", error, attempts: outcome.attempts, seconds: seconds() });
   }
-  const result: JobResult = { job, status: outcome.status, digest: outcome.digest, attempts: outcome.attempts, seconds: seconds() };
+  const result: JobResult = {
+    job,
+    status: outcome.status,
+    digest: outcome.digest,
+    attempts: outcome.attempts,
+    seconds: seconds(),
+  };
   try {
     await run.hooks.afterPush.promise(job, result);
     return result;

@@ -11,7 +11,8 @@ import type { Logger } from "./logger.ts";
 import type { RetryPolicy } from "./retry.ts";
 
 /** What a send came to: the image sent (with the digest, when the sender knows it), or the error that stopped it; attempts either way. */
-export type SendOutcome = { readonly digest?: string; readonly attempts: number } | { readonly error: unknown; readonly attempts: number };
+export type SendOutcome =
+  { readonly digest?: string; readonly attempts: number } | { readonly error: unknown; readonly attempts: number };
 
 export interface Transport {
   /** Who pushed, for messages: `podman`, `docker`, `the registry API`. */

@@ -45,12 +45,18 @@ export function exitStatus(exitCode: number): string {
 
 /** The last non-blank lines of `text`, at most `count`. */
 export function lastLines(text: string, count = STDERR_TAIL_LINES): string[] {
-  return text.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== "").slice(-count);
+  return text
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== "")
+    .slice(-count);
 }
 
 /** The line that says why: the last one printed, without the tools' `Error: ` prefix. */
 export function lastLine(text: string): string | undefined {
-  return lastLines(text, 1)[0]?.trim().replace(/^Error:\s*/i, "");
+  return lastLines(text, 1)[0]
+    ?.trim()
+    .replace(/^Error:\s*/i, "");
 }
 
 /** Why the command failed, in one line for an error's message: its last line of stderr, or its exit status. */

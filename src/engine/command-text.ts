@@ -53,7 +53,10 @@ export function maskSecrets(text: string): string {
   return text
     .replace(/(--(?:password|registry-token|identity-token)(?:=|\s+))\S+/g, "$1****")
     .replace(/(--creds(?:=|\s+)'?[^:\s']*:)[^\s']+/g, "$1****")
-    .replace(new RegExp(`("(?:auth|password|identitytoken|registrytoken|Secret)"\\s*:\\s*")${JSON_STRING_CONTENT}`, "gi"), "$1****")
+    .replace(
+      new RegExp(`("(?:auth|password|identitytoken|registrytoken|Secret)"\\s*:\\s*")${JSON_STRING_CONTENT}`, "gi"),
+      "$1****",
+    )
     .replace(/("Authorization"\s*:\s*"(?:Basic|Bearer)\s+)[^"]*/gi, "$1****")
     .replace(/(Authorization:\s*(?:Basic|Bearer)\s+)\S+/gi, "$1****")
     .replace(/(\/\/[^/\s:@]+:)[^@\s/]+@/g, "$1****@");

@@ -59,7 +59,10 @@ export class ContainerTool {
     if (references.length === 0) return images;
     const result = await this.shell.run(this.name, ["image", "inspect", "--format", INSPECT_FORMAT, ...references]);
     const missing = new Set(references.filter((reference) => result.exitCode !== 0 && namesMissing(result.stderr, reference)));
-    const found = result.stdout.split("\n").map((line) => line.trim()).filter(Boolean);
+    const found = result.stdout
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
     const present = references.filter((reference) => !missing.has(reference));
     if (found.length !== present.length) {
       const one = await Promise.all(references.map((reference) => this.inspectOne(reference)));
@@ -88,7 +91,9 @@ export class ContainerTool {
 
   /** podman pushes the source to the target with no local tag, and writes the manifest's digest to a file; docker prints it. */
   pushArgs(job: Job, digestFile: string): string[] {
-    return this.name === "podman" ? ["push", "--digestfile", digestFile, job.source, `docker://${job.target}`] : ["push", job.target];
+    return this.name === "podman"
+      ? ["push", "--digestfile", digestFile, job.source, `docker://${job.target}`]
+      : ["push", job.target];
   }
 
   /**

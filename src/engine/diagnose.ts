@@ -35,6 +35,11 @@ interface Diagnosis {
 /** The login command preflight named when known; bare `<tool> login <host>` otherwise. */
 const login = (c: DiagnoseContext) => c.login ?? loginCommand(c.tool, c.registryHost, true);
 
+/** A pattern matching any of these regular-expression sources, given as lists so long ones stay readable. */
+function anyOf(first: readonly string[], more: readonly string[], flags: string): RegExp {
+  return new RegExp([...first, ...more].join("|"), flags);
+}
+
 /** Order matters: the first match wins, most specific first. */
 const DIAGNOSES: readonly Diagnosis[] = [
   {
@@ -76,12 +81,17 @@ const DIAGNOSES: readonly Diagnosis[] = [
   {
     code: "CREDENTIAL_HELPER_FAILED",
     pattern: /error getting credentials|docker-credential-[\w.-]+/i,
-    message: (c) => `the credential helper set in ${c.tool === "docker" ? "~/.docker/config.json" : "the auth file"} failed or is not installed`,
+    message: (c) =>
+      `the credential helper set in ${c.tool === "docker" ? "~/.docker/config.json" : "the auth file"} failed or is not installed`,
     hint: (c) => credentialHelperFix(c.tool === "docker" ? "~/.docker/config.json" : "the auth file", login(c)),
   },
   {
     code: "AUTH_REQUIRED",
-    pattern: /no basic auth credentials|authentication required|requested access to the resource is denied.*unauthorized|unauthorized: authentication/i,
+    pattern: anyOf(
+      ["no basic auth credentials", "authentication required", "requested access to the resource is denied.*unauthorized"],
+      ["unauthorized: authentication"],
+      "i",
+    ),
     message: (c) => `${c.registryHost} requires you to log in`,
     hint: (c) => loginRequiredFix(login(c)),
   },
@@ -127,14 +137,24 @@ const DIAGNOSES: readonly Diagnosis[] = [
     // The registry answered, then the connection broke mid-transfer: a
     // restart, a proxy's or load balancer's size or time limit, a flaky link.
     code: "CONNECTION_LOST",
-    pattern: /use of closed network connection|broken pipe|connection reset by peer|unexpected EOF|transport connection broken|server closed idle connection|server sent GOAWAY/i,
+    pattern: anyOf(
+      ["use of closed network connection", "broken pipe", "connection reset by peer", "unexpected EOF"],
+      ["transport connection broken", "server closed idle connection", "server sent GOAWAY"],
+      "i",
+    ),
     message: (c) => `${c.action}: the connection to ${c.registryHost} broke during the transfer`,
-    hint: () => "run push-images again to finish (what is there is skipped); if it keeps happening, check the proxies or load balancers on the way (upload size and time limits)",
+    hint: () =>
+      "run push-images again to finish (what is there is skipped); if it keeps happening, " +
+      "check the proxies or load balancers on the way (upload size and time limits)",
     transient: true,
   },
   {
     code: "REGISTRY_UNREACHABLE",
-    pattern: /connection refused|no such host|i\/o timeout|connection reset|network is unreachable|no route to host|EOF$|TLS handshake timeout|context deadline exceeded/im,
+    pattern: anyOf(
+      ["connection refused", "no such host", "i/o timeout", "connection reset", "network is unreachable", "no route to host"],
+      ["EOF$", "TLS handshake timeout", "context deadline exceeded"],
+      "im",
+    ),
     message: (c) => `cannot reach the registry ${c.registryHost}`,
     hint: (c) => `check that the registry is running and that ${c.registryHost} is the right address and port`,
     transient: true,
@@ -174,7 +194,12 @@ export function diagnose(output: string, context: DiagnoseContext): PushImagesEr
   const detail = context.command ? failureDetail(context.command) : output.trim();
   if (found) return failure(found.code, found.message(context, output), found.hint(context, output), detail);
   const reason = lastLine(output) ?? "no output";
-  return failure("PUSH_FAILED", `${context.action} failed: ${reason}`, "run again with -v to see the container tool's full output", detail);
+  return failure(
+    "PUSH_FAILED",
+    `${context.action} failed: ${reason}`,
+    "run again with -v to see the container tool's full output",
+    detail,
+  );
 }
 
 /** The local file a write failed on for lack of space: podman and docker print `write <file>: no space left on device`. */

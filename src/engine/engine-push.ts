@@ -63,7 +63,8 @@ export class EnginePush implements Transport {
     const { tool, shell } = this.engine;
     const targets = [...this.temporaryTags];
     const result = await shell.run(tool.name, tool.untagArgs(targets), { mutates: true });
-    if (result.exitCode !== 0) this.core.log.warn(`could not remove the temporary tags ${targets.join(", ")}: ${result.stderr.trim()}`);
+    if (result.exitCode !== 0)
+      this.core.log.warn(`could not remove the temporary tags ${targets.join(", ")}: ${result.stderr.trim()}`);
     this.temporaryTags.clear();
     if (this.core.interrupted && tool.name === "docker" && !this.core.options.dryRun) await this.removeLateDigestNames(targets);
   }
@@ -112,7 +113,9 @@ async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, 
       }
       const output = `${push.stderr}\n${push.stdout}`;
       const failed = { command: tool.name, args, ...push };
-      const error = push.stalled ? stalledPush(options, job.image) : diagnose(output, await context(core, tool, job, "push", failed));
+      const error = push.stalled
+        ? stalledPush(options, job.image)
+        : diagnose(output, await context(core, tool, job, "push", failed));
       if (!isTransient(error) || attempt > options.retries || core.interrupted) return { error, attempts: attempt };
       const delayMs = retryAfterMs(output, core.retryPolicy) ?? backoffMs(attempt, core.retryPolicy);
       hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
@@ -136,7 +139,13 @@ export function stalledPush(options: Options, what: string) {
 }
 
 /** With the login command preflight named (the registry was opened there), so a login fix is the same one. */
-async function context(core: TransportContext, tool: ContainerTool, job: Job, stage: string, command: FailedCommand): Promise<DiagnoseContext> {
+async function context(
+  core: TransportContext,
+  tool: ContainerTool,
+  job: Job,
+  stage: string,
+  command: FailedCommand,
+): Promise<DiagnoseContext> {
   const login = (await core.registry().catch(() => undefined))?.login;
   return { tool: tool.name, registryHost: core.options.registry.host, action: `${stage} of ${job.image}`, command, login };
 }

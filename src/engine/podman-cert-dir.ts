@@ -27,13 +27,15 @@ const TLS_FILE = /\.(crt|cert|key)$/;
 function podmanCertsDir(host: string, home: string): string | undefined {
   const roots = [join(home, ".config/containers/certs.d"), "/etc/containers/certs.d", "/etc/docker/certs.d"];
   // containers/image skips a directory it may not look at, as one that is not there.
-  return roots.map((root) => join(root, host)).find((dir) => {
-    try {
-      return statSync(dir).isDirectory();
-    } catch {
-      return false;
-    }
-  });
+  return roots
+    .map((root) => join(root, host))
+    .find((dir) => {
+      try {
+        return statSync(dir).isDirectory();
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Writes the directory under `parent` (the run's temporary directory, only this user's). */
@@ -42,14 +44,18 @@ export function writePodmanCertDir(parent: string, caFiles: readonly CaFile[], h
   const copiedFrom = podmanCertsDir(host, home);
   const copied = copiedFrom ? copyTlsFiles(copiedFrom, path, host) : [];
   // Named apart from anything certs.d may hold, so nothing there is replaced.
-  caFiles.forEach((ca, index) => writeFileSync(join(path, `push-images-ca-file-${index + 1}.crt`), ca.pem, { mode: 0o644, flag: "wx" }));
+  caFiles.forEach((ca, index) =>
+    writeFileSync(join(path, `push-images-ca-file-${index + 1}.crt`), ca.pem, { mode: 0o644, flag: "wx" }),
+  );
   return { path, copiedFrom, copied };
 }
 
 function copyTlsFiles(from: string, to: string, host: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(from).filter((name) => TLS_FILE.test(name)).sort();
+    names = readdirSync(from)
+      .filter((name) => TLS_FILE.test(name))
+      .sort();
   } catch {
     // podman too reads nothing from a directory it may not list.
     return [];

@@ -86,7 +86,12 @@ export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
         running.delete(child);
         watch?.stop();
       });
-      const result = { exitCode: output.exitCode ?? 1, stdout: output.stdout, stderr: output.stderr, ...(stalled ? { stalled } : {}) };
+      const result = {
+        exitCode: output.exitCode ?? 1,
+        stdout: output.stdout,
+        stderr: output.stderr,
+        ...(stalled ? { stalled } : {}),
+      };
       const raw = `${result.stdout}${result.stderr}`.trim();
       if (raw) log.verbose(indent(maskSecrets(raw)));
       if (result.exitCode !== 0) log.verbose(`  -> ${exitStatus(result.exitCode)}`);

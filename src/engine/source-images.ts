@@ -6,7 +6,12 @@
 import type { ContainerTool } from "./container-tool.ts";
 import { failure, type PushImagesError } from "../core/errors.ts";
 
-export async function sourceImagesMissing(tool: ContainerTool, sourcePath: string, missing: readonly string[], total: number): Promise<PushImagesError> {
+export async function sourceImagesMissing(
+  tool: ContainerTool,
+  sourcePath: string,
+  missing: readonly string[],
+  total: number,
+): Promise<PushImagesError> {
   return failure(
     "SOURCE_IMAGE_MISSING",
     `${missing.length} of ${total} source image${total === 1 ? "" : "s"} not found in ${tool.name}'s local storage: ${missing.join(", ")}`,

@@ -25,20 +25,23 @@ export function watchForStall(pid: number, stallMs: number, onStall: () => void)
   let lastBytes = ioBytes(pid);
   let lastTick = Date.now();
   let lastProgress = lastTick;
-  const timer = setInterval(() => {
-    const bytes = ioBytes(pid);
-    const now = Date.now();
-    // A process that ended or started changes the sum either way: count it as progress too.
-    const rate = (Math.abs(bytes - lastBytes) * 1000) / Math.max(1, now - lastTick);
-    lastBytes = bytes;
-    lastTick = now;
-    if (rate > MIN_BYTES_PER_SECOND) {
-      lastProgress = now;
-    } else if (now - lastProgress >= stallMs) {
-      clearInterval(timer);
-      onStall();
-    }
-  }, Math.min(1000, Math.max(100, stallMs / 4)));
+  const timer = setInterval(
+    () => {
+      const bytes = ioBytes(pid);
+      const now = Date.now();
+      // A process that ended or started changes the sum either way: count it as progress too.
+      const rate = (Math.abs(bytes - lastBytes) * 1000) / Math.max(1, now - lastTick);
+      lastBytes = bytes;
+      lastTick = now;
+      if (rate > MIN_BYTES_PER_SECOND) {
+        lastProgress = now;
+      } else if (now - lastProgress >= stallMs) {
+        clearInterval(timer);
+        onStall();
+      }
+    },
+    Math.min(1000, Math.max(100, stallMs / 4)),
+  );
   timer.unref();
   return {
     activity: () => {

@@ -30,7 +30,11 @@ export function readCaFiles(files: readonly string[], host: string): readonly Ca
 }
 
 function readCaFile(file: string, host: string): CaFile {
-  if (file === "") throw invalid("--ca-file needs a file name, but it is empty", "name the registry's CA certificate (PEM): --ca-file ./registry-ca.crt");
+  if (file === "")
+    throw invalid(
+      "--ca-file needs a file name, but it is empty",
+      "name the registry's CA certificate (PEM): --ca-file ./registry-ca.crt",
+    );
   const content = readWhole(file);
   const blocks = content.toString("utf8").match(CERTIFICATE_BLOCK) ?? [];
   if (blocks.length === 0) throw noCertificate(file, content, host);
@@ -52,7 +56,10 @@ function readWhole(file: string): Buffer {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EISDIR") throw directory(file);
     if (code === "ENOENT" || code === "ENOTDIR") {
-      throw invalid(`--ca-file ${file} does not exist`, "give the path of the registry's CA certificate (PEM): --ca-file /path/to/registry-ca.crt");
+      throw invalid(
+        `--ca-file ${file} does not exist`,
+        "give the path of the registry's CA certificate (PEM): --ca-file /path/to/registry-ca.crt",
+      );
     }
     if (code === "EACCES" || code === "EPERM") {
       // A CA certificate is public: making it readable gives nothing away.
@@ -69,7 +76,10 @@ function directory(file: string): PushImagesError {
   const inside = safeList(file).filter((name) => /\.(crt|pem|cer)$/i.test(name));
   const example = inside.length > 0 ? join(file, inside[0] as string) : join(file, "ca.crt");
   const found = inside.length > 0 ? ` (it holds ${inside.join(", ")})` : "";
-  return invalid(`--ca-file ${file} is a directory, not a certificate file${found}`, `name the CA file itself: --ca-file ${example}`);
+  return invalid(
+    `--ca-file ${file} is a directory, not a certificate file${found}`,
+    `name the CA file itself: --ca-file ${example}`,
+  );
 }
 
 function safeList(dir: string): string[] {
@@ -82,8 +92,9 @@ function safeList(dir: string): string[] {
 
 /** No `BEGIN CERTIFICATE` block: say what the file holds instead, when it can be told. */
 function noCertificate(file: string, content: Buffer, host: string): PushImagesError {
-  const pemFix = "give the registry's CA certificate in PEM form (text starting -----BEGIN CERTIFICATE-----); "
-    + `'${showChainCommand(host)}' shows the certificates ${host} sends`;
+  const pemFix =
+    "give the registry's CA certificate in PEM form (text starting -----BEGIN CERTIFICATE-----); " +
+    `'${showChainCommand(host)}' shows the certificates ${host} sends`;
   if (content.length === 0) return invalid(`--ca-file ${file} is empty`, pemFix);
   if (isDerCertificate(content)) {
     return invalid(

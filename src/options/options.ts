@@ -74,7 +74,11 @@ export interface Options {
 
 export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Options {
   if (flags.registry === undefined || flags.registry === "") {
-    throw inputError("MISSING_REGISTRY", "-r is required: the registry to push to", "add -r host[:port][/path], for example -r registry.example.com/apim");
+    throw inputError(
+      "MISSING_REGISTRY",
+      "-r is required: the registry to push to",
+      "add -r host[:port][/path], for example -r registry.example.com/apim",
+    );
   }
   const registry = parseRegistryUri(flags.registry);
   const containerTool = checkContainerTool(flags.containerTool ?? defaults.containerTool);
@@ -86,7 +90,11 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
   const images = checkImages(flags.image, defaults.images);
   const longest = images.reduce((a, b) => (b.length > a.length ? b : a), "");
   if (`${sourcePath}/${longest}`.length > MAX_NAME_LENGTH) {
-    throw inputError("INVALID_SOURCE_PATH", `-p ${JSON.stringify(sourcePath)} makes the source name ${sourcePath}/${longest} longer than ${MAX_NAME_LENGTH} characters`, "use a shorter -p");
+    throw inputError(
+      "INVALID_SOURCE_PATH",
+      `-p ${JSON.stringify(sourcePath)} makes the source name ${sourcePath}/${longest} longer than ${MAX_NAME_LENGTH} characters`,
+      "use a shorter -p",
+    );
   }
   const caFiles = checkCaFiles(flags.caFile ?? [], flags.noTlsVerify, registry.host);
 
@@ -120,14 +128,23 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
 function wholeNumber(flag: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw inputError("USAGE", `${flag} ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`, `use for example ${flag} ${fallback}`);
+    throw inputError(
+      "USAGE",
+      `${flag} ${JSON.stringify(value)} is not a whole number from ${min} to ${max}`,
+      `use for example ${flag} ${fallback}`,
+    );
   }
   return Number(value);
 }
 
 /** An empty --plugin would resolve to the current directory and fail as a plugin that does not load. */
 function checkPluginFiles(files: readonly string[]): readonly string[] {
-  if (files.includes("")) throw inputError("BAD_PLUGIN", "--plugin needs a file name, but it is empty", "name a .js, .mjs or .cjs file: --plugin ./my-plugin.mjs");
+  if (files.includes(""))
+    throw inputError(
+      "BAD_PLUGIN",
+      "--plugin needs a file name, but it is empty",
+      "name a .js, .mjs or .cjs file: --plugin ./my-plugin.mjs",
+    );
   return files;
 }
 
@@ -150,13 +167,21 @@ function checkCaFiles(files: readonly string[], noTlsVerify: boolean, host: stri
 
 function checkContainerTool(value: string): ContainerToolName {
   if (CONTAINER_TOOLS.includes(value as ContainerToolName)) return value as ContainerToolName;
-  throw inputError("INVALID_CONTAINER_TOOL", `-c ${JSON.stringify(value)} is not a supported container tool`, "use -c podman or -c docker");
+  throw inputError(
+    "INVALID_CONTAINER_TOOL",
+    `-c ${JSON.stringify(value)} is not a supported container tool`,
+    "use -c podman or -c docker",
+  );
 }
 
 function checkSourcePath(path: string): void {
   const problem = sourcePathProblem(path);
   if (problem) {
-    throw inputError("INVALID_SOURCE_PATH", `-p ${JSON.stringify(path)} is not a repository path: ${problem}`, `use a path such as -p apim; ${PATH_RULE}`);
+    throw inputError(
+      "INVALID_SOURCE_PATH",
+      `-p ${JSON.stringify(path)} is not a repository path: ${problem}`,
+      `use a path such as -p apim; ${PATH_RULE}`,
+    );
   }
 }
 

@@ -56,7 +56,9 @@ function readDefaultsFile(file: string, origin: string): ProductDefaults {
     inputError(
       "BAD_DEFAULTS_FILE",
       `product defaults file ${file} (${origin}) ${why}`,
-      fix ?? `fix the file, or unset PRODUCT_DEFAULTS; its form is {"product": "...", "images": ["..."], "sourcePath": "apim", "sourceTag": "v6.0.0", "containerTool": "docker"}`,
+      fix ??
+        `fix the file, or unset PRODUCT_DEFAULTS; its form is {"product": "...", "images": ` +
+          `["..."], "sourcePath": "apim", "sourceTag": "v6.0.0", "containerTool": "docker"}`,
     );
   let text: string;
   try {
@@ -83,14 +85,21 @@ function readDefaultsFile(file: string, origin: string): ProductDefaults {
     return value;
   };
   const images = record.images;
-  if (images !== undefined && (!Array.isArray(images) || images.length === 0 || !images.every((i) => typeof i === "string" && i !== ""))) {
+  if (
+    images !== undefined &&
+    (!Array.isArray(images) || images.length === 0 || !images.every((i) => typeof i === "string" && i !== ""))
+  ) {
     throw bad(`"images" must be a non-empty list of image names`);
   }
   for (const [index, image] of ((images as string[] | undefined) ?? []).entries()) {
     const problem = pathComponentProblem(image);
     if (problem) throw bad(`lists an image name that no registry accepts: ${problem}`);
     // Refused, not merged: two jobs for one image would push it twice at once.
-    if ((images as string[]).indexOf(image) < index) throw bad(`lists "${image}" twice in "images"; each image is pushed once`, `remove the second "${image}" from "images" in ${file}`);
+    if ((images as string[]).indexOf(image) < index)
+      throw bad(
+        `lists "${image}" twice in "images"; each image is pushed once`,
+        `remove the second "${image}" from "images" in ${file}`,
+      );
   }
   const sourceTag = text_("sourceTag");
   const badTag = sourceTag === undefined ? undefined : tagProblem(sourceTag);

@@ -9,14 +9,13 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 /** Why an IPv6 literal is refused: podman 4 reads `[::1]:5000/x` as "invalid reference format". */
-export const IPV6_RULE = "podman does not accept an IPv6 address as a registry host (invalid reference format); give the registry a host name";
+export const IPV6_RULE =
+  "podman does not accept an IPv6 address as a registry host (invalid reference format); give the registry a host name";
 /** Distribution refuses repository names longer than this. */
 export const MAX_NAME_LENGTH = 255;
 
-export const TAG_RULE =
-  "a tag is 1 to 128 ASCII letters, digits, '_', '.' or '-', and does not start with '.' or '-'";
-export const PATH_RULE =
-  "path components are lower-case letters and digits, separated by '.', '_', '__' or '-'";
+export const TAG_RULE = "a tag is 1 to 128 ASCII letters, digits, '_', '.' or '-', and does not start with '.' or '-'";
+export const PATH_RULE = "path components are lower-case letters and digits, separated by '.', '_', '__' or '-'";
 
 /** Why `tag` is not a valid OCI tag, or undefined when it is. */
 export function tagProblem(tag: string): string | undefined {

@@ -26,7 +26,11 @@ export function registryTypeOfHost(host: string): RegistryType | undefined {
 
 export function parseRegistryType(value: string): RegistryType {
   if ((REGISTRY_TYPES as readonly string[]).includes(value)) return value as RegistryType;
-  throw inputError("USAGE", `--registry-type ${JSON.stringify(value)} is not a known registry type`, `use one of: ${REGISTRY_TYPES.join(", ")}`);
+  throw inputError(
+    "USAGE",
+    `--registry-type ${JSON.stringify(value)} is not a known registry type`,
+    `use one of: ${REGISTRY_TYPES.join(", ")}`,
+  );
 }
 
 /**
@@ -54,7 +58,9 @@ async function looksLikeHarbor(host: string, agent: RegistryAgent, signal?: Abor
   // An unreachable registry is preflight's to report, not this probe's.
   const answers = await Promise.all(
     ["https", "http"].map((scheme) =>
-      httpGet(`${scheme}://${host}/api/v2.0/systeminfo`, { verify: false, timeoutMs: 3000, signal, agent }).catch(() => undefined),
+      httpGet(`${scheme}://${host}/api/v2.0/systeminfo`, { verify: false, timeoutMs: 3000, signal, agent }).catch(
+        () => undefined,
+      ),
     ),
   );
   // auth_mode is answered to anonymous callers by every Harbor 2.x; the version is not.

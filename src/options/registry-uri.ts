@@ -23,8 +23,10 @@ export function parseRegistryUri(value: string): RegistryUri {
   // A password typed into -r must not be echoed back; a digest is no password.
   const digestPart = DIGEST.exec(value)?.[0] ?? "";
   const shown = value.slice(0, value.length - digestPart.length).replace(/[^/@]*@/, "****@") + digestPart;
-  const refuse = (why: string, fix: string = GENERIC_FIX) => inputError("INVALID_REGISTRY", `-r ${JSON.stringify(shown)} is not a registry: ${why}`, fix);
-  const refuseWith = (why: string, corrected: string, more = "") => refuse(why, corrected === value ? GENERIC_FIX : suggest(corrected, more));
+  const refuse = (why: string, fix: string = GENERIC_FIX) =>
+    inputError("INVALID_REGISTRY", `-r ${JSON.stringify(shown)} is not a registry: ${why}`, fix);
+  const refuseWith = (why: string, corrected: string, more = "") =>
+    refuse(why, corrected === value ? GENERIC_FIX : suggest(corrected, more));
 
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value);
   if (scheme) throw refuseWith(`drop the scheme '${scheme[1]}://'`, shown.slice(scheme[0].length).replace(/\/+$/, ""));
@@ -33,14 +35,21 @@ export function parseRegistryUri(value: string): RegistryUri {
   if (meta) throw refuse(`it contains '${meta[0]}', which no registry name has`);
   const digest = DIGEST.exec(value);
   if (digest) {
-    throw refuseWith(`'${digest[0].slice(1)}' is an image digest; -r names where the images go, and each keeps its own digest`, value.slice(0, digest.index));
+    throw refuseWith(
+      `'${digest[0].slice(1)}' is an image digest; -r names where the images go, and each keeps its own digest`,
+      value.slice(0, digest.index),
+    );
   }
   if (value.includes("@")) {
-    throw refuseWith("user info does not belong in -r; log in with 'podman login' or 'docker login' instead", value.slice(value.lastIndexOf("@") + 1));
+    throw refuseWith(
+      "user info does not belong in -r; log in with 'podman login' or 'docker login' instead",
+      value.slice(value.lastIndexOf("@") + 1),
+    );
   }
   if (value.endsWith("/")) throw refuseWith("remove the trailing '/'", value.replace(/\/+$/, ""));
   if (value.includes("//")) throw refuseWith("it contains '//'", value.replace(/\/{2,}/g, "/"));
-  if (/[^A-Za-z0-9.:/_\[\]-]/.test(value)) throw refuse("it contains characters outside letters, digits, '.', ':', '/', '_', '-'");
+  if (/[^A-Za-z0-9.:/_\[\]-]/.test(value))
+    throw refuse("it contains characters outside letters, digits, '.', ':', '/', '_', '-'");
 
   const [host = "", ...path] = value.split("/");
   if (isIpv6Literal(host)) throw refuse(IPV6_RULE, ipv6Fix(host, path));
@@ -51,7 +60,11 @@ export function parseRegistryUri(value: string): RegistryUri {
     // host/x:tag: the tag of the pushed images is -d's business.
     const [, name = "", tag = ""] = tagged;
     const retag = tagProblem(tag) === undefined ? ` -d ${tag}` : "";
-    throw refuseWith(`':${tag}' is a tag; -r names only the registry and path, the tag comes from -d`, [host, ...path.slice(0, -1), name].join("/"), retag);
+    throw refuseWith(
+      `':${tag}' is a tag; -r names only the registry and path, the tag comes from -d`,
+      [host, ...path.slice(0, -1), name].join("/"),
+      retag,
+    );
   }
   // docker and podman read a first part without '.', ':' or "localhost" as a
   // Docker Hub namespace: harbor/apim would silently go to docker.io/harbor/apim.
@@ -85,5 +98,8 @@ function suggest(corrected: string, more: string): string {
 function ipv6Fix(host: string, path: readonly string[]): string {
   const [, address = "", port = ""] = /^\[([^\]]*)\](.*)$/.exec(host) ?? [];
   const name = "registry6.internal";
-  return `name the address in /etc/hosts (echo '${address} ${name}' | sudo tee -a /etc/hosts), then use -r ${[`${name}${port}`, ...path].join("/")}`;
+  return (
+    `name the address in /etc/hosts (echo '${address} ${name}' | sudo tee ` +
+    `-a /etc/hosts), then use -r ${[`${name}${port}`, ...path].join("/")}`
+  );
 }

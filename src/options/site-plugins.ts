@@ -20,7 +20,12 @@ export interface SitePluginHost extends RunContext {
 /** The files to load, beside-the-program ones first. */
 export function sitePluginFiles(programDir: string, explicit: readonly string[], cwd = process.cwd()): string[] {
   const dir = join(programDir, "plugins");
-  const beside = existsSync(dir) ? readdirSync(dir).filter((f) => PLUGIN_FILE.test(f)).sort().map((f) => join(dir, f)) : [];
+  const beside = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => PLUGIN_FILE.test(f))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
   return [...beside, ...explicit.map((file) => resolve(cwd, file))];
 }
 

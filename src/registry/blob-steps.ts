@@ -18,7 +18,7 @@ import type { HttpResponse } from "./http.ts";
 import { loginRejectedFix } from "./login-command.ts";
 
 /** The token scope every step of a push to `name` asks for. */
-export const pushScope = (name: string) => `repository:${name}:pull,push`;
+const pushScope = (name: string) => `repository:${name}:pull,push`;
 
 export async function blobExists(registry: RegistryConnection, name: string, digest: string): Promise<boolean> {
   const response = await registry.request(`/v2/${name}/blobs/${digest}`, { method: "HEAD", scope: pushScope(name) });
@@ -32,7 +32,12 @@ export async function blobExists(registry: RegistryConnection, name: string, dig
  * or the Location of a new upload session when it would not (a registry
  * may refuse a mount, e.g. across projects it may not read; 202 then).
  */
-export async function mountBlob(registry: RegistryConnection, name: string, digest: string, from: string): Promise<"mounted" | string> {
+export async function mountBlob(
+  registry: RegistryConnection,
+  name: string,
+  digest: string,
+  from: string,
+): Promise<"mounted" | string> {
   const query = new URLSearchParams({ mount: digest, from });
   // The registry checks pull rights on `from` too (distribution: 401 insufficient_scope without them).
   const scope = `${pushScope(name)} repository:${from}:pull`;
@@ -50,13 +55,35 @@ export async function startUpload(registry: RegistryConnection, name: string): P
 }
 
 /** The whole blob in one PUT: one round trip for the data. */
-export async function putWhole(registry: RegistryConnection, name: string, session: string, digest: string, size: number, body: () => Readable, idleMs: number): Promise<void> {
-  const response = await registry.stream(withDigest(session, digest), { method: "PUT", headers: {}, body, size, idleMs, scope: pushScope(name) });
+export async function putWhole(
+  registry: RegistryConnection,
+  name: string,
+  session: string,
+  digest: string,
+  size: number,
+  body: () => Readable,
+  idleMs: number,
+): Promise<void> {
+  const response = await registry.stream(withDigest(session, digest), {
+    method: "PUT",
+    headers: {},
+    body,
+    size,
+    idleMs,
+    scope: pushScope(name),
+  });
   if (response.status !== 201) throw statusFailure(response, `uploading ${digest} to ${name}`, registry.login);
 }
 
 /** Bytes whose digest is known only at their end: PATCH them as they come (chunked), then PUT the digest. */
-export async function putStreamed(registry: RegistryConnection, name: string, session: string, body: () => Readable, digestAtEnd: () => string, idleMs: number): Promise<void> {
+export async function putStreamed(
+  registry: RegistryConnection,
+  name: string,
+  session: string,
+  body: () => Readable,
+  digestAtEnd: () => string,
+  idleMs: number,
+): Promise<void> {
   const patched = await registry.stream(session, { method: "PATCH", headers: {}, body, idleMs, scope: pushScope(name) });
   if (patched.status !== 202) throw statusFailure(patched, `uploading a layer to ${name}`, registry.login);
   await closeUpload(registry, name, location(patched, name), digestAtEnd(), idleMs);
@@ -138,7 +165,12 @@ function lostSession(name: string, response: HttpResponse): PushImagesError {
 }
 
 /** PUTs the manifest under `tag`; the digest the registry gives it. */
-export async function putManifest(registry: RegistryConnection, name: string, tag: string, manifest: { mediaType: string; bytes: Buffer }): Promise<string | undefined> {
+export async function putManifest(
+  registry: RegistryConnection,
+  name: string,
+  tag: string,
+  manifest: { mediaType: string; bytes: Buffer },
+): Promise<string | undefined> {
   const response = await registry.request(`/v2/${name}/manifests/${encodeURIComponent(tag)}`, {
     method: "PUT",
     headers: { "Content-Type": manifest.mediaType },
@@ -152,7 +184,12 @@ export async function putManifest(registry: RegistryConnection, name: string, ta
 
 function location(response: HttpResponse, name: string): string {
   const value = response.headers.location;
-  if (typeof value !== "string" || value === "") throw failure("REGISTRY_ERROR", `the registry opened an upload to ${name} without a Location`, "the registry does not follow the distribution API; check its version");
+  if (typeof value !== "string" || value === "")
+    throw failure(
+      "REGISTRY_ERROR",
+      `the registry opened an upload to ${name} without a Location`,
+      "the registry does not follow the distribution API; check its version",
+    );
   return value;
 }
 
@@ -166,10 +203,21 @@ export function statusFailure(response: HttpResponse, doing: string, login: stri
   const said = registryMessage(response.body);
   const what = `${doing}: HTTP ${status}${said ? ` (${said})` : ""}`;
   if (status === 401) return failure("AUTH_REJECTED", what, loginRejectedFix(login));
-  if (status === 403) return failure("ACCESS_DENIED", what, "ask the registry's administrator for push rights to this repository");
-  if (status === 404) return failure("REPOSITORY_NOT_FOUND", what, "create the project or repository first (Harbor: --create-project; ECR: --create-repositories)");
-  if (status === 429) return Object.assign(failure("RATE_LIMITED", what, "wait a few minutes and run push-images again"), { transient: true });
-  if (status >= 500) return Object.assign(failure("REGISTRY_ERROR", what, "the registry has a problem; check its logs, then run push-images again"), { transient: true });
+  if (status === 403)
+    return failure("ACCESS_DENIED", what, "ask the registry's administrator for push rights to this repository");
+  if (status === 404)
+    return failure(
+      "REPOSITORY_NOT_FOUND",
+      what,
+      "create the project or repository first (Harbor: --create-project; ECR: --create-repositories)",
+    );
+  if (status === 429)
+    return Object.assign(failure("RATE_LIMITED", what, "wait a few minutes and run push-images again"), { transient: true });
+  if (status >= 500)
+    return Object.assign(
+      failure("REGISTRY_ERROR", what, "the registry has a problem; check its logs, then run push-images again"),
+      { transient: true },
+    );
   return failure("PUSH_FAILED", what, "run again with -v; if it recurs, check the registry's logs");
 }
 

@@ -11,8 +11,6 @@
  *   (chunked-upload.ts); the others in one request.
  * - The manifest goes last; the runner then reads the target back.
  */
-import { createHash } from "node:crypto";
-import { Transform } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { BundleBlob, BundleImage } from "../bundle/bundle.ts";
 import { stalledPush } from "../engine/engine-push.ts";
@@ -26,6 +24,7 @@ import { uploadsInChunks } from "./chunk-plan.ts";
 import { uploadInChunks } from "./chunked-upload.ts";
 import type { RegistryConnection } from "./connection.ts";
 import { ByteProgress } from "./byte-progress.ts";
+import { DigestTap, dockerManifest, type Placed } from "./docker-archive-upload.ts";
 import { splitReference } from "./manifest.ts";
 import { UploadSessions, uploadStateFile } from "./upload-sessions.ts";
 import { UploadSlots } from "./upload-slots.ts";
@@ -33,17 +32,16 @@ import { UploadSlots } from "./upload-slots.ts";
 /** Uploads in flight at once, over all images: enough to fill a link, few enough for a small registry. */
 const UPLOADS_IN_FLIGHT = 6;
 
-const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-const DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
-const DOCKER_GZIP_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
-const NETWORK_ERRORS = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ETIMEDOUT"]);
-
-/** Where a blob is in the registry, as uploaded (for a layer compressed on the way: its gzip digest and size). */
-interface Placed {
-  readonly repository: string;
-  readonly digest: string;
-  readonly size: number;
-}
+const NETWORK_ERRORS = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+]);
 
 /** Attempts one send has made so far. */
 interface AttemptTally {
@@ -83,7 +81,8 @@ export class BundlePush implements Transport {
 
   private async sendImage(job: Job, tally: AttemptTally): Promise<string | undefined> {
     const image = this.imageOf(job.source);
-    if (!image) throw failure("ARCHIVE_MISSING_IMAGE", `the bundle holds no image ${job.source}`, "choose the images it holds with -i");
+    if (!image)
+      throw failure("ARCHIVE_MISSING_IMAGE", `the bundle holds no image ${job.source}`, "choose the images it holds with -i");
     const { name, tag } = splitReference(job.target);
     const registry = await this.runner.registry();
     const total = distinct([image.config, ...image.layers]).reduce((sum, blob) => sum + blob.size, 0);
@@ -94,7 +93,9 @@ export class BundlePush implements Transport {
     const placed = new Map<string, Placed>();
     // Every blob settles before the job does: after Ctrl-C a chunk still
     // finishing must be recorded before the run reports and exits.
-    const placing = blobs.map(async (blob) => placed.set(blob.digest, await this.place(registry, name, blob, job, tally, progress)));
+    const placing = blobs.map(async (blob) =>
+      placed.set(blob.digest, await this.place(registry, name, blob, job, tally, progress)),
+    );
     const settled = await Promise.allSettled(placing);
     const failed = settled.find((outcome) => outcome.status === "rejected");
     if (failed) throw failed.reason;
@@ -106,7 +107,14 @@ export class BundlePush implements Transport {
   }
 
   /** Puts one blob into `name`: found there, mounted from another repository, or uploaded. */
-  private async place(registry: RegistryConnection, name: string, blob: BundleBlob, job: Job, tally: AttemptTally, progress: ByteProgress): Promise<Placed> {
+  private async place(
+    registry: RegistryConnection,
+    name: string,
+    blob: BundleBlob,
+    job: Job,
+    tally: AttemptTally,
+    progress: ByteProgress,
+  ): Promise<Placed> {
     const known = this.placed.get(blob.digest);
     const elsewhere = known && (await known.catch(() => undefined));
     if (elsewhere?.repository === name) return this.skip(blob, elsewhere, progress);
@@ -157,7 +165,10 @@ export class BundlePush implements Transport {
     }
     // A docker-archive layer: gzipped on the way; its digest is known at its end.
     let hashed = new DigestTap();
-    const gzipped = () => counted().pipe(createGzip()).pipe((hashed = new DigestTap()));
+    const gzipped = () =>
+      counted()
+        .pipe(createGzip())
+        .pipe((hashed = new DigestTap()));
     await putStreamed(registry, name, opened, gzipped, () => hashed.digest(), idleMs);
     return { repository: name, digest: hashed.digest(), size: hashed.bytes };
   }
@@ -189,40 +200,23 @@ export class BundlePush implements Transport {
     if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner.options, job.image), { transient: true });
     if (NETWORK_ERRORS.has(code)) {
       const host = this.runner.options.registry.host;
-      return Object.assign(failure("CONNECTION_LOST", `the connection to ${host} broke while pushing ${job.image}: ${message}`, "run push-images again to finish; if it recurs, check the proxies and load balancers on the way"), { transient: true });
+      return Object.assign(
+        failure(
+          "CONNECTION_LOST",
+          `the connection to ${host} broke while pushing ${job.image}: ${message}`,
+          "run push-images again to finish; if it recurs, check the proxies and load balancers on the way",
+        ),
+        { transient: true },
+      );
     }
-    return failure("PUSH_FAILED", `pushing ${job.image} failed: ${message}`, "run again with -v; if it recurs, check the bundle with sha256sum -c");
+    return failure(
+      "PUSH_FAILED",
+      `pushing ${job.image} failed: ${message}`,
+      "run again with -v; if it recurs, check the bundle with sha256sum -c",
+    );
   }
-}
-
-/** A docker-archive has no manifest: this one names the config and the layers as they were uploaded (gzipped). */
-function dockerManifest(image: BundleImage, placed: ReadonlyMap<string, Placed>) {
-  const entry = (blob: BundleBlob, mediaType: string) => {
-    const where = placed.get(blob.digest);
-    if (!where) throw new Error(`${blob.digest} was not placed`);
-    return { mediaType, size: where.size, digest: where.digest };
-  };
-  const manifest = { schemaVersion: 2, mediaType: DOCKER_MANIFEST, config: entry(image.config, DOCKER_CONFIG), layers: image.layers.map((layer) => entry(layer, DOCKER_GZIP_LAYER)) };
-  const bytes = Buffer.from(JSON.stringify(manifest));
-  return { mediaType: DOCKER_MANIFEST, bytes, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}` };
 }
 
 function distinct(blobs: readonly BundleBlob[]): BundleBlob[] {
   return [...new Map(blobs.map((blob) => [blob.digest, blob])).values()];
-}
-
-/** The sha256 and length of what passes through. */
-class DigestTap extends Transform {
-  private readonly hash = createHash("sha256");
-  bytes = 0;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    callback(null, chunk);
-  }
-
-  digest(): string {
-    return `sha256:${this.hash.copy().digest("hex")}`;
-  }
 }

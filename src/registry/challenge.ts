@@ -36,7 +36,11 @@ export function scopeEntries(scope: string | undefined): string[] {
 }
 
 /** The token-server URL for a challenge, asking for each scope entry in a `scope` parameter of its own (as the spec says). */
-export function tokenUrl(challenge: Challenge, baseUrl: string, scopes: readonly string[] = scopeEntries(challenge.scope)): string {
+export function tokenUrl(
+  challenge: Challenge,
+  baseUrl: string,
+  scopes: readonly string[] = scopeEntries(challenge.scope),
+): string {
   const url = new URL(challenge.realm ?? `${baseUrl}/token`);
   if (challenge.service) url.searchParams.set("service", challenge.service);
   for (const scope of scopes) url.searchParams.append("scope", scope);
@@ -56,7 +60,8 @@ export function tokenFrom(response: HttpResponse): string | undefined {
 export function issuedToken(response: HttpResponse, askedAt: number): IssuedToken | undefined {
   const answer = answerOf(response);
   if (!answer) return undefined;
-  const lifetimeMs = (typeof answer.expiresIn === "number" && answer.expiresIn > 0 ? answer.expiresIn : DEFAULT_LIFETIME_S) * 1000;
+  const lifetimeMs =
+    (typeof answer.expiresIn === "number" && answer.expiresIn > 0 ? answer.expiresIn : DEFAULT_LIFETIME_S) * 1000;
   const issued = typeof answer.issuedAt === "string" ? Date.parse(answer.issuedAt) : Number.NaN;
   const start = issued < askedAt && issued > askedAt - lifetimeMs ? issued : askedAt;
   return { value: answer.value, expiresAt: start + lifetimeMs };
@@ -64,9 +69,16 @@ export function issuedToken(response: HttpResponse, askedAt: number): IssuedToke
 
 function answerOf(response: HttpResponse): { value: string; expiresIn?: unknown; issuedAt?: unknown } | undefined {
   try {
-    const body = JSON.parse(response.body) as { token?: unknown; access_token?: unknown; expires_in?: unknown; issued_at?: unknown };
+    const body = JSON.parse(response.body) as {
+      token?: unknown;
+      access_token?: unknown;
+      expires_in?: unknown;
+      issued_at?: unknown;
+    };
     const value = body.token ?? body.access_token;
-    return typeof value === "string" && value !== "" ? { value, expiresIn: body.expires_in, issuedAt: body.issued_at } : undefined;
+    return typeof value === "string" && value !== ""
+      ? { value, expiresIn: body.expires_in, issuedAt: body.issued_at }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -57,7 +57,10 @@ const WHOLE_BLOBS_ONLY: ReadonlySet<RegistryType> = new Set(["gcr", "artifact-re
  * continue in a later run: its bytes exist only as they are made and its
  * digest is known only at their end, so it keeps its single streamed PATCH.
  */
-export function uploadsInChunks(blob: { readonly size: number; readonly uploadAsStored: boolean }, registryType: RegistryType): boolean {
+export function uploadsInChunks(
+  blob: { readonly size: number; readonly uploadAsStored: boolean },
+  registryType: RegistryType,
+): boolean {
   return blob.uploadAsStored && blob.size > CHUNKED_ABOVE && !WHOLE_BLOBS_ONLY.has(registryType);
 }
 

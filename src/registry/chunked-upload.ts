@@ -68,7 +68,9 @@ async function continueOrStart(upload: ChunkedUpload): Promise<UploadSession> {
       return status;
     }
     const answer = "status" in status ? `HTTP ${status.status}` : `it holds ${status.offset} bytes of ${blob.size}`;
-    runner.log.info(`The registry no longer knows the recorded upload of ${short(blob.digest)} to ${name} (${answer}): sending it afresh`);
+    runner.log.info(
+      `The registry no longer knows the recorded upload of ${short(blob.digest)} to ${name} (${answer}): sending it afresh`,
+    );
     await sessions.forget(registryHost, name, blob.digest);
   }
   return { location: upload.opened ?? (await startUpload(registry, name)), offset: 0 };
@@ -102,7 +104,8 @@ async function sendChunk(upload: ChunkedUpload, session: UploadSession, length: 
     return await patchChunk(registry, name, { session, body, length }, runner.options.stallTimeoutMs, chunk.signal);
   } catch (error) {
     if (!chunk.signal.aborted) throw error;
-    const after = "the registry most likely drops the session (distribution and Harbor do), and the next run then sends this layer afresh";
+    const after =
+      "the registry most likely drops the session (distribution and Harbor do), and the next run then sends this layer afresh";
     runner.log.always(`Stopped the upload of ${layerOf(upload)} mid-chunk: ${after}`);
     throw interruptedFailure(runner.interrupted ?? "SIGINT");
   } finally {

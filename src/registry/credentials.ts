@@ -41,7 +41,11 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * is passed over when a later one has the login, and reported
  * (AUTH_FILE_INVALID) when none has.
  */
-export async function storedCredentials(query: CredentialsQuery, env: NodeJS.ProcessEnv, shell: Shell): Promise<Credentials | undefined> {
+export async function storedCredentials(
+  query: CredentialsQuery,
+  env: NodeJS.ProcessEnv,
+  shell: Shell,
+): Promise<Credentials | undefined> {
   let broken: PushImagesError | undefined;
   for (const file of authFiles(query.tool, env)) {
     const config = readAuthFile(file, query);

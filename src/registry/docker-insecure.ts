@@ -16,6 +16,8 @@ export async function isInsecureForDocker(host: string, config: DockerRegistryCo
     cidrs.addSubnet(network, Number(prefix), family);
   }
   const hostname = host.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
-  const addresses = isIP(hostname) ? [{ address: hostname, family: isIP(hostname) }] : await lookup(hostname, { all: true }).catch(() => []);
+  const addresses = isIP(hostname)
+    ? [{ address: hostname, family: isIP(hostname) }]
+    : await lookup(hostname, { all: true }).catch(() => []);
   return addresses.some(({ address, family }) => cidrs.check(address, family === 6 ? "ipv6" : "ipv4"));
 }

@@ -36,7 +36,11 @@ export async function remoteImage(registry: RegistryConnection, reference: strin
     scope: `repository:${name}:pull`,
   });
   if (response.status === 404) return undefined;
-  if (response.status !== 200) throw Object.assign(new Error(`manifest of ${reference}: HTTP ${response.status}`), { status: response.status, headers: response.headers });
+  if (response.status !== 200)
+    throw Object.assign(new Error(`manifest of ${reference}: HTTP ${response.status}`), {
+      status: response.status,
+      headers: response.headers,
+    });
   const header = response.headers["docker-content-digest"];
   const digest = typeof header === "string" ? header : `sha256:${createHash("sha256").update(response.body).digest("hex")}`;
   const manifest = JSON.parse(response.body) as { config?: { digest?: string } };

@@ -139,13 +139,31 @@ function probeNetworkError(error: unknown, options: ProbeOptions, seconds: numbe
       wrongCa ? wrongCaFileFix(options.host, caFiles) : untrustedCertificateFix(options.tool, options.host),
     );
   }
-  return failure("REGISTRY_UNREACHABLE", `cannot talk to the registry ${options.host}: ${message}`, `check that ${options.host} is a container registry and that it is running`);
+  return failure(
+    "REGISTRY_UNREACHABLE",
+    `cannot talk to the registry ${options.host}: ${message}`,
+    `check that ${options.host} is a container registry and that it is running`,
+  );
 }
 
 function statusError(status: number, host: string) {
-  if (status === 429) return failure("RATE_LIMITED", `${host} is rate limiting requests (HTTP 429)`, "wait a few minutes and run push-images again");
-  if (status === 403) return failure("ACCESS_DENIED", `${host} denied access (HTTP 403)`, "ask the registry's administrator for access");
-  if (status === 404) return failure("REGISTRY_ERROR", `${host} has no registry API at /v2/ (HTTP 404)`, "check -r: it must name a container registry (OCI distribution API)");
-  return failure("REGISTRY_ERROR", `${host} answered /v2/ with HTTP ${status}`, "the registry has a problem; check its logs or try again later");
+  if (status === 429)
+    return failure(
+      "RATE_LIMITED",
+      `${host} is rate limiting requests (HTTP 429)`,
+      "wait a few minutes and run push-images again",
+    );
+  if (status === 403)
+    return failure("ACCESS_DENIED", `${host} denied access (HTTP 403)`, "ask the registry's administrator for access");
+  if (status === 404)
+    return failure(
+      "REGISTRY_ERROR",
+      `${host} has no registry API at /v2/ (HTTP 404)`,
+      "check -r: it must name a container registry (OCI distribution API)",
+    );
+  return failure(
+    "REGISTRY_ERROR",
+    `${host} answered /v2/ with HTTP ${status}`,
+    "the registry has a problem; check its logs or try again later",
+  );
 }
-

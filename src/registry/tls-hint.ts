@@ -14,8 +14,8 @@ import { certsDirectories } from "./trusted-cas.ts";
 export function untrustedCertificateFix(tool: ContainerToolName, host: string): string {
   return tool === "podman"
     ? `add --ca-file <the registry's CA, PEM>, or put that CA in ${certsDirectoryCa(tool, host)}, or add -t to skip verification`
-    : `add --ca-file <the registry's CA, PEM> to be told what dockerd needs (that CA in ${certsDirectoryCa(tool, host)}), `
-      + `or ${dockerInsecureRegistryStep(host)}`;
+    : `add --ca-file <the registry's CA, PEM> to be told what dockerd needs (that CA in ${certsDirectoryCa(tool, host)}), ` +
+        `or ${dockerInsecureRegistryStep(host)}`;
 }
 
 /** `tool`: who pushes (a bundle push goes like podman). */
@@ -41,8 +41,10 @@ function certsDirectoryCa(tool: ContainerToolName, host: string): string {
 
 /** The --ca-file CAs were trusted and the certificate still has no known issuer: they are not its CA. */
 export function wrongCaFileFix(host: string, caFiles: readonly string[]): string {
-  return `${caFiles.join(", ")} did not sign the certificate ${host} sends: '${showChainCommand(host)}' shows the chain and its issuer; `
-    + "give that CA with --ca-file";
+  return (
+    `${caFiles.join(", ")} did not sign the certificate ${host} sends: '${showChainCommand(host)}' shows the chain and its issuer; ` +
+    "give that CA with --ca-file"
+  );
 }
 
 /** The command that prints the certificates a registry sends (s_client's own default port is 4433, not 443). */

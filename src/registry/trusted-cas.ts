@@ -25,9 +25,17 @@ export function certsDirectories(tool: ContainerToolName, host: string): string[
 
 /** The system's CAs, the certs.d CAs of each tool named (a bundle push trusts both tools' directories) and the --ca-file CAs. */
 export function trustedCas(tools: readonly ContainerToolName[], host: string, caFiles: readonly TrustedPem[] = []): string[] {
-  const system = SYSTEM_BUNDLES.filter(existsSync).slice(0, 1).map((file) => readFileSync(file, "utf8"));
-  const perRegistry = tools.flatMap((tool) => certsDirectories(tool, host)).flatMap((dir) =>
-    existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".crt")).map((f) => readFileSync(join(dir, f), "utf8")) : [],
-  );
+  const system = SYSTEM_BUNDLES.filter(existsSync)
+    .slice(0, 1)
+    .map((file) => readFileSync(file, "utf8"));
+  const perRegistry = tools
+    .flatMap((tool) => certsDirectories(tool, host))
+    .flatMap((dir) =>
+      existsSync(dir)
+        ? readdirSync(dir)
+            .filter((f) => f.endsWith(".crt"))
+            .map((f) => readFileSync(join(dir, f), "utf8"))
+        : [],
+    );
   return [...rootCertificates, ...system, ...perRegistry, ...caFiles.map((ca) => ca.pem)];
 }

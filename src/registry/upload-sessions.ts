@@ -69,7 +69,11 @@ export class UploadSessions {
 
   /** Records (or moves on) a session; resolves once the file holds it. */
   record(upload: Omit<RecordedUpload, "recordedAt">): Promise<void> {
-    const entry: RecordedUpload = { ...upload, location: withoutUserInfo(upload.location), recordedAt: new Date(this.now()).toISOString() };
+    const entry: RecordedUpload = {
+      ...upload,
+      location: withoutUserInfo(upload.location),
+      recordedAt: new Date(this.now()).toISOString(),
+    };
     const key = keyOf(upload.registry, upload.repository, upload.digest);
     this.loaded().set(key, entry);
     return this.write((entries) => entries.set(key, entry));
@@ -100,7 +104,9 @@ export class UploadSessions {
     try {
       const parsed = JSON.parse(text) as Partial<StateFile>;
       const oldest = this.now() - KEPT_FOR_MS;
-      return new Map(Object.entries(parsed.uploads ?? {}).filter(([, entry]) => isEntry(entry) && Date.parse(entry.recordedAt) >= oldest));
+      return new Map(
+        Object.entries(parsed.uploads ?? {}).filter(([, entry]) => isEntry(entry) && Date.parse(entry.recordedAt) >= oldest),
+      );
     } catch {
       this.warnOnce(`${this.file} is not valid JSON; it is replaced by the next recorded upload`);
       return new Map();

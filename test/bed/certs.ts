@@ -4,12 +4,12 @@
  * uses one of these certificates is "self-signed" for podman and dockerd,
  * and tests that need to trust it pass the CA file explicitly.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { run } from './run.ts';
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { run } from "./run.ts";
 
 // EC keys: generated in milliseconds, and Go's TLS (registry, podman, dockerd) takes them.
-const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
 export interface CertAuthority {
   certFile: string;
@@ -22,10 +22,21 @@ export interface ServerCert {
 }
 
 export async function createCa(dir: string): Promise<CertAuthority> {
-  const certFile = join(dir, 'ca.crt');
-  const keyFile = join(dir, 'ca.key');
-  await run('openssl', ['req', '-x509', ...EC_KEY, '-keyout', keyFile, '-out', certFile,
-    '-days', '2', '-subj', '/CN=push-images test bed CA']);
+  const certFile = join(dir, "ca.crt");
+  const keyFile = join(dir, "ca.key");
+  await run("openssl", [
+    "req",
+    "-x509",
+    ...EC_KEY,
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+    "-days",
+    "2",
+    "-subj",
+    "/CN=push-images test bed CA",
+  ]);
   return { certFile, keyFile };
 }
 
@@ -35,14 +46,32 @@ export async function issueServerCert(ca: CertAuthority, dir: string, name: stri
   const keyFile = join(dir, `${name}.key`);
   const csrFile = join(dir, `${name}.csr`);
   const extFile = join(dir, `${name}.ext`);
-  writeFileSync(extFile, [
-    `subjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}`,
-    'basicConstraints=CA:FALSE',
-    'keyUsage=digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth',
-  ].join('\n'));
-  await run('openssl', ['req', ...EC_KEY, '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${ips[0] ?? name}`]);
-  await run('openssl', ['x509', '-req', '-in', csrFile, '-CA', ca.certFile, '-CAkey', ca.keyFile,
-    '-CAcreateserial', '-out', certFile, '-days', '2', '-extfile', extFile]);
+  writeFileSync(
+    extFile,
+    [
+      `subjectAltName=${ips.map((ip) => `IP:${ip}`).join(",")}`,
+      "basicConstraints=CA:FALSE",
+      "keyUsage=digitalSignature,keyEncipherment",
+      "extendedKeyUsage=serverAuth",
+    ].join("\n"),
+  );
+  await run("openssl", ["req", ...EC_KEY, "-keyout", keyFile, "-out", csrFile, "-subj", `/CN=${ips[0] ?? name}`]);
+  await run("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csrFile,
+    "-CA",
+    ca.certFile,
+    "-CAkey",
+    ca.keyFile,
+    "-CAcreateserial",
+    "-out",
+    certFile,
+    "-days",
+    "2",
+    "-extfile",
+    extFile,
+  ]);
   return { certFile, keyFile };
 }

@@ -20,6 +20,6 @@ export class Cleanup {
         failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    if (failures.length) throw new Error(`test bed teardown failed:\n${failures.join('\n')}`);
+    if (failures.length) throw new Error(`test bed teardown failed:\n${failures.join("\n")}`);
   }
 }

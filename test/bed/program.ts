@@ -5,16 +5,16 @@
  * `.mjs` is then run by this Node.js). Installed once per run, hard-linked
  * where possible: the binary is about 100 MB.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, existsSync, linkSync, mkdirSync } from "node:fs";
+import { extname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-export const BUILD_DIR = join(REPO_ROOT, 'build');
+export const REPO_ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
+export const BUILD_DIR = join(REPO_ROOT, "build");
 
 /** The build the e2e suite runs: PUSH_IMAGES_BIN, else the x64 binary. */
 export function programUnderTest(): string {
-  return resolve(REPO_ROOT, process.env.PUSH_IMAGES_BIN ?? join(BUILD_DIR, 'push-images-linux-x64'));
+  return resolve(REPO_ROOT, process.env.PUSH_IMAGES_BIN ?? join(BUILD_DIR, "push-images-linux-x64"));
 }
 
 /** A script is run by a JavaScript runtime; anything else is executed directly. */
@@ -28,9 +28,9 @@ export function isScript(program: string): boolean {
  */
 export function installProgram(program: string, extractDir: string): string {
   if (!existsSync(program)) throw new Error(`${program} does not exist: run \`npm run build\` first`);
-  const scripts = join(extractDir, 'scripts');
+  const scripts = join(extractDir, "scripts");
   mkdirSync(scripts, { recursive: true });
-  const installed = join(scripts, `push-images${isScript(program) ? extname(program) : ''}`);
+  const installed = join(scripts, `push-images${isScript(program) ? extname(program) : ""}`);
   linkOrCopy(program, installed);
   return installed;
 }
@@ -40,7 +40,7 @@ function linkOrCopy(from: string, to: string): void {
   try {
     linkSync(from, to);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
     copyFileSync(from, to);
   }
 }

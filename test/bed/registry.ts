@@ -3,15 +3,15 @@
  * the bed needs it: its own storage, deletes enabled, optional TLS and
  * htpasswd, optionally started inside a network namespace.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import type { ServerCert } from './certs.ts';
-import type { Cleanup } from './cleanup.ts';
-import { Daemon } from './daemon.ts';
-import { httpGet } from './http.ts';
-import { freePort } from './ports.ts';
-import { waitFor } from './wait.ts';
+import { mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { ServerCert } from "./certs.ts";
+import type { Cleanup } from "./cleanup.ts";
+import { Daemon } from "./daemon.ts";
+import { httpGet } from "./http.ts";
+import { freePort } from "./ports.ts";
+import { waitFor } from "./wait.ts";
 
 export interface RegistrySpec {
   name: string;
@@ -66,22 +66,25 @@ export async function startRegistry(spec: RegistrySpec, cleanup: Cleanup): Promi
 
 async function startOn(spec: RegistrySpec, port: number, cleanup: Cleanup): Promise<StartedRegistry> {
   const host = `${spec.ip}:${port}`;
-  const url = `${spec.tls ? 'https' : 'http'}://${host}`;
+  const url = `${spec.tls ? "https" : "http"}://${host}`;
   const configFile = join(spec.dir, `config-${port}.yml`);
   // YAML is a superset of JSON, so the config is written with JSON.stringify.
   writeFileSync(configFile, JSON.stringify(registryConfig(spec, host), null, 2));
-  const serve = ['docker-registry', 'serve', configFile] as const;
+  const serve = ["docker-registry", "serve", configFile] as const;
   const command: [string, ...string[]] = spec.prefix ? [...spec.prefix, ...serve] : [...serve];
-  const daemon = new Daemon(`registry ${spec.name}`, command, join(spec.dir, 'registry.log'), registryEnv());
+  const daemon = new Daemon(`registry ${spec.name}`, command, join(spec.dir, "registry.log"), registryEnv());
   cleanup.add(`stop registry ${spec.name}`, () => daemon.stop());
-  await waitFor(async () => {
-    const res = await httpGet(`${url}/v2/`, { caFile: spec.caFile, timeoutMs: 2_000 });
-    return res.status === 200 || (res.status === 401 && (spec.htpasswdFile !== undefined || spec.token !== undefined));
-  }, {
-    what: `registry ${spec.name} at ${url}/v2/`,
-    abort: () => daemon.exitReason,
-    diagnostics: () => daemon.logTail(),
-  });
+  await waitFor(
+    async () => {
+      const res = await httpGet(`${url}/v2/`, { caFile: spec.caFile, timeoutMs: 2_000 });
+      return res.status === 200 || (res.status === 401 && (spec.htpasswdFile !== undefined || spec.token !== undefined));
+    },
+    {
+      what: `registry ${spec.name} at ${url}/v2/`,
+      abort: () => daemon.exitReason,
+      diagnostics: () => daemon.logTail(),
+    },
+  );
   return { host, url, logFile: daemon.logFile, stop: () => daemon.stop() };
 }
 
@@ -90,25 +93,25 @@ async function startOn(spec: RegistrySpec, port: number, cleanup: Cleanup): Prom
  * podman user's REGISTRY_AUTH_FILE would break its `auth` section: drop them.
  */
 function registryEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('REGISTRY_')));
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("REGISTRY_")));
 }
 
 function registryConfig(spec: RegistrySpec, host: string): object {
   return {
     version: 0.1,
     // The access log lets tests count requests (blob uploads, manifest PUTs).
-    log: { level: 'info', accesslog: { disabled: false } },
+    log: { level: "info", accesslog: { disabled: false } },
     storage: {
-      filesystem: { rootdirectory: join(spec.dir, 'data') },
+      filesystem: { rootdirectory: join(spec.dir, "data") },
       delete: { enabled: true },
     },
     http: {
       addr: host,
       // An explicit secret silences the "generated random secret" warning.
-      secret: randomBytes(16).toString('hex'),
+      secret: randomBytes(16).toString("hex"),
       ...(spec.tls ? { tls: { certificate: spec.tls.certFile, key: spec.tls.keyFile } } : {}),
     },
-    ...(spec.htpasswdFile ? { auth: { htpasswd: { realm: 'push-images-bed', path: spec.htpasswdFile } } } : {}),
+    ...(spec.htpasswdFile ? { auth: { htpasswd: { realm: "push-images-bed", path: spec.htpasswdFile } } } : {}),
     ...(spec.token ? { auth: { token: tokenConfig(spec.token) } } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * failing command throws with the command line and its stderr, so a bed that
  * cannot start says exactly why.
  */
-import { spawn } from 'node:child_process';
+import { spawn } from "node:child_process";
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -26,16 +26,16 @@ export function runRaw(cmd: string, args: readonly string[], opts: RunOptions = 
     const child = spawn(cmd, args, {
       env: opts.env ?? process.env,
       cwd: opts.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ["ignore", "pipe", "pipe"],
       timeout: opts.timeoutMs ?? 120_000,
       ...(opts.as ? { uid: opts.as.uid, gid: opts.as.gid } : {}),
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (err) => reject(new Error(`test bed: cannot run ${cmd}: ${err.message}`)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", (err) => reject(new Error(`test bed: cannot run ${cmd}: ${err.message}`)));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -43,8 +43,8 @@ export function runRaw(cmd: string, args: readonly string[], opts: RunOptions = 
 export async function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
   const r = await runRaw(cmd, args, opts);
   if (r.code !== 0) {
-    const shown = [cmd, ...args].join(' ');
-    throw new Error(`test bed: \`${shown}\` exited ${r.code ?? 'by signal/timeout'}:\n${r.stderr.trim() || r.stdout.trim()}`);
+    const shown = [cmd, ...args].join(" ");
+    throw new Error(`test bed: \`${shown}\` exited ${r.code ?? "by signal/timeout"}:\n${r.stderr.trim() || r.stdout.trim()}`);
   }
   return r.stdout.trim();
 }

@@ -91,7 +91,7 @@ export interface Bed {
   startSeconds: number;
 }
 
-declare module 'vitest' {
+declare module "vitest" {
   export interface ProvidedContext {
     bed: Bed;
   }

@@ -1,5 +1,5 @@
 /** Polling until a service answers, with a deadline and the reason it never did. */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface WaitOptions {
   /** What we are waiting for, for the error message. */
@@ -15,7 +15,7 @@ export interface WaitOptions {
 /** Calls `check` until it returns true; throws loudly on timeout. */
 export async function waitFor(check: () => Promise<boolean>, opts: WaitOptions): Promise<void> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
-  let lastError = '';
+  let lastError = "";
   for (;;) {
     const aborted = opts.abort?.();
     if (aborted) throw new Error(`test bed: ${opts.what} failed: ${aborted}${extra(opts)}`);
@@ -25,7 +25,7 @@ export async function waitFor(check: () => Promise<boolean>, opts: WaitOptions):
       lastError = err instanceof Error ? err.message : String(err);
     }
     if (Date.now() > deadline) {
-      const why = lastError ? ` (last error: ${lastError})` : '';
+      const why = lastError ? ` (last error: ${lastError})` : "";
       throw new Error(`test bed: timed out waiting for ${opts.what}${why}${extra(opts)}`);
     }
     await sleep(opts.intervalMs ?? 100);
@@ -34,5 +34,5 @@ export async function waitFor(check: () => Promise<boolean>, opts: WaitOptions):
 
 function extra(opts: WaitOptions): string {
   const text = opts.diagnostics?.().trim();
-  return text ? `\n--- log ---\n${text}` : '';
+  return text ? `\n--- log ---\n${text}` : "";
 }

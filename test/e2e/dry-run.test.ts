@@ -5,23 +5,23 @@
  * registry. "The exact commands": the tag, push and untag commands a real
  * run then hands the tool (recorded by stand-ins) are the ones printed.
  */
-import { describe, expect, it } from 'vitest';
-import { uniqueName, useBed } from './helpers/bed.ts';
-import { runCli } from './helpers/cli.ts';
-import { expectSuccess } from './helpers/expect-cli.ts';
-import { expectNoTrace, expectPushed, pick } from './helpers/expect-registry.ts';
-import { jsonImages, statuses } from './helpers/json-report.ts';
-import { toolSpy } from './helpers/tool-spy.ts';
-import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
+import { describe, expect, it } from "vitest";
+import { uniqueName, useBed } from "./helpers/bed.ts";
+import { runCli } from "./helpers/cli.ts";
+import { expectSuccess } from "./helpers/expect-cli.ts";
+import { expectNoTrace, expectPushed, pick } from "./helpers/expect-registry.ts";
+import { jsonImages, statuses } from "./helpers/json-report.ts";
+import { toolSpy } from "./helpers/tool-spy.ts";
+import { LOOPBACK_FLAGS } from "./helpers/tool-flags.ts";
 
 const bed = useBed();
 const { plain } = bed.registries;
 const apim = bed.images.defaults;
-const two = ['apim-le-cacheloader-cron', 'apim-le-platformapi'];
+const two = ["apim-le-cacheloader-cron", "apim-le-platformapi"];
 
 const tools = [
-  { tool: 'podman', flags: LOOPBACK_FLAGS.podman, ids: apim.podmanIds },
-  { tool: 'docker', flags: LOOPBACK_FLAGS.docker, ids: apim.dockerIds },
+  { tool: "podman", flags: LOOPBACK_FLAGS.podman, ids: apim.podmanIds },
+  { tool: "docker", flags: LOOPBACK_FLAGS.docker, ids: apim.dockerIds },
 ] as const;
 
 /** Subcommands that only read: version, image inspect, info, images. */
@@ -36,31 +36,41 @@ const CHANGES = /^(tag|push|untag|image rm|rmi)\b/;
  */
 function comparable(command: string): string {
   const removal = /^(rmi|untag|image rm) (.+)$/.exec(command);
-  if (removal) return `${removal[1]} ${(removal[2] ?? '').split(' ').sort().join(' ')}`;
-  return command.replace(/--digestfile \S+/, '--digestfile <file>');
+  if (removal) return `${removal[1]} ${(removal[2] ?? "").split(" ").sort().join(" ")}`;
+  return command.replace(/--digestfile \S+/, "--digestfile <file>");
 }
 
-describe.each(tools)('$tool --dry-run', ({ tool, flags, ids }) => {
-  it('changes nothing, and prints the exact commands a real run then runs', async () => {
+describe.each(tools)("$tool --dry-run", ({ tool, flags, ids }) => {
+  it("changes nothing, and prints the exact commands a real run then runs", async () => {
     const path = uniqueName();
-    const args = ['-r', `${plain.host}/${path}`, ...flags, ...two.flatMap((i) => ['-i', i])];
+    const args = ["-r", `${plain.host}/${path}`, ...flags, ...two.flatMap((i) => ["-i", i])];
     const target = (image: string) => `${plain.host}/${path}/${image}:${apim.tag}`;
 
     const drySpy = toolSpy([tool]);
-    const dry = await runCli([...args, '--dry-run', '--json'], { env: { PATH: drySpy.path } });
+    const dry = await runCli([...args, "--dry-run", "--json"], { env: { PATH: drySpy.path } });
     expectSuccess(dry);
-    expect(statuses(jsonImages(dry))).toEqual(Object.fromEntries(two.map((image) => [image, 'planned'])));
-    expect(drySpy.calls(tool).filter((call) => !READ_ONLY.test(call)), `${tool} was asked to change something`).toEqual([]);
+    expect(statuses(jsonImages(dry))).toEqual(Object.fromEntries(two.map((image) => [image, "planned"])));
+    expect(
+      drySpy.calls(tool).filter((call) => !READ_ONLY.test(call)),
+      `${tool} was asked to change something`,
+    ).toEqual([]);
     await expectNoTrace(path);
 
-    const printed = [...dry.stderr.matchAll(new RegExp(`^\\s*\\$ ${tool} (.+)$`, 'gm'))].map((m) => m[1] ?? '');
+    const printed = [...dry.stderr.matchAll(new RegExp(`^\\s*\\$ ${tool} (.+)$`, "gm"))].map((m) => m[1] ?? "");
     for (const image of two) {
       expect(dry.stderr).toContain(`apim/${image}:${apim.tag} -> ${target(image)}`);
       // docker tags, then pushes the target name; podman pushes the source to docker://TARGET with no tag.
-      if (tool === 'docker') expect(printed).toContain(`tag apim/${image}:${apim.tag} ${target(image)}`);
-      else expect(printed.filter((command) => command.endsWith(` apim/${image}:${apim.tag} docker://${target(image)}`))).toHaveLength(1);
+      if (tool === "docker") expect(printed).toContain(`tag apim/${image}:${apim.tag} ${target(image)}`);
+      else
+        expect(
+          printed.filter((command) => command.endsWith(` apim/${image}:${apim.tag} docker://${target(image)}`)),
+        ).toHaveLength(1);
     }
-    if (tool === 'podman') expect(printed.filter((command) => /^(tag|rmi) /.test(command)), 'podman tags nothing').toEqual([]);
+    if (tool === "podman")
+      expect(
+        printed.filter((command) => /^(tag|rmi) /.test(command)),
+        "podman tags nothing",
+      ).toEqual([]);
 
     const realSpy = toolSpy([tool]);
     expectSuccess(await runCli(args, { env: { PATH: realSpy.path } }));

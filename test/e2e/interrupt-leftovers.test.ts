@@ -7,42 +7,58 @@
  * Ctrl-C (to the whole process group, as a terminal sends it) lands while
  * podman is in the middle of it.
  */
-import { randomBytes } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../bed/wait.ts';
-import { uniqueName, useBed } from './helpers/bed.ts';
-import { startCli } from './helpers/cli.ts';
-import { describeRun } from './helpers/expect-cli.ts';
-import { testDir, tool } from './helpers/local-tools.ts';
-import { isBlobUpload, startStandInProxy, type StandInProxy } from './helpers/stand-in-proxy.ts';
+import { randomBytes } from "node:crypto";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../bed/wait.ts";
+import { uniqueName, useBed } from "./helpers/bed.ts";
+import { startCli } from "./helpers/cli.ts";
+import { describeRun } from "./helpers/expect-cli.ts";
+import { testDir, tool } from "./helpers/local-tools.ts";
+import { isBlobUpload, startStandInProxy, type StandInProxy } from "./helpers/stand-in-proxy.ts";
 
 const bed = useBed();
-const sourcePath = uniqueName('big');
+const sourcePath = uniqueName("big");
 let proxy: StandInProxy;
 
 beforeAll(async () => {
   const context = testDir();
-  writeFileSync(join(context, 'payload'), randomBytes(24 * 1024 * 1024));
-  writeFileSync(join(context, 'Containerfile'), 'FROM scratch\nCOPY payload /payload\n');
-  await tool('podman', ['build', '--quiet', '--pull=never', '--tag', `${sourcePath}/apim-le-cache:v1`, context]);
-  proxy = await startStandInProxy(bed.registries.plain, (req) => (isBlobUpload(req) ? 'hold' : undefined));
+  writeFileSync(join(context, "payload"), randomBytes(24 * 1024 * 1024));
+  writeFileSync(join(context, "Containerfile"), "FROM scratch\nCOPY payload /payload\n");
+  await tool("podman", ["build", "--quiet", "--pull=never", "--tag", `${sourcePath}/apim-le-cache:v1`, context]);
+  proxy = await startStandInProxy(bed.registries.plain, (req) => (isBlobUpload(req) ? "hold" : undefined));
 });
 
 afterAll(async () => {
   await proxy?.close();
-  await tool('podman', ['rmi', `${sourcePath}/apim-le-cache:v1`]);
+  await tool("podman", ["rmi", `${sourcePath}/apim-le-cache:v1`]);
 });
 
-describe('podman stopped mid-push', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s: nothing is left in TMPDIR', async (signal) => {
+describe("podman stopped mid-push", () => {
+  it.each(["SIGINT", "SIGTERM"] as const)("%s: nothing is left in TMPDIR", async (signal) => {
     const tmp = testDir();
-    const args = ['-r', `${proxy.registry.host}/${uniqueName()}`, '-c', 'podman', '-t', '-p', sourcePath, '-s', 'v1', '-i', 'apim-le-cache'];
+    const args = [
+      "-r",
+      `${proxy.registry.host}/${uniqueName()}`,
+      "-c",
+      "podman",
+      "-t",
+      "-p",
+      sourcePath,
+      "-s",
+      "v1",
+      "-i",
+      "apim-le-cache",
+    ];
     const run = startCli(args, { env: { TMPDIR: tmp }, ownGroup: true });
     const uploads = () => proxy.requests().filter((req) => req.answeredByProxy).length;
     const before = uploads();
-    await waitFor(async () => uploads() > before, { what: 'podman to start the layer upload', timeoutMs: 60_000, intervalMs: 20 });
+    await waitFor(async () => uploads() > before, {
+      what: "podman to start the layer upload",
+      timeoutMs: 60_000,
+      intervalMs: 20,
+    });
     run.killGroup(signal);
     const r = await run.result;
 

@@ -6,20 +6,20 @@
  * A plugin's preflight check before the registry stage runs before the
  * registry is asked, so it can set up the login.
  */
-import { describe, expect, it } from 'vitest';
-import { uniqueName, useBed } from './helpers/bed.ts';
-import { runCli } from './helpers/cli.ts';
-import { expectSuccess } from './helpers/expect-cli.ts';
-import { expectPushed, pick } from './helpers/expect-registry.ts';
-import { isolatedLogins, testDir } from './helpers/local-tools.ts';
-import { pluginFile, programWithPlugins, readJsonLines } from './helpers/plugins-files.ts';
-import { RegistryClient } from './helpers/registry-client.ts';
-import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
+import { describe, expect, it } from "vitest";
+import { uniqueName, useBed } from "./helpers/bed.ts";
+import { runCli } from "./helpers/cli.ts";
+import { expectSuccess } from "./helpers/expect-cli.ts";
+import { expectPushed, pick } from "./helpers/expect-registry.ts";
+import { isolatedLogins, testDir } from "./helpers/local-tools.ts";
+import { pluginFile, programWithPlugins, readJsonLines } from "./helpers/plugins-files.ts";
+import { RegistryClient } from "./helpers/registry-client.ts";
+import { LOOPBACK_FLAGS } from "./helpers/tool-flags.ts";
 
 const bed = useBed();
 const { plain } = bed.registries;
 const apim = bed.images.defaults;
-const two = ['apim-le-cacheloader', 'apim-le-platformapi'];
+const two = ["apim-le-cacheloader", "apim-le-platformapi"];
 
 // CommonJS, function form: every image goes one level down, under mirror/.
 const MIRROR = `module.exports = function siteMirror(runner) {
@@ -55,17 +55,17 @@ interface Recorded {
   digest?: string;
 }
 
-describe('plugins/ beside the program', () => {
-  it('reshape the targets and record each push, loaded in name order', async () => {
+describe("plugins/ beside the program", () => {
+  it("reshape the targets and record each push, loaded in name order", async () => {
     const { program } = programWithPlugins({
-      '10-mirror.js': MIRROR,
-      '20-record.mjs': RECORD,
+      "10-mirror.js": MIRROR,
+      "20-record.mjs": RECORD,
       // Not a plugin: were it loaded, its text would fail to parse.
-      'README.txt': 'Site plugins for push-images live here.\n',
+      "README.txt": "Site plugins for push-images live here.\n",
     });
     const record = `${testDir()}/record.jsonl`;
     const path = uniqueName();
-    const r = await runCli(['-r', `${plain.host}/${path}`, '-c', 'podman', '-t', ...two.flatMap((i) => ['-i', i])], {
+    const r = await runCli(["-r", `${plain.host}/${path}`, "-c", "podman", "-t", ...two.flatMap((i) => ["-i", i])], {
       program,
       // Elsewhere than the program: plugins/ is found beside it, not in the working directory.
       cwd: testDir(),
@@ -75,15 +75,15 @@ describe('plugins/ beside the program', () => {
 
     const client = new RegistryClient(plain);
     const repos = (await client.catalog()).filter((repo) => repo.startsWith(`${path}/`));
-    expect(repos, 'only the reshaped repositories').toEqual(two.map((image) => `${path}/mirror/${image}`).sort());
+    expect(repos, "only the reshaped repositories").toEqual(two.map((image) => `${path}/mirror/${image}`).sort());
     await expectPushed(plain, `${path}/mirror`, apim.tag, pick(apim.podmanIds, two));
 
     const targets = two.map((image) => `${plain.host}/${path}/mirror/${image}:${apim.tag}`);
     const lines = readJsonLines<Recorded>(record);
     // 20-record ran after 10-mirror, so the plan it saw was already reshaped.
-    expect(lines.filter((l) => l.hook === 'plan')).toEqual([{ hook: 'plan', targets }]);
-    const pushes = lines.filter((l) => l.hook === 'afterPush').sort((a, b) => String(a.image).localeCompare(String(b.image)));
-    expect(pushes.map((l) => [l.image, l.target, l.status])).toEqual(two.map((image, i) => [image, targets[i], 'pushed']));
+    expect(lines.filter((l) => l.hook === "plan")).toEqual([{ hook: "plan", targets }]);
+    const pushes = lines.filter((l) => l.hook === "afterPush").sort((a, b) => String(a.image).localeCompare(String(b.image)));
+    expect(pushes.map((l) => [l.image, l.target, l.status])).toEqual(two.map((image, i) => [image, targets[i], "pushed"]));
     for (const pushed of pushes) {
       const manifest = await client.manifest(`${path}/mirror/${pushed.image}`, apim.tag);
       expect(pushed.digest, `afterPush digest of ${pushed.image}`).toBe(manifest?.digest);
@@ -91,7 +91,7 @@ describe('plugins/ beside the program', () => {
   });
 });
 
-describe('a site plugin that logs in during preflight', () => {
+describe("a site plugin that logs in during preflight", () => {
   // Writes the stored login before the registry stage (0), as a plugin that
   // fetches it from a vault would; the registry must not be asked before it.
   const VAULT_LOGIN = `const { writeFileSync } = require('node:fs');
@@ -106,14 +106,25 @@ module.exports = {
 };
 `;
 
-  it('pushes to a registry that demands that login', async () => {
+  it("pushes to a registry that demands that login", async () => {
     const { auth } = bed.registries;
-    const { username = '', password = '' } = auth.credentials ?? {};
+    const { username = "", password = "" } = auth.credentials ?? {};
     const path = uniqueName();
-    const r = await runCli(['-r', `${auth.host}/${path}`, ...LOOPBACK_FLAGS.podman, '-i', 'apim-le-cache', '--plugin', pluginFile('vault-login.cjs', VAULT_LOGIN)], {
-      env: { ...isolatedLogins(), VAULT_USER: username, VAULT_PASSWORD: password },
-    });
+    const r = await runCli(
+      [
+        "-r",
+        `${auth.host}/${path}`,
+        ...LOOPBACK_FLAGS.podman,
+        "-i",
+        "apim-le-cache",
+        "--plugin",
+        pluginFile("vault-login.cjs", VAULT_LOGIN),
+      ],
+      {
+        env: { ...isolatedLogins(), VAULT_USER: username, VAULT_PASSWORD: password },
+      },
+    );
     expectSuccess(r);
-    await expectPushed(auth, path, apim.tag, pick(apim.podmanIds, ['apim-le-cache']));
+    await expectPushed(auth, path, apim.tag, pick(apim.podmanIds, ["apim-le-cache"]));
   });
 });

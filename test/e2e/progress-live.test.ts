@@ -3,35 +3,39 @@
  * loaded only then); each image keeps its final line. Piped, it is one
  * timestamped line per event instead.
  */
-import { describe, expect, it } from 'vitest';
-import { uniqueName, useBed } from './helpers/bed.ts';
-import { runCli } from './helpers/cli.ts';
-import { expectSuccess } from './helpers/expect-cli.ts';
-import { expectPushed, pick } from './helpers/expect-registry.ts';
-import { plainText, runInTerminal } from './helpers/terminal.ts';
-import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
+import { describe, expect, it } from "vitest";
+import { uniqueName, useBed } from "./helpers/bed.ts";
+import { runCli } from "./helpers/cli.ts";
+import { expectSuccess } from "./helpers/expect-cli.ts";
+import { expectPushed, pick } from "./helpers/expect-registry.ts";
+import { plainText, runInTerminal } from "./helpers/terminal.ts";
+import { LOOPBACK_FLAGS } from "./helpers/tool-flags.ts";
 
 const bed = useBed();
 const { plain } = bed.registries;
 const apim = bed.images.defaults;
-const two = ['apim-le-cache', 'apim-le-toolkit'];
-const HIDE_CURSOR = '\x1b[?25l';
+const two = ["apim-le-cache", "apim-le-toolkit"];
+const HIDE_CURSOR = "\x1b[?25l";
 
-describe('progress', () => {
-  it('on a terminal: live lines, then a final line per image', async () => {
+describe("progress", () => {
+  it("on a terminal: live lines, then a final line per image", async () => {
     const path = uniqueName();
-    const r = await runInTerminal(['-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...two.flatMap((i) => ['-i', i])], { columns: 160, rows: 40 });
+    const r = await runInTerminal(["-r", `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...two.flatMap((i) => ["-i", i])], {
+      columns: 160,
+      rows: 40,
+    });
     expectSuccess(r);
-    expect(r.stdout, 'log-update drew in place').toContain(HIDE_CURSOR);
+    expect(r.stdout, "log-update drew in place").toContain(HIDE_CURSOR);
     const text = plainText(r.stdout);
-    for (const [place, image] of two.entries()) expect(text).toMatch(new RegExp(`\\[${place + 1}/2\\] pushed +${apim.path}/${image}:${apim.tag} -> `));
+    for (const [place, image] of two.entries())
+      expect(text).toMatch(new RegExp(`\\[${place + 1}/2\\] pushed +${apim.path}/${image}:${apim.tag} -> `));
     expect(text).not.toMatch(/^\d{4}-\d\d-\d\dT/m);
     await expectPushed(plain, path, apim.tag, pick(apim.podmanIds, two));
   });
 
-  it('piped: timestamped lines, no cursor movement', async () => {
+  it("piped: timestamped lines, no cursor movement", async () => {
     const path = uniqueName();
-    const r = await runCli(['-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, '-i', two[0] ?? '']);
+    const r = await runCli(["-r", `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, "-i", two[0] ?? ""]);
     expectSuccess(r);
     expect(r.stderr).not.toContain(HIDE_CURSOR);
     expect(r.stderr).toMatch(/^\d{4}-\d\d-\d\dT\S+ \[1\/1\] pushed /m);

@@ -6,24 +6,24 @@
  * held against the registry's own access log: every request the registry
  * saw came through the proxy, ours (User-Agent push-images/...) included.
  */
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestsUnder } from './helpers/access-log.ts';
-import { uniqueName, useBed, type BedRegistry } from './helpers/bed.ts';
-import { runCli } from './helpers/cli.ts';
-import { enginelessPath } from './helpers/engineless.ts';
-import { describeRun, expectError, expectSuccess } from './helpers/expect-cli.ts';
-import { expectImage } from './helpers/expect-registry.ts';
-import { startForwardProxy, type ForwardProxy, type ProxyLogEntry } from './helpers/forward-proxy.ts';
-import { testDir } from './helpers/local-tools.ts';
-import { buildOperatorImages, operator } from './helpers/operator.ts';
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestsUnder } from "./helpers/access-log.ts";
+import { uniqueName, useBed, type BedRegistry } from "./helpers/bed.ts";
+import { runCli } from "./helpers/cli.ts";
+import { enginelessPath } from "./helpers/engineless.ts";
+import { describeRun, expectError, expectSuccess } from "./helpers/expect-cli.ts";
+import { expectImage } from "./helpers/expect-registry.ts";
+import { startForwardProxy, type ForwardProxy, type ProxyLogEntry } from "./helpers/forward-proxy.ts";
+import { testDir } from "./helpers/local-tools.ts";
+import { buildOperatorImages, operator } from "./helpers/operator.ts";
 
 const bed = useBed();
 const { plain, tls } = bed.registries;
-const image = 'apim-le-cache';
+const image = "apim-le-cache";
 const { tag, podmanIds } = bed.images.defaults;
-const NAME = 'registry.pib.test';
-const port = (registry: BedRegistry) => registry.host.slice(registry.host.lastIndexOf(':') + 1);
+const NAME = "registry.pib.test";
+const port = (registry: BedRegistry) => registry.host.slice(registry.host.lastIndexOf(":") + 1);
 /** The registry under the name only the proxy resolves. */
 const named = (registry: BedRegistry) => `${NAME}:${port(registry)}`;
 
@@ -46,93 +46,93 @@ function proxyEnv(proxyUrl: string, extra: Record<string, string> = {}): Record<
 /** `METHOD /path?query` of each request under `/v2/<path>/`, sorted: what the proxy forwarded and what the registry logged. */
 const forwardedUnder = (entries: readonly ProxyLogEntry[], path: string) =>
   entries
-    .filter((e) => e.method !== 'CONNECT' && new URL(e.target).pathname.startsWith(`/v2/${path}/`))
+    .filter((e) => e.method !== "CONNECT" && new URL(e.target).pathname.startsWith(`/v2/${path}/`))
     .map((e) => `${e.method} ${new URL(e.target).pathname}${new URL(e.target).search}`)
     .sort();
 const loggedUnder = (registry: BedRegistry, path: string) =>
   requestsUnder(registry, path)
     .map((r) => `${r.method} ${r.path}`)
     .sort();
-const ours = (entries: readonly ProxyLogEntry[]) => entries.filter((e) => e.userAgent.startsWith('push-images/'));
+const ours = (entries: readonly ProxyLogEntry[]) => entries.filter((e) => e.userAgent.startsWith("push-images/"));
 
 beforeAll(async () => {
   proxy = await startForwardProxy({ hosts: { [named(plain)]: plain.host, [named(tls)]: tls.host } });
-  bundle = join(testDir(), 'proxy.tar');
-  expectSuccess(await runCli(['save', '-o', bundle, '-c', 'podman', '-i', image]));
+  bundle = join(testDir(), "proxy.tar");
+  expectSuccess(await runCli(["save", "-o", bundle, "-c", "podman", "-i", image]));
 });
 
 afterAll(async () => {
   await proxy.close();
 });
 
-describe('HTTP_PROXY and HTTPS_PROXY point at the proxy; -r names a host only it resolves', () => {
-  it('-c podman -t: pushed; the registry saw only requests through the proxy, our preflight, look-up and read-back too', async () => {
+describe("HTTP_PROXY and HTTPS_PROXY point at the proxy; -r names a host only it resolves", () => {
+  it("-c podman -t: pushed; the registry saw only requests through the proxy, our preflight, look-up and read-back too", async () => {
     const path = uniqueName();
-    const r = await runCli(['-r', `${named(plain)}/${path}`, '-c', 'podman', '-t', '-i', image, '-v'], {
+    const r = await runCli(["-r", `${named(plain)}/${path}`, "-c", "podman", "-t", "-i", image, "-v"], {
       env: proxyEnv(proxy.url),
     });
 
     expectSuccess(r);
     const way = (variable: string) => `through the proxy ${proxy.url} (${variable})`;
-    const said = `requests of push-images to ${named(plain)} go ${way('HTTPS_PROXY')} over https, ${way('HTTP_PROXY')} over http`;
+    const said = `requests of push-images to ${named(plain)} go ${way("HTTPS_PROXY")} over https, ${way("HTTP_PROXY")} over http`;
     expect(r.stderr).toContain(said);
     // Before the registry is asked directly below.
     const log = proxy.log();
-    expect(forwardedUnder(log, path), 'the proxy forwarded what the registry logged').toEqual(loggedUnder(plain, path));
+    expect(forwardedUnder(log, path), "the proxy forwarded what the registry logged").toEqual(loggedUnder(plain, path));
     await expectImage(plain, `${path}/${image}`, tag, podmanIds[image] as string);
     const manifest = `http://${named(plain)}/v2/${path}/${image}/manifests/${tag}`;
     const mine = ours(log).map((e) => `${e.method} ${e.target}`);
-    expect(mine, 'preflight').toContain(`GET http://${named(plain)}/v2/`);
+    expect(mine, "preflight").toContain(`GET http://${named(plain)}/v2/`);
     expect(
       mine.filter((line) => line === `GET ${manifest}`).length,
-      'the up-to-date look-up and the read-back',
+      "the up-to-date look-up and the read-back",
     ).toBeGreaterThanOrEqual(2);
   });
 
-  it('--from-archive with no engine on PATH: pushed, every request through the proxy', async () => {
+  it("--from-archive with no engine on PATH: pushed, every request through the proxy", async () => {
     const path = uniqueName();
-    const r = await runCli(['--from-archive', bundle, '-r', `${named(plain)}/${path}`, '-t', '-i', image], {
+    const r = await runCli(["--from-archive", bundle, "-r", `${named(plain)}/${path}`, "-t", "-i", image], {
       env: { ...proxyEnv(proxy.url), PATH: enginelessPath() },
     });
 
     expectSuccess(r);
     const forwarded = forwardedUnder(proxy.log(), path);
-    expect(forwarded, 'the proxy forwarded what the registry logged').toEqual(loggedUnder(plain, path));
+    expect(forwarded, "the proxy forwarded what the registry logged").toEqual(loggedUnder(plain, path));
     await expectImage(plain, `${path}/${image}`, tag, podmanIds[image] as string);
     expect(
       forwarded.filter((line) => /^(PUT|PATCH) .*\/blobs\/uploads\//.test(line)).length,
-      'the blobs went up through it',
+      "the blobs went up through it",
     ).toBeGreaterThan(0);
-    expect(forwardedUnder(ours(proxy.log()), path), 'all of them ours').toEqual(forwarded);
+    expect(forwardedUnder(ours(proxy.log()), path), "all of them ours").toEqual(forwarded);
   });
 
-  it('the TLS registry: through a CONNECT tunnel, TLS end to end (-t to push; without it its certificate is still checked)', async () => {
+  it("the TLS registry: through a CONNECT tunnel, TLS end to end (-t to push; without it its certificate is still checked)", async () => {
     const path = uniqueName();
     const env = { ...proxyEnv(proxy.url), PATH: enginelessPath() };
-    const connectsBefore = proxy.log().filter((e) => e.method === 'CONNECT' && e.target === named(tls)).length;
-    const r = await runCli(['--from-archive', bundle, '-r', `${named(tls)}/${path}`, '-t', '-i', image], { env });
+    const connectsBefore = proxy.log().filter((e) => e.method === "CONNECT" && e.target === named(tls)).length;
+    const r = await runCli(["--from-archive", bundle, "-r", `${named(tls)}/${path}`, "-t", "-i", image], { env });
 
     expectSuccess(r);
     await expectImage(tls, `${path}/${image}`, tag, podmanIds[image] as string);
     const log = proxy.log();
-    expect(log.filter((e) => e.method === 'CONNECT' && e.target === named(tls)).length, 'tunnels opened').toBeGreaterThan(
+    expect(log.filter((e) => e.method === "CONNECT" && e.target === named(tls)).length, "tunnels opened").toBeGreaterThan(
       connectsBefore,
     );
     expect(
-      log.filter((e) => e.method !== 'CONNECT' && e.target.startsWith(`http://${named(tls)}/v2/`)),
-      'no registry request in the clear',
+      log.filter((e) => e.method !== "CONNECT" && e.target.startsWith(`http://${named(tls)}/v2/`)),
+      "no registry request in the clear",
     ).toEqual([]);
-    expect(requestsUnder(tls, path).filter((req) => req.method === 'PUT' && req.path.includes('/manifests/'))).toHaveLength(1);
+    expect(requestsUnder(tls, path).filter((req) => req.method === "PUT" && req.path.includes("/manifests/"))).toHaveLength(1);
 
     // The certificate names 127.0.0.1, not registry.pib.test: checked through the tunnel, it does not match.
-    const checked = await runCli(['--from-archive', bundle, '-r', `${named(tls)}/${uniqueName()}`, '-i', image], { env });
-    expect(expectError(checked, 1, 'TLS_UNTRUSTED')).toContain(named(tls));
+    const checked = await runCli(["--from-archive", bundle, "-r", `${named(tls)}/${uniqueName()}`, "-i", image], { env });
+    expect(expectError(checked, 1, "TLS_UNTRUSTED")).toContain(named(tls));
   });
 
-  it('rootless podman as the operator, with the variables in its environment', async () => {
+  it("rootless podman as the operator, with the variables in its environment", async () => {
     const ids = await buildOperatorImages([image], bed.images.defaults.path, tag);
     const path = uniqueName();
-    const r = await runCli(['-r', `${named(plain)}/${path}`, '-c', 'podman', '-t', '-i', image], {
+    const r = await runCli(["-r", `${named(plain)}/${path}`, "-c", "podman", "-t", "-i", image], {
       as: operator(),
       env: proxyEnv(proxy.url),
     });
@@ -143,60 +143,60 @@ describe('HTTP_PROXY and HTTPS_PROXY point at the proxy; -r names a host only it
   }, 120_000);
 });
 
-describe('NO_PROXY and the proxy\'s own failures', () => {
-  it('NO_PROXY=registry.pib.test: the tool goes direct, cannot resolve the name, and says NO_PROXY sent it there', async () => {
+describe("NO_PROXY and the proxy's own failures", () => {
+  it("NO_PROXY=registry.pib.test: the tool goes direct, cannot resolve the name, and says NO_PROXY sent it there", async () => {
     const path = uniqueName();
     const before = proxy.log().length;
-    const r = await runCli(['--from-archive', bundle, '-r', `${named(plain)}/${path}`, '-t', '-i', image, '-v'], {
+    const r = await runCli(["--from-archive", bundle, "-r", `${named(plain)}/${path}`, "-t", "-i", image, "-v"], {
       env: { ...proxyEnv(proxy.url, { NO_PROXY: NAME }), PATH: enginelessPath() },
     });
 
-    const text = expectError(r, 1, 'REGISTRY_UNREACHABLE');
+    const text = expectError(r, 1, "REGISTRY_UNREACHABLE");
     expect(text).toContain(`cannot reach the registry ${named(plain)}`);
     expect(text).toContain(`HTTPS_PROXY is set, but NO_PROXY entry "${NAME}" sends requests to ${NAME} direct, past the proxy`);
     expect(text).toContain(`remove "${NAME}" from NO_PROXY`);
     expect(r.stderr).toContain(`requests of push-images to ${named(plain)} go direct (NO_PROXY entry "${NAME}")`);
-    expect(proxy.log().slice(before), 'nothing went to the proxy').toEqual([]);
+    expect(proxy.log().slice(before), "nothing went to the proxy").toEqual([]);
   });
 
-  it('a name the proxy cannot resolve: PROXY_CANNOT_REACH_REGISTRY, naming the proxy and NO_PROXY as the way round it', async () => {
-    const r = await runCli(['--from-archive', bundle, '-r', `unknown.pib.test:5000/${uniqueName()}`, '-t', '-i', image], {
+  it("a name the proxy cannot resolve: PROXY_CANNOT_REACH_REGISTRY, naming the proxy and NO_PROXY as the way round it", async () => {
+    const r = await runCli(["--from-archive", bundle, "-r", `unknown.pib.test:5000/${uniqueName()}`, "-t", "-i", image], {
       env: { ...proxyEnv(proxy.url), PATH: enginelessPath() },
     });
 
-    const text = expectError(r, 1, 'PROXY_CANNOT_REACH_REGISTRY');
+    const text = expectError(r, 1, "PROXY_CANNOT_REACH_REGISTRY");
     expect(text).toContain(`the proxy ${proxy.url} (from HTTPS_PROXY) could not reach unknown.pib.test:5000 (HTTP 502)`);
-    expect(text).toContain('add unknown.pib.test to NO_PROXY');
+    expect(text).toContain("add unknown.pib.test to NO_PROXY");
   });
 
-  it('a proxy that is not there: PROXY_UNREACHABLE, naming it and the variable', async () => {
+  it("a proxy that is not there: PROXY_UNREACHABLE, naming it and the variable", async () => {
     const gone = await startForwardProxy({ hosts: {} });
     await gone.close();
-    const r = await runCli(['--from-archive', bundle, '-r', `${named(plain)}/${uniqueName()}`, '-t', '-i', image], {
+    const r = await runCli(["--from-archive", bundle, "-r", `${named(plain)}/${uniqueName()}`, "-t", "-i", image], {
       env: { ...proxyEnv(gone.url), PATH: enginelessPath() },
     });
 
-    const text = expectError(r, 1, 'PROXY_UNREACHABLE');
+    const text = expectError(r, 1, "PROXY_UNREACHABLE");
     expect(text).toContain(`cannot connect to the proxy ${gone.url} (from HTTPS_PROXY)`);
   });
 
-  it('a proxy that wants a login: PROXY_AUTH_REQUIRED without one; user:password in the URL is sent, and never shown', async () => {
-    const credentials = { username: 'ci', password: 'pr0xy-s3cret' };
+  it("a proxy that wants a login: PROXY_AUTH_REQUIRED without one; user:password in the URL is sent, and never shown", async () => {
+    const credentials = { username: "ci", password: "pr0xy-s3cret" };
     const guarded = await startForwardProxy({ hosts: { [named(plain)]: plain.host }, credentials });
     try {
-      const args = ['--from-archive', bundle, '-t', '-i', image, '-v'];
+      const args = ["--from-archive", bundle, "-t", "-i", image, "-v"];
       const env = (url: string) => ({ ...proxyEnv(url), PATH: enginelessPath() });
-      const refused = await runCli([...args, '-r', `${named(plain)}/${uniqueName()}`], { env: env(guarded.url) });
-      expect(expectError(refused, 1, 'PROXY_AUTH_REQUIRED')).toContain(
+      const refused = await runCli([...args, "-r", `${named(plain)}/${uniqueName()}`], { env: env(guarded.url) });
+      expect(expectError(refused, 1, "PROXY_AUTH_REQUIRED")).toContain(
         `the proxy ${guarded.url} (from HTTPS_PROXY) wants credentials (HTTP 407)`,
       );
 
       const path = uniqueName();
-      const withLogin = guarded.url.replace('http://', `http://${credentials.username}:${credentials.password}@`);
-      const r = await runCli([...args, '-r', `${named(plain)}/${path}`], { env: env(withLogin) });
+      const withLogin = guarded.url.replace("http://", `http://${credentials.username}:${credentials.password}@`);
+      const r = await runCli([...args, "-r", `${named(plain)}/${path}`], { env: env(withLogin) });
       expectSuccess(r);
       await expectImage(plain, `${path}/${image}`, tag, podmanIds[image] as string);
-      expect(r.stderr).toContain(`through the proxy http://ci:***@${guarded.url.slice('http://'.length)} (HTTPS_PROXY)`);
+      expect(r.stderr).toContain(`through the proxy http://ci:***@${guarded.url.slice("http://".length)} (HTTPS_PROXY)`);
       expect(`${r.stdout}${r.stderr}`, describeRun(r)).not.toContain(credentials.password);
     } finally {
       await guarded.close();
@@ -204,28 +204,28 @@ describe('NO_PROXY and the proxy\'s own failures', () => {
   });
 });
 
-describe('a proxy variable that is no URL', () => {
-  it('exit 2, USAGE naming the variable and its value; nothing pushed', async () => {
+describe("a proxy variable that is no URL", () => {
+  it("exit 2, USAGE naming the variable and its value; nothing pushed", async () => {
     const path = uniqueName();
-    const r = await runCli(['--from-archive', bundle, '-r', `${named(plain)}/${path}`, '-t', '-i', image], {
-      env: { ...proxyEnv('http://[broken'), PATH: enginelessPath() },
+    const r = await runCli(["--from-archive", bundle, "-r", `${named(plain)}/${path}`, "-t", "-i", image], {
+      env: { ...proxyEnv("http://[broken"), PATH: enginelessPath() },
     });
 
-    expect(expectError(r, 2, 'USAGE')).toContain('HTTPS_PROXY="http://[broken" is not a proxy URL');
+    expect(expectError(r, 2, "USAGE")).toContain('HTTPS_PROXY="http://[broken" is not a proxy URL');
     expect(requestsUnder(plain, path)).toEqual([]);
   });
 });
 
-describe('-c docker', () => {
-  it('with a proxy variable set, -v says dockerd uses its own proxy settings', async () => {
+describe("-c docker", () => {
+  it("with a proxy variable set, -v says dockerd uses its own proxy settings", async () => {
     const path = uniqueName();
-    const r = await runCli(['-r', `${plain.host}/${path}`, '-c', 'docker', '-i', image, '-v'], { env: proxyEnv(proxy.url) });
+    const r = await runCli(["-r", `${plain.host}/${path}`, "-c", "docker", "-i", image, "-v"], { env: proxyEnv(proxy.url) });
 
     expectSuccess(r);
     expect(r.stderr).toContain(
-      'HTTPS_PROXY and HTTP_PROXY apply to the requests of push-images only: dockerd pushes with its own proxy settings',
+      "HTTPS_PROXY and HTTP_PROXY apply to the requests of push-images only: dockerd pushes with its own proxy settings",
     );
-    expect(r.stderr, 'the registry on loopback is never proxied').toContain(
+    expect(r.stderr, "the registry on loopback is never proxied").toContain(
       `requests of push-images to ${plain.host} go direct (a loopback address is never proxied)`,
     );
   });

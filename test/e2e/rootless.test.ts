@@ -5,86 +5,88 @@
  * /tmp/podman-run-<uid>), and docker through a socket the user's group may
  * use. The images are built by that user, from scratch.
  */
-import { chownSync, existsSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName, useBed } from './helpers/bed.ts';
-import { runCli } from './helpers/cli.ts';
-import { expectSuccess } from './helpers/expect-cli.ts';
-import { expectPushed, pick } from './helpers/expect-registry.ts';
-import { asOperator, buildOperatorImages, operator } from './helpers/operator.ts';
-import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
+import { chownSync, existsSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { uniqueName, useBed } from "./helpers/bed.ts";
+import { runCli } from "./helpers/cli.ts";
+import { expectSuccess } from "./helpers/expect-cli.ts";
+import { expectPushed, pick } from "./helpers/expect-registry.ts";
+import { asOperator, buildOperatorImages, operator } from "./helpers/operator.ts";
+import { LOOPBACK_FLAGS } from "./helpers/tool-flags.ts";
 
 const bed = useBed();
 const { plain, tls, auth } = bed.registries;
-const { username, password } = auth.credentials ?? { username: '', password: '' };
+const { username, password } = auth.credentials ?? { username: "", password: "" };
 const op = operator();
-const two = ['apim-le-cache', 'apim-le-toolkit'];
-const only = two.flatMap((image) => ['-i', image]);
+const two = ["apim-le-cache", "apim-le-toolkit"];
+const only = two.flatMap((image) => ["-i", image]);
 const tag = bed.images.defaults.tag;
 let ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  const rootless = await asOperator('podman', ['info', '--format', '{{.Host.Security.Rootless}}']);
-  expect(rootless, 'podman runs rootless as the operator').toBe('true');
+  const rootless = await asOperator("podman", ["info", "--format", "{{.Host.Security.Rootless}}"]);
+  expect(rootless, "podman runs rootless as the operator").toBe("true");
   ids = await buildOperatorImages(two, bed.images.defaults.path, tag);
 }, 60_000);
 
-describe('rootless podman', () => {
-  it('pushes from the user\'s own storage', async () => {
+describe("rootless podman", () => {
+  it("pushes from the user's own storage", async () => {
     const path = uniqueName();
-    expectSuccess(await runCli(['-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op }));
+    expectSuccess(await runCli(["-r", `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op }));
     await expectPushed(plain, path, tag, ids);
   });
 
-  it('pushes to a self-signed TLS registry with -t', async () => {
+  it("pushes to a self-signed TLS registry with -t", async () => {
     const path = uniqueName();
-    expectSuccess(await runCli(['-r', `${tls.host}/${path}`, '-c', 'podman', '-t', ...only], { as: op }));
+    expectSuccess(await runCli(["-r", `${tls.host}/${path}`, "-c", "podman", "-t", ...only], { as: op }));
     await expectPushed(tls, path, tag, ids);
   });
 
-  it('finds the login podman stored without XDG_RUNTIME_DIR, in /tmp/podman-run-<uid>', async () => {
-    await asOperator('podman', ['login', '--tls-verify=false', '-u', username, '-p', password, auth.host]);
+  it("finds the login podman stored without XDG_RUNTIME_DIR, in /tmp/podman-run-<uid>", async () => {
+    await asOperator("podman", ["login", "--tls-verify=false", "-u", username, "-p", password, auth.host]);
     try {
-      expect(existsSync(`/tmp/podman-run-${op.uid}/containers/auth.json`), 'where podman 4.3 keeps it after su -').toBe(true);
+      expect(existsSync(`/tmp/podman-run-${op.uid}/containers/auth.json`), "where podman 4.3 keeps it after su -").toBe(true);
       const path = uniqueName();
-      expectSuccess(await runCli(['-r', `${auth.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op }));
+      expectSuccess(await runCli(["-r", `${auth.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op }));
       await expectPushed(auth, path, tag, ids);
     } finally {
-      await asOperator('podman', ['logout', auth.host]);
+      await asOperator("podman", ["logout", auth.host]);
     }
   });
 
-  it('finds the login podman stored under XDG_RUNTIME_DIR', async () => {
-    const runtimeDir = mkdtempSync(join(op.home, 'xdg-'));
+  it("finds the login podman stored under XDG_RUNTIME_DIR", async () => {
+    const runtimeDir = mkdtempSync(join(op.home, "xdg-"));
     chownSync(runtimeDir, op.uid, op.gid);
     const session = { XDG_RUNTIME_DIR: runtimeDir };
-    await asOperator('podman', ['login', '--tls-verify=false', '-u', username, '-p', password, auth.host], session);
-    expect(existsSync(join(runtimeDir, 'containers/auth.json'))).toBe(true);
+    await asOperator("podman", ["login", "--tls-verify=false", "-u", username, "-p", password, auth.host], session);
+    expect(existsSync(join(runtimeDir, "containers/auth.json"))).toBe(true);
     const path = uniqueName();
-    expectSuccess(await runCli(['-r', `${auth.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op, env: session }));
+    expectSuccess(await runCli(["-r", `${auth.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op, env: session }));
     await expectPushed(auth, path, tag, ids);
   });
 
-  it('save, then --from-archive', async () => {
+  it("save, then --from-archive", async () => {
     const archive = join(op.home, `${uniqueName()}.tar`);
-    expectSuccess(await runCli(['save', '-o', archive, '-c', 'podman', ...only], { as: op }));
+    expectSuccess(await runCli(["save", "-o", archive, "-c", "podman", ...only], { as: op }));
     const path = uniqueName();
-    expectSuccess(await runCli(['--from-archive', archive, '-r', `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op }));
+    expectSuccess(
+      await runCli(["--from-archive", archive, "-r", `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op }),
+    );
     await expectPushed(plain, path, tag, ids);
   });
 });
 
-describe('docker through the socket the user\'s group may use', () => {
-  it('finds the login docker stored in ~/.docker/config.json and pushes', async () => {
-    await asOperator('docker', ['login', '-u', username, '-p', password, auth.host]);
+describe("docker through the socket the user's group may use", () => {
+  it("finds the login docker stored in ~/.docker/config.json and pushes", async () => {
+    await asOperator("docker", ["login", "-u", username, "-p", password, auth.host]);
     try {
-      expect(existsSync(join(op.home, '.docker/config.json'))).toBe(true);
+      expect(existsSync(join(op.home, ".docker/config.json"))).toBe(true);
       const path = uniqueName();
-      expectSuccess(await runCli(['-r', `${auth.host}/${path}`, ...LOOPBACK_FLAGS.docker, ...only], { as: op }));
+      expectSuccess(await runCli(["-r", `${auth.host}/${path}`, ...LOOPBACK_FLAGS.docker, ...only], { as: op }));
       await expectPushed(auth, path, tag, pick(bed.images.defaults.dockerIds, two));
     } finally {
-      await asOperator('docker', ['logout', auth.host]);
+      await asOperator("docker", ["logout", auth.host]);
     }
   });
 });

@@ -6,18 +6,18 @@
  * as REGISTRY_STALLED, and retried like any transient error. Preflight's
  * own timeout says how long it really waited.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { uniqueName, useBed } from './helpers/bed.ts';
-import { runCli } from './helpers/cli.ts';
-import { describeRun, expectError, expectSuccess } from './helpers/expect-cli.ts';
-import { expectImage } from './helpers/expect-registry.ts';
-import { jsonImages } from './helpers/json-report.ts';
-import { isBlobUpload, startStandInProxy, type ProxyRule, type StandInProxy } from './helpers/stand-in-proxy.ts';
-import { LOOPBACK_FLAGS } from './helpers/tool-flags.ts';
+import { afterEach, describe, expect, it } from "vitest";
+import { uniqueName, useBed } from "./helpers/bed.ts";
+import { runCli } from "./helpers/cli.ts";
+import { describeRun, expectError, expectSuccess } from "./helpers/expect-cli.ts";
+import { expectImage } from "./helpers/expect-registry.ts";
+import { jsonImages } from "./helpers/json-report.ts";
+import { isBlobUpload, startStandInProxy, type ProxyRule, type StandInProxy } from "./helpers/stand-in-proxy.ts";
+import { LOOPBACK_FLAGS } from "./helpers/tool-flags.ts";
 
 const bed = useBed();
 const { plain } = bed.registries;
-const image = 'apim-le-cache';
+const image = "apim-le-cache";
 
 const proxies: StandInProxy[] = [];
 afterEach(async () => {
@@ -31,50 +31,74 @@ async function proxy(rule: ProxyRule): Promise<StandInProxy> {
 }
 
 /** Holds blob uploads (all, or only the first); forwards everything else. */
-const holdUploads = (which: 'all' | 'first'): ProxyRule => (req, earlier) =>
-  isBlobUpload(req) && (which === 'all' || !earlier.some((seen) => seen.answeredByProxy)) ? 'hold' : undefined;
+const holdUploads =
+  (which: "all" | "first"): ProxyRule =>
+  (req, earlier) =>
+    isBlobUpload(req) && (which === "all" || !earlier.some((seen) => seen.answeredByProxy)) ? "hold" : undefined;
 
-describe('-c podman', () => {
-  const tool = 'podman';
-  it('a stalled upload is stopped after --stall-timeout and retried: pushed on the second attempt', async () => {
+describe("-c podman", () => {
+  const tool = "podman";
+  it("a stalled upload is stopped after --stall-timeout and retried: pushed on the second attempt", async () => {
     // Only the first upload is held: the retry goes through.
-    const stand = await proxy(holdUploads('first'));
+    const stand = await proxy(holdUploads("first"));
     const path = uniqueName();
     const started = Date.now();
-    const r = await runCli(['-r', `${stand.registry.host}/${path}`, ...LOOPBACK_FLAGS[tool], '-i', image, '--stall-timeout', '3', '--retries', '1', '--json']);
+    const r = await runCli([
+      "-r",
+      `${stand.registry.host}/${path}`,
+      ...LOOPBACK_FLAGS[tool],
+      "-i",
+      image,
+      "--stall-timeout",
+      "3",
+      "--retries",
+      "1",
+      "--json",
+    ]);
     const seconds = (Date.now() - started) / 1000;
 
     expectSuccess(r);
     const [entry] = jsonImages(r);
-    expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(['pushed', 2]);
-    expect(r.stderr, 'the retry names the stall').toMatch(/REGISTRY_STALLED|made no progress for 3s/);
-    expect(seconds, 'stopped after the stall timeout, not left hanging').toBeLessThan(60);
-    await expectImage(plain, `${path}/${image}`, 'v6.0.0', bed.images.defaults.podmanIds[image] as string);
+    expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(["pushed", 2]);
+    expect(r.stderr, "the retry names the stall").toMatch(/REGISTRY_STALLED|made no progress for 3s/);
+    expect(seconds, "stopped after the stall timeout, not left hanging").toBeLessThan(60);
+    await expectImage(plain, `${path}/${image}`, "v6.0.0", bed.images.defaults.podmanIds[image] as string);
   });
 });
 
 // dockerd does the upload: stopping the docker CLI does not end dockerd's
 // stalled transfer at once, and the retry's `docker push` joins it, so with
 // docker a stall ends as REGISTRY_STALLED after 1 + --retries attempts.
-describe.each(['podman', 'docker'] as const)('-c %s', (tool) => {
-  it('a registry that never answers: REGISTRY_STALLED after 1 + --retries attempts, exit 1, nothing reported pushed', async () => {
-    const stand = await proxy(holdUploads('all'));
-    const r = await runCli(['-r', `${stand.registry.host}/${uniqueName()}`, ...LOOPBACK_FLAGS[tool], '-i', image, '--stall-timeout', '2', '--retries', '1', '--json']);
+describe.each(["podman", "docker"] as const)("-c %s", (tool) => {
+  it("a registry that never answers: REGISTRY_STALLED after 1 + --retries attempts, exit 1, nothing reported pushed", async () => {
+    const stand = await proxy(holdUploads("all"));
+    const r = await runCli([
+      "-r",
+      `${stand.registry.host}/${uniqueName()}`,
+      ...LOOPBACK_FLAGS[tool],
+      "-i",
+      image,
+      "--stall-timeout",
+      "2",
+      "--retries",
+      "1",
+      "--json",
+    ]);
 
-    expectError(r, 1, 'REGISTRY_STALLED');
+    expectError(r, 1, "REGISTRY_STALLED");
     const [entry] = jsonImages(r);
-    expect([entry?.status, entry?.error?.code, entry?.attempts], describeRun(r)).toEqual(['failed', 'REGISTRY_STALLED', 2]);
+    expect([entry?.status, entry?.error?.code, entry?.attempts], describeRun(r)).toEqual(["failed", "REGISTRY_STALLED", 2]);
   });
 });
 
-describe('preflight against a registry that never answers', () => {
-  it('REGISTRY_UNREACHABLE, and the message says how long it waited', async () => {
-    const stand = await proxy(() => 'hold');
+describe("preflight against a registry that never answers", () => {
+  it("REGISTRY_UNREACHABLE, and the message says how long it waited", async () => {
+    const stand = await proxy(() => "hold");
     const started = Date.now();
-    const r = await runCli(['-r', `${stand.registry.host}/${uniqueName()}`, ...LOOPBACK_FLAGS.podman]);
+    const r = await runCli(["-r", `${stand.registry.host}/${uniqueName()}`, ...LOOPBACK_FLAGS.podman]);
     const waited = (Date.now() - started) / 1000;
 
-    const text = expectError(r, 1, 'REGISTRY_UNREACHABLE');
+    const text = expectError(r, 1, "REGISTRY_UNREACHABLE");
     const said = Number(/no answer after (\d+)s/.exec(text)?.[1]);
     expect(said, describeRun(r)).toBeGreaterThan(0);
     expect(Math.abs(said - waited), `it says ${said}s, the run took ${waited.toFixed(1)}s`).toBeLessThanOrEqual(2);

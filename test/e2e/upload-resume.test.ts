@@ -8,30 +8,30 @@
  * directory (XDG_STATE_HOME). The real distribution registry decides what
  * a session is still good for: the tool only asks it.
  */
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { waitFor } from '../bed/wait.ts';
-import { requestsUnder } from './helpers/access-log.ts';
-import { uniqueName, useBed, type BedRegistry } from './helpers/bed.ts';
-import { runCli, startCli, type RunningCli } from './helpers/cli.ts';
-import { enginelessPath } from './helpers/engineless.ts';
-import { describeRun, expectSuccess } from './helpers/expect-cli.ts';
-import { expectImage } from './helpers/expect-registry.ts';
-import { jsonImages, statuses } from './helpers/json-report.ts';
-import { testDir, tool } from './helpers/local-tools.ts';
-import { startStandInProxy } from './helpers/stand-in-proxy.ts';
-import { ThrottledLink } from './helpers/throttled-link.ts';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { waitFor } from "../bed/wait.ts";
+import { requestsUnder } from "./helpers/access-log.ts";
+import { uniqueName, useBed, type BedRegistry } from "./helpers/bed.ts";
+import { runCli, startCli, type RunningCli } from "./helpers/cli.ts";
+import { enginelessPath } from "./helpers/engineless.ts";
+import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
+import { expectImage } from "./helpers/expect-registry.ts";
+import { jsonImages, statuses } from "./helpers/json-report.ts";
+import { testDir, tool } from "./helpers/local-tools.ts";
+import { startStandInProxy } from "./helpers/stand-in-proxy.ts";
+import { ThrottledLink } from "./helpers/throttled-link.ts";
 
 const bed = useBed();
 const { plain, auth } = bed.registries;
-const IMAGE = 'apim-le-cache';
+const IMAGE = "apim-le-cache";
 const LAYER_BYTES = 200 * 1000 * 1000;
 /** 25 MB/s: the layer takes about 8 s, long enough to be caught half way. */
 const RATE = 25 * 1000 * 1000;
 const MiB = 1024 * 1024;
-const sourcePath = uniqueName('big');
+const sourcePath = uniqueName("big");
 let imageId: string;
 let bundle: string;
 
@@ -46,20 +46,20 @@ interface StateEntry {
 
 beforeAll(async () => {
   const dir = testDir();
-  const payload = join(dir, 'payload');
-  writeFileSync(payload, '');
+  const payload = join(dir, "payload");
+  writeFileSync(payload, "");
   for (let written = 0; written < LAYER_BYTES; written += 10_000_000) appendFileSync(payload, randomBytes(10_000_000));
-  writeFileSync(join(dir, 'Containerfile'), 'FROM scratch\nCOPY payload /payload\n');
+  writeFileSync(join(dir, "Containerfile"), "FROM scratch\nCOPY payload /payload\n");
   const ref = `${sourcePath}/${IMAGE}:v1`;
-  await tool('podman', ['build', '--quiet', '--pull=never', '--tag', ref, dir]);
-  imageId = `sha256:${(await tool('podman', ['image', 'inspect', '--format', '{{.Id}}', ref])).trim()}`;
-  bundle = join(testDir(), 'big.tar');
-  expectSuccess(await runCli(['save', '-o', bundle, '-c', 'podman', '-p', sourcePath, '-s', 'v1', '-i', IMAGE]));
-  writeFileSync(payload, '');
+  await tool("podman", ["build", "--quiet", "--pull=never", "--tag", ref, dir]);
+  imageId = `sha256:${(await tool("podman", ["image", "inspect", "--format", "{{.Id}}", ref])).trim()}`;
+  bundle = join(testDir(), "big.tar");
+  expectSuccess(await runCli(["save", "-o", bundle, "-c", "podman", "-p", sourcePath, "-s", "v1", "-i", IMAGE]));
+  writeFileSync(payload, "");
 });
 
 afterAll(async () => {
-  await tool('podman', ['rmi', `${sourcePath}/${IMAGE}:v1`]);
+  await tool("podman", ["rmi", `${sourcePath}/${IMAGE}:v1`]);
 });
 
 /** A run of the test's own: the proxy in front of `registry` as -r, a state directory, no engine on PATH. */
@@ -70,32 +70,45 @@ async function setUpRun(test: TestContext, registry: BedRegistry, extraEnv: Reco
   const stateHome = testDir();
   const path = uniqueName();
   const env = { PATH: enginelessPath(), XDG_STATE_HOME: stateHome, ...extraEnv };
-  const args = ['--from-archive', bundle, '-r', `${proxy.registry.host}/${path}`, '-t', '-p', sourcePath, '-s', 'v1', '--json'];
-  const stateFile = join(stateHome, 'push-images', 'uploads.json');
-  const entries = (): StateEntry[] => Object.values((JSON.parse(readFileSync(stateFile, 'utf8')) as { uploads: Record<string, StateEntry> }).uploads);
+  const args = ["--from-archive", bundle, "-r", `${proxy.registry.host}/${path}`, "-t", "-p", sourcePath, "-s", "v1", "--json"];
+  const stateFile = join(stateHome, "push-images", "uploads.json");
+  const entries = (): StateEntry[] =>
+    Object.values((JSON.parse(readFileSync(stateFile, "utf8")) as { uploads: Record<string, StateEntry> }).uploads);
   return { link, proxy, path, env, args, stateFile, entries, repository: `${path}/${IMAGE}` };
 }
 
 /** Waits until `reached()`, failing at once if the run ends first. */
 async function waitDuring(run: RunningCli, reached: () => boolean, what: string): Promise<void> {
-  await waitFor(async () => reached(), { what, timeoutMs: 90_000, intervalMs: 20, abort: () => (run.running() ? undefined : `the run ended first:\n${run.output().stderr}`) });
+  await waitFor(async () => reached(), {
+    what,
+    timeoutMs: 90_000,
+    intervalMs: 20,
+    abort: () => (run.running() ? undefined : `the run ended first:\n${run.output().stderr}`),
+  });
 }
 
-const short = '(sha256:[0-9a-f]{12}…)';
-const finishing = new RegExp(`Finishing the current (\\d+) MiB chunk of ${IMAGE}'s layer ${short} \\(at most 20s\\); the next run continues from there`);
-const stoppedMidChunk = new RegExp(`Stopped the upload of ${IMAGE}'s layer ${short} mid-chunk: the registry most likely drops the session`);
+const short = "(sha256:[0-9a-f]{12}…)";
+const finishing = new RegExp(
+  `Finishing the current (\\d+) MiB chunk of ${IMAGE}'s layer ${short} \\(at most 20s\\); the next run continues from there`,
+);
+const stoppedMidChunk = new RegExp(
+  `Stopped the upload of ${IMAGE}'s layer ${short} mid-chunk: the registry most likely drops the session`,
+);
 
-describe.concurrent('Ctrl-C during a chunked upload of a 200 MB layer', () => {
-  it('finishes the current chunk and records the session; the next run continues it: at most 1.2x the layer sent in all', async (test) => {
+describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
+  it("finishes the current chunk and records the session; the next run continues it: at most 1.2x the layer sent in all", async (test) => {
     // The htpasswd registry: the state file must hold none of the login.
     const login = `${auth.credentials?.username}:${auth.credentials?.password}`;
-    const authFile = join(testDir(), 'auth.json');
+    const authFile = join(testDir(), "auth.json");
     const s = await setUpRun(test, auth, { REGISTRY_AUTH_FILE: authFile });
-    writeFileSync(authFile, JSON.stringify({ auths: { [s.proxy.registry.host]: { auth: Buffer.from(login).toString('base64') } } }));
+    writeFileSync(
+      authFile,
+      JSON.stringify({ auths: { [s.proxy.registry.host]: { auth: Buffer.from(login).toString("base64") } } }),
+    );
 
     const run = startCli(s.args, { env: s.env, ownGroup: true });
-    await waitDuring(run, () => s.link.forwarded >= LAYER_BYTES / 2, 'half the layer to cross the link');
-    run.killGroup('SIGINT');
+    await waitDuring(run, () => s.link.forwarded >= LAYER_BYTES / 2, "half the layer to cross the link");
+    run.killGroup("SIGINT");
     const first = await run.result;
 
     expect(first.code, describeRun(first)).toBe(130);
@@ -103,69 +116,79 @@ describe.concurrent('Ctrl-C during a chunked upload of a 200 MB layer', () => {
     expect(first.stderr, describeRun(first)).toMatch(/^.*Stopped: interrupted by SIGINT during pushing/m);
     expect(first.stderr, describeRun(first)).not.toMatch(stoppedMidChunk);
     const [reported] = jsonImages(first);
-    expect(reported?.status, describeRun(first)).toBe('failed');
-    expect(reported?.error?.code, describeRun(first)).toBe('INTERRUPTED');
-    expect((JSON.parse(first.stdout) as { interrupted: unknown }).interrupted).toEqual({ signal: 'SIGINT', during: 'pushing' });
+    expect(reported?.status, describeRun(first)).toBe("failed");
+    expect(reported?.error?.code, describeRun(first)).toBe("INTERRUPTED");
+    expect((JSON.parse(first.stdout) as { interrupted: unknown }).interrupted).toEqual({ signal: "SIGINT", during: "pushing" });
 
-    expect(statSync(s.stateFile).mode & 0o777, 'state file mode').toBe(0o600);
-    const text = readFileSync(s.stateFile, 'utf8');
-    for (const secret of [auth.credentials?.password ?? '', Buffer.from(login).toString('base64'), 'Basic ', 'Bearer ', 'uthorization']) {
-      expect(text, 'the state file holds no credentials').not.toContain(secret);
+    expect(statSync(s.stateFile).mode & 0o777, "state file mode").toBe(0o600);
+    const text = readFileSync(s.stateFile, "utf8");
+    for (const secret of [
+      auth.credentials?.password ?? "",
+      Buffer.from(login).toString("base64"),
+      "Basic ",
+      "Bearer ",
+      "uthorization",
+    ]) {
+      expect(text, "the state file holds no credentials").not.toContain(secret);
     }
     const [entry, ...others] = s.entries();
     expect(others, text).toEqual([]);
     expect(entry).toMatchObject({ registry: s.proxy.registry.host, repository: s.repository });
-    expect(entry?.location, text).toMatch(new RegExp(`^http://${s.proxy.registry.host}/v2/${s.repository}/blobs/uploads/[^?]+\\?_state=`));
+    expect(entry?.location, text).toMatch(
+      new RegExp(`^http://${s.proxy.registry.host}/v2/${s.repository}/blobs/uploads/[^?]+\\?_state=`),
+    );
     const layer = entry as StateEntry;
-    expect(layer.size, 'the layer stays ~200 MB gzipped').toBeGreaterThan(LAYER_BYTES);
+    expect(layer.size, "the layer stays ~200 MB gzipped").toBeGreaterThan(LAYER_BYTES);
     // The chunk in flight at Ctrl-C was finished: the registry holds at least what had crossed then.
     expect(layer.offset, text).toBeGreaterThanOrEqual(LAYER_BYTES / 2 - 2 * MiB);
     expect(layer.offset, text).toBeLessThan(layer.size);
-    expect(s.link.forwarded, 'nothing crossed after the recorded offset but the small config').toBeLessThan(layer.offset + MiB);
+    expect(s.link.forwarded, "nothing crossed after the recorded offset but the small config").toBeLessThan(layer.offset + MiB);
 
     const second = await runCli(s.args, { env: s.env });
     expectSuccess(second);
     const continuing = `Continuing the upload of ${layer.digest.slice(0, 19)}… to ${s.repository} at ${Math.round(layer.offset / MiB)} of ${Math.round(layer.size / MiB)} MiB`;
     expect(second.stderr, describeRun(second)).toContain(continuing);
-    expect(statuses(jsonImages(second)), describeRun(second)).toEqual({ [IMAGE]: 'pushed' });
-    await expectImage(auth, s.repository, 'v1', imageId);
-    expect(s.link.forwarded, 'bytes sent over both runs').toBeLessThanOrEqual(1.2 * layer.size);
-    expect(s.entries(), 'the finished upload is no longer recorded').toEqual([]);
+    expect(statuses(jsonImages(second)), describeRun(second)).toEqual({ [IMAGE]: "pushed" });
+    await expectImage(auth, s.repository, "v1", imageId);
+    expect(s.link.forwarded, "bytes sent over both runs").toBeLessThanOrEqual(1.2 * layer.size);
+    expect(s.entries(), "the finished upload is no longer recorded").toEqual([]);
   });
 
-  it('a second Ctrl-C cuts the chunk at once; the registry forgets that session, and the next run says so and sends the layer afresh', async (test) => {
+  it("a second Ctrl-C cuts the chunk at once; the registry forgets that session, and the next run says so and sends the layer afresh", async (test) => {
     const s = await setUpRun(test, plain);
     const run = startCli(s.args, { env: s.env, ownGroup: true });
     // Held mid-body, a while into the upload: a chunk is in flight and cannot finish.
     await Promise.race([s.link.holdBody((bodyBytes) => s.link.forwarded >= 0.3 * LAYER_BYTES && bodyBytes >= MiB), run.result]);
-    run.killGroup('SIGINT');
-    await waitDuring(run, () => finishing.test(run.output().stderr), 'the line about finishing the chunk');
+    run.killGroup("SIGINT");
+    await waitDuring(run, () => finishing.test(run.output().stderr), "the line about finishing the chunk");
     const secondSignalAt = performance.now();
-    run.killGroup('SIGINT');
+    run.killGroup("SIGINT");
     const first = await run.result;
     s.link.resume();
 
     expect(first.code, describeRun(first)).toBe(130);
-    expect(performance.now() - secondSignalAt, 'stopped at once').toBeLessThan(5_000);
+    expect(performance.now() - secondSignalAt, "stopped at once").toBeLessThan(5_000);
     expect(first.stderr, describeRun(first)).toMatch(stoppedMidChunk);
     const [recorded] = s.entries();
-    expect(recorded?.offset, 'the session as of the last whole chunk').toBeGreaterThan(0);
+    expect(recorded?.offset, "the session as of the last whole chunk").toBeGreaterThan(0);
 
     s.link.setRate(Infinity);
     const second = await runCli(s.args, { env: s.env });
     expectSuccess(second);
-    const afresh = new RegExp(`The registry no longer knows the recorded upload of ${short} to ${s.repository} \\(HTTP 404\\): sending it afresh`);
+    const afresh = new RegExp(
+      `The registry no longer knows the recorded upload of ${short} to ${s.repository} \\(HTTP 404\\): sending it afresh`,
+    );
     expect(second.stderr, describeRun(second)).toMatch(afresh);
-    await expectImage(plain, s.repository, 'v1', imageId);
+    await expectImage(plain, s.repository, "v1", imageId);
     expect(s.entries()).toEqual([]);
   });
 
-  it('without a second Ctrl-C, a chunk that cannot finish is cut after 20 s', async (test) => {
+  it("without a second Ctrl-C, a chunk that cannot finish is cut after 20 s", async (test) => {
     const s = await setUpRun(test, plain);
     const run = startCli(s.args, { env: s.env, ownGroup: true });
     await Promise.race([s.link.holdBody((bodyBytes) => bodyBytes >= MiB), run.result]);
     const signalAt = performance.now();
-    run.killGroup('SIGINT');
+    run.killGroup("SIGINT");
     const r = await run.result;
     s.link.resume();
 
@@ -173,21 +196,42 @@ describe.concurrent('Ctrl-C during a chunked upload of a 200 MB layer', () => {
     expect(r.stderr, describeRun(r)).toMatch(finishing);
     expect(r.stderr, describeRun(r)).toMatch(stoppedMidChunk);
     const waited = performance.now() - signalAt;
-    expect(waited, 'the bound').toBeGreaterThanOrEqual(19_500);
-    expect(waited, 'the bound').toBeLessThan(30_000);
+    expect(waited, "the bound").toBeGreaterThanOrEqual(19_500);
+    expect(waited, "the bound").toBeLessThan(30_000);
   });
 });
 
-describe('registries that take whole blobs only', () => {
-  it('--registry-type artifact-registry: the 200 MB layer goes in one PUT, no PATCH', async () => {
+describe("registries that take whole blobs only", () => {
+  it("--registry-type artifact-registry: the 200 MB layer goes in one PUT, no PATCH", async () => {
     const path = `${uniqueName()}/apim-images`;
-    const r = await runCli(['--from-archive', bundle, '-r', `${plain.host}/${path}`, '--registry-type', 'artifact-registry', '-t', '-p', sourcePath, '-s', 'v1'], {
-      env: { PATH: enginelessPath(), XDG_STATE_HOME: testDir() },
-    });
+    const r = await runCli(
+      [
+        "--from-archive",
+        bundle,
+        "-r",
+        `${plain.host}/${path}`,
+        "--registry-type",
+        "artifact-registry",
+        "-t",
+        "-p",
+        sourcePath,
+        "-s",
+        "v1",
+      ],
+      {
+        env: { PATH: enginelessPath(), XDG_STATE_HOME: testDir() },
+      },
+    );
     expectSuccess(r);
-    await expectImage(plain, `${path}/${IMAGE}`, 'v1', imageId);
-    const uploads = requestsUnder(plain, path).filter((q) => q.path.includes('/blobs/uploads/'));
-    expect(uploads.filter((q) => q.method === 'PATCH'), 'chunks sent').toEqual([]);
-    expect(uploads.filter((q) => q.method === 'PUT'), 'whole-blob PUTs: the layer and the config').toHaveLength(2);
+    await expectImage(plain, `${path}/${IMAGE}`, "v1", imageId);
+    const uploads = requestsUnder(plain, path).filter((q) => q.path.includes("/blobs/uploads/"));
+    expect(
+      uploads.filter((q) => q.method === "PATCH"),
+      "chunks sent",
+    ).toEqual([]);
+    expect(
+      uploads.filter((q) => q.method === "PUT"),
+      "whole-blob PUTs: the layer and the config",
+    ).toHaveLength(2);
   });
 });

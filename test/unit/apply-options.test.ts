@@ -14,7 +14,8 @@ import type { RegistryType } from "../../src/options/registry-type.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
 import { makeTestCa } from "./test-ca.ts";
 
-const options = (flags: Partial<RawFlags> = {}) => resolveOptions(rawFlags({ registry: "reg.example.com/apim", ...flags }), BUILT_IN_DEFAULTS);
+const options = (flags: Partial<RawFlags> = {}) =>
+  resolveOptions(rawFlags({ registry: "reg.example.com/apim", ...flags }), BUILT_IN_DEFAULTS);
 const names = (flags: Partial<RawFlags>, type?: RegistryType) => pluginsForOptions(options(flags), type).map((p) => p.name);
 
 describe("pluginsForOptions", () => {
@@ -50,7 +51,10 @@ describe("pluginsForOptions", () => {
   });
 
   it("a naming rule broken by -r is refused while the plugins are made", () => {
-    expect(thrownBy(() => names({ registry: "docker.io/acme/a/b" }, "dockerhub"))).toMatchObject({ code: "INVALID_REGISTRY", exitCode: 2 });
+    expect(thrownBy(() => names({ registry: "docker.io/acme/a/b" }, "dockerhub"))).toMatchObject({
+      code: "INVALID_REGISTRY",
+      exitCode: 2,
+    });
     expect(names({ registry: "docker.io/acme/a/b", flatten: true }, "dockerhub")).toEqual(["docker-hub"]);
   });
 });

@@ -25,7 +25,12 @@ describe("without -i", () => {
       { image: "a", source: "localhost/apim/a:v6.0.0", target: "reg/p/a:v6.0.0" },
       { image: "c", source: "apim/c:v6.0.0", target: "reg/p/c:v6.0.0" },
     ]);
-    expect(plan.ids).toEqual(new Map([["localhost/apim/a:v6.0.0", id(1)], ["apim/c:v6.0.0", id(2)]]));
+    expect(plan.ids).toEqual(
+      new Map([
+        ["localhost/apim/a:v6.0.0", id(1)],
+        ["apim/c:v6.0.0", id(2)],
+      ]),
+    );
     expect(plan.note).toBe("two.tar holds 2 of the 3 images (a, c): pushing those");
   });
 
@@ -54,7 +59,9 @@ describe("with -i", () => {
   });
 
   it("an image the archive lacks: refused, naming it and what the archive holds", () => {
-    const error = thrownBy(() => planFromArchives(jobsOf(["a", "c"]), [archive(["apim/a:v6.0.0", "apim/b:v6.0.0"])], choice(true)));
+    const error = thrownBy(() =>
+      planFromArchives(jobsOf(["a", "c"]), [archive(["apim/a:v6.0.0", "apim/b:v6.0.0"])], choice(true)),
+    );
     expect([error.code, error.message, error.hint]).toEqual([
       "ARCHIVE_MISSING_IMAGE",
       "two.tar holds no image for apim/c:v6.0.0; it holds apim/a:v6.0.0, apim/b:v6.0.0",

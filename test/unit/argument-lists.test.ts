@@ -79,7 +79,13 @@ const CASES: Case[] = [
   },
   {
     name: "-p -s -d together, registry with a port and a deep path",
-    flags: { registry: "127.0.0.1:5000/a/b", image: ["apim-le-platformapi"], sourcePath: "localhost/apim", sourceTag: "6.0.0_rc1", destTag: "stable" },
+    flags: {
+      registry: "127.0.0.1:5000/a/b",
+      image: ["apim-le-platformapi"],
+      sourcePath: "localhost/apim",
+      sourceTag: "6.0.0_rc1",
+      destTag: "stable",
+    },
     jobs: [["localhost/apim/apim-le-platformapi:6.0.0_rc1", "127.0.0.1:5000/a/b/apim-le-platformapi:stable"]],
   },
   {
@@ -92,7 +98,12 @@ const CASES: Case[] = [
   },
   {
     name: "-t -d -i (the seed's third example)",
-    flags: { registry: "127.0.0.1:5000/apim-trial", image: ["apim-le-toolkit", "apim-le-cacheloader"], destTag: "apim-trials", noTlsVerify: true },
+    flags: {
+      registry: "127.0.0.1:5000/apim-trial",
+      image: ["apim-le-toolkit", "apim-le-cacheloader"],
+      destTag: "apim-trials",
+      noTlsVerify: true,
+    },
     jobs: [
       ["apim/apim-le-toolkit:v6.0.0", "127.0.0.1:5000/apim-trial/apim-le-toolkit:apim-trials"],
       ["apim/apim-le-cacheloader:v6.0.0", "127.0.0.1:5000/apim-trial/apim-le-cacheloader:apim-trials"],
@@ -108,14 +119,20 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     const { runner, shell } = setUp({ flags: { ...flags, containerTool: tool } });
     const report = await runner.run();
 
-    expect(stepsByTarget(shell)).toEqual(Object.fromEntries(jobs.map(([source, target]) => [target, expectedSteps(tool, source, target, flags.noTlsVerify)])));
+    expect(stepsByTarget(shell)).toEqual(
+      Object.fromEntries(jobs.map(([source, target]) => [target, expectedSteps(tool, source, target, flags.noTlsVerify)])),
+    );
     // docker: one untag, the last command, naming the tags in the order they were made; podman made none.
     expect(untagCalls(shell)).toHaveLength(tool === "docker" ? 1 : 0);
     if (tool === "docker") expect(shell.mutatingArgs().at(-1)).toEqual(expectedUntag(tool, taggedTargets(shell)));
     // Every source and target looked up by one inspect, in plan order.
-    expect(shell.argsOf("image").filter((a) => a[1] === "inspect")).toEqual([["image", "inspect", "--format", INSPECT_FORMAT, ...jobs.flat()]]);
+    expect(shell.argsOf("image").filter((a) => a[1] === "inspect")).toEqual([
+      ["image", "inspect", "--format", INSPECT_FORMAT, ...jobs.flat()],
+    ]);
     // Everything else only reads, so a dry run may run it.
-    expect(shell.calls.filter((c) => !c.mutates).every((c) => /^(version|image inspect|info) /.test(c.args.join(" ")))).toBe(true);
+    expect(shell.calls.filter((c) => !c.mutates).every((c) => /^(version|image inspect|info) /.test(c.args.join(" ")))).toBe(
+      true,
+    );
     expect(shell.calls.every((c) => c.command === tool)).toBe(true);
     expect(report.results.map((r) => [r.job.source, r.job.target, r.status, r.digest])).toEqual(
       jobs.map(([source, target]) => [source, target, "pushed", fakeDigest(target)]),
@@ -127,7 +144,14 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     await runner.run();
     expect(shell.mutatingArgs()).toEqual([
       ...jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify)),
-      ...(tool === "docker" ? [expectedUntag(tool, jobs.map(([, target]) => target))] : []),
+      ...(tool === "docker"
+        ? [
+            expectedUntag(
+              tool,
+              jobs.map(([, target]) => target),
+            ),
+          ]
+        : []),
     ]);
   });
 
@@ -139,30 +163,58 @@ describe.each(["podman", "docker"] as const)("%s receives", (tool) => {
     const lines = logged.join("").split("\n");
     expect(lines.filter((line) => line.includes(" -> "))).toEqual(jobs.map(([source, target]) => `  ${source} -> ${target}`));
     const shown = (args: unknown[]) => `    $ ${[tool, ...args].join(" ")}`;
-    const untag = shown(expectedUntag(tool, jobs.map(([, target]) => target)));
+    const untag = shown(
+      expectedUntag(
+        tool,
+        jobs.map(([, target]) => target),
+      ),
+    );
     expect(lines.filter((line) => line.startsWith("    $ "))).toEqual([
       ...jobs.flatMap(([source, target]) => expectedSteps(tool, source, target, flags.noTlsVerify, PLAN_DIGEST_FILE).map(shown)),
       ...(tool === "docker" ? [untag] : []),
     ]);
-    if (tool === "docker") expect(lines[lines.indexOf(untag) - 1]).toBe("  then, removing the temporary tags (those that were not there before):");
+    if (tool === "docker")
+      expect(lines[lines.indexOf(untag) - 1]).toBe("  then, removing the temporary tags (those that were not there before):");
     else expect(lines.join("\n")).not.toContain("temporary tags");
     expect(report.dryRun).toBe(true);
-    expect(report.results.map((r) => [r.job.target, r.status, r.digest])).toEqual(jobs.map(([, target]) => [target, "planned", undefined]));
+    expect(report.results.map((r) => [r.job.target, r.status, r.digest])).toEqual(
+      jobs.map(([, target]) => [target, "planned", undefined]),
+    );
   });
 });
 
 describe("the whole conversation with the tool, one image", () => {
   it("podman: version, one inspect of both, then the push of the source to docker://TARGET; no tag, no untag", async () => {
-    const { runner, shell, store } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true } });
+    const { runner, shell, store } = setUp({
+      flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true },
+    });
     await runner.run();
     // The registry is asked for the target before (up to date?) and after the push (does it hold the image?).
     expect(store.paths()).toEqual(["/v2/p/apim-le-cache/manifests/v6.0.0", "/v2/p/apim-le-cache/manifests/v6.0.0"]);
     expect(shell.calls).toEqual([
       { command: "podman", args: ["version", "--format", "{{.Client.Version}}"], mutates: false },
-      { command: "podman", args: ["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], mutates: false },
       {
         command: "podman",
-        args: ["push", "--tls-verify=false", "--digestfile", DIGEST_FILE, "apim/apim-le-cache:v6.0.0", "docker://reg.example.com/p/apim-le-cache:v6.0.0"],
+        args: [
+          "image",
+          "inspect",
+          "--format",
+          INSPECT_FORMAT,
+          "apim/apim-le-cache:v6.0.0",
+          "reg.example.com/p/apim-le-cache:v6.0.0",
+        ],
+        mutates: false,
+      },
+      {
+        command: "podman",
+        args: [
+          "push",
+          "--tls-verify=false",
+          "--digestfile",
+          DIGEST_FILE,
+          "apim/apim-le-cache:v6.0.0",
+          "docker://reg.example.com/p/apim-le-cache:v6.0.0",
+        ],
         mutates: true,
       },
     ]);
@@ -174,7 +226,18 @@ describe("the whole conversation with the tool, one image", () => {
     // Preflight inspects the target too (to leave a tag that was already there).
     expect(shell.calls).toEqual([
       { command: "docker", args: ["version", "--format", "{{.Server.Version}}"], mutates: false },
-      { command: "docker", args: ["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: false },
+      {
+        command: "docker",
+        args: [
+          "image",
+          "inspect",
+          "--format",
+          INSPECT_FORMAT,
+          "apim/apim-le-cache:v6.0.0",
+          "127.0.0.1:5000/p/apim-le-cache:v6.0.0",
+        ],
+        mutates: false,
+      },
       { command: "docker", args: ["info", "--format", "{{json .RegistryConfig}}"], mutates: false },
       { command: "docker", args: ["tag", "apim/apim-le-cache:v6.0.0", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },
       { command: "docker", args: ["push", "127.0.0.1:5000/p/apim-le-cache:v6.0.0"], mutates: true },

@@ -8,7 +8,10 @@ import { describe, expect, it } from "vitest";
 import { authFiles, podmanRuntimeAuthFile, type HostFacts } from "../../src/registry/auth-files.ts";
 
 const HOME = "/home/op";
-const user = (owned: readonly string[] = []): HostFacts => ({ uid: 1001, ownsDir: (dir, uid) => uid === 1001 && owned.includes(dir) });
+const user = (owned: readonly string[] = []): HostFacts => ({
+  uid: 1001,
+  ownsDir: (dir, uid) => uid === 1001 && owned.includes(dir),
+});
 const root: HostFacts = { uid: 0, ownsDir: () => true };
 
 describe("podman", () => {
@@ -46,7 +49,9 @@ describe("podman", () => {
     });
 
     it("a user who owns /run/user/<uid> (a logind session)", () => {
-      expect(podmanRuntimeAuthFile({ HOME }, user(["/run/user/1001", "/tmp/podman-run-1001"]))).toBe("/run/user/1001/containers/auth.json");
+      expect(podmanRuntimeAuthFile({ HOME }, user(["/run/user/1001", "/tmp/podman-run-1001"]))).toBe(
+        "/run/user/1001/containers/auth.json",
+      );
     });
 
     it("su - / sudo -iu: no /run/user/<uid> of the user's, so /tmp/podman-run-<uid>", () => {
@@ -67,7 +72,9 @@ describe("podman", () => {
 
 describe("docker", () => {
   it("only its config: DOCKER_CONFIG, else ~/.docker", () => {
-    expect(authFiles("docker", { HOME, DOCKER_CONFIG: "/dc", REGISTRY_AUTH_FILE: "/etc/auth.json" }, root)).toEqual(["/dc/config.json"]);
+    expect(authFiles("docker", { HOME, DOCKER_CONFIG: "/dc", REGISTRY_AUTH_FILE: "/etc/auth.json" }, root)).toEqual([
+      "/dc/config.json",
+    ]);
     expect(authFiles("docker", { HOME, XDG_RUNTIME_DIR: "/run/user/0" }, root)).toEqual([`${HOME}/.docker/config.json`]);
   });
 });

@@ -27,19 +27,31 @@ describe.each(["podman", "docker"] as const)("%s: an answer with the wrong numbe
     const missing = target("apim-le-cache");
     // Three of the four are there, and stderr names the fourth as the tool would; stdout does not fit.
     const ids = local.map((r) => (tool === "docker" ? fakeImageId(r) : fakeImageId(r).replace("sha256:", "")));
-    const stderr = tool === "docker" ? `Error response from daemon: no such image: ${missing}: No such image: ${missing}\n` : `Error: inspecting object: ${missing}: image not known\n`;
+    const stderr =
+      tool === "docker"
+        ? `Error response from daemon: no such image: ${missing}: No such image: ${missing}\n`
+        : `Error: inspecting object: ${missing}: image not known\n`;
     const { runner, shell } = setUp({
       flags: { registry: REGISTRY, containerTool: tool, image: TWO },
-      shell: { localImages: local, answers: [{ when: batched, result: { exitCode: tool === "docker" ? 1 : 125, stdout: `${garble(ids).join("\n")}\n`, stderr } }] },
+      shell: {
+        localImages: local,
+        answers: [
+          { when: batched, result: { exitCode: tool === "docker" ? 1 : 125, stdout: `${garble(ids).join("\n")}\n`, stderr } },
+        ],
+      },
     });
     const report = await runner.run();
 
     const references = TWO.flatMap((i) => [source(i), target(i)]);
     expect(inspects(shell.calls)).toEqual([inspectOf(references), ...references.map((r) => inspectOf([r]))]);
-    expect(Object.fromEntries(runner.localImages)).toEqual(Object.fromEntries(references.map((r) => [r, local.includes(r) ? fakeImageId(r) : undefined])));
+    expect(Object.fromEntries(runner.localImages)).toEqual(
+      Object.fromEntries(references.map((r) => [r, local.includes(r) ? fakeImageId(r) : undefined])),
+    );
     expect(report.results.map((r) => r.status)).toEqual(["pushed", "pushed"]);
     // docker: the toolkit target was there and is left; only the tag the run made is removed. podman makes none.
-    expect(shell.argsOf(tool === "podman" ? "rmi" : "image").filter((a) => a[0] === "rmi" || a[1] === "rm")).toEqual(tool === "podman" ? [] : [["image", "rm", target("apim-le-cache")]]);
+    expect(shell.argsOf(tool === "podman" ? "rmi" : "image").filter((a) => a[0] === "rmi" || a[1] === "rm")).toEqual(
+      tool === "podman" ? [] : [["image", "rm", target("apim-le-cache")]],
+    );
   });
 });
 
@@ -54,7 +66,9 @@ describe("what is inspected", () => {
     const { runner, shell } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: TWO } });
     runner.localImages.set(source("apim-le-cache"), fakeImageId(source("apim-le-cache")));
     await runner.run();
-    expect(inspects(shell.calls)).toEqual([inspectOf([target("apim-le-cache"), source("apim-le-toolkit"), target("apim-le-toolkit")])]);
+    expect(inspects(shell.calls)).toEqual([
+      inspectOf([target("apim-le-cache"), source("apim-le-toolkit"), target("apim-le-toolkit")]),
+    ]);
   });
 
   it("nothing left to look up: no inspect at all", async () => {

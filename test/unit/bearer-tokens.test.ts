@@ -117,16 +117,19 @@ describe("expiry", () => {
     { lifetime: "3 s", answer: { expires_in: 3 }, renewedAfterMs: 2_000 },
     { lifetime: "the spec's 60 s (no expires_in)", answer: {}, renewedAfterMs: 40_000 },
     { lifetime: "5 minutes", answer: { expires_in: 300 }, renewedAfterMs: 270_000 },
-  ])("a token of $lifetime is renewed after $renewedAfterMs ms, before it ends, without a 401", async ({ answer, renewedAfterMs }) => {
-    const f = fakes(answer);
-    await f.tokens.send(PUSH_A, f.attempt);
-    f.tick(renewedAfterMs - 100);
-    await f.tokens.send(PUSH_A, f.attempt);
-    f.tick(200);
-    await f.tokens.send(PUSH_A, f.attempt);
-    expect(f.sent).toEqual([BASIC, "Bearer t1", "Bearer t1", "Bearer t2"]);
-    expect(f.scopesAsked()).toEqual([[PUSH_A], [PUSH_A]]);
-  });
+  ])(
+    "a token of $lifetime is renewed after $renewedAfterMs ms, before it ends, without a 401",
+    async ({ answer, renewedAfterMs }) => {
+      const f = fakes(answer);
+      await f.tokens.send(PUSH_A, f.attempt);
+      f.tick(renewedAfterMs - 100);
+      await f.tokens.send(PUSH_A, f.attempt);
+      f.tick(200);
+      await f.tokens.send(PUSH_A, f.attempt);
+      expect(f.sent).toEqual([BASIC, "Bearer t1", "Bearer t1", "Bearer t2"]);
+      expect(f.scopesAsked()).toEqual([[PUSH_A], [PUSH_A]]);
+    },
+  );
 
   it("issued_at counts when it is earlier than the request; a clock far off is not believed", async () => {
     const at = (ms: number) => new Date(1_000_000 + ms).toISOString();
@@ -160,7 +163,10 @@ describe("a 401 to a token we sent", () => {
     const f = fakes({ expires_in: 300 });
     await f.tokens.send(PUSH_A, f.attempt);
     const refused: Array<string | undefined> = [];
-    const refuse = async (authorization: string | undefined) => (refused.push(authorization), challenge(',error="invalid_token"'));
+    const refuse = async (authorization: string | undefined) => (
+      refused.push(authorization),
+      challenge(',error="invalid_token"')
+    );
     const response = await f.tokens.send(PUSH_A, refuse);
     expect(response.status).toBe(401);
     expect(refused).toEqual(["Bearer t1", "Bearer t2"]);

@@ -3,24 +3,24 @@
  * writer, so the reader is judged against an independent tar): an OCI
  * layout with gzip layers, and a docker-archive with plain layer tars.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { c as createTar } from 'tar';
-import { afterAll } from 'vitest';
-import { createLogger } from '../../src/core/logger.ts';
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { c as createTar } from "tar";
+import { afterAll } from "vitest";
+import { createLogger } from "../../src/core/logger.ts";
 
 export const quietLog = createLogger({ quiet: true, verbose: false, write: () => undefined });
 
-export const sha256 = (bytes: Buffer | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+export const sha256 = (bytes: Buffer | string) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
 const made: string[] = [];
 
 /** A directory of the test's own, removed after the file's tests (afterAll). */
 export function scratchDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bundle-unit-'));
+  const dir = mkdtempSync(join(tmpdir(), "bundle-unit-"));
   made.push(dir);
   return dir;
 }
@@ -44,14 +44,18 @@ export interface FixtureImage {
 }
 
 /** An OCI layout tar of images that share their first layer; returns the file and what it holds. */
-export async function ociBundle(dir: string, references: string[], layerSize = 3000): Promise<{ file: string; images: FixtureImage[]; blobs: Map<string, Buffer> }> {
-  const root = join(dir, 'layout');
-  mkdirSync(join(root, 'blobs', 'sha256'), { recursive: true });
+export async function ociBundle(
+  dir: string,
+  references: string[],
+  layerSize = 3000,
+): Promise<{ file: string; images: FixtureImage[]; blobs: Map<string, Buffer> }> {
+  const root = join(dir, "layout");
+  mkdirSync(join(root, "blobs", "sha256"), { recursive: true });
   const blobs = new Map<string, Buffer>();
   const put = (bytes: Buffer) => {
     const digest = sha256(bytes);
     blobs.set(digest, bytes);
-    writeFileSync(join(root, 'blobs', 'sha256', digest.slice(7)), bytes);
+    writeFileSync(join(root, "blobs", "sha256", digest.slice(7)), bytes);
     return { digest, size: bytes.length };
   };
   const shared = gzipSync(noise(layerSize, 1));
@@ -59,25 +63,36 @@ export async function ociBundle(dir: string, references: string[], layerSize = 3
   const manifests = references.map((reference, i) => {
     const own = gzipSync(noise(layerSize, i + 2));
     const layers = [shared, own];
-    const config = put(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, n: i })));
-    const layerDescriptors = layers.map((layer) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...put(layer) }));
+    const config = put(
+      Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] }, n: i })),
+    );
+    const layerDescriptors = layers.map((layer) => ({ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...put(layer) }));
     const manifest = Buffer.from(
-      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: layerDescriptors }),
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", ...config },
+        layers: layerDescriptors,
+      }),
     );
     const descriptor = put(manifest);
     images.push({ reference, id: config.digest, manifestDigest: descriptor.digest, layers });
-    return { mediaType: 'application/vnd.oci.image.manifest.v1+json', ...descriptor, annotations: { 'org.opencontainers.image.ref.name': reference } };
+    return {
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      ...descriptor,
+      annotations: { "org.opencontainers.image.ref.name": reference },
+    };
   });
-  writeFileSync(join(root, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests }));
-  const file = join(dir, 'bundle.tar');
-  await createTar({ file, cwd: root, portable: true }, ['oci-layout', 'index.json', 'blobs']);
+  writeFileSync(join(root, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  writeFileSync(join(root, "index.json"), JSON.stringify({ schemaVersion: 2, manifests }));
+  const file = join(dir, "bundle.tar");
+  await createTar({ file, cwd: root, portable: true }, ["oci-layout", "index.json", "blobs"]);
   return { file, images, blobs };
 }
 
 /** A docker-archive as `docker save` writes it: `<id>.json` configs, `<n>/layer.tar` plain layers, manifest.json. */
 export async function dockerArchive(dir: string, references: string[]): Promise<{ file: string; images: FixtureImage[] }> {
-  const root = join(dir, 'archive');
+  const root = join(dir, "archive");
   mkdirSync(root, { recursive: true });
   const shared = noise(2048, 7);
   const images: FixtureImage[] = [];
@@ -86,18 +101,20 @@ export async function dockerArchive(dir: string, references: string[]): Promise<
     const paths = layers.map((layer) => {
       const name = sha256(layer).slice(7);
       mkdirSync(join(root, name), { recursive: true });
-      writeFileSync(join(root, name, 'layer.tar'), layer);
+      writeFileSync(join(root, name, "layer.tar"), layer);
       return `${name}/layer.tar`;
     });
-    const config = Buffer.from(JSON.stringify({ rootfs: { type: 'layers', diff_ids: layers.map((layer) => sha256(layer)) }, n: i }));
+    const config = Buffer.from(
+      JSON.stringify({ rootfs: { type: "layers", diff_ids: layers.map((layer) => sha256(layer)) }, n: i }),
+    );
     const id = sha256(config);
     writeFileSync(join(root, `${id.slice(7)}.json`), config);
     images.push({ reference, id, layers });
     return { Config: `${id.slice(7)}.json`, RepoTags: [reference], Layers: paths };
   });
-  writeFileSync(join(root, 'manifest.json'), JSON.stringify(manifest));
-  const file = join(dir, 'docker.tar');
-  await createTar({ file, cwd: root, portable: true }, ['.']);
+  writeFileSync(join(root, "manifest.json"), JSON.stringify(manifest));
+  const file = join(dir, "docker.tar");
+  await createTar({ file, cwd: root, portable: true }, ["."]);
   return { file, images };
 }
 
@@ -106,7 +123,7 @@ export function splitFile(file: string, size: number): string[] {
   const bytes = readFileSync(file);
   const parts: string[] = [];
   for (let at = 0; at < bytes.length; at += size) {
-    const part = `${file}.${String(parts.length).padStart(3, '0')}`;
+    const part = `${file}.${String(parts.length).padStart(3, "0")}`;
     writeFileSync(part, bytes.subarray(at, at + size));
     parts.push(part);
   }

@@ -62,27 +62,55 @@ describe("reading --ca-file", () => {
   it.each<[string, () => string, RegExp, RegExp]>([
     ["missing", () => file("nope.pem"), /nope\.pem does not exist$/, /path of the registry's CA certificate/],
     ["empty name", () => "", /needs a file name, but it is empty/, /--ca-file \.\/registry-ca\.crt/],
-    ["a directory", () => {
-      mkdirSync(file("certs"), { recursive: true });
-      writeFileSync(file("certs/registry.crt"), readFileSync(ca));
-      return file("certs");
-    }, /certs is a directory, not a certificate file \(it holds registry\.crt\)/, /--ca-file \S+\/certs\/registry\.crt$/],
-    ["empty", () => written("empty.pem", ""), /empty\.pem is empty/, /openssl s_client -showcerts -connect reg\.example\.com:443/],
-    ["DER", () => {
-      execFileSync("openssl", ["x509", "-in", ca, "-outform", "der", "-out", file("ca.der")]);
-      return file("ca.der");
-    }, /ca\.der holds a DER \(binary\) certificate; --ca-file takes PEM/, /openssl x509 -inform der -in \S+ca\.der -out \S+ca\.der\.pem/],
+    [
+      "a directory",
+      () => {
+        mkdirSync(file("certs"), { recursive: true });
+        writeFileSync(file("certs/registry.crt"), readFileSync(ca));
+        return file("certs");
+      },
+      /certs is a directory, not a certificate file \(it holds registry\.crt\)/,
+      /--ca-file \S+\/certs\/registry\.crt$/,
+    ],
+    [
+      "empty",
+      () => written("empty.pem", ""),
+      /empty\.pem is empty/,
+      /openssl s_client -showcerts -connect reg\.example\.com:443/,
+    ],
+    [
+      "DER",
+      () => {
+        execFileSync("openssl", ["x509", "-in", ca, "-outform", "der", "-out", file("ca.der")]);
+        return file("ca.der");
+      },
+      /ca\.der holds a DER \(binary\) certificate; --ca-file takes PEM/,
+      /openssl x509 -inform der -in \S+ca\.der -out \S+ca\.der\.pem/,
+    ],
     ["a key only", () => file("ca.key"), /ca\.key holds a PRIVATE KEY, not a certificate/, /PEM form/],
     ["text", () => written("notes.txt", "the CA is on the wiki\n"), /holds no PEM certificate/, /PEM form/],
-    ["a damaged certificate", () => {
-      const pem = readFileSync(ca, "utf8");
-      writeFileSync(file("cut.pem"), `${pem.slice(0, 120)}\n-----END CERTIFICATE-----\n`);
-      return file("cut.pem");
-    }, /the certificate in \S+cut\.pem does not parse \(/, /damaged or cut short/],
-    ["a damaged second certificate", () => {
-      writeFileSync(file("two.pem"), `${readFileSync(ca, "utf8")}-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`);
-      return file("two.pem");
-    }, /certificate 2 of 2 in \S+two\.pem does not parse/, /damaged/],
+    [
+      "a damaged certificate",
+      () => {
+        const pem = readFileSync(ca, "utf8");
+        writeFileSync(file("cut.pem"), `${pem.slice(0, 120)}\n-----END CERTIFICATE-----\n`);
+        return file("cut.pem");
+      },
+      /the certificate in \S+cut\.pem does not parse \(/,
+      /damaged or cut short/,
+    ],
+    [
+      "a damaged second certificate",
+      () => {
+        writeFileSync(
+          file("two.pem"),
+          `${readFileSync(ca, "utf8")}-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`,
+        );
+        return file("two.pem");
+      },
+      /certificate 2 of 2 in \S+two\.pem does not parse/,
+      /damaged/,
+    ],
   ])("%s: CA_FILE_INVALID naming the file, exit 2", (_case, make, message, hint) => {
     const error = thrownBy(() => read([make()]));
     expect(error).toMatchObject({ code: "CA_FILE_INVALID", exitCode: 2 });
@@ -106,11 +134,12 @@ describe("reading --ca-file", () => {
 describe("podman: --cert-dir", () => {
   const isolatedHome = () => mkdtempSync(join(dir, "home-"));
   /** One image with podman, --ca-file `caFiles`, HOME an empty directory unless given. */
-  const podman = (caFile: string[], more: { dryRun?: boolean; home?: string; localImages?: string[] } = {}) => setUp({
-    flags: { registry: `${HOST}/p`, containerTool: "podman", image: ["apim-le-cache"], caFile, dryRun: more.dryRun === true },
-    env: { HOME: more.home ?? isolatedHome() },
-    ...(more.localImages ? { shell: { localImages: more.localImages } } : {}),
-  });
+  const podman = (caFile: string[], more: { dryRun?: boolean; home?: string; localImages?: string[] } = {}) =>
+    setUp({
+      flags: { registry: `${HOST}/p`, containerTool: "podman", image: ["apim-le-cache"], caFile, dryRun: more.dryRun === true },
+      env: { HOME: more.home ?? isolatedHome() },
+      ...(more.localImages ? { shell: { localImages: more.localImages } } : {}),
+    });
 
   it("goes right after push; the directory holds the CA and is removed when the run ends", async () => {
     const { runner, shell, logged } = podman([ca]);
@@ -192,8 +221,8 @@ describe("docker: the daemon's certs.d", () => {
       `docker takes no CA file per push: dockerd trusts 10.20.30.40:5000 only with its CA in ${certsD}/, and the CA of ${ca} is not there`,
     );
     expect(error.hint).toBe(
-      `sudo mkdir -p ${certsD} && sudo cp ${ca} ${certsD}/ca.crt (dockerd reads it at each push; no restart). `
-        + "With a remote daemon (DOCKER_HOST, docker context), put the file there on the daemon's host",
+      `sudo mkdir -p ${certsD} && sudo cp ${ca} ${certsD}/ca.crt (dockerd reads it at each push; no restart). ` +
+        "With a remote daemon (DOCKER_HOST, docker context), put the file there on the daemon's host",
     );
     expect(shell.mutatingArgs()).toEqual([]);
     expect(preflightRan).toEqual(["container-tool", "source-images", "ca-files"]);
@@ -210,7 +239,9 @@ describe("docker: the daemon's certs.d", () => {
     const { runner, logged } = setUp({ flags: { ...ONE, registry: "10.20.30.40:5000/p", caFile: [ca] }, env });
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
     expect(logged.join("")).toContain("Warning: dockerd runs on build-host.example.com (DOCKER_HOST)");
-    expect(logged.join("")).toContain(`on build-host.example.com: sudo mkdir -p /etc/docker/certs.d/10.20.30.40:5000 && sudo cp ${ca}`);
+    expect(logged.join("")).toContain(
+      `on build-host.example.com: sudo mkdir -p /etc/docker/certs.d/10.20.30.40:5000 && sudo cp ${ca}`,
+    );
   });
 
   it("finds a CA installed under any name, and names only the missing files; new names replace no CA there", () => {

@@ -31,7 +31,10 @@ describe("pushes in flight", () => {
 describe("the report", () => {
   it("keeps the plan's order when the first image ends last", async () => {
     const first = `${REGISTRY}/${ALL[0]}:v6.0.0`;
-    const { runner } = setUp({ flags: { registry: REGISTRY, concurrency: "3" }, shell: { latency: (c) => (c.args[0] === "push" && c.args.at(-1) === first ? 80 : 1) } });
+    const { runner } = setUp({
+      flags: { registry: REGISTRY, concurrency: "3" },
+      shell: { latency: (c) => (c.args[0] === "push" && c.args.at(-1) === first ? 80 : 1) },
+    });
     const ended: string[] = [];
     runner.hooks.afterPush.tap("order", (job) => void ended.push(job.image));
     const report = await runner.run();
@@ -44,7 +47,10 @@ describe("the report", () => {
 describe("a plugin that fails (PLUGIN_FAILED)", () => {
   it("-j 2: the image running beside it finishes, no further image starts", async () => {
     const images = ["apim-le-cache", "apim-le-toolkit", "apim-le-configui", "apim-le-platformapi"];
-    const { runner, shell } = setUp({ flags: { registry: REGISTRY, image: images, concurrency: "2" }, shell: { latency: slowPushes } });
+    const { runner, shell } = setUp({
+      flags: { registry: REGISTRY, image: images, concurrency: "2" },
+      shell: { latency: slowPushes },
+    });
     runner.hooks.beforePush.tap("gate", (job) => {
       if (job.image === "apim-le-cache") throw new Error("closed");
     });

@@ -19,7 +19,11 @@ const OUTPUTS: ReadonlyArray<readonly [string, string, boolean]> = [
   ["unauthorized: authentication required", "AUTH_REQUIRED", false],
   ["denied: requested access to the resource is denied", "ACCESS_DENIED", false],
   ["toomanyrequests: too many requests, please slow down", "RATE_LIMITED", true],
-  ["Error: writing blob: initiating layer upload: received unexpected HTTP status: 503 Service Unavailable", "REGISTRY_ERROR", true],
+  [
+    "Error: writing blob: initiating layer upload: received unexpected HTTP status: 503 Service Unavailable",
+    "REGISTRY_ERROR",
+    true,
+  ],
   ['Get "https://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused', "REGISTRY_UNREACHABLE", true],
   [
     // podman 4.3 when the connection is cut while a layer uploads.
@@ -27,10 +31,22 @@ const OUTPUTS: ReadonlyArray<readonly [string, string, boolean]> = [
     "CONNECTION_LOST",
     true,
   ],
-  ['Error: writing blob: Put "https://reg.example.com/v2/p/blobs/uploads/1?digest=sha256:ab": write tcp 10.0.0.2:4242->10.0.0.9:443: write: broken pipe', "CONNECTION_LOST", true],
-  ['Error: reading blob sha256:ab: Get "https://reg.example.com/v2/p/blobs/sha256:ab": read tcp 10.0.0.2:4242->10.0.0.9:443: read: connection reset by peer', "CONNECTION_LOST", true],
+  [
+    'Error: writing blob: Put "https://reg.example.com/v2/p/blobs/uploads/1?digest=sha256:ab": write tcp 10.0.0.2:4242->10.0.0.9:443: write: broken pipe',
+    "CONNECTION_LOST",
+    true,
+  ],
+  [
+    'Error: reading blob sha256:ab: Get "https://reg.example.com/v2/p/blobs/sha256:ab": read tcp 10.0.0.2:4242->10.0.0.9:443: read: connection reset by peer',
+    "CONNECTION_LOST",
+    true,
+  ],
   ["Error: writing blob: storing blob to file: write /var/tmp/storage123: no space left on device", "DISK_FULL", false],
-  ["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", "DAEMON_NOT_RUNNING", false],
+  [
+    "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+    "DAEMON_NOT_RUNNING",
+    false,
+  ],
   [
     'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Post "http://%2Fvar%2Frun%2Fdocker.sock/v1.47/images/push": dial unix /var/run/docker.sock: connect: permission denied',
     "DOCKER_SOCKET_PERMISSION",
@@ -49,7 +65,11 @@ describe("a failing push in a run of three images", () => {
   it.each(OUTPUTS)("%s -> %s", async (stderr, code, transient) => {
     const failing = "reg.example.com/p/apim-le-toolkit:v6.0.0";
     const { runner, shell } = setUp({
-      flags: { registry: "reg.example.com/p", containerTool: "podman", image: ["apim-le-cache", "apim-le-toolkit", "apim-le-configui"] },
+      flags: {
+        registry: "reg.example.com/p",
+        containerTool: "podman",
+        image: ["apim-le-cache", "apim-le-toolkit", "apim-le-configui"],
+      },
       shell: { answers: [{ when: pushOf(failing), result: fail(stderr) }] },
     });
     const failedHook: string[] = [];
@@ -69,9 +89,17 @@ describe("a failing push in a run of three images", () => {
     // Transient failures are pushed 1 + 3 times; podman pushes the source itself, so there is no tag to remove.
     const push = ["push", "--digestfile", DIGEST_FILE, "apim/apim-le-toolkit:v6.0.0", `docker://${failing}`];
     expect(stepsByTarget(shell)).toEqual({
-      "reg.example.com/p/apim-le-cache:v6.0.0": expectedSteps("podman", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"),
+      "reg.example.com/p/apim-le-cache:v6.0.0": expectedSteps(
+        "podman",
+        "apim/apim-le-cache:v6.0.0",
+        "reg.example.com/p/apim-le-cache:v6.0.0",
+      ),
       [failing]: Array(transient ? 4 : 1).fill(push),
-      "reg.example.com/p/apim-le-configui:v6.0.0": expectedSteps("podman", "apim/apim-le-configui:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"),
+      "reg.example.com/p/apim-le-configui:v6.0.0": expectedSteps(
+        "podman",
+        "apim/apim-le-configui:v6.0.0",
+        "reg.example.com/p/apim-le-configui:v6.0.0",
+      ),
     });
     expect(untagCalls(shell)).toEqual([]);
   });
@@ -88,7 +116,9 @@ describe("diagnose", () => {
 
   it("offers --ca-file first, then certs.d, then -t (podman) or insecure-registries (docker)", () => {
     const x509 = "x509: certificate signed by unknown authority";
-    expect(diagnose(x509, context).hint).toMatch(/^add --ca-file <the registry's CA, PEM>, or put that CA in \/etc\/containers\/.*, or add -t/);
+    expect(diagnose(x509, context).hint).toMatch(
+      /^add --ca-file <the registry's CA, PEM>, or put that CA in \/etc\/containers\/.*, or add -t/,
+    );
     const docker = diagnose(x509, { ...context, tool: "docker" }).hint;
     expect(docker).toMatch(/^add --ca-file .* or add "reg.example.com:5000" to "insecure-registries"/);
     expect(diagnose(x509, context).hint).toContain("/etc/containers/certs.d/reg.example.com:5000/ca.crt");
@@ -114,8 +144,12 @@ describe("diagnose", () => {
       hint: "free space on it (df -h /srv/out shows how much is left), then run the same command again",
     });
     const unknown = diagnose("blob upload unknown: no space left on device", context);
-    expect(unknown).toMatchObject({ code: "DISK_FULL", hint: "free space (df -h shows each file system), then run the same command again" });
-    for (const error of [unknown, diagnose("write /var/tmp/x: no space left on device", { ...context, tool: "docker" })]) expect(error.hint).not.toContain("prune");
+    expect(unknown).toMatchObject({
+      code: "DISK_FULL",
+      hint: "free space (df -h shows each file system), then run the same command again",
+    });
+    for (const error of [unknown, diagnose("write /var/tmp/x: no space left on device", { ...context, tool: "docker" })])
+      expect(error.hint).not.toContain("prune");
   });
 
   it("the detail of a failed command: masked command, exit code and the last lines of stderr", () => {
@@ -128,7 +162,11 @@ describe("diagnose", () => {
 
   it("falls back to PUSH_FAILED with the last line of the output", () => {
     const error = diagnose("Copying blob abc\nError: something nobody foresaw\n", context);
-    expect(error).toMatchObject({ code: "PUSH_FAILED", message: "push of apim-le-cache failed: something nobody foresaw", exitCode: 1 });
+    expect(error).toMatchObject({
+      code: "PUSH_FAILED",
+      message: "push of apim-le-cache failed: something nobody foresaw",
+      exitCode: 1,
+    });
   });
 });
 
@@ -139,7 +177,8 @@ describe("a broken docker credential helper (once read as a missing repository)"
   // must not turn it into REPOSITORY_NOT_FOUND ("create the repository"),
   // which would send the user the wrong way; the fix is in ~/.docker/config.json.
   it("is not REPOSITORY_NOT_FOUND and names the credential helper", () => {
-    const output = 'error getting credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH, out: ``';
+    const output =
+      'error getting credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH, out: ``';
     const error = diagnose(output, { tool: "docker", registryHost: "reg.example.com", action: "push of apim-le-cache" });
     expect(error.code).not.toBe("REPOSITORY_NOT_FOUND");
     expect(`${error.message} ${error.hint}`).toMatch(/credential/i);

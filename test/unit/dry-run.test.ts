@@ -13,7 +13,14 @@ const lines = (logged: string[]) => logged.join("").split("\n");
 
 describe("--dry-run", () => {
   it("prints the plan before the first check", async () => {
-    const { runner, logged } = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache", "apim-le-toolkit"], containerTool: "podman", dryRun: true } });
+    const { runner, logged } = setUp({
+      flags: {
+        registry: "reg.example.com/p",
+        image: ["apim-le-cache", "apim-le-toolkit"],
+        containerTool: "podman",
+        dryRun: true,
+      },
+    });
     await runner.run();
     const shown = lines(logged);
     expect(shown[0]).toBe("Plan: 2 images with podman");
@@ -21,7 +28,10 @@ describe("--dry-run", () => {
   });
 
   it("prints the plan although a source image is missing, then fails in preflight", async () => {
-    const { runner, shell, logged } = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"], dryRun: true }, shell: { localImages: [] } });
+    const { runner, shell, logged } = setUp({
+      flags: { registry: "reg.example.com/p", image: ["apim-le-cache"], dryRun: true },
+      shell: { localImages: [] },
+    });
     expect((await rejectionOf(runner.run())).code).toBe("SOURCE_IMAGE_MISSING");
     expect(lines(logged).slice(0, 6)).toEqual([
       "Plan: 1 image with docker",
@@ -41,14 +51,19 @@ describe("--dry-run", () => {
     expect(shell.calls.map((c) => [c.args, c.mutates])).toEqual([
       [["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0"], false],
       [["version", "--format", "{{.Server.Version}}"], false],
-      [["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"], false],
+      [
+        ["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"],
+        false,
+      ],
     ]);
     expect(store.requests).toEqual([]);
   });
 
   it("a plugin's --password in the push arguments is masked in the plan", async () => {
     const digestFile = join(tmpdir(), "push-images-XXXXXX", "digest");
-    expect(await shownPush("--password", "hunter2")).toBe(`    $ podman push --password=**** --digestfile ${digestFile} apim/apim-le-cache:v6.0.0 docker://reg.example.com/p/apim-le-cache:v6.0.0`);
+    expect(await shownPush("--password", "hunter2")).toBe(
+      `    $ podman push --password=**** --digestfile ${digestFile} apim/apim-le-cache:v6.0.0 docker://reg.example.com/p/apim-le-cache:v6.0.0`,
+    );
   });
 });
 
@@ -64,7 +79,9 @@ describe("podman's --creds in a plan", () => {
 
 /** The push command a dry-run plan shows when a plugin adds `flag=value`. */
 async function shownPush(flag: string, value: string): Promise<string | undefined> {
-  const { runner, logged } = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"], containerTool: "podman", dryRun: true } });
+  const { runner, logged } = setUp({
+    flags: { registry: "reg.example.com/p", image: ["apim-le-cache"], containerTool: "podman", dryRun: true },
+  });
   runner.hooks.pushArgs.tap("site-login", (args) => [args[0] ?? "push", `${flag}=${value}`, ...args.slice(1)]);
   await runner.run();
   const push = lines(logged).filter((line) => line.startsWith("    $ podman push"));

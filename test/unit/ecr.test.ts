@@ -11,17 +11,51 @@ import { expectedSteps, expectedUntag, rejectionOf, setUp, stepsByTarget, untagC
 const HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const TWO = ["apim-le-cache", "apim-le-toolkit"];
 const REPOSITORIES = ["apim/apim-le-cache", "apim/apim-le-toolkit"];
-const aws = (...args: string[]) => (call: RecordedCall) => call.command === "aws" && args.every((arg, i) => call.args[i] === arg);
-const describeArgs = (name: string) => ["ecr", "describe-repositories", "--repository-names", name, "--region", "eu-west-1", "--output", "json"];
-const createArgs = (name: string) => ["ecr", "create-repository", "--repository-name", name, "--region", "eu-west-1", "--output", "json"];
+const aws =
+  (...args: string[]) =>
+  (call: RecordedCall) =>
+    call.command === "aws" && args.every((arg, i) => call.args[i] === arg);
+const describeArgs = (name: string) => [
+  "ecr",
+  "describe-repositories",
+  "--repository-names",
+  name,
+  "--region",
+  "eu-west-1",
+  "--output",
+  "json",
+];
+const createArgs = (name: string) => [
+  "ecr",
+  "create-repository",
+  "--repository-name",
+  name,
+  "--region",
+  "eu-west-1",
+  "--output",
+  "json",
+];
 const notFound = (name: string) =>
-  fail(`\nAn error occurred (RepositoryNotFoundException) when calling the DescribeRepositories operation: The repository with name '${name}' does not exist in the registry with id '123456789012'\n`, 254);
+  fail(
+    `\nAn error occurred (RepositoryNotFoundException) when calling the DescribeRepositories operation: The repository with name '${name}' does not exist in the registry with id '123456789012'\n`,
+    254,
+  );
 const AWS_HERE: Answer = { when: aws("--version"), result: ok("aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64\n") };
-const exists = (name: string): Answer => ({ when: aws("ecr", "describe-repositories", "--repository-names", name), result: ok(`{"repositories":[{"repositoryName":"${name}"}]}`) });
-const missing = (name: string): Answer => ({ when: aws("ecr", "describe-repositories", "--repository-names", name), result: notFound(name) });
+const exists = (name: string): Answer => ({
+  when: aws("ecr", "describe-repositories", "--repository-names", name),
+  result: ok(`{"repositories":[{"repositoryName":"${name}"}]}`),
+});
+const missing = (name: string): Answer => ({
+  when: aws("ecr", "describe-repositories", "--repository-names", name),
+  result: notFound(name),
+});
 
 function run(answers: Answer[], flags: { createRepositories?: boolean; dryRun?: boolean; registry?: string } = {}) {
-  return setUp({ flags: { registry: `${HOST}/apim`, containerTool: "podman", image: TWO, ...flags }, shell: { answers }, registryType: "ecr" });
+  return setUp({
+    flags: { registry: `${HOST}/apim`, containerTool: "podman", image: TWO, ...flags },
+    shell: { answers },
+    registryType: "ecr",
+  });
 }
 
 const awsCalls = (calls: readonly RecordedCall[]) => calls.filter((c) => c.command === "aws").map((c) => [...c.args]);
@@ -36,19 +70,27 @@ describe("repository names", () => {
     const { runner, shell } = run([], { registry });
     const error = await rejectionOf(runner.run());
     expect(error).toMatchObject({ code: "INVALID_REGISTRY", exitCode: 2, hint: `choose another -r path for ${HOST}` });
-    expect(error.message).toBe(`"${name}" is not a valid ECR repository name (lower case, digits, single '.', '_', '-' or '/' between them; 2-256 characters)`);
+    expect(error.message).toBe(
+      `"${name}" is not a valid ECR repository name (lower case, digits, single '.', '_', '-' or '/' between them; 2-256 characters)`,
+    );
     expect(shell.calls).toEqual([]);
   });
 });
 
 describe("without the aws CLI", () => {
   it("the repositories that must exist are named, and the images pushed", async () => {
-    const { runner, shell, logged } = run([{ when: aws("--version"), result: fail("bash: line 1: aws: command not found", 127) }]);
+    const { runner, shell, logged } = run([
+      { when: aws("--version"), result: fail("bash: line 1: aws: command not found", 127) },
+    ]);
     const report = await runner.run();
     expect(report.results.map((r) => [r.job.target, r.status])).toEqual(TWO.map((image) => [targetOf(image), "pushed"]));
     expect(awsCalls(shell.calls)).toEqual([["--version"]]);
-    expect(logged).toContain(`ECR: these repositories must exist in eu-west-1 before the push (no aws CLI here to check): ${REPOSITORIES.join(", ")}\n`);
-    expect(stepsByTarget(shell)).toEqual(Object.fromEntries(TWO.map((image) => [targetOf(image), expectedSteps("podman", `apim/${image}:v6.0.0`, targetOf(image))])));
+    expect(logged).toContain(
+      `ECR: these repositories must exist in eu-west-1 before the push (no aws CLI here to check): ${REPOSITORIES.join(", ")}\n`,
+    );
+    expect(stepsByTarget(shell)).toEqual(
+      Object.fromEntries(TWO.map((image) => [targetOf(image), expectedSteps("podman", `apim/${image}:v6.0.0`, targetOf(image))])),
+    );
     expect(untagCalls(shell)).toEqual([]);
   });
 });
@@ -64,14 +106,21 @@ describe("with the aws CLI", () => {
   it("one missing: REPOSITORY_NOT_FOUND listing it; nothing tagged", async () => {
     const { runner, shell } = run([AWS_HERE, exists(REPOSITORIES[0] as string), missing(REPOSITORIES[1] as string)]);
     const error = await rejectionOf(runner.run());
-    expect(error).toMatchObject({ code: "REPOSITORY_NOT_FOUND", exitCode: 1, message: "ECR repositories missing in eu-west-1: apim/apim-le-toolkit" });
+    expect(error).toMatchObject({
+      code: "REPOSITORY_NOT_FOUND",
+      exitCode: 1,
+      message: "ECR repositories missing in eu-west-1: apim/apim-le-toolkit",
+    });
     expect(error.hint).toContain("--create-repositories");
     expect(awsCalls(shell.calls)).toEqual([["--version"], ...REPOSITORIES.map(describeArgs)]);
     expect(shell.mutatingArgs()).toEqual([]);
   });
 
   it("--create-repositories: the missing ones are created, then pushed", async () => {
-    const { runner, shell, logged } = run([AWS_HERE, ...REPOSITORIES.map(missing), { when: aws("ecr", "create-repository"), result: ok("{}") }], { createRepositories: true });
+    const { runner, shell, logged } = run(
+      [AWS_HERE, ...REPOSITORIES.map(missing), { when: aws("ecr", "create-repository"), result: ok("{}") }],
+      { createRepositories: true },
+    );
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed", "pushed"]);
     expect(awsCalls(shell.calls)).toEqual([["--version"], ...REPOSITORIES.map(describeArgs), ...REPOSITORIES.map(createArgs)]);
     // Creating changes the registry: marked so the real shell only shows it in a dry run.
@@ -80,8 +129,14 @@ describe("with the aws CLI", () => {
   });
 
   it("--create-repositories refused by AWS: ACCESS_DENIED naming the repository", async () => {
-    const denied = fail("An error occurred (AccessDeniedException) when calling the CreateRepository operation: not authorized to perform: ecr:CreateRepository", 254);
-    const { runner, shell } = run([AWS_HERE, ...REPOSITORIES.map(missing), { when: aws("ecr", "create-repository"), result: denied }], { createRepositories: true });
+    const denied = fail(
+      "An error occurred (AccessDeniedException) when calling the CreateRepository operation: not authorized to perform: ecr:CreateRepository",
+      254,
+    );
+    const { runner, shell } = run(
+      [AWS_HERE, ...REPOSITORIES.map(missing), { when: aws("ecr", "create-repository"), result: denied }],
+      { createRepositories: true },
+    );
     const error = await rejectionOf(runner.run());
     expect(error.code).toBe("ACCESS_DENIED");
     expect(error.message).toContain("could not create ECR repository apim/apim-le-cache");
@@ -89,7 +144,10 @@ describe("with the aws CLI", () => {
   });
 
   it("another aws failure (expired credentials): REGISTRY_ERROR, not a missing repository", async () => {
-    const expired = fail("An error occurred (ExpiredTokenException) when calling the DescribeRepositories operation: The security token included in the request is expired", 254);
+    const expired = fail(
+      "An error occurred (ExpiredTokenException) when calling the DescribeRepositories operation: The security token included in the request is expired",
+      254,
+    );
     const { runner } = run([AWS_HERE, { when: aws("ecr", "describe-repositories"), result: expired }]);
     const error = await rejectionOf(runner.run());
     expect(error.code).toBe("REGISTRY_ERROR");

@@ -97,7 +97,11 @@ export class FakeShell implements Shell {
     this.local = new Map([...(setup.localImages ?? [])].map((reference) => [reference, fakeImageId(reference)]));
   }
 
-  async run(command: string, args: readonly string[], options: { mutates?: boolean; input?: string } = {}): Promise<CommandResult> {
+  async run(
+    command: string,
+    args: readonly string[],
+    options: { mutates?: boolean; input?: string } = {},
+  ): Promise<CommandResult> {
     const call: RecordedCall = { command, args: [...args], mutates: options.mutates === true, input: options.input };
     this.calls.push(call);
     const word = call.args[0] ?? "";
@@ -137,11 +141,13 @@ export class FakeShell implements Shell {
 
   private model({ command, args }: RecordedCall): CommandResult {
     const docker = command === "docker";
-    const missing = (ref: string) => (docker ? fail(`Error response from daemon: No such image: ${ref}`, 1) : fail(`Error: ${ref}: image not known`));
+    const missing = (ref: string) =>
+      docker ? fail(`Error response from daemon: No such image: ${ref}`, 1) : fail(`Error: ${ref}: image not known`);
     const [word, ...rest] = args;
     const last = args.at(-1) ?? "";
     if (word === "version") return ok(docker ? "27.5.1\n" : "5.4.2\n");
-    if (word === "image" && rest[0] === "inspect" && rest[1] === "--format" && rest[2] === INSPECT_FORMAT) return this.inspect(docker, rest.slice(3));
+    if (word === "image" && rest[0] === "inspect" && rest[1] === "--format" && rest[2] === INSPECT_FORMAT)
+      return this.inspect(docker, rest.slice(3));
     if (word === "tag" && rest.length === 2) {
       const [source = "", target = ""] = rest;
       const id = this.local.get(source);
@@ -156,7 +162,10 @@ export class FakeShell implements Shell {
       const id = this.local.get(source);
       if (id === undefined) return missing(source);
       this.setup.store?.put(target, id);
-      if (docker) return ok(`The push refers to repository [${last.slice(0, last.lastIndexOf(":"))}]\n${last.slice(last.lastIndexOf(":") + 1)}: digest: ${fakeDigest(last)} size: 528\n`);
+      if (docker)
+        return ok(
+          `The push refers to repository [${last.slice(0, last.lastIndexOf(":"))}]\n${last.slice(last.lastIndexOf(":") + 1)}: digest: ${fakeDigest(last)} size: 528\n`,
+        );
       const digestFile = args[args.indexOf("--digestfile") + 1];
       if (digestFile) writeFileSync(digestFile, fakeDigest(target));
       return ok();
@@ -176,7 +185,13 @@ export class FakeShell implements Shell {
    * when any is missing, a non-zero exit with one stderr line per missing one.
    */
   private inspect(docker: boolean, references: readonly string[]): CommandResult {
-    if (references.length === 0) return fail(docker ? `"docker image inspect" requires at least 1 argument.` : "Error: at least one image name or ID must be specified", docker ? 1 : 125);
+    if (references.length === 0)
+      return fail(
+        docker
+          ? `"docker image inspect" requires at least 1 argument.`
+          : "Error: at least one image name or ID must be specified",
+        docker ? 1 : 125,
+      );
     const lines = references.flatMap((ref) => {
       const id = this.local.get(ref);
       if (id === undefined) return [];
@@ -186,18 +201,30 @@ export class FakeShell implements Shell {
     const stdout = lines.map((line) => `${line}\n`).join("");
     const absent = references.filter((ref) => !this.local.has(ref));
     if (absent.length === 0) return ok(stdout);
-    const stderr = absent.map((ref) => (docker ? `Error response from daemon: no such image: ${ref}: No such image: ${ref}\n` : `Error: inspecting object: ${ref}: image not known\n`)).join("");
+    const stderr = absent
+      .map((ref) =>
+        docker
+          ? `Error response from daemon: no such image: ${ref}: No such image: ${ref}\n`
+          : `Error: inspecting object: ${ref}: image not known\n`,
+      )
+      .join("");
     return { exitCode: docker ? 1 : 125, stdout, stderr };
   }
 
   /** podman `rmi name...` / docker `image rm name...`: each name goes; the image stays under its other names. */
   private remove(docker: boolean, names: readonly string[]): CommandResult {
-    if (names.length === 0) return fail(docker ? `"docker image rm" requires at least 1 argument.` : "Error: image name or ID must be specified", docker ? 1 : 125);
+    if (names.length === 0)
+      return fail(
+        docker ? `"docker image rm" requires at least 1 argument.` : "Error: image name or ID must be specified",
+        docker ? 1 : 125,
+      );
     const absent = names.filter((name) => !this.local.has(name));
     const removed = names.filter((name) => this.local.delete(name));
     const stdout = removed.map((name) => `Untagged: ${name}\n`).join("");
     if (absent.length === 0) return ok(stdout);
-    const stderr = absent.map((name) => (docker ? `Error response from daemon: No such image: ${name}\n` : `Error: ${name}: image not known\n`)).join("");
+    const stderr = absent
+      .map((name) => (docker ? `Error response from daemon: No such image: ${name}\n` : `Error: ${name}: image not known\n`))
+      .join("");
     // Both exit 1 when a name is not there, having removed the others.
     return { exitCode: 1, stdout, stderr };
   }

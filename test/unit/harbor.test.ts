@@ -29,7 +29,10 @@ afterEach(async () => {
 });
 
 /** A Harbor stand-in holding `projects`; `answer` may override a project API call. */
-async function startHarbor(projects: string[], answer: (request: StoredRequest) => Reply | undefined = () => undefined): Promise<TinyRegistry> {
+async function startHarbor(
+  projects: string[],
+  answer: (request: StoredRequest) => Reply | undefined = () => undefined,
+): Promise<TinyRegistry> {
   const known = new Set(projects);
   const registry = await startTinyRegistry({ user: USER });
   registry.store.route((request) => {
@@ -55,12 +58,23 @@ function loggedIn(tool: "podman" | "docker", host: string): NodeJS.ProcessEnv {
   mkdirSync(join(home, "docker"));
   const file = tool === "podman" ? join(home, "auth.json") : join(home, "docker", "config.json");
   writeFileSync(file, auth);
-  return { HOME: home, XDG_RUNTIME_DIR: join(home, "run"), DOCKER_CONFIG: join(home, "docker"), ...(tool === "podman" ? { REGISTRY_AUTH_FILE: file } : {}) };
+  return {
+    HOME: home,
+    XDG_RUNTIME_DIR: join(home, "run"),
+    DOCKER_CONFIG: join(home, "docker"),
+    ...(tool === "podman" ? { REGISTRY_AUTH_FILE: file } : {}),
+  };
 }
 
 function run(registry: TinyRegistry, tool: "podman" | "docker", flags: { createProject?: boolean; dryRun?: boolean } = {}) {
   return setUp({
-    flags: { registry: `${registry.host}/apim`, containerTool: tool, image: ["apim-le-cache"], noTlsVerify: tool === "podman", ...flags },
+    flags: {
+      registry: `${registry.host}/apim`,
+      containerTool: tool,
+      image: ["apim-le-cache"],
+      noTlsVerify: tool === "podman",
+      ...flags,
+    },
     env: loggedIn(tool, registry.host),
     probeRegistry: true,
     store: registry.store,
@@ -86,7 +100,9 @@ describe("-r for Harbor", () => {
     expect(new HarborPlugin(parseRegistryUri(`harbor.example.com/${"a".repeat(255)}`), false).name).toBe("harbor");
     const error = thrownBy(() => new HarborPlugin(parseRegistryUri(`harbor.example.com/${"a".repeat(256)}/x`), false));
     expect(error).toMatchObject({ code: "INVALID_REGISTRY", exitCode: 2 });
-    expect(error.message).toBe(`"${"a".repeat(256)}" is not a Harbor project name (1-255 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit)`);
+    expect(error.message).toBe(
+      `"${"a".repeat(256)}" is not a Harbor project name (1-255 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit)`,
+    );
   });
 
   it.each(["apim", "a", "0team", "my.project_x-y"])("%s is a project name", (project) => {
@@ -111,7 +127,11 @@ describe.each(["podman", "docker"] as const)("%s: preflight asks Harbor for the 
     harbor = await startHarbor(["other"]);
     const { runner, shell } = run(harbor, tool);
     const error = await rejectionOf(runner.run());
-    expect(error).toMatchObject({ code: "PROJECT_NOT_FOUND", exitCode: 1, message: `Harbor project "apim" does not exist on ${harbor.host}` });
+    expect(error).toMatchObject({
+      code: "PROJECT_NOT_FOUND",
+      exitCode: 1,
+      message: `Harbor project "apim" does not exist on ${harbor.host}`,
+    });
     expect(error.hint).toContain("--create-project");
     expect(apiCalls(harbor)).toEqual([HEAD_APIM]);
     expect(shell.mutatingArgs()).toEqual([]);
@@ -123,7 +143,12 @@ describe.each(["podman", "docker"] as const)("%s: preflight asks Harbor for the 
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
     expect(apiCalls(harbor)).toEqual([
       HEAD_APIM,
-      { method: "POST", path: "/api/v2.0/projects", authorization: BASIC, body: '{"project_name":"apim","metadata":{"public":"false"}}' },
+      {
+        method: "POST",
+        path: "/api/v2.0/projects",
+        authorization: BASIC,
+        body: '{"project_name":"apim","metadata":{"public":"false"}}',
+      },
     ]);
     expect(logged).toContain(`Created Harbor project "apim" on ${harbor.host} (private)\n`);
   });
@@ -143,7 +168,10 @@ describe("--create-project", () => {
     harbor = await startHarbor([], (request) => (request.method === "POST" ? { status: 403 } : undefined));
     const { runner, shell } = run(harbor, "podman", { createProject: true });
     const error = await rejectionOf(runner.run());
-    expect(error).toMatchObject({ code: "ACCESS_DENIED", message: `your Harbor account may not create project "apim" on ${harbor.host}` });
+    expect(error).toMatchObject({
+      code: "ACCESS_DENIED",
+      message: `your Harbor account may not create project "apim" on ${harbor.host}`,
+    });
     expect(shell.mutatingArgs()).toEqual([]);
   });
 

@@ -68,7 +68,16 @@ function sourcesOf(options: Options): string[] {
   return options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
 }
 
-export function setUp({ flags, shell, defaults = BUILT_IN_DEFAULTS, env = {}, probeRegistry = false, store = new RegistryStore(), registryType, retryPolicy }: SetUp): TestRun {
+export function setUp({
+  flags,
+  shell,
+  defaults = BUILT_IN_DEFAULTS,
+  env = {},
+  probeRegistry = false,
+  store = new RegistryStore(),
+  registryType,
+  retryPolicy,
+}: SetUp): TestRun {
   const options = resolveOptions(rawFlags(flags), defaults);
   const fake = new FakeShell({ localImages: sourcesOf(options), dryRun: options.dryRun, store, ...shell });
   const logged: string[] = [];
@@ -129,8 +138,18 @@ function escapeRegExp(text: string): string {
 }
 
 /** The argument lists one image costs, as each tool is expected to receive them: docker tags and pushes; podman only pushes. */
-export function expectedSteps(tool: "podman" | "docker", source: string, target: string, tlsSkip = false, digestFile: unknown = DIGEST_FILE): unknown[][] {
-  if (tool === "docker") return [["tag", source, target], ["push", target]];
+export function expectedSteps(
+  tool: "podman" | "docker",
+  source: string,
+  target: string,
+  tlsSkip = false,
+  digestFile: unknown = DIGEST_FILE,
+): unknown[][] {
+  if (tool === "docker")
+    return [
+      ["tag", source, target],
+      ["push", target],
+    ];
   return [["push", ...(tlsSkip ? ["--tls-verify=false"] : []), "--digestfile", digestFile, source, `docker://${target}`]];
 }
 

@@ -38,12 +38,19 @@ describe("push-images --help", () => {
   it("puts each flag and its whole description on one line when piped", () => {
     const lines = sectionLines(text, "FLAGS:");
     expect(lines).toHaveLength(Object.keys(pushFlags(BUILT_IN_DEFAULTS)).length);
-    expect(lines).toContain(`  -s, --source-tag <tag>             Local tag of the images; it must exist (default: ${BUILT_IN_DEFAULTS.sourceTag})`);
-    expect(lines).toContain("      --json                         Print a machine-readable report on stdout (human output stays on stderr)");
+    expect(lines).toContain(
+      `  -s, --source-tag <tag>             Local tag of the images; it must exist (default: ${BUILT_IN_DEFAULTS.sourceTag})`,
+    );
+    expect(lines).toContain(
+      "      --json                         Print a machine-readable report on stdout (human output stays on stderr)",
+    );
   });
 
   it("shows the product defaults in force", () => {
-    const other = renderHelpPage(pushHelpPage({ ...BUILT_IN_DEFAULTS, product: "Other Product", sourceTag: "v9.1.0", images: ["one", "two"] }), piped);
+    const other = renderHelpPage(
+      pushHelpPage({ ...BUILT_IN_DEFAULTS, product: "Other Product", sourceTag: "v9.1.0", images: ["one", "two"] }),
+      piped,
+    );
     expect(other).toContain("Push Other Product images");
     expect(other).toContain("(default: v9.1.0)");
     expect(other).toContain("(default: all): one, two\n");
@@ -52,7 +59,12 @@ describe("push-images --help", () => {
   it("has upper-case headings without colours, and bold ones with", () => {
     expect(text).toMatch(/^USAGE:$/m);
     const bold = renderHelpPage(pushHelpPage(BUILT_IN_DEFAULTS), { columns: 100, bold: (title) => `<b>${title}</b>` });
-    expect(bold.split("\n").filter((line) => line.startsWith("<b>"))).toEqual(["<b>Usage:</b>", "<b>Commands:</b>", "<b>Flags:</b>", "<b>Examples:</b>"]);
+    expect(bold.split("\n").filter((line) => line.startsWith("<b>"))).toEqual([
+      "<b>Usage:</b>",
+      "<b>Commands:</b>",
+      "<b>Flags:</b>",
+      "<b>Examples:</b>",
+    ]);
   });
 
   it.each([60, 80, 100, 160])("fits its description and tables in %i columns without losing a word", (columns) => {
@@ -70,7 +82,9 @@ describe("push-images --help", () => {
 describe("push-images save --help", () => {
   it("lists save's flags only", () => {
     const lines = sectionLines(renderHelpPage(saveHelpPage(BUILT_IN_DEFAULTS), piped), "FLAGS:");
-    expect(longFlags(lines)).toEqual(Object.keys(saveFlags(BUILT_IN_DEFAULTS)).map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+    expect(longFlags(lines)).toEqual(
+      Object.keys(saveFlags(BUILT_IN_DEFAULTS)).map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+    );
     expect(longFlags(lines)).not.toContain("--registry");
   });
 });
@@ -112,11 +126,19 @@ describe("layOutTable", () => {
   });
 
   it("puts each description below its name when fewer are left", () => {
-    expect(layOutTable(rows, 64).split("\n")).toEqual(["  -a, --alpha <n>", "  one two three four five six seven eight nine ten eleven", "", "  --beta", "  short"]);
+    expect(layOutTable(rows, 64).split("\n")).toEqual([
+      "  -a, --alpha <n>",
+      "  one two three four five six seven eight nine ten eleven",
+      "",
+      "  --beta",
+      "  short",
+    ]);
   });
 
   it("never wraps when the width is unbounded (not a terminal)", () => {
-    expect(layOutTable(rows, Number.POSITIVE_INFINITY)).toBe(`  -a, --alpha <n>        ${rows[0][1]}\n      --beta             short`);
+    expect(layOutTable(rows, Number.POSITIVE_INFINITY)).toBe(
+      `  -a, --alpha <n>        ${rows[0][1]}\n      --beta             short`,
+    );
   });
 });
 

@@ -18,7 +18,9 @@ const context = (tool: "podman" | "docker") => ({ tool, registryHost: HOST, acti
 describe("the HTTP-only fix", () => {
   it("podman: -t; docker: the daemon's insecure-registries", () => {
     expect(httpOnlyFix("podman", HOST)).toBe("add -t to push to it without TLS");
-    expect(httpOnlyFix("docker", HOST)).toBe(`add "${HOST}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`);
+    expect(httpOnlyFix("docker", HOST)).toBe(
+      `add "${HOST}" to "insecure-registries" in /etc/docker/daemon.json and restart docker`,
+    );
   });
 
   it.each(["podman", "docker"] as const)("%s: a push that met plain HTTP names the same fix", (tool) => {
@@ -26,7 +28,9 @@ describe("the HTTP-only fix", () => {
   });
 
   it("docker -t on a registry the daemon verifies: the same insecure-registries step, or the CA in certs.d", () => {
-    expect(dockerTlsSkipFix(HOST)).toBe(`${httpOnlyFix("docker", HOST)}, or put the registry's CA in /etc/docker/certs.d/${HOST}/ca.crt and drop -t`);
+    expect(dockerTlsSkipFix(HOST)).toBe(
+      `${httpOnlyFix("docker", HOST)}, or put the registry's CA in /etc/docker/certs.d/${HOST}/ca.crt and drop -t`,
+    );
   });
 });
 
@@ -35,7 +39,9 @@ describe("the untrusted-certificate fix", () => {
     const [systemWide, own] = certsDirectories(tool, HOST);
     expect(untrustedCertificateFix(tool, HOST)).toContain(`${systemWide}/ca.crt`);
     expect(own?.startsWith(homedir())).toBe(true);
-    expect(diagnose("x509: certificate signed by unknown authority", context(tool)).hint).toBe(untrustedCertificateFix(tool, HOST));
+    expect(diagnose("x509: certificate signed by unknown authority", context(tool)).hint).toBe(
+      untrustedCertificateFix(tool, HOST),
+    );
   });
 });
 
@@ -45,7 +51,9 @@ describe("the login fixes", () => {
   it("name the login preflight names: podman's TLS switch under -t, the user quoted for bash", () => {
     expect(login).toBe(`podman login --tls-verify=false -u 'robot$apim+ci' ${HOST}`);
     expect(loginRequiredFix(login)).toBe(`run '${login}', then run push-images again`);
-    expect(loginRejectedFix(login)).toBe(`log in again with the current password (or change -u to another user), then run push-images again: ${login}`);
+    expect(loginRejectedFix(login)).toBe(
+      `log in again with the current password (or change -u to another user), then run push-images again: ${login}`,
+    );
   });
 
   it("a push refused for its login mid-run names the same command", () => {
@@ -54,7 +62,9 @@ describe("the login fixes", () => {
   });
 
   it("without one, a bare login for the tool", () => {
-    expect(diagnose("unauthorized: authentication required", context("docker")).hint).toBe(loginRequiredFix(`docker login ${HOST}`));
+    expect(diagnose("unauthorized: authentication required", context("docker")).hint).toBe(
+      loginRequiredFix(`docker login ${HOST}`),
+    );
   });
 
   it("a registry API answer of 401 (a bundle push) names the connection's login", () => {

@@ -9,11 +9,25 @@ import type { Job } from "../../src/core/hooks.ts";
 import { failure } from "../../src/core/errors.ts";
 import { DIGEST_FILE, rejectionOf, setUp, thrownBy } from "./harness.ts";
 
-const HOOK_NAMES = ["prepare", "plan", "preflight", "tagArgs", "pushArgs", "beforePush", "progress", "afterPush", "failed", "done", "cleanup"];
+const HOOK_NAMES = [
+  "prepare",
+  "plan",
+  "preflight",
+  "tagArgs",
+  "pushArgs",
+  "beforePush",
+  "progress",
+  "afterPush",
+  "failed",
+  "done",
+  "cleanup",
+];
 
 describe("plan", () => {
   it("-d (RetagPlugin) rewrites only the tag, even with a port in the registry", async () => {
-    const { runner } = setUp({ flags: { registry: "127.0.0.1:5000/a/b", image: ["apim-le-cache", "apim-le-toolkit"], destTag: "trial-1" } });
+    const { runner } = setUp({
+      flags: { registry: "127.0.0.1:5000/a/b", image: ["apim-le-cache", "apim-le-toolkit"], destTag: "trial-1" },
+    });
     const report = await runner.run();
     expect(report.results.map((r) => r.job)).toEqual([
       { image: "apim-le-cache", source: "apim/apim-le-cache:v6.0.0", target: "127.0.0.1:5000/a/b/apim-le-cache:trial-1" },
@@ -55,7 +69,9 @@ describe("plan", () => {
 
 describe("tagArgs and pushArgs", () => {
   it("a site plugin's arguments reach podman after -t's, with the job it was given; tapping tagArgs makes podman tag", async () => {
-    const { runner, shell } = setUp({ flags: { registry: "reg.example.com/p", containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true } });
+    const { runner, shell } = setUp({
+      flags: { registry: "reg.example.com/p", containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true },
+    });
     const jobs: Job[] = [];
     runner.hooks.tagArgs.tap("site", (args, job) => {
       jobs.push(job);
@@ -68,7 +84,16 @@ describe("tagArgs and pushArgs", () => {
     });
     await runner.run();
     expect(shell.argsOf("push")).toEqual([
-      ["push", "--tls-verify=false", "--digestfile", DIGEST_FILE, "--compression-format", "zstd", "apim/apim-le-cache:v6.0.0", "docker://reg.example.com/p/apim-le-cache:v6.0.0"],
+      [
+        "push",
+        "--tls-verify=false",
+        "--digestfile",
+        DIGEST_FILE,
+        "--compression-format",
+        "zstd",
+        "apim/apim-le-cache:v6.0.0",
+        "docker://reg.example.com/p/apim-le-cache:v6.0.0",
+      ],
     ]);
     expect(shell.argsOf("tag")).toEqual([["tag", "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0"]]);
     const job = { image: "apim-le-cache", source: "apim/apim-le-cache:v6.0.0", target: "reg.example.com/p/apim-le-cache:v6.0.0" };
@@ -100,7 +125,10 @@ describe("a plugin that throws is named", () => {
       throw new Error("no mapping for apim-le-cache");
     });
     const error = await rejectionOf(runner.run());
-    expect(error).toMatchObject({ code: "PLUGIN_FAILED", message: 'plugin "site-naming" failed in hook "plan": no mapping for apim-le-cache' });
+    expect(error).toMatchObject({
+      code: "PLUGIN_FAILED",
+      message: 'plugin "site-naming" failed in hook "plan": no mapping for apim-le-cache',
+    });
     expect(error.hint).toContain("site-naming");
     expect(shell.calls).toEqual([]);
   });
@@ -122,21 +150,41 @@ describe("a plugin that throws is named", () => {
       return args;
     });
     const report = await runner.run();
-    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([["pushed", undefined], ["failed", "PLUGIN_FAILED"]]);
+    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ["pushed", undefined],
+      ["failed", "PLUGIN_FAILED"],
+    ]);
     expect(report.planned).toBe(3);
     expect(report.results[1]?.error?.message).toBe('plugin "picky" failed in hook "tagArgs": cannot read toolkit');
     expect(shell.mutatingArgs().some((a) => a.some((w) => w.includes("toolkit") || w.includes(THREE[2] as string)))).toBe(false);
   });
 
   it.each([
-    ["tapPromise", (runner: ReturnType<typeof setUp>["runner"]) => runner.hooks.beforePush.tapPromise("gate", async () => Promise.reject(new Error("closed")))],
-    ["tapAsync", (runner: ReturnType<typeof setUp>["runner"]) => runner.hooks.beforePush.tapAsync("gate", (_job, callback) => callback(new Error("closed")))],
-    ["tap", (runner: ReturnType<typeof setUp>["runner"]) => runner.hooks.beforePush.tap("gate", () => { throw new Error("closed"); })],
+    [
+      "tapPromise",
+      (runner: ReturnType<typeof setUp>["runner"]) =>
+        runner.hooks.beforePush.tapPromise("gate", async () => Promise.reject(new Error("closed"))),
+    ],
+    [
+      "tapAsync",
+      (runner: ReturnType<typeof setUp>["runner"]) =>
+        runner.hooks.beforePush.tapAsync("gate", (_job, callback) => callback(new Error("closed"))),
+    ],
+    [
+      "tap",
+      (runner: ReturnType<typeof setUp>["runner"]) =>
+        runner.hooks.beforePush.tap("gate", () => {
+          throw new Error("closed");
+        }),
+    ],
   ] as const)("in beforePush (%s): the image fails before its tag", async (_how, tap) => {
     const { runner, shell } = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"] } });
     tap(runner);
     const report = await runner.run();
-    expect(report.results[0]).toMatchObject({ status: "failed", error: { code: "PLUGIN_FAILED", message: 'plugin "gate" failed in hook "beforePush": closed' } });
+    expect(report.results[0]).toMatchObject({
+      status: "failed",
+      error: { code: "PLUGIN_FAILED", message: 'plugin "gate" failed in hook "beforePush": closed' },
+    });
     expect(shell.mutatingArgs()).toEqual([]);
   });
 

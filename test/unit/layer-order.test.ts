@@ -7,12 +7,20 @@ import { scheduleByLayers } from "../../src/core/layer-order.ts";
 
 const scheduleOf = (layers: Record<string, string[]>) => {
   const schedule = scheduleByLayers(Object.keys(layers), (item) => layers[item] ?? []);
-  return { order: schedule.order, waitsFor: Object.fromEntries(schedule.waitsFor), carries: Object.fromEntries(schedule.carries) };
+  return {
+    order: schedule.order,
+    waitsFor: Object.fromEntries(schedule.waitsFor),
+    carries: Object.fromEntries(schedule.carries),
+  };
 };
 
 describe("scheduleByLayers", () => {
   it("nothing shared: plan order, nobody waits", () => {
-    expect(scheduleOf({ a: ["1"], b: ["2"], c: [] })).toEqual({ order: ["a", "b", "c"], waitsFor: { a: [], b: [], c: [] }, carries: {} });
+    expect(scheduleOf({ a: ["1"], b: ["2"], c: [] })).toEqual({
+      order: ["a", "b", "c"],
+      waitsFor: { a: [], b: [], c: [] },
+      carries: {},
+    });
   });
 
   it("one base under every image: the first carries it, the others wait for it", () => {
@@ -39,7 +47,12 @@ describe("scheduleByLayers", () => {
 
   it("a second shared layer the first carrier lacks: its carrier waits only for what it shares", () => {
     // os under all; tools under c and d only.
-    const { order, waitsFor, carries } = scheduleOf({ a: ["os", "a"], b: ["os", "b"], c: ["os", "tools", "c"], d: ["os", "tools", "d"] });
+    const { order, waitsFor, carries } = scheduleOf({
+      a: ["os", "a"],
+      b: ["os", "b"],
+      c: ["os", "tools", "c"],
+      d: ["os", "tools", "d"],
+    });
     expect(carries).toEqual({ c: ["os", "tools"] });
     expect(order[0]).toBe("c");
     expect(waitsFor).toEqual({ a: ["c"], b: ["c"], c: [], d: ["c"] });
@@ -55,6 +68,7 @@ describe("scheduleByLayers", () => {
     const layers: Record<string, string[]> = {};
     for (let i = 0; i < 12; i++) layers[`i${i}`] = [`l${i % 3}`, `l${(i * 7) % 5}`, `own${i}`];
     const { order, waitsFor } = scheduleOf(layers);
-    for (const [item, carriers] of Object.entries(waitsFor)) for (const carrier of carriers) expect(order.indexOf(carrier)).toBeLessThan(order.indexOf(item));
+    for (const [item, carriers] of Object.entries(waitsFor))
+      for (const carrier of carriers) expect(order.indexOf(carrier)).toBeLessThan(order.indexOf(item));
   });
 });

@@ -37,11 +37,16 @@ describe.each(["podman", "docker"] as const)("%s, images sharing layers, -j 4", 
   });
 
   it("-n prints the layer order: the carrier first, and after whom each waits", async () => {
-    const { runner, logged } = setUp({ flags: { registry: REGISTRY, containerTool: tool, image: FOUR, concurrency: "4", dryRun: true }, shell: { layers: LAYERS } });
+    const { runner, logged } = setUp({
+      flags: { registry: REGISTRY, containerTool: tool, image: FOUR, concurrency: "4", dryRun: true },
+      shell: { layers: LAYERS },
+    });
     await runner.run();
     const lines = logged.join("").split("\n");
     expect(lines[0]).toBe(`Plan: 4 images with ${tool}`);
-    expect(lines[1]).toBe("  Layer order: apim-le-toolkit first; apim-le-cache, apim-le-platformapi share 2 layers with it and start once it is pushed");
+    expect(lines[1]).toBe(
+      "  Layer order: apim-le-toolkit first; apim-le-cache, apim-le-platformapi share 2 layers with it and start once it is pushed",
+    );
     expect(lines.filter((line) => line.includes(" -> "))).toEqual([
       `  ${source("apim-le-toolkit")} -> ${target("apim-le-toolkit")}`,
       `  ${source("apim-le-cache")} -> ${target("apim-le-cache")}   (after apim-le-toolkit)`,

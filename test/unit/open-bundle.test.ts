@@ -4,16 +4,16 @@
  * truncated or incomplete bundle refused with ARCHIVE_INVALID naming the
  * blob and the image, or the part.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/open-bundle.ts';
-import { PushImagesError } from '../../src/core/errors.ts';
-import { dockerArchive, ociBundle, quietLog, readAll, scratchDir, sha256, splitFile } from './bundle-fixtures.ts';
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { openBundle } from "../../src/bundle/open-bundle.ts";
+import { PushImagesError } from "../../src/core/errors.ts";
+import { dockerArchive, ociBundle, quietLog, readAll, scratchDir, sha256, splitFile } from "./bundle-fixtures.ts";
 
-const REFS = ['apim/apim-le-cache:v6.0.0', 'apim/apim-le-toolkit:v6.0.0'];
+const REFS = ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0"];
 const open = (file: string) => openBundle(file, { log: quietLog });
 
 async function refusal(file: string): Promise<PushImagesError> {
@@ -22,7 +22,7 @@ async function refusal(file: string): Promise<PushImagesError> {
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(PushImagesError);
-  expect((error as PushImagesError).code).toBe('ARCHIVE_INVALID');
+  expect((error as PushImagesError).code).toBe("ARCHIVE_INVALID");
   expect((error as PushImagesError).hint).toMatch(/sha256sum -c|ls -l|gzip -t/);
   return error as PushImagesError;
 }
@@ -35,8 +35,8 @@ function flipByteOf(file: string, blob: Buffer): void {
   writeFileSync(file, bytes);
 }
 
-describe('an OCI layout bundle', () => {
-  it('names each image by its ref.name; blobs shared by images are one blob, streamed from their offsets', async () => {
+describe("an OCI layout bundle", () => {
+  it("names each image by its ref.name; blobs shared by images are one blob, streamed from their offsets", async () => {
     const { file, images, blobs } = await ociBundle(scratchDir(), REFS);
     const bundle = await open(file);
     expect(bundle.files).toEqual([file]);
@@ -45,7 +45,9 @@ describe('an OCI layout bundle', () => {
     expect(first?.layers[0]).toBe(second?.layers[0]);
     // Configs and layers, each once; manifests are not blobs to upload.
     const manifests = new Set(images.map((image) => image.manifestDigest));
-    expect(bundle.blobBytes).toBe([...blobs].filter(([digest]) => !manifests.has(digest)).reduce((total, [, blob]) => total + blob.length, 0));
+    expect(bundle.blobBytes).toBe(
+      [...blobs].filter(([digest]) => !manifests.has(digest)).reduce((total, [, blob]) => total + blob.length, 0),
+    );
     for (const image of bundle.images) {
       expect(image.manifest?.digest).toBe(images.find((fixture) => fixture.reference === image.reference)?.manifestDigest);
       expect(sha256(image.manifest?.bytes ?? Buffer.alloc(0))).toBe(image.manifest?.digest);
@@ -56,7 +58,7 @@ describe('an OCI layout bundle', () => {
     }
   });
 
-  it('refuses a flipped byte in a layer, naming the blob and the image', async () => {
+  it("refuses a flipped byte in a layer, naming the blob and the image", async () => {
     const { file, images } = await ociBundle(scratchDir(), REFS);
     const own = images[1]?.layers[1] as Buffer;
     flipByteOf(file, own);
@@ -66,33 +68,35 @@ describe('an OCI layout bundle', () => {
     expect(error.message).toMatch(/damaged/);
   });
 
-  it('refuses a truncated file, saying it is cut short and what it lacks', async () => {
+  it("refuses a truncated file, saying it is cut short and what it lacks", async () => {
     const { file, images } = await ociBundle(scratchDir(), REFS);
     const bytes = readFileSync(file);
     const last = images[1]?.layers[1] as Buffer;
     truncateSync(file, bytes.indexOf(last) + 100);
     const error = await refusal(file);
     // node-tar stores blobs in name order, so which image's blob is missing first depends on the digests.
-    expect(error.message).toMatch(/cut short \(it ends inside blobs\/sha256\/[0-9a-f]{64}\): it lacks blob sha256:[0-9a-f]{64}, .* of apim\/apim-le-(cache|toolkit):v6\.0\.0/);
+    expect(error.message).toMatch(
+      /cut short \(it ends inside blobs\/sha256\/[0-9a-f]{64}\): it lacks blob sha256:[0-9a-f]{64}, .* of apim\/apim-le-(cache|toolkit):v6\.0\.0/,
+    );
   });
 
-  it('refuses a file that differs from its .sha256', async () => {
+  it("refuses a file that differs from its .sha256", async () => {
     const { file, images } = await ociBundle(scratchDir(), REFS);
-    writeFileSync(`${file}.sha256`, `${createHash('sha256').update(readFileSync(file)).digest('hex')}  ${basename(file)}\n`);
+    writeFileSync(`${file}.sha256`, `${createHash("sha256").update(readFileSync(file)).digest("hex")}  ${basename(file)}\n`);
     await expect(open(file)).resolves.toBeDefined();
     flipByteOf(file, images[0]?.layers[0] as Buffer);
     expect((await refusal(file)).message).toMatch(/does not match .*bundle\.tar\.sha256/);
   });
 
-  it('refuses what is not a tar of images', async () => {
+  it("refuses what is not a tar of images", async () => {
     const file = `${scratchDir()}/notes.txt`;
-    writeFileSync(file, 'x'.repeat(2000));
+    writeFileSync(file, "x".repeat(2000));
     expect((await refusal(file)).message).toMatch(/not a tar archive of images/);
   });
 });
 
-describe('a split bundle', () => {
-  it('reads FILE.000... back as one, from FILE or FILE.000, blobs streamed across part boundaries', async () => {
+describe("a split bundle", () => {
+  it("reads FILE.000... back as one, from FILE or FILE.000, blobs streamed across part boundaries", async () => {
     const { file, blobs } = await ociBundle(scratchDir(), REFS);
     const whole = readFileSync(file);
     const parts = splitFile(file, 1500);
@@ -102,12 +106,13 @@ describe('a split bundle', () => {
       const bundle = await open(name);
       expect(bundle.files).toEqual(parts);
       expect(bundle.images.map((image) => image.reference)).toEqual(REFS);
-      for (const blob of bundle.images.flatMap((image) => [image.config, ...image.layers])) expect(await readAll(blob.open())).toEqual(blobs.get(blob.digest));
+      for (const blob of bundle.images.flatMap((image) => [image.config, ...image.layers]))
+        expect(await readAll(blob.open())).toEqual(blobs.get(blob.digest));
     }
     expect(Buffer.concat(parts.map((part) => readFileSync(part)))).toEqual(whole);
   });
 
-  it('names a missing part, and the fix', async () => {
+  it("names a missing part, and the fix", async () => {
     const { file } = await ociBundle(scratchDir(), REFS);
     const parts = splitFile(file, 1500);
     rmSync(file);
@@ -117,7 +122,7 @@ describe('a split bundle', () => {
     expect(error.hint).toMatch(/copy bundle\.tar\.002 from the original/);
   });
 
-  it('a missing last part: cut short, with the parts after the last one named as the likely cause', async () => {
+  it("a missing last part: cut short, with the parts after the last one named as the likely cause", async () => {
     const { file } = await ociBundle(scratchDir(), REFS);
     const parts = splitFile(file, 1500);
     rmSync(file);
@@ -126,7 +131,7 @@ describe('a split bundle', () => {
     expect((await refusal(file)).message).toMatch(/cut short .*the parts after bundle\.tar\.\d{3} are missing/);
   });
 
-  it('names a damaged part by its .sha256, and a damaged blob by the part it sits in', async () => {
+  it("names a damaged part by its .sha256, and a damaged blob by the part it sits in", async () => {
     const { file, images } = await ociBundle(scratchDir(), REFS);
     const layer = images[0]?.layers[1] as Buffer;
     flipByteOf(file, layer);
@@ -134,16 +139,23 @@ describe('a split bundle', () => {
     rmSync(file);
     expect((await refusal(file)).message).toMatch(new RegExp(`damaged blob ${sha256(layer)}.* \\(in bundle\\.tar\\.\\d{3}\\)`));
     const damaged = parts[1] as string;
-    for (const part of parts) writeFileSync(`${part}.sha256`, `${part === damaged ? '0'.repeat(64) : createHash('sha256').update(readFileSync(part)).digest('hex')}  ${basename(part)}\n`);
+    for (const part of parts)
+      writeFileSync(
+        `${part}.sha256`,
+        `${part === damaged ? "0".repeat(64) : createHash("sha256").update(readFileSync(part)).digest("hex")}  ${basename(part)}\n`,
+      );
     expect((await refusal(file)).message).toContain(`${damaged} does not match ${damaged}.sha256`);
   });
 });
 
-describe('a docker-archive', () => {
-  it('reads docker save output: plain layers checked against diff_ids, to be compressed on upload, no manifest', async () => {
-    const { file, images } = await dockerArchive(scratchDir(), ['docker.io/apim/a:v1', 'localhost/apim/b:v1']);
+describe("a docker-archive", () => {
+  it("reads docker save output: plain layers checked against diff_ids, to be compressed on upload, no manifest", async () => {
+    const { file, images } = await dockerArchive(scratchDir(), ["docker.io/apim/a:v1", "localhost/apim/b:v1"]);
     const bundle = await open(file);
-    expect(bundle.images.map((image) => [image.reference, image.id])).toEqual([['apim/a:v1', images[0]?.id], ['apim/b:v1', images[1]?.id]]);
+    expect(bundle.images.map((image) => [image.reference, image.id])).toEqual([
+      ["apim/a:v1", images[0]?.id],
+      ["apim/b:v1", images[1]?.id],
+    ]);
     for (const [i, image] of bundle.images.entries()) {
       expect(image.manifest).toBeUndefined();
       expect(image.layers.map((layer) => layer.uploadAsStored)).toEqual([false, false]);
@@ -152,17 +164,17 @@ describe('a docker-archive', () => {
     expect(bundle.images[0]?.layers[0]).toBe(bundle.images[1]?.layers[0]);
   });
 
-  it('refuses a layer whose bytes do not match its diff_id, naming the image', async () => {
-    const { file, images } = await dockerArchive(scratchDir(), ['apim/a:v1', 'apim/b:v1']);
+  it("refuses a layer whose bytes do not match its diff_id, naming the image", async () => {
+    const { file, images } = await dockerArchive(scratchDir(), ["apim/a:v1", "apim/b:v1"]);
     flipByteOf(file, images[1]?.layers[1] as Buffer);
     expect((await refusal(file)).message).toMatch(/damaged layer .* of apim\/b:v1/);
   });
 
-  it('reads a gzipped one, checked against the .sha256 of the gzip file', async () => {
-    const { file, images } = await dockerArchive(scratchDir(), ['apim/a:v1']);
+  it("reads a gzipped one, checked against the .sha256 of the gzip file", async () => {
+    const { file, images } = await dockerArchive(scratchDir(), ["apim/a:v1"]);
     const gz = `${file}.gz`;
     writeFileSync(gz, gzipSync(readFileSync(file)));
-    writeFileSync(`${gz}.sha256`, `${createHash('sha256').update(readFileSync(gz)).digest('hex')}  ${basename(gz)}\n`);
+    writeFileSync(`${gz}.sha256`, `${createHash("sha256").update(readFileSync(gz)).digest("hex")}  ${basename(gz)}\n`);
     const bundle = await openBundle(gz, { log: quietLog, tempDir: scratchDir() });
     expect(bundle.images.map((image) => image.id)).toEqual([images[0]?.id]);
   });

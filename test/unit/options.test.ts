@@ -8,7 +8,8 @@ import { BUILT_IN_DEFAULTS } from "../../src/options/product-defaults.ts";
 import { TAG_RULE, tagProblem } from "../../src/options/reference-rules.ts";
 import { rawFlags, thrownBy } from "./harness.ts";
 
-const resolve = (flags: Partial<RawFlags>) => resolveOptions(rawFlags({ registry: "reg.example.com/apim", ...flags }), BUILT_IN_DEFAULTS);
+const resolve = (flags: Partial<RawFlags>) =>
+  resolveOptions(rawFlags({ registry: "reg.example.com/apim", ...flags }), BUILT_IN_DEFAULTS);
 const refusal = (flags: Partial<RawFlags>) => thrownBy(() => resolve(flags));
 
 describe("-d and -s follow the OCI tag grammar", () => {
@@ -25,9 +26,16 @@ describe("-d and -s follow the OCI tag grammar", () => {
     ["$(id)", "it contains '$'"],
     ["", "it is empty"],
   ])("%j: %s", (tag, reason) => {
-    for (const [flag, key] of [["-d", "destTag"], ["-s", "sourceTag"]] as const) {
+    for (const [flag, key] of [
+      ["-d", "destTag"],
+      ["-s", "sourceTag"],
+    ] as const) {
       const error = refusal({ [key]: tag });
-      expect(error).toMatchObject({ code: "INVALID_TAG", exitCode: 2, message: `${flag} ${JSON.stringify(tag)} is not a valid tag: ${reason}` });
+      expect(error).toMatchObject({
+        code: "INVALID_TAG",
+        exitCode: 2,
+        message: `${flag} ${JSON.stringify(tag)} is not a valid tag: ${reason}`,
+      });
       expect(error.hint).toContain(TAG_RULE);
     }
   });
@@ -41,7 +49,11 @@ describe("-d and -s follow the OCI tag grammar", () => {
 describe("-i", () => {
   it("an unknown image is refused, listing the valid ones", () => {
     const error = refusal({ image: ["apim-le-cache", "apim-le-cahce"] });
-    expect(error).toMatchObject({ code: "UNKNOWN_IMAGE", exitCode: 2, message: `-i "apim-le-cahce" is not one of the product's images` });
+    expect(error).toMatchObject({
+      code: "UNKNOWN_IMAGE",
+      exitCode: 2,
+      message: `-i "apim-le-cahce" is not one of the product's images`,
+    });
     expect(error.hint).toBe(`use -i with one of: ${BUILT_IN_DEFAULTS.images.join(", ")}`);
   });
 
@@ -50,7 +62,10 @@ describe("-i", () => {
   });
 
   it("keeps the order given and drops repeats; none given means all", () => {
-    expect(resolve({ image: ["apim-le-toolkit", "apim-le-cache", "apim-le-toolkit"] }).images).toEqual(["apim-le-toolkit", "apim-le-cache"]);
+    expect(resolve({ image: ["apim-le-toolkit", "apim-le-cache", "apim-le-toolkit"] }).images).toEqual([
+      "apim-le-toolkit",
+      "apim-le-cache",
+    ]);
     expect(resolve({}).images).toEqual(BUILT_IN_DEFAULTS.images);
   });
 });
@@ -86,9 +101,12 @@ describe("-p", () => {
     expect(error.message).toContain(`-p ${JSON.stringify(path)} is not a repository path: ${reason}`);
   });
 
-  it.each(["apim", "vendor.example.com/tibco/apim", "localhost/apim", "127.0.0.1:5000/apim", "localhost:5000"])("%s is accepted", (path) => {
-    expect(resolve({ sourcePath: path }).sourcePath).toBe(path);
-  });
+  it.each(["apim", "vendor.example.com/tibco/apim", "localhost/apim", "127.0.0.1:5000/apim", "localhost:5000"])(
+    "%s is accepted",
+    (path) => {
+      expect(resolve({ sourcePath: path }).sourcePath).toBe(path);
+    },
+  );
 });
 
 describe("resolved options", () => {
@@ -124,7 +142,11 @@ describe("resolved options", () => {
 describe("--plugin", () => {
   // An empty value would resolve to the current directory and fail to load as a plugin.
   it.each([[[""]], [["./a.mjs", ""]]])("%j: BAD_PLUGIN, exit 2", (plugin) => {
-    expect(refusal({ plugin })).toMatchObject({ code: "BAD_PLUGIN", exitCode: 2, message: "--plugin needs a file name, but it is empty" });
+    expect(refusal({ plugin })).toMatchObject({
+      code: "BAD_PLUGIN",
+      exitCode: 2,
+      message: "--plugin needs a file name, but it is empty",
+    });
   });
 
   it("files are kept in the order given", () => {

@@ -37,18 +37,28 @@ describe("runPool", () => {
   });
 
   it("returns results in the order jobs end (the runner sorts them)", async () => {
-    const results = await runPool([30, 1], 2, async (ms) => (await sleep(ms), ms), () => false);
+    const results = await runPool(
+      [30, 1],
+      2,
+      async (ms) => (await sleep(ms), ms),
+      () => false,
+    );
     expect(results).toEqual([1, 30]);
   });
 
   it("stop() ends handing out jobs; running ones finish", async () => {
     const { seen, work } = tracked();
     let stopped = false;
-    const results = await runPool(ITEMS, 2, async (ms) => {
-      const result = await work(ms);
-      stopped = true;
-      return result;
-    }, () => stopped);
+    const results = await runPool(
+      ITEMS,
+      2,
+      async (ms) => {
+        const result = await work(ms);
+        stopped = true;
+        return result;
+      },
+      () => stopped,
+    );
     // The first two started together; once one ended, nothing new started.
     expect(seen.started).toEqual([30, 5]);
     expect(results.sort((a, b) => a - b)).toEqual([10, 60]);
@@ -61,7 +71,14 @@ describe("runPool", () => {
   });
 
   it("no items: no results", async () => {
-    expect(await runPool([], 3, async (x: number) => x, () => false)).toEqual([]);
+    expect(
+      await runPool(
+        [],
+        3,
+        async (x: number) => x,
+        () => false,
+      ),
+    ).toEqual([]);
   });
 
   it("a concurrency below 1 still runs one at a time", async () => {
@@ -76,8 +93,17 @@ describe("runPool with waitsFor", () => {
     const { seen, work } = tracked();
     const ended: number[] = [];
     // 20 and 25 wait for 30; 5 and 10 wait for nothing.
-    const waits = new Map([[20, [30]], [25, [30]]]);
-    await runPool([30, 20, 25, 5, 10], 3, async (ms) => (await work(ms), ended.push(ms), ms), () => false, (ms) => waits.get(ms) ?? []);
+    const waits = new Map([
+      [20, [30]],
+      [25, [30]],
+    ]);
+    await runPool(
+      [30, 20, 25, 5, 10],
+      3,
+      async (ms) => (await work(ms), ended.push(ms), ms),
+      () => false,
+      (ms) => waits.get(ms) ?? [],
+    );
     expect(seen.started.slice(0, 3)).toEqual([30, 5, 10]);
     expect(ended.indexOf(30)).toBeLessThan(seen.started.indexOf(20));
     expect(seen.started.indexOf(20)).toBeLessThan(seen.started.indexOf(25));
@@ -86,13 +112,37 @@ describe("runPool with waitsFor", () => {
 
   it("a job whose carrier failed (a result, as the runner reports failures) still runs after it", async () => {
     const started: number[] = [];
-    const results = await runPool([1, 2], 2, async (n) => (started.push(n), n === 1 ? "failed" : "pushed"), () => false, (n) => (n === 2 ? [1] : []));
+    const results = await runPool(
+      [1, 2],
+      2,
+      async (n) => (started.push(n), n === 1 ? "failed" : "pushed"),
+      () => false,
+      (n) => (n === 2 ? [1] : []),
+    );
     expect(started).toEqual([1, 2]);
     expect(results).toEqual(["failed", "pushed"]);
   });
 
   it("waiting for a job outside the pool, or in a circle, does not hang", async () => {
-    expect(await runPool([1, 2], 1, async (n) => n, () => false, (n) => (n === 1 ? [99] : []))).toEqual([1, 2]);
-    expect((await runPool([1, 2], 2, async (n) => n, () => false, (n) => [n === 1 ? 2 : 1])).sort()).toEqual([1, 2]);
+    expect(
+      await runPool(
+        [1, 2],
+        1,
+        async (n) => n,
+        () => false,
+        (n) => (n === 1 ? [99] : []),
+      ),
+    ).toEqual([1, 2]);
+    expect(
+      (
+        await runPool(
+          [1, 2],
+          2,
+          async (n) => n,
+          () => false,
+          (n) => [n === 1 ? 2 : 1],
+        )
+      ).sort(),
+    ).toEqual([1, 2]);
   });
 });

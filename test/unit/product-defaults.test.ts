@@ -38,27 +38,57 @@ describe("where the defaults come from", () => {
 
   it("product-defaults.json beside the program, key by key over the built-ins", () => {
     const file = write(DEFAULTS_FILE_NAME, { sourceTag: "v6.1.0", containerTool: "podman" });
-    expect(loadProductDefaults({}, programDir())).toEqual({ defaults: { ...BUILT_IN_DEFAULTS, sourceTag: "v6.1.0", containerTool: "podman" }, file });
+    expect(loadProductDefaults({}, programDir())).toEqual({
+      defaults: { ...BUILT_IN_DEFAULTS, sourceTag: "v6.1.0", containerTool: "podman" },
+      file,
+    });
   });
 
   it("PRODUCT_DEFAULTS beats the file beside the program", () => {
     write(DEFAULTS_FILE_NAME, { sourceTag: "beside" });
     const named = write("other.json", { product: "Other", images: ["other-a", "other-b"], sourceTag: "named" });
     const loaded = loadProductDefaults({ PRODUCT_DEFAULTS: named }, programDir());
-    expect(loaded).toEqual({ defaults: { ...BUILT_IN_DEFAULTS, product: "Other", images: ["other-a", "other-b"], sourceTag: "named" }, file: named });
+    expect(loaded).toEqual({
+      defaults: { ...BUILT_IN_DEFAULTS, product: "Other", images: ["other-a", "other-b"], sourceTag: "named" },
+      file: named,
+    });
   });
 
   it("an empty PRODUCT_DEFAULTS counts as unset", () => {
     const file = write(DEFAULTS_FILE_NAME, { sourceTag: "beside" });
-    expect(loadProductDefaults({ PRODUCT_DEFAULTS: "" }, programDir())).toMatchObject({ file, defaults: { sourceTag: "beside" } });
+    expect(loadProductDefaults({ PRODUCT_DEFAULTS: "" }, programDir())).toMatchObject({
+      file,
+      defaults: { sourceTag: "beside" },
+    });
   });
 
   it("flags beat the file", () => {
-    const named = write("d.json", { images: ["other-a", "other-b"], sourcePath: "vendor", sourceTag: "v9", containerTool: "podman" });
+    const named = write("d.json", {
+      images: ["other-a", "other-b"],
+      sourcePath: "vendor",
+      sourceTag: "v9",
+      containerTool: "podman",
+    });
     const { defaults } = loadProductDefaults({ PRODUCT_DEFAULTS: named }, programDir());
-    const flags = rawFlags({ registry: "reg.example.com/p", image: ["other-b"], sourcePath: "mine", sourceTag: "v10", containerTool: "docker" });
-    expect(resolveOptions(flags, defaults)).toMatchObject({ images: ["other-b"], sourcePath: "mine", sourceTag: "v10", containerTool: "docker" });
-    expect(resolveOptions(rawFlags({ registry: "reg.example.com/p" }), defaults)).toMatchObject({ images: ["other-a", "other-b"], sourcePath: "vendor", sourceTag: "v9", containerTool: "podman" });
+    const flags = rawFlags({
+      registry: "reg.example.com/p",
+      image: ["other-b"],
+      sourcePath: "mine",
+      sourceTag: "v10",
+      containerTool: "docker",
+    });
+    expect(resolveOptions(flags, defaults)).toMatchObject({
+      images: ["other-b"],
+      sourcePath: "mine",
+      sourceTag: "v10",
+      containerTool: "docker",
+    });
+    expect(resolveOptions(rawFlags({ registry: "reg.example.com/p" }), defaults)).toMatchObject({
+      images: ["other-a", "other-b"],
+      sourcePath: "vendor",
+      sourceTag: "v9",
+      containerTool: "podman",
+    });
   });
 
   it("-i is checked against the file's images", () => {
@@ -105,7 +135,11 @@ describe("a bad defaults file", () => {
   it("PRODUCT_DEFAULTS naming a missing file", () => {
     const missing = join(dir, "nope.json");
     const error = thrownBy(() => loadProductDefaults({ PRODUCT_DEFAULTS: missing }, programDir()));
-    expect(error).toMatchObject({ code: "BAD_DEFAULTS_FILE", exitCode: 2, message: `product defaults file ${missing} (PRODUCT_DEFAULTS) cannot be read: ENOENT` });
+    expect(error).toMatchObject({
+      code: "BAD_DEFAULTS_FILE",
+      exitCode: 2,
+      message: `product defaults file ${missing} (PRODUCT_DEFAULTS) cannot be read: ENOENT`,
+    });
     expect(error.hint).toContain("unset PRODUCT_DEFAULTS");
   });
 
@@ -121,10 +155,13 @@ describe("values in the file are checked against the reference rules at load", (
   // Unchecked, a bad value surfaced later blaming a flag the user never
   // typed (-s ".v6" is not a valid tag) or as INVALID_REGISTRY ("check -r
   // and -d") for an image name. PRODUCT.md: "A bad file is a clear error."
-  it.each([{ sourceTag: ".v6" }, { sourcePath: "APIM" }, { images: ["Apim Le Cache"] }])("%j is a BAD_DEFAULTS_FILE", (content) => {
-    const file = write("bad.json", content);
-    const error = thrownBy(() => loadProductDefaults({ PRODUCT_DEFAULTS: file }, programDir()));
-    expect(error).toMatchObject({ code: "BAD_DEFAULTS_FILE", exitCode: 2 });
-    expect(error.message).toContain(file);
-  });
+  it.each([{ sourceTag: ".v6" }, { sourcePath: "APIM" }, { images: ["Apim Le Cache"] }])(
+    "%j is a BAD_DEFAULTS_FILE",
+    (content) => {
+      const file = write("bad.json", content);
+      const error = thrownBy(() => loadProductDefaults({ PRODUCT_DEFAULTS: file }, programDir()));
+      expect(error).toMatchObject({ code: "BAD_DEFAULTS_FILE", exitCode: 2 });
+      expect(error.message).toContain(file);
+    },
+  );
 });

@@ -28,9 +28,17 @@ function run(concurrency: string) {
     { when: pushOf(target("apim-le-configui")), result: fail("Error: 401 Unauthorized") },
   ];
   // Waits of 400 * 2^(n-1) / 2 ms with Math.random at 0: 0.2 s before the first retry.
-  const test = setUp({ flags: { registry: "reg.example.com/p", image: THREE, concurrency }, store, shell: { answers }, retryPolicy: { baseMs: 400, maxMs: 1000 } });
+  const test = setUp({
+    flags: { registry: "reg.example.com/p", image: THREE, concurrency },
+    store,
+    shell: { answers },
+    retryPolicy: { baseMs: 400, maxMs: 1000 },
+  });
   const lines: string[] = [];
-  new PlainProgressPlugin((line) => lines.push(line.replace(/, \d+\.\ds\)$/, ", N.Ns)")), () => NOW).apply(test.runner);
+  new PlainProgressPlugin(
+    (line) => lines.push(line.replace(/, \d+\.\ds\)$/, ", N.Ns)")),
+    () => NOW,
+  ).apply(test.runner);
   return { ...test, lines };
 }
 
@@ -64,7 +72,10 @@ describe("PlainProgressPlugin", () => {
   it("says nothing of its own in a dry run", async () => {
     const test = setUp({ flags: { registry: "reg.example.com/p", image: THREE, dryRun: true } });
     const lines: string[] = [];
-    new PlainProgressPlugin((line) => lines.push(line), () => NOW).apply(test.runner);
+    new PlainProgressPlugin(
+      (line) => lines.push(line),
+      () => NOW,
+    ).apply(test.runner);
     await test.runner.run();
     expect(lines).toEqual([]);
   });

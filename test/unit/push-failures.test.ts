@@ -16,10 +16,14 @@ describe("local storage is left as found", () => {
     const existing = "reg.example.com/p/apim-le-toolkit:v6.0.0";
     const { runner, shell } = setUp({
       flags: { registry: REGISTRY, containerTool: "docker", image: THREE },
-      shell: { localImages: ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", "apim/apim-le-configui:v6.0.0", existing] },
+      shell: {
+        localImages: ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", "apim/apim-le-configui:v6.0.0", existing],
+      },
     });
     await runner.run();
-    expect(untagCalls(shell)).toEqual([["image", "rm", "reg.example.com/p/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"]]);
+    expect(untagCalls(shell)).toEqual([
+      ["image", "rm", "reg.example.com/p/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-configui:v6.0.0"],
+    ]);
     expect(shell.local.has(existing)).toBe(true);
   });
 
@@ -51,7 +55,16 @@ describe("local storage is left as found", () => {
     });
     // All inspected by one command, in plan order, by preflight; push-job asks no more.
     expect(shell.argsOf("image").filter((a) => a[1] === "inspect")).toEqual([
-      ["image", "inspect", "--format", INSPECT_FORMAT, "apim/apim-le-cache:v6.0.0", "reg.example.com/p/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0", existing],
+      [
+        "image",
+        "inspect",
+        "--format",
+        INSPECT_FORMAT,
+        "apim/apim-le-cache:v6.0.0",
+        "reg.example.com/p/apim-le-cache:v6.0.0",
+        "apim/apim-le-toolkit:v6.0.0",
+        existing,
+      ],
     ]);
   });
 
@@ -68,13 +81,30 @@ describe("local storage is left as found", () => {
   it("docker: every temporary name is removed, pushed or failed", async () => {
     const { runner, shell } = setUp({
       flags: { registry: REGISTRY, image: THREE },
-      shell: { answers: [{ when: (c) => c.args[0] === "push" && c.args[1]?.includes("toolkit") === true, result: fail("received unexpected HTTP status: 502 Bad Gateway", 1) }] },
+      shell: {
+        answers: [
+          {
+            when: (c) => c.args[0] === "push" && c.args[1]?.includes("toolkit") === true,
+            result: fail("received unexpected HTTP status: 502 Bad Gateway", 1),
+          },
+        ],
+      },
     });
     const report = await runner.run();
     expect(report.results.map((r) => r.status)).toEqual(["pushed", "failed", "pushed"]);
     // One command, after the last push, in the order the tags were made (-j 3: plan order).
-    expect(untagCalls(shell)).toEqual([expectedUntag("docker", THREE.map((i) => `${REGISTRY}/${i}:v6.0.0`))]);
-    expect(shell.mutatingArgs().at(-1)).toEqual(expectedUntag("docker", THREE.map((i) => `${REGISTRY}/${i}:v6.0.0`)));
+    expect(untagCalls(shell)).toEqual([
+      expectedUntag(
+        "docker",
+        THREE.map((i) => `${REGISTRY}/${i}:v6.0.0`),
+      ),
+    ]);
+    expect(shell.mutatingArgs().at(-1)).toEqual(
+      expectedUntag(
+        "docker",
+        THREE.map((i) => `${REGISTRY}/${i}:v6.0.0`),
+      ),
+    );
     expect([...shell.local.keys()].sort()).toEqual(THREE.map((i) => `apim/${i}:v6.0.0`).sort());
   });
 });
@@ -83,7 +113,14 @@ describe("a failing tag", () => {
   it("podman tagging for a plugin: fails that image without a push or an untag; the others go on", async () => {
     const { runner, shell } = setUp({
       flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache", "apim-le-toolkit"] },
-      shell: { answers: [{ when: (c) => c.args[0] === "tag" && c.args[1] === "apim/apim-le-cache:v6.0.0", result: fail("Error: apim/apim-le-cache:v6.0.0: image not known") }] },
+      shell: {
+        answers: [
+          {
+            when: (c) => c.args[0] === "tag" && c.args[1] === "apim/apim-le-cache:v6.0.0",
+            result: fail("Error: apim/apim-le-cache:v6.0.0: image not known"),
+          },
+        ],
+      },
     });
     runner.hooks.tagArgs.tap("site-tag", (args) => args);
     const report = await runner.run();
@@ -109,7 +146,9 @@ describe("missing source images", () => {
     });
     const error = await rejectionOf(runner.run());
     expect(error).toMatchObject({ code: "SOURCE_IMAGE_MISSING", exitCode: 1 });
-    expect(error.message).toBe(`2 of 3 source images not found in ${tool}'s local storage: apim/apim-le-cache:v6.0.9, apim/apim-le-configui:v6.0.9`);
+    expect(error.message).toBe(
+      `2 of 3 source images not found in ${tool}'s local storage: apim/apim-le-cache:v6.0.9, apim/apim-le-configui:v6.0.9`,
+    );
     expect(error.hint).toContain(`${tool} images`);
     // One inspect for all six references; the missing ones are read from its stderr, with no second look
     // (docker then asks about localhost/, for the hint).
@@ -118,7 +157,9 @@ describe("missing source images", () => {
       ["image", "inspect", "--format", INSPECT_FORMAT, ...references],
       ...(tool === "docker" ? [["image", "inspect", "--format", INSPECT_FORMAT, "localhost/apim/apim-le-cache:v6.0.9"]] : []),
     ]);
-    expect(Object.fromEntries(runner.localImages)).toEqual(Object.fromEntries(references.map((r) => [r, r === "apim/apim-le-toolkit:v6.0.9" ? fakeImageId(r) : undefined])));
+    expect(Object.fromEntries(runner.localImages)).toEqual(
+      Object.fromEntries(references.map((r) => [r, r === "apim/apim-le-toolkit:v6.0.9" ? fakeImageId(r) : undefined])),
+    );
     expect(shell.mutatingArgs()).toEqual([]);
     expect(preflightRan).toEqual(["container-tool", "source-images"]);
   });
@@ -152,7 +193,10 @@ describe("the container tool", () => {
 
   it.each([
     ["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", "DAEMON_NOT_RUNNING"],
-    ["permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: dial unix /var/run/docker.sock: connect: permission denied", "DOCKER_SOCKET_PERMISSION"],
+    [
+      "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: dial unix /var/run/docker.sock: connect: permission denied",
+      "DOCKER_SOCKET_PERMISSION",
+    ],
     ["Error: something odd happened", "TOOL_NOT_RESPONDING"],
   ])("docker version failing with %s is %s", async (stderr, code) => {
     const { runner, shell } = setUp({

@@ -20,9 +20,17 @@ beforeEach(() => void vi.spyOn(Math, "random").mockReturnValue(0));
 afterEach(() => void vi.restoreAllMocks());
 
 /** One podman image whose pushes answer `failures` in turn, then succeed. */
-function pushing(failures: ReturnType<typeof fail>[], flags: { retries?: string } = {}, retryPolicy = { baseMs: 8, maxMs: 1000 }) {
+function pushing(
+  failures: ReturnType<typeof fail>[],
+  flags: { retries?: string } = {},
+  retryPolicy = { baseMs: 8, maxMs: 1000 },
+) {
   const answers = inTurn(pushOf(TARGET), failures);
-  return setUp({ flags: { registry: "reg.example.com/p", containerTool: "podman", image: ["apim-le-cache"], ...flags }, shell: { answers }, retryPolicy });
+  return setUp({
+    flags: { registry: "reg.example.com/p", containerTool: "podman", image: ["apim-le-cache"], ...flags },
+    shell: { answers },
+    retryPolicy,
+  });
 }
 
 describe("a transient failure", () => {

@@ -30,15 +30,33 @@ function podman(host: string) {
   const home = mkdtempSync(join(tmpdir(), "push-images-manifest-"));
   scratch.push(home);
   const authFile = join(home, "auth.json");
-  writeFileSync(authFile, JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${USER.name}:${USER.password}`).toString("base64") } } }));
-  const env = { HOME: home, XDG_RUNTIME_DIR: join(home, "run"), DOCKER_CONFIG: join(home, "docker"), REGISTRY_AUTH_FILE: authFile };
-  return setUp({ flags: { registry: `${host}/p`, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true }, env, probeRegistry: true, store: registry?.store });
+  writeFileSync(
+    authFile,
+    JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${USER.name}:${USER.password}`).toString("base64") } } }),
+  );
+  const env = {
+    HOME: home,
+    XDG_RUNTIME_DIR: join(home, "run"),
+    DOCKER_CONFIG: join(home, "docker"),
+    REGISTRY_AUTH_FILE: authFile,
+  };
+  return setUp({
+    flags: { registry: `${host}/p`, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true },
+    env,
+    probeRegistry: true,
+    store: registry?.store,
+  });
 }
 
 describe("an open registry (docker, loopback)", () => {
   it("the manifest is read before and after the push; the registry's digest is reported", async () => {
     registry = await startTinyRegistry();
-    const { runner, shell } = setUp({ flags: { registry: `${registry.host}/p`, image: ["apim-le-cache"] }, env: { HOME: tmpdir() }, probeRegistry: true, store: registry.store });
+    const { runner, shell } = setUp({
+      flags: { registry: `${registry.host}/p`, image: ["apim-le-cache"] },
+      env: { HOME: tmpdir() },
+      probeRegistry: true,
+      store: registry.store,
+    });
     const target = `${registry.host}/p/apim-le-cache:v6.0.0`;
     expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", fakeDigest(target)]]);
     expect(registry.authorizations).toEqual([""]);
@@ -49,7 +67,12 @@ describe("an open registry (docker, loopback)", () => {
   it("already there: up-to-date after one read, nothing tagged or pushed", async () => {
     registry = await startTinyRegistry();
     registry.store.put(`${registry.host}/p/apim-le-cache:v6.0.0`, fakeImageId(SOURCE));
-    const { runner, shell } = setUp({ flags: { registry: `${registry.host}/p`, image: ["apim-le-cache"] }, env: { HOME: tmpdir() }, probeRegistry: true, store: registry.store });
+    const { runner, shell } = setUp({
+      flags: { registry: `${registry.host}/p`, image: ["apim-le-cache"] },
+      env: { HOME: tmpdir() },
+      probeRegistry: true,
+      store: registry.store,
+    });
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["up-to-date"]);
     expect(registry.store.paths()).toEqual([MANIFEST]);
     expect(shell.mutatingArgs()).toEqual([]);
@@ -64,14 +87,18 @@ describe("a registry with a token server (Bearer)", () => {
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["up-to-date"]);
     // "" is preflight's token for /v2/; the manifest needs its own scope.
     expect(registry.tokenScopes).toEqual(["", SCOPE]);
-    expect(registry.store.requests.filter((r) => r.path === MANIFEST).map((r) => r.authorization)).toEqual([`Bearer token-for-${SCOPE}`]);
+    expect(registry.store.requests.filter((r) => r.path === MANIFEST).map((r) => r.authorization)).toEqual([
+      `Bearer token-for-${SCOPE}`,
+    ]);
     expect(shell.mutatingArgs()).toEqual([]);
   });
 
   it("pushed: the token is reused for the read-back", async () => {
     registry = await startTinyRegistry({ user: USER, auth: "bearer" });
     const { runner } = podman(registry.host);
-    expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", fakeDigest(`${registry.host}/p/apim-le-cache:v6.0.0`)]]);
+    expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([
+      ["pushed", fakeDigest(`${registry.host}/p/apim-le-cache:v6.0.0`)],
+    ]);
     expect(registry.tokenScopes).toEqual(["", SCOPE]);
     expect(registry.store.paths().filter((p) => p === MANIFEST)).toHaveLength(2);
   });

@@ -39,7 +39,12 @@ function authFile(env: NodeJS.ProcessEnv, name: string, content: object): string
 }
 
 function run(tool: "podman" | "docker", host: string, env: NodeJS.ProcessEnv, noTlsVerify = false) {
-  return setUp({ flags: { registry: `${host}/p`, containerTool: tool, image: ["apim-le-cache"], noTlsVerify }, env, probeRegistry: true, store: registry?.store });
+  return setUp({
+    flags: { registry: `${host}/p`, containerTool: tool, image: ["apim-le-cache"], noTlsVerify },
+    env,
+    probeRegistry: true,
+    store: registry?.store,
+  });
 }
 
 describe("an open plain-HTTP registry", () => {
@@ -74,15 +79,22 @@ describe("a registry that asks for credentials", () => {
     const env = isolatedEnv();
     const { runner, shell } = run("podman", registry.host, env, true);
     const error = await rejectionOf(runner.run());
-    expect(error).toMatchObject({ code: "AUTH_REQUIRED", hint: `run 'podman login --tls-verify=false ${registry.host}', then run push-images again` });
-    expect((error as Error).message).toContain(`(looked in ${env.XDG_RUNTIME_DIR}/containers/auth.json, ${env.HOME}/.config/containers/auth.json, `);
+    expect(error).toMatchObject({
+      code: "AUTH_REQUIRED",
+      hint: `run 'podman login --tls-verify=false ${registry.host}', then run push-images again`,
+    });
+    expect((error as Error).message).toContain(
+      `(looked in ${env.XDG_RUNTIME_DIR}/containers/auth.json, ${env.HOME}/.config/containers/auth.json, `,
+    );
     expect(shell.mutatingArgs()).toEqual([]);
   });
 
   it("podman: the REGISTRY_AUTH_FILE credentials are sent and accepted", async () => {
     registry = await startTinyRegistry({ user: USER });
     const env = isolatedEnv();
-    env.REGISTRY_AUTH_FILE = authFile(env, "auth.json", { auths: { [registry.host]: { auth: basic(USER.name, USER.password) } } });
+    env.REGISTRY_AUTH_FILE = authFile(env, "auth.json", {
+      auths: { [registry.host]: { auth: basic(USER.name, USER.password) } },
+    });
     const { runner } = run("podman", registry.host, env, true);
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
     expect(registry.authorizations).toEqual(["", `Basic ${basic(USER.name, USER.password)}`]);
@@ -118,7 +130,12 @@ describe("a registry that asks for credentials", () => {
       probeRegistry: true,
       store: registry.store,
       shell: {
-        answers: [{ when: (c) => c.command === "docker-credential-pass", result: ok(JSON.stringify({ ServerURL: "x", Username: USER.name, Secret: USER.password })) }],
+        answers: [
+          {
+            when: (c) => c.command === "docker-credential-pass",
+            result: ok(JSON.stringify({ ServerURL: "x", Username: USER.name, Secret: USER.password })),
+          },
+        ],
       },
     });
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
@@ -131,17 +148,24 @@ describe("a registry that asks for credentials", () => {
 describe("a Harbor robot account (robot$apim+ci)", () => {
   const ROBOT = { name: "robot$apim+ci", password: `pa$$:w0rd+%2F@'"\\ x` };
 
-  it.each([["basic" as const], ["bearer" as const]])("%s: its login is sent as stored, and -v names it as it is", async (auth) => {
-    registry = await startTinyRegistry({ user: ROBOT, auth });
-    const env = isolatedEnv();
-    env.REGISTRY_AUTH_FILE = authFile(env, "auth.json", { auths: { [registry.host]: { auth: basic(ROBOT.name, ROBOT.password) } } });
-    const { runner, logged } = run("podman", registry.host, env, true);
-    expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
-    // Bearer: the token server checked the Basic header; /v2/ then got the token it issued.
-    expect(registry.authorizations.at(-1)).toBe(auth === "basic" ? `Basic ${basic(ROBOT.name, ROBOT.password)}` : "Bearer token-for-");
-    expect(logged.join("")).toContain(`answers (as ${ROBOT.name})`);
-    expect(logged.join("")).not.toContain(ROBOT.password);
-  });
+  it.each([["basic" as const], ["bearer" as const]])(
+    "%s: its login is sent as stored, and -v names it as it is",
+    async (auth) => {
+      registry = await startTinyRegistry({ user: ROBOT, auth });
+      const env = isolatedEnv();
+      env.REGISTRY_AUTH_FILE = authFile(env, "auth.json", {
+        auths: { [registry.host]: { auth: basic(ROBOT.name, ROBOT.password) } },
+      });
+      const { runner, logged } = run("podman", registry.host, env, true);
+      expect((await runner.run()).results.map((r) => r.status)).toEqual(["pushed"]);
+      // Bearer: the token server checked the Basic header; /v2/ then got the token it issued.
+      expect(registry.authorizations.at(-1)).toBe(
+        auth === "basic" ? `Basic ${basic(ROBOT.name, ROBOT.password)}` : "Bearer token-for-",
+      );
+      expect(logged.join("")).toContain(`answers (as ${ROBOT.name})`);
+      expect(logged.join("")).not.toContain(ROBOT.password);
+    },
+  );
 
   it("a wrong password: AUTH_REJECTED naming the user; the fix logs in as it, quoted for bash", async () => {
     registry = await startTinyRegistry({ user: ROBOT });
@@ -150,7 +174,9 @@ describe("a Harbor robot account (robot$apim+ci)", () => {
     const error = await rejectionOf(run("podman", registry.host, env, true).runner.run());
     expect(error.code).toBe("AUTH_REJECTED");
     expect(error.message).toContain(`user "robot$apim+ci" (from ${env.REGISTRY_AUTH_FILE})`);
-    expect(error.hint).toContain(`then run push-images again: podman login --tls-verify=false -u 'robot$apim+ci' ${registry.host}`);
+    expect(error.hint).toContain(
+      `then run push-images again: podman login --tls-verify=false -u 'robot$apim+ci' ${registry.host}`,
+    );
   });
 });
 

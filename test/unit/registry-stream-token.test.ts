@@ -48,10 +48,12 @@ async function tokenRegistry(refuse: (token: string) => boolean) {
       challenge(res, host, "invalid_token");
     } else {
       let bytes = 0;
-      req.on("data", (chunk: Buffer) => (bytes += chunk.length)).on("end", () => {
-        uploads.push({ token, status: 201, bytes });
-        res.writeHead(201).end();
-      });
+      req
+        .on("data", (chunk: Buffer) => (bytes += chunk.length))
+        .on("end", () => {
+          uploads.push({ token, status: 201, bytes });
+          res.writeHead(201).end();
+        });
     }
   });
   await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
@@ -61,8 +63,16 @@ async function tokenRegistry(refuse: (token: string) => boolean) {
 async function connect(host: string) {
   home = mkdtempSync(join(tmpdir(), "push-images-stream-"));
   const authFile = join(home, "auth.json");
-  writeFileSync(authFile, JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${USER.name}:${USER.password}`).toString("base64") } } }));
-  const env = { HOME: home, XDG_RUNTIME_DIR: join(home, "run"), DOCKER_CONFIG: join(home, "docker"), REGISTRY_AUTH_FILE: authFile };
+  writeFileSync(
+    authFile,
+    JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${USER.name}:${USER.password}`).toString("base64") } } }),
+  );
+  const env = {
+    HOME: home,
+    XDG_RUNTIME_DIR: join(home, "run"),
+    DOCKER_CONFIG: join(home, "docker"),
+    REGISTRY_AUTH_FILE: authFile,
+  };
   const flags = { registry: `${host}/p`, containerTool: "podman" as const, image: ["apim-le-cache"], noTlsVerify: true };
   const connection = await setUp({ flags, env, probeRegistry: true }).runner.registry();
   // The scope's token, t2 (t1 was preflight's), as the upload's HEAD and POST would get it.
@@ -75,7 +85,14 @@ it("a 401 invalid_token to an upload: a new token and the body sent again, opene
   const connection = await connect(registry.host);
   let opened = 0;
   const body = () => (opened++, Readable.from([BODY]));
-  const response = await connection.stream("/upload", { method: "PUT", headers: {}, body, size: BODY.length, idleMs: 5_000, scope: SCOPE });
+  const response = await connection.stream("/upload", {
+    method: "PUT",
+    headers: {},
+    body,
+    size: BODY.length,
+    idleMs: 5_000,
+    scope: SCOPE,
+  });
   expect(response.status).toBe(201);
   expect(registry.uploads).toEqual([
     { token: "t2", status: 401, bytes: 0 },
@@ -88,7 +105,14 @@ it("an upload refused again is answered with that 401: no third send", async () 
   const registry = await tokenRegistry(() => true);
   const connection = await connect(registry.host);
   const body = () => Readable.from([BODY]);
-  const response = await connection.stream("/upload", { method: "PUT", headers: {}, body, size: BODY.length, idleMs: 5_000, scope: SCOPE });
+  const response = await connection.stream("/upload", {
+    method: "PUT",
+    headers: {},
+    body,
+    size: BODY.length,
+    idleMs: 5_000,
+    scope: SCOPE,
+  });
   expect(response.status).toBe(401);
   expect(registry.uploads.map((u) => u.token)).toEqual(["t2", "t3"]);
 });

@@ -125,7 +125,10 @@ describe("resolveRegistryType", () => {
         schemes.push(chunk[0] === 0x16 ? "https" : "http");
         await sleep(100);
         if (chunk[0] === 0x16) socket.destroy();
-        else socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+        else
+          socket.end(
+            `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+          );
       });
     });
     await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));

@@ -83,7 +83,11 @@ describe("-r refused", () => {
 
 describe("a fix never repeats the bad value", () => {
   it.each([
-    ["127.0.0.1:5000/x:tag", "':tag' is a tag; -r names only the registry and path, the tag comes from -d", "use -r 127.0.0.1:5000/x -d tag"],
+    [
+      "127.0.0.1:5000/x:tag",
+      "':tag' is a tag; -r names only the registry and path, the tag comes from -d",
+      "use -r 127.0.0.1:5000/x -d tag",
+    ],
     ["reg.example.com/apim/Toolkit:V6", "':V6' is a tag", "use -r reg.example.com/apim/toolkit -d V6"],
     ["reg.example.com/x:.bad", "':.bad' is a tag", "use -r reg.example.com/x"],
     ["https://reg.example.com/x:v1", "drop the scheme 'https://'", "use -r reg.example.com/x -d v1"],

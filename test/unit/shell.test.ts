@@ -8,8 +8,14 @@ import { createShell, formatCommand, maskSecrets, showCommand } from "../../src/
 
 describe("formatCommand", () => {
   it.each([
-    [["push", "--tls-verify=false", "reg.example.com:5000/p/apim-le-cache:v6.0.0"], "podman push --tls-verify=false reg.example.com:5000/p/apim-le-cache:v6.0.0"],
-    [["push", "--digestfile", "/tmp/push-images-Ab1/digest", "reg/x@sha256:ab"], "podman push --digestfile /tmp/push-images-Ab1/digest reg/x@sha256:ab"],
+    [
+      ["push", "--tls-verify=false", "reg.example.com:5000/p/apim-le-cache:v6.0.0"],
+      "podman push --tls-verify=false reg.example.com:5000/p/apim-le-cache:v6.0.0",
+    ],
+    [
+      ["push", "--digestfile", "/tmp/push-images-Ab1/digest", "reg/x@sha256:ab"],
+      "podman push --digestfile /tmp/push-images-Ab1/digest reg/x@sha256:ab",
+    ],
     [["info", "--format", "{{json .RegistryConfig}}"], "podman info --format '{{json .RegistryConfig}}'"],
     [["tag", "a b", ""], "podman tag 'a b' ''"],
     [["tag", "it's"], "podman tag 'it'\\''s'"],
@@ -42,7 +48,8 @@ describe("maskSecrets", () => {
   });
 
   it("leaves text without secrets alone", () => {
-    const text = 'podman push --digestfile /tmp/d reg.example.com:5000/p/x:v6 "auths" Authorization https://reg.example.com:5000/v2/';
+    const text =
+      'podman push --digestfile /tmp/d reg.example.com:5000/p/x:v6 "auths" Authorization https://reg.example.com:5000/v2/';
     expect(maskSecrets(text)).toBe(text);
   });
 });

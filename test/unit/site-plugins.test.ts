@@ -55,7 +55,10 @@ describe("sitePluginFiles", () => {
 
 describe("applySitePlugins: the forms a plugin may take", () => {
   it("ESM default export { name, apply }: it reshapes the plan", async () => {
-    const file = write("suffix.mjs", `export default { name: "tag-suffix", apply(runner) { runner.hooks.plan.tap("tag-suffix", (jobs) => jobs.map((j) => ({ ...j, target: j.target + "-site" }))); } };`);
+    const file = write(
+      "suffix.mjs",
+      `export default { name: "tag-suffix", apply(runner) { runner.hooks.plan.tap("tag-suffix", (jobs) => jobs.map((j) => ({ ...j, target: j.target + "-site" }))); } };`,
+    );
     const { runner: r, logged } = runner();
     await applySitePlugins(r, [file]);
     expect((await r.run()).results.map((x) => x.job.target)).toEqual(["reg.example.com/p/apim-le-cache:v6.0.0-site"]);
@@ -133,20 +136,28 @@ describe("applySitePlugins: a plugin that cannot be loaded or applied is BAD_PLU
 
   it("a function that throws: named by the function", async () => {
     const file = write("f.cjs", `module.exports = function strict() { throw new TypeError("bad runner"); };`);
-    expect((await rejectionOf(applySitePlugins(runner().runner, [file]))).message).toBe(`plugin "strict" (${file}) failed while applying: bad runner`);
+    expect((await rejectionOf(applySitePlugins(runner().runner, [file]))).message).toBe(
+      `plugin "strict" (${file}) failed while applying: bad runner`,
+    );
   });
 
   it("a file that does not load", async () => {
     const file = write("broken.mjs", "export default {");
     const error = await rejectionOf(applySitePlugins(runner().runner, [file]));
     expect(error.code).toBe("BAD_PLUGIN");
-    expect(error.message).toMatch(new RegExp(`^plugin "broken.mjs" \\(${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\) failed to load: `));
+    expect(error.message).toMatch(
+      new RegExp(`^plugin "broken.mjs" \\(${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\) failed to load: `),
+    );
   });
 
   it("a missing file", async () => {
     const file = join(dir, "gone.mjs");
     const error = await rejectionOf(applySitePlugins(runner().runner, [file]));
-    expect(error).toMatchObject({ code: "BAD_PLUGIN", message: `plugin "gone.mjs" (${file}) does not exist`, hint: `fix or remove ${file}` });
+    expect(error).toMatchObject({
+      code: "BAD_PLUGIN",
+      message: `plugin "gone.mjs" (${file}) does not exist`,
+      hint: `fix or remove ${file}`,
+    });
   });
 
   it("the plugins after a failing one are not applied, and nothing runs", async () => {

@@ -27,8 +27,13 @@ function files(): { env: NodeJS.ProcessEnv; first: string; config: string; docke
   return { env, first: join(dir, "auth.json"), config: join(dir, "containers-auth.json"), docker: join(dir, "config.json") };
 }
 
-const write = (file: string, content: unknown) => writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
-const rejection = (promise: Promise<unknown>) => promise.then(() => expect.fail("expected a rejection"), (error: unknown) => error);
+const write = (file: string, content: unknown) =>
+  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail("expected a rejection"),
+    (error: unknown) => error,
+  );
 
 describe("found", () => {
   it("a password with colons, from the first file that has the host", async () => {
@@ -122,7 +127,11 @@ describe("broken: AUTH_FILE_INVALID naming the file and the fix", () => {
     });
   });
 
-  const badAuths = [["not base64", "!!!"], ["no colon", basic("nocolon")], ["unpadded", "b3A6cH"]];
+  const badAuths = [
+    ["not base64", "!!!"],
+    ["no colon", basic("nocolon")],
+    ["unpadded", "b3A6cH"],
+  ];
   it.each(badAuths)("the host's auth is %s: logout and login", async (_, auth) => {
     const { env, first } = files();
     write(first, { auths: { [HOST]: { auth } } });

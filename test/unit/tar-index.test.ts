@@ -4,42 +4,42 @@
  * included), one read that hashes members and parts, parts that are plain
  * byte slices of one tar, and --split's size rule.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { c as createTar } from 'tar';
-import { describe, expect, it } from 'vitest';
-import { PartSource } from '../../src/bundle/part-source.ts';
-import { parseSplitSize } from '../../src/bundle/split-size.ts';
-import { indexTar, resolveEntry } from '../../src/bundle/tar-index.ts';
-import { TarWriter } from '../../src/bundle/tar-writer.ts';
-import { PushImagesError } from '../../src/core/errors.ts';
-import { noise, scratchDir, sha256, splitFile } from './bundle-fixtures.ts';
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { c as createTar } from "tar";
+import { describe, expect, it } from "vitest";
+import { PartSource } from "../../src/bundle/part-source.ts";
+import { parseSplitSize } from "../../src/bundle/split-size.ts";
+import { indexTar, resolveEntry } from "../../src/bundle/tar-index.ts";
+import { TarWriter } from "../../src/bundle/tar-writer.ts";
+import { PushImagesError } from "../../src/core/errors.ts";
+import { noise, scratchDir, sha256, splitFile } from "./bundle-fixtures.ts";
 
 // A name of more than 100 bytes with no '/' to split at: node-tar writes a pax header for it.
-const LONG = `${'d'.repeat(20)}/${'f'.repeat(110)}.tar`;
+const LONG = `${"d".repeat(20)}/${"f".repeat(110)}.tar`;
 
 async function sample(): Promise<{ file: string; contents: Map<string, Buffer> }> {
   const dir = scratchDir();
-  const root = join(dir, 'root');
+  const root = join(dir, "root");
   const contents = new Map<string, Buffer>([
-    ['small.json', Buffer.from('{"a":1}')],
+    ["small.json", Buffer.from('{"a":1}')],
     [LONG, noise(5000, 3)],
-    ['empty', Buffer.alloc(0)],
+    ["empty", Buffer.alloc(0)],
   ]);
   for (const [path, bytes] of contents) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
+    mkdirSync(join(root, path, ".."), { recursive: true });
     writeFileSync(join(root, path), bytes);
   }
-  symlinkSync(LONG, join(root, 'd-link'));
-  const file = join(dir, 'sample.tar');
-  await createTar({ file, cwd: root, portable: true }, ['small.json', LONG, 'empty', 'd-link']);
+  symlinkSync(LONG, join(root, "d-link"));
+  const file = join(dir, "sample.tar");
+  await createTar({ file, cwd: root, portable: true }, ["small.json", LONG, "empty", "d-link"]);
   return { file, contents };
 }
 
 const sourceOf = (files: string[]) => PartSource.of(files.map((file) => ({ file, size: readFileSync(file).length })));
 
-describe('indexTar', () => {
+describe("indexTar", () => {
   it("records each member's offset and sha256, long (pax) names and links included", async () => {
     const { file, contents } = await sample();
     const bytes = readFileSync(file);
@@ -50,11 +50,11 @@ describe('indexTar', () => {
       expect(entry?.digest).toBe(sha256(content));
       expect(bytes.subarray(entry?.offset, (entry?.offset ?? 0) + (entry?.size ?? 0))).toEqual(content);
     }
-    expect(resolveEntry(index.entries, 'd-link')?.path).toBe(LONG);
+    expect(resolveEntry(index.entries, "d-link")?.path).toBe(LONG);
     expect(index.partSums).toEqual([sha256(bytes).slice(7)]);
   });
 
-  it('without hashing, finds the same offsets without digests', async () => {
+  it("without hashing, finds the same offsets without digests", async () => {
     const { file } = await sample();
     const hashed = await indexTar(sourceOf([file]), { hash: true });
     const skipped = await indexTar(sourceOf([file]), { hash: false });
@@ -63,7 +63,7 @@ describe('indexTar', () => {
     );
   });
 
-  it('reads split parts as one tar, with a sum per part', async () => {
+  it("reads split parts as one tar, with a sum per part", async () => {
     const { file } = await sample();
     const whole = await indexTar(sourceOf([file]), { hash: true });
     const parts = splitFile(file, 700);
@@ -72,50 +72,50 @@ describe('indexTar', () => {
     expect(split.partSums).toEqual(parts.map((part) => sha256(readFileSync(part)).slice(7)));
   });
 
-  it('stops when asked to (Ctrl-C)', async () => {
+  it("stops when asked to (Ctrl-C)", async () => {
     const { file } = await sample();
     await expect(indexTar(sourceOf([file]), { hash: true, signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
   });
 });
 
-describe('TarWriter', () => {
-  it('parts are byte slices of one tar that GNU tar lists and extracts', async () => {
+describe("TarWriter", () => {
+  it("parts are byte slices of one tar that GNU tar lists and extracts", async () => {
     const dir = scratchDir();
-    const big = join(dir, 'big.bin');
+    const big = join(dir, "big.bin");
     writeFileSync(big, noise(10_000, 9));
-    const writer = new TarWriter((index) => join(dir, `out.tar.${String(index).padStart(3, '0')}`), 4096);
-    await writer.addBuffer('oci-layout', Buffer.from('{}'));
-    await writer.addFile(`blobs/sha256/${'a'.repeat(64)}`, big, 10_000);
+    const writer = new TarWriter((index) => join(dir, `out.tar.${String(index).padStart(3, "0")}`), 4096);
+    await writer.addBuffer("oci-layout", Buffer.from("{}"));
+    await writer.addFile(`blobs/sha256/${"a".repeat(64)}`, big, 10_000);
     await writer.finish();
     const sizes = writer.files.map((file) => readFileSync(file).length);
     expect(sizes.slice(0, -1).every((size) => size === 4096)).toBe(true);
     expect(sizes.at(-1)).toBeLessThanOrEqual(4096);
-    const joined = join(dir, 'joined.tar');
+    const joined = join(dir, "joined.tar");
     writeFileSync(joined, Buffer.concat(writer.files.map((file) => readFileSync(file))));
-    const out = join(dir, 'x');
+    const out = join(dir, "x");
     mkdirSync(out);
-    execFileSync('tar', ['-xf', joined, '-C', out]);
-    expect(readFileSync(join(out, 'blobs', 'sha256', 'a'.repeat(64)))).toEqual(readFileSync(big));
-    expect(readFileSync(join(out, 'oci-layout'), 'utf8')).toBe('{}');
+    execFileSync("tar", ["-xf", joined, "-C", out]);
+    expect(readFileSync(join(out, "blobs", "sha256", "a".repeat(64)))).toEqual(readFileSync(big));
+    expect(readFileSync(join(out, "oci-layout"), "utf8")).toBe("{}");
   });
 });
 
-describe('parseSplitSize', () => {
-  it('takes bytes and 1024-based K, M, G, T', () => {
-    expect(parseSplitSize('4G', 'b.tar')).toBe(4 * 1024 ** 3);
-    expect(parseSplitSize('700M', 'b.tar')).toBe(700 * 1024 ** 2);
-    expect(parseSplitSize('4095m', 'b.tar')).toBe(4095 * 1024 ** 2);
-    expect(parseSplitSize('2097152', 'b.tar')).toBe(2097152);
+describe("parseSplitSize", () => {
+  it("takes bytes and 1024-based K, M, G, T", () => {
+    expect(parseSplitSize("4G", "b.tar")).toBe(4 * 1024 ** 3);
+    expect(parseSplitSize("700M", "b.tar")).toBe(700 * 1024 ** 2);
+    expect(parseSplitSize("4095m", "b.tar")).toBe(4095 * 1024 ** 2);
+    expect(parseSplitSize("2097152", "b.tar")).toBe(2097152);
   });
 
-  it.each(['', 'big', '4X', '-1G', '1.5G', '100K'])('refuses %j with INVALID_SIZE (exit 2) and a command that works', (value) => {
+  it.each(["", "big", "4X", "-1G", "1.5G", "100K"])("refuses %j with INVALID_SIZE (exit 2) and a command that works", (value) => {
     let error: unknown;
     try {
-      parseSplitSize(value, 'b.tar');
+      parseSplitSize(value, "b.tar");
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(PushImagesError);
-    expect(error).toMatchObject({ code: 'INVALID_SIZE', exitCode: 2, hint: 'push-images save -o b.tar --split 4095M' });
+    expect(error).toMatchObject({ code: "INVALID_SIZE", exitCode: 2, hint: "push-images save -o b.tar --split 4095M" });
   });
 });

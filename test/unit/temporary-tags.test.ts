@@ -24,7 +24,9 @@ function tagging(setUpWith: SetUp) {
 
 /** One image's steps when the tool tags: the tag, then the push. */
 function taggedSteps(tool: "podman" | "docker", image: string): unknown[][] {
-  return tool === "docker" ? expectedSteps(tool, source(image), target(image)) : [["tag", source(image), target(image)], ...expectedSteps(tool, source(image), target(image))];
+  return tool === "docker"
+    ? expectedSteps(tool, source(image), target(image))
+    : [["tag", source(image), target(image)], ...expectedSteps(tool, source(image), target(image))];
 }
 
 describe("podman with no plugin on tagArgs", () => {
@@ -32,7 +34,11 @@ describe("podman with no plugin on tagArgs", () => {
     const { runner, shell } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: THREE } });
     await runner.run();
     expect(shell.mutatingArgs()).toHaveLength(THREE.length);
-    expect(stepsByTarget(shell)).toEqual(Object.fromEntries(THREE.map((i) => [target(i), [["push", "--digestfile", DIGEST_FILE, source(i), `docker://${target(i)}`]]])));
+    expect(stepsByTarget(shell)).toEqual(
+      Object.fromEntries(
+        THREE.map((i) => [target(i), [["push", "--digestfile", DIGEST_FILE, source(i), `docker://${target(i)}`]]]),
+      ),
+    );
     expect([...shell.local.keys()].sort()).toEqual(THREE.map(source).sort());
   });
 });
@@ -49,10 +55,20 @@ describe.each(["podman", "docker"] as const)("%s, tagging", (tool) => {
   });
 
   it("a failing removal is a warning, not a failed run", async () => {
-    const stderr = tool === "podman" ? "Error: image is in use by a container" : "Error response from daemon: conflict: unable to remove repository reference";
+    const stderr =
+      tool === "podman"
+        ? "Error: image is in use by a container"
+        : "Error response from daemon: conflict: unable to remove repository reference";
     const { runner, shell, logged } = tagging({
       flags: { registry: REGISTRY, containerTool: tool, image: ["apim-le-cache", "apim-le-toolkit"], concurrency: "1" },
-      shell: { answers: [{ when: (c) => c.args.join(" ") === expectedUntag(tool, [target("apim-le-cache"), target("apim-le-toolkit")]).join(" "), result: fail(stderr, 1) }] },
+      shell: {
+        answers: [
+          {
+            when: (c) => c.args.join(" ") === expectedUntag(tool, [target("apim-le-cache"), target("apim-le-toolkit")]).join(" "),
+            result: fail(stderr, 1),
+          },
+        ],
+      },
     });
     const report = await runner.run();
     expect(report.results.map((r) => [r.status, r.error])).toEqual([
@@ -60,13 +76,17 @@ describe.each(["podman", "docker"] as const)("%s, tagging", (tool) => {
       ["pushed", undefined],
     ]);
     expect(untagCalls(shell)).toEqual([expectedUntag(tool, [target("apim-le-cache"), target("apim-le-toolkit")])]);
-    expect(logged).toContain(`Warning: could not remove the temporary tags ${target("apim-le-cache")}, ${target("apim-le-toolkit")}: ${stderr}\n`);
+    expect(logged).toContain(
+      `Warning: could not remove the temporary tags ${target("apim-le-cache")}, ${target("apim-le-toolkit")}: ${stderr}\n`,
+    );
   });
 
   it("every image failing: the tags are still removed", async () => {
     const { runner, shell } = tagging({
       flags: { registry: REGISTRY, containerTool: tool, image: THREE, concurrency: "1", retries: "0" },
-      shell: { answers: [{ when: (c) => c.args[0] === "push", result: fail("denied: requested access to the resource is denied", 1) }] },
+      shell: {
+        answers: [{ when: (c) => c.args[0] === "push", result: fail("denied: requested access to the resource is denied", 1) }],
+      },
     });
     expect((await runner.run()).results.map((r) => r.status)).toEqual(["failed", "failed", "failed"]);
     expect(shell.mutatingArgs()).toEqual([...THREE.flatMap((i) => taggedSteps(tool, i)), expectedUntag(tool, THREE.map(target))]);
@@ -120,7 +140,10 @@ describe("an unexpected error in one job (not a coded one, e.g. mkdtemp failing 
     });
     await expect(runner.run()).rejects.toThrow("EIO: i/o error");
     await sleep(100);
-    expect(shell.argsOf("push").map((a) => a.at(-1))).toEqual([`docker://${target("apim-le-cache")}`, `docker://${target("apim-le-toolkit")}`]);
+    expect(shell.argsOf("push").map((a) => a.at(-1))).toEqual([
+      `docker://${target("apim-le-cache")}`,
+      `docker://${target("apim-le-toolkit")}`,
+    ]);
     expect([...shell.local.keys()].sort()).toEqual([source("apim-le-cache"), source("apim-le-toolkit")]);
   });
 });

@@ -82,8 +82,12 @@ export class RegistryStore {
     }
     if (request.path === "/v2/") return { status: 200, headers: { "Content-Type": "application/json" }, body: "{}" };
     const match = MANIFEST_PATH.exec(request.path);
-    const manifest = match && (request.method === "GET" || request.method === "HEAD") ? this.manifests.get(`${match[1]}:${decodeURIComponent(match[2] ?? "")}`) : undefined;
-    if (!manifest) return { status: 404, headers: { "Content-Type": "application/json" }, body: '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}' };
+    const manifest =
+      match && (request.method === "GET" || request.method === "HEAD")
+        ? this.manifests.get(`${match[1]}:${decodeURIComponent(match[2] ?? "")}`)
+        : undefined;
+    if (!manifest)
+      return { status: 404, headers: { "Content-Type": "application/json" }, body: '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}' };
     const headers: Record<string, string> = { "Content-Type": "application/vnd.oci.image.manifest.v1+json" };
     if (manifest.digest) headers["Docker-Content-Digest"] = manifest.digest;
     return { status: 200, headers, body: manifest.body };
@@ -120,7 +124,12 @@ export interface TinyRegistry {
   close(): Promise<void>;
 }
 
-export async function startTinyRegistry({ status = 200, user, auth = "basic", store = new RegistryStore() }: TinyRegistryOptions = {}): Promise<TinyRegistry> {
+export async function startTinyRegistry({
+  status = 200,
+  user,
+  auth = "basic",
+  store = new RegistryStore(),
+}: TinyRegistryOptions = {}): Promise<TinyRegistry> {
   const authorizations: string[] = [];
   const tokenScopes: string[] = [];
   let host = "";
@@ -137,7 +146,9 @@ export async function startTinyRegistry({ status = 200, user, auth = "basic", st
     if (auth === "bearer" && url.pathname === "/token") {
       const scope = url.searchParams.get("scope") ?? "";
       tokenScopes.push(scope);
-      return request.authorization === basic ? json(200, { token: `token-for-${scope}` }) : json(401, { errors: [{ code: "UNAUTHORIZED" }] });
+      return request.authorization === basic
+        ? json(200, { token: `token-for-${scope}` })
+        : json(401, { errors: [{ code: "UNAUTHORIZED" }] });
     }
     if (!user) return url.pathname === "/v2/" ? json(status, {}) : store.answer(request);
     if (auth === "basic") {
@@ -154,7 +165,12 @@ export async function startTinyRegistry({ status = 200, user, auth = "basic", st
   };
 
   const server: Server = createServer(async (req, res) => {
-    const reply = handle({ method: req.method ?? "GET", path: req.url ?? "/", authorization: req.headers.authorization ?? "", body: await readBody(req) });
+    const reply = handle({
+      method: req.method ?? "GET",
+      path: req.url ?? "/",
+      authorization: req.headers.authorization ?? "",
+      body: await readBody(req),
+    });
     res.writeHead(reply.status, reply.headers).end(req.method === "HEAD" ? undefined : reply.body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -13,7 +13,9 @@ describe("-t with podman", () => {
   it("adds --tls-verify=false right after push, and nowhere else", async () => {
     const { runner, shell } = setUp({ flags: { ...ONE, registry: "reg.example.com/p", containerTool: "podman" } });
     await runner.run();
-    expect(shell.calls.filter((c) => c.args.includes("--tls-verify=false")).map((c) => c.args.slice(0, 2))).toEqual([["push", "--tls-verify=false"]]);
+    expect(shell.calls.filter((c) => c.args.includes("--tls-verify=false")).map((c) => c.args.slice(0, 2))).toEqual([
+      ["push", "--tls-verify=false"],
+    ]);
     expect(shell.argsOf("info")).toEqual([]);
   });
 

@@ -40,7 +40,9 @@ describe.each(CASES)("%s", (registryType, host, label) => {
   it("namespace only: the plan and the commands are the usual ones", async () => {
     const { runner, shell } = setUp({ flags: { registry: `${host}/acme`, image: ["apim-le-cache"] }, registryType });
     const report = await runner.run();
-    expect(report.results.map((r) => r.job)).toEqual([{ image: "apim-le-cache", source: "apim/apim-le-cache:v6.0.0", target: `${host}/acme/apim-le-cache:v6.0.0` }]);
+    expect(report.results.map((r) => r.job)).toEqual([
+      { image: "apim-le-cache", source: "apim/apim-le-cache:v6.0.0", target: `${host}/acme/apim-le-cache:v6.0.0` },
+    ]);
     expect(shell.mutatingArgs()).toEqual(expectedRun("docker", "apim/apim-le-cache:v6.0.0", `${host}/acme/apim-le-cache:v6.0.0`));
   });
 
@@ -48,29 +50,50 @@ describe.each(CASES)("%s", (registryType, host, label) => {
     ["apim", ["apim-le-cache", "apim-le-toolkit"], (image: string) => `apim-${image}`],
     ["a/b", ["apim-le-cache"], (image: string) => `a-b-${image}`],
   ])("--flatten acme/%s: the extra path joins the image name", async (extra, images, name) => {
-    const { runner, shell } = setUp({ flags: { registry: `${host}/acme/${extra}`, image: images, flatten: true, containerTool: "podman" }, registryType });
+    const { runner, shell } = setUp({
+      flags: { registry: `${host}/acme/${extra}`, image: images, flatten: true, containerTool: "podman" },
+      registryType,
+    });
     const report = await runner.run();
     const target = (image: string) => `${host}/acme/${name(image)}:v6.0.0`;
-    expect(report.results.map((r) => [r.job.source, r.job.target, r.status])).toEqual(images.map((image) => [`apim/${image}:v6.0.0`, target(image), "pushed"]));
-    expect(stepsByTarget(shell)).toEqual(Object.fromEntries(images.map((image) => [target(image), expectedSteps("podman", `apim/${image}:v6.0.0`, target(image))])));
+    expect(report.results.map((r) => [r.job.source, r.job.target, r.status])).toEqual(
+      images.map((image) => [`apim/${image}:v6.0.0`, target(image), "pushed"]),
+    );
+    expect(stepsByTarget(shell)).toEqual(
+      Object.fromEntries(images.map((image) => [target(image), expectedSteps("podman", `apim/${image}:v6.0.0`, target(image))])),
+    );
     expect(untagCalls(shell)).toEqual([]);
   });
 
   it("--flatten with -d: the tag is kept apart from the joined name", async () => {
-    const { runner } = setUp({ flags: { registry: `${host}/acme/apim`, image: ["apim-le-cache"], flatten: true, destTag: "v6-site" }, registryType });
+    const { runner } = setUp({
+      flags: { registry: `${host}/acme/apim`, image: ["apim-le-cache"], flatten: true, destTag: "v6-site" },
+      registryType,
+    });
     expect((await runner.run()).results.map((r) => r.job.target)).toEqual([`${host}/acme/apim-apim-le-cache:v6-site`]);
   });
 
   it("--flatten in a dry run: the plan shows the joined names", async () => {
-    const { runner, logged } = setUp({ flags: { registry: `${host}/acme/apim`, image: ["apim-le-cache"], flatten: true, dryRun: true }, registryType });
+    const { runner, logged } = setUp({
+      flags: { registry: `${host}/acme/apim`, image: ["apim-le-cache"], flatten: true, dryRun: true },
+      registryType,
+    });
     await runner.run();
-    expect(logged.join("").split("\n").filter((line) => line.includes(" -> "))).toEqual([`  apim/apim-le-cache:v6.0.0 -> ${host}/acme/apim-apim-le-cache:v6.0.0`]);
+    expect(
+      logged
+        .join("")
+        .split("\n")
+        .filter((line) => line.includes(" -> ")),
+    ).toEqual([`  apim/apim-le-cache:v6.0.0 -> ${host}/acme/apim-apim-le-cache:v6.0.0`]);
   });
 });
 
 describe("the issue's example", () => {
   it("docker.io/acme/apim + apim-le-cache -> docker.io/acme/apim-apim-le-cache:v6.0.0", async () => {
-    const { runner, shell } = setUp({ flags: { registry: "docker.io/acme/apim", image: ["apim-le-cache"], flatten: true }, registryType: "dockerhub" });
+    const { runner, shell } = setUp({
+      flags: { registry: "docker.io/acme/apim", image: ["apim-le-cache"], flatten: true },
+      registryType: "dockerhub",
+    });
     await runner.run();
     expect(shell.mutatingArgs()).toEqual([
       ["tag", "apim/apim-le-cache:v6.0.0", "docker.io/acme/apim-apim-le-cache:v6.0.0"],

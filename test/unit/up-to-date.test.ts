@@ -20,12 +20,21 @@ describe.each(["podman", "docker"] as const)("%s: the target already holds the l
   it("by its config digest: up-to-date, nothing run but the checks", async () => {
     const store = new RegistryStore();
     store.put(target("apim-le-cache"), fakeImageId(source("apim-le-cache")));
-    const { runner, shell, progress } = setUp({ flags: { registry: REGISTRY, containerTool: tool, image: ["apim-le-cache"] }, store });
+    const { runner, shell, progress } = setUp({
+      flags: { registry: REGISTRY, containerTool: tool, image: ["apim-le-cache"] },
+      store,
+    });
     const after: string[] = [];
     runner.hooks.afterPush.tap("audit", (job, result) => void after.push(`${job.image} ${result.status}`));
     const report = await runner.run();
     expect(report.results).toEqual([
-      { job: { image: "apim-le-cache", source: source("apim-le-cache"), target: target("apim-le-cache") }, status: "up-to-date", digest: fakeDigest(target("apim-le-cache")), attempts: 0, seconds: expect.any(Number) },
+      {
+        job: { image: "apim-le-cache", source: source("apim-le-cache"), target: target("apim-le-cache") },
+        status: "up-to-date",
+        digest: fakeDigest(target("apim-le-cache")),
+        attempts: 0,
+        seconds: expect.any(Number),
+      },
     ]);
     expect(shell.mutatingArgs()).toEqual([]);
     expect(progress).toEqual([["apim-le-cache", { stage: "checking" }]]);
@@ -49,7 +58,9 @@ describe("the target holds something else", () => {
     store.put(target("apim-le-cache"), `sha256:${"0".repeat(64)}`, { digest: `sha256:${"1".repeat(64)}` });
     const { runner, shell } = setUp({ flags: { registry: REGISTRY, containerTool: "podman", image: ["apim-le-cache"] }, store });
     const report = await runner.run();
-    expect(report.results.map((r) => [r.status, r.digest, r.attempts])).toEqual([["pushed", fakeDigest(target("apim-le-cache")), 1]]);
+    expect(report.results.map((r) => [r.status, r.digest, r.attempts])).toEqual([
+      ["pushed", fakeDigest(target("apim-le-cache")), 1],
+    ]);
     expect(shell.mutatingArgs()).toEqual(expectedRun("podman", source("apim-le-cache"), target("apim-le-cache")));
   });
 
@@ -61,7 +72,9 @@ describe("the target holds something else", () => {
     // docker printed the digest; the registry could not confirm it.
     expect(report.results.map((r) => [r.status, r.digest])).toEqual([["pushed", fakeDigest(target("apim-le-cache"))]]);
     expect(shell.mutatingArgs()).toEqual(expectedRun("docker", source("apim-le-cache"), target("apim-le-cache")));
-    expect(logged).toContain(`could not read ${target("apim-le-cache")} from the registry: manifest of ${target("apim-le-cache")}: HTTP 500\n`);
+    expect(logged).toContain(
+      `could not read ${target("apim-le-cache")} from the registry: manifest of ${target("apim-le-cache")}: HTTP 500\n`,
+    );
   });
 });
 
@@ -87,7 +100,11 @@ describe("some images already there", () => {
   it("a re-run after a failure pushes only what failed; a third run pushes nothing", async () => {
     const store = new RegistryStore();
     const flags = { registry: REGISTRY, containerTool: "podman", image: THREE };
-    const first = setUp({ flags, store, shell: { answers: [{ when: pushOf(target("apim-le-toolkit")), result: fail("Error: 401 Unauthorized") }] } });
+    const first = setUp({
+      flags,
+      store,
+      shell: { answers: [{ when: pushOf(target("apim-le-toolkit")), result: fail("Error: 401 Unauthorized") }] },
+    });
     expect((await first.runner.run()).results.map((r) => r.status)).toEqual(["pushed", "failed", "pushed"]);
 
     const second = setUp({ flags, store });

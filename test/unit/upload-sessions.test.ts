@@ -13,7 +13,15 @@ const DIGEST = `sha256:${"ab".repeat(32)}`;
 const LOCATION = "https://registry.example:5000/v2/apim/apim-le-cache/blobs/uploads/1f0c?_state=c2lnbmVk";
 
 function upload(overrides: Partial<RecordedUpload> = {}): Omit<RecordedUpload, "recordedAt"> {
-  return { registry: "registry.example:5000", repository: "apim/apim-le-cache", digest: DIGEST, location: LOCATION, offset: 8 * 2 ** 20, size: 2e8, ...overrides };
+  return {
+    registry: "registry.example:5000",
+    repository: "apim/apim-le-cache",
+    digest: DIGEST,
+    location: LOCATION,
+    offset: 8 * 2 ** 20,
+    size: 2e8,
+    ...overrides,
+  };
 }
 
 function fresh(now: () => number = Date.now) {
@@ -21,7 +29,13 @@ function fresh(now: () => number = Date.now) {
   const file = join(dir, "state", "push-images", "uploads.json");
   const warnings: string[] = [];
   const sessions = new UploadSessions(file, { warn: (message) => warnings.push(message) }, now);
-  return { dir, file, warnings, sessions, again: () => new UploadSessions(file, { warn: (message) => warnings.push(message) }, now) };
+  return {
+    dir,
+    file,
+    warnings,
+    sessions,
+    again: () => new UploadSessions(file, { warn: (message) => warnings.push(message) }, now),
+  };
 }
 
 describe("uploadStateFile", () => {
@@ -48,7 +62,10 @@ describe("UploadSessions", () => {
     const { sessions, again } = fresh();
     await sessions.record(upload());
     await sessions.record(upload({ location: `${LOCATION}2`, offset: 16 * 2 ** 20 }));
-    expect(again().get("registry.example:5000", "apim/apim-le-cache", DIGEST)).toMatchObject({ location: `${LOCATION}2`, offset: 16 * 2 ** 20 });
+    expect(again().get("registry.example:5000", "apim/apim-le-cache", DIGEST)).toMatchObject({
+      location: `${LOCATION}2`,
+      offset: 16 * 2 ** 20,
+    });
   });
 
   it("is private (0600 in a 0700 directory) and written whole: no temporary file stays", async () => {
@@ -61,7 +78,9 @@ describe("UploadSessions", () => {
 
   it("holds the Location and the offset, never credentials", async () => {
     const { sessions, file } = fresh();
-    await sessions.record(upload({ location: "https://robot$apim+ci:s3cret@registry.example:5000/v2/apim/x/blobs/uploads/1?_state=abc" }));
+    await sessions.record(
+      upload({ location: "https://robot$apim+ci:s3cret@registry.example:5000/v2/apim/x/blobs/uploads/1?_state=abc" }),
+    );
     const text = readFileSync(file, "utf8");
     expect(text).not.toContain("s3cret");
     expect(text).not.toContain("robot");
@@ -108,7 +127,9 @@ describe("UploadSessions", () => {
     const { dir, warnings } = fresh();
     // A file where the directory should be: refused to root too.
     writeFileSync(join(dir, "not-a-directory"), "");
-    const sessions = new UploadSessions(join(dir, "not-a-directory", "push-images", "uploads.json"), { warn: (message) => warnings.push(message) });
+    const sessions = new UploadSessions(join(dir, "not-a-directory", "push-images", "uploads.json"), {
+      warn: (message) => warnings.push(message),
+    });
     await expect(sessions.record(upload())).resolves.toBeUndefined();
     await expect(sessions.record(upload({ offset: 1 }))).resolves.toBeUndefined();
     expect(warnings, "one warning for the run").toHaveLength(1);
@@ -121,6 +142,8 @@ describe("UploadSessions", () => {
     await expect(sessions.record(upload())).resolves.toBeUndefined();
     await expect(sessions.forget("registry.example:5000", "apim/apim-le-cache", DIGEST)).resolves.toBeUndefined();
     expect(warnings, "one warning for the run").toHaveLength(1);
-    expect(warnings[0]).toMatch(/^cannot record upload sessions in .*uploads\.json \(EISDIR.*\): an interrupted upload will start afresh next time$/);
+    expect(warnings[0]).toMatch(
+      /^cannot record upload sessions in .*uploads\.json \(EISDIR.*\): an interrupted upload will start afresh next time$/,
+    );
   });
 });

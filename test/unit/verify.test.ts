@@ -13,15 +13,25 @@ const TARGET = "reg.example.com/p/apim-le-cache:v6.0.0";
 const STALE_CONFIG = `sha256:${"e".repeat(64)}`;
 const REGISTRY_DIGEST = `sha256:${"d".repeat(64)}`;
 const TOOL_DIGEST = `sha256:${"7".repeat(64)}`;
-const DOCKER_PUSHED = ok(`The push refers to repository [reg.example.com/p/apim-le-cache]\nv6.0.0: digest: ${TOOL_DIGEST} size: 528\n`);
-const flags = (containerTool: "podman" | "docker") => ({ registry: "reg.example.com/p", containerTool, image: ["apim-le-cache"] });
+const DOCKER_PUSHED = ok(
+  `The push refers to repository [reg.example.com/p/apim-le-cache]\nv6.0.0: digest: ${TOOL_DIGEST} size: 528\n`,
+);
+const flags = (containerTool: "podman" | "docker") => ({
+  registry: "reg.example.com/p",
+  containerTool,
+  image: ["apim-le-cache"],
+});
 
 describe("the registry does not hold the image after the push", () => {
   it.each(["podman", "docker"] as const)("%s: VERIFY_FAILED naming what it holds; the temporary tag is removed", async (tool) => {
     // Another image sits under the tag, and the push (scripted) leaves it there, as a racing push would.
     const store = new RegistryStore();
     store.put(TARGET, STALE_CONFIG);
-    const { runner, shell } = setUp({ flags: flags(tool), store, shell: { answers: [{ when: pushOf(TARGET), result: tool === "docker" ? DOCKER_PUSHED : ok() }] } });
+    const { runner, shell } = setUp({
+      flags: flags(tool),
+      store,
+      shell: { answers: [{ when: pushOf(TARGET), result: tool === "docker" ? DOCKER_PUSHED : ok() }] },
+    });
     const [result] = (await runner.run()).results;
     expect(result?.status).toBe("failed");
     expect(result?.error).toMatchObject({
@@ -41,14 +51,22 @@ describe("the registry holds the image after the push", () => {
   ] as const)("%s: the digest reported is the registry's, not the tool's", async (tool, pushed) => {
     const store = new RegistryStore();
     const putByRegistry = () => store.put(TARGET, fakeImageId(SOURCE), { digest: REGISTRY_DIGEST });
-    const { runner } = setUp({ flags: flags(tool), store, shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (putByRegistry(), true), result: pushed }] } });
+    const { runner } = setUp({
+      flags: flags(tool),
+      store,
+      shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (putByRegistry(), true), result: pushed }] },
+    });
     expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", REGISTRY_DIGEST]]);
   });
 
   it("without a Docker-Content-Digest header, the digest is the manifest's sha256", async () => {
     const store = new RegistryStore();
     const put = () => store.put(TARGET, fakeImageId(SOURCE), { digestHeader: false });
-    const { runner } = setUp({ flags: flags("docker"), store, shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (put(), true), result: DOCKER_PUSHED }] } });
+    const { runner } = setUp({
+      flags: flags("docker"),
+      store,
+      shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (put(), true), result: DOCKER_PUSHED }] },
+    });
     const [result] = (await runner.run()).results;
     expect(result?.digest).toBe(sha256(store.bodyOf(TARGET) ?? "no manifest"));
     expect(result?.digest).not.toBe(TOOL_DIGEST);
@@ -74,7 +92,11 @@ describe("the target cannot be read back", () => {
     // Readable before the push (nothing there), then the registry's API fails: the push stands on docker's word.
     let pushed = false;
     store.route((request) => (request.path.includes("/manifests/") ? { status: pushed ? 500 : 404 } : undefined));
-    const { runner, shell, logged } = setUp({ flags: flags("docker"), store, shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (pushed = true), result: DOCKER_PUSHED }] } });
+    const { runner, shell, logged } = setUp({
+      flags: flags("docker"),
+      store,
+      shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (pushed = true), result: DOCKER_PUSHED }] },
+    });
     expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", TOOL_DIGEST]]);
     expect(shell.mutatingArgs()).toEqual(expectedRun("docker", SOURCE, TARGET));
     expect(logged).toContain(`could not read back ${TARGET}; reporting the digest docker gave\n`);

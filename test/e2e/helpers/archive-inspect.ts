@@ -3,8 +3,8 @@
  * reader, so what `save` wrote is judged independently: the docker-style
  * `manifest.json` (what docker loads) and push-images' index.
  */
-import { readdirSync } from 'node:fs';
-import { run } from '../../bed/run.ts';
+import { readdirSync } from "node:fs";
+import { run } from "../../bed/run.ts";
 
 export interface ManifestEntry {
   Config: string;
@@ -20,20 +20,20 @@ export interface SaveIndex {
 
 /** One file of the archive, as text (`tar -xOf`). */
 function archiveMember(file: string, member: string): Promise<string> {
-  return run('tar', ['-xOf', file, member]);
+  return run("tar", ["-xOf", file, member]);
 }
 
 export async function archiveManifest(file: string): Promise<ManifestEntry[]> {
-  return JSON.parse(await archiveMember(file, 'manifest.json')) as ManifestEntry[];
+  return JSON.parse(await archiveMember(file, "manifest.json")) as ManifestEntry[];
 }
 
 export async function archiveIndex(file: string): Promise<SaveIndex> {
-  return JSON.parse(await archiveMember(file, 'push-images-index.json')) as SaveIndex;
+  return JSON.parse(await archiveMember(file, "push-images-index.json")) as SaveIndex;
 }
 
 /** `repo:tag` without the registry podman or docker put in front of a short name. */
 export function shortName(ref: string): string {
-  return ref.replace(/^(localhost|docker\.io)\//, '');
+  return ref.replace(/^(localhost|docker\.io)\//, "");
 }
 
 /** Names in `dir` that look like a save's leftovers (`.<name>.partial-<pid>` or the like). */

@@ -6,12 +6,12 @@
  * Ctrl-C and can tell afterwards that the tool stopped it. Every other
  * command goes straight to the real tool.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { findOnPath } from '../../bed/tool-path.ts';
-import { waitFor } from '../../bed/wait.ts';
-import { useBed } from './bed.ts';
-import { testDir, type Tool } from './local-tools.ts';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { findOnPath } from "../../bed/tool-path.ts";
+import { waitFor } from "../../bed/wait.ts";
+import { useBed } from "./bed.ts";
+import { testDir, type Tool } from "./local-tools.ts";
 
 export interface SlowSave {
   /** PATH value with the stand-in first. */
@@ -22,27 +22,30 @@ export interface SlowSave {
 
 export function slowSave(tool: Tool): SlowSave {
   const dir = testDir();
-  const bedPath = useBed().env.PATH ?? '';
-  const marker = join(dir, 'sleeping.pid');
+  const bedPath = useBed().env.PATH ?? "";
+  const marker = join(dir, "sleeping.pid");
   const script = join(dir, tool);
   const real = required(tool, bedPath);
   // The bed's PATH has no mv or sleep (an operator's host may lack them too): name them in full.
-  const mv = required('mv', process.env.PATH ?? '');
-  const sleep = required('sleep', process.env.PATH ?? '');
-  writeFileSync(script, `#!/bin/sh
+  const mv = required("mv", process.env.PATH ?? "");
+  const sleep = required("sleep", process.env.PATH ?? "");
+  writeFileSync(
+    script,
+    `#!/bin/sh
 if [ "$1" = save ]; then
   '${real}' "$@" || exit $?
   echo $$ > '${marker}.tmp' && '${mv}' '${marker}.tmp' '${marker}'
   exec '${sleep}' 120
 fi
 exec '${real}' "$@"
-`);
+`,
+  );
   chmodSync(script, 0o755);
   return {
     path: `${dir}${delimiter}${bedPath}`,
     sleeping: async () => {
       await waitFor(async () => existsSync(marker), { what: `the stand-in ${tool} save to start sleeping`, timeoutMs: 60_000 });
-      return Number(readFileSync(marker, 'utf8').trim());
+      return Number(readFileSync(marker, "utf8").trim());
     },
   };
 }
@@ -55,20 +58,23 @@ exec '${real}' "$@"
  */
 export function paddedSave(tool: Tool): { path: string } {
   const dir = testDir();
-  const bedPath = useBed().env.PATH ?? '';
+  const bedPath = useBed().env.PATH ?? "";
   const real = required(tool, bedPath);
-  const tar = required('tar', process.env.PATH ?? '');
-  const head = required('head', process.env.PATH ?? '');
+  const tar = required("tar", process.env.PATH ?? "");
+  const head = required("head", process.env.PATH ?? "");
   const script = join(dir, tool);
-  writeFileSync(script, `#!/bin/sh
+  writeFileSync(
+    script,
+    `#!/bin/sh
 if [ "$1" = save ]; then
   '${real}' "$@" || exit $?
   for arg in "$@"; do [ "$previous" = -o ] && out="$arg"; previous="$arg"; done
-  '${head}' -c 512M /dev/zero > '${join(dir, 'padding')}' || exit $?
+  '${head}' -c 512M /dev/zero > '${join(dir, "padding")}' || exit $?
   exec '${tar}' -rf "$out" -C '${dir}' padding
 fi
 exec '${real}' "$@"
-`);
+`,
+  );
   chmodSync(script, 0o755);
   return { path: `${dir}${delimiter}${bedPath}` };
 }
@@ -76,14 +82,14 @@ exec '${real}' "$@"
 /** True while `pid` runs (a zombie, waiting to be reaped, has stopped). */
 export function isRunning(pid: number): boolean {
   const stat = procStat(pid);
-  return stat !== undefined && stat.state !== 'Z';
+  return stat !== undefined && stat.state !== "Z";
 }
 
 /** The state letter from /proc/<pid>/stat; the command name may hold spaces, so read after its ')'. */
 function procStat(pid: number): { state: string } | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return { state: text.slice(text.lastIndexOf(')') + 2).split(' ')[0] ?? '' };
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return { state: text.slice(text.lastIndexOf(")") + 2).split(" ")[0] ?? "" };
   } catch {
     return undefined;
   }

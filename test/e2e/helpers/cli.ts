@@ -6,11 +6,11 @@
  * has podman, docker, bash and sh but no node. How the program is
  * started is decided here and only here.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { installProgram, isScript } from '../../bed/program.ts';
-import { findOnPath } from '../../bed/tool-path.ts';
-import { useBed, type BedOperator } from './bed.ts';
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { installProgram, isScript } from "../../bed/program.ts";
+import { findOnPath } from "../../bed/tool-path.ts";
+import { useBed, type BedOperator } from "./bed.ts";
 
 export interface CliResult {
   /** Exit code; null when killed by a signal (see `signal`). */
@@ -80,25 +80,25 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): Runnin
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  refuseNodeOnPath(env.PATH ?? '');
+  refuseNodeOnPath(env.PATH ?? "");
   const [cmd, ...prefix] = [...(opts.launcher ?? (isScript(program) ? [process.execPath] : [])), program];
   const child = spawn(cmd ?? program, [...prefix, ...args], {
     env,
     cwd: opts.cwd ?? opts.as?.home,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ["ignore", "pipe", "pipe"],
     timeout: opts.timeoutMs ?? 150_000,
     detached: opts.ownGroup === true,
     // Node drops root's supplementary groups here, so the operator has only its own.
     ...(opts.as ? { uid: opts.as.uid, gid: opts.as.gid } : {}),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   let ended = false;
   const result = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
       ended = true;
       resolve({ code, signal, stdout, stderr });
     });
@@ -107,7 +107,7 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): Runnin
     pid: child.pid ?? -1,
     kill: (signal) => child.kill(signal),
     killGroup: (signal) => {
-      if (opts.ownGroup !== true) throw new Error('killGroup needs startCli(..., { ownGroup: true })');
+      if (opts.ownGroup !== true) throw new Error("killGroup needs startCli(..., { ownGroup: true })");
       process.kill(-(child.pid ?? 0), signal);
     },
     output: () => ({ stdout, stderr }),
@@ -121,7 +121,7 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): Runnin
  * with `node` on it would prove nothing about the binary, so it fails.
  */
 function refuseNodeOnPath(path: string): void {
-  const node = findOnPath('node', path);
+  const node = findOnPath("node", path);
   if (node) throw new Error(`the program's PATH must not hold node, but ${node} is on it (PATH=${path})`);
 }
 

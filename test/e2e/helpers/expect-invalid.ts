@@ -5,11 +5,11 @@
  * CLI that skips validation would really push); and, when the test's
  * unique name is given, no registry or local storage holds it.
  */
-import { expect } from 'vitest';
-import { runCli, type CliResult } from './cli.ts';
-import { EXIT, expectError } from './expect-cli.ts';
-import { expectNoTrace } from './expect-registry.ts';
-import { toolSpy } from './tool-spy.ts';
+import { expect } from "vitest";
+import { runCli, type CliResult } from "./cli.ts";
+import { EXIT, expectError } from "./expect-cli.ts";
+import { expectNoTrace } from "./expect-registry.ts";
+import { toolSpy } from "./tool-spy.ts";
 
 export interface InvalidRun {
   result: CliResult;
@@ -24,11 +24,11 @@ export async function expectInvalid(
   token?: string,
   env: Record<string, string | undefined> = {},
 ): Promise<InvalidRun> {
-  const spy = toolSpy(['podman', 'docker']);
+  const spy = toolSpy(["podman", "docker"]);
   const result = await runCli(args, { env: { ...env, PATH: spy.path } });
   const error = expectError(result, EXIT.invalid, code);
-  expect(spy.calls('podman'), 'podman was run for invalid input').toEqual([]);
-  expect(spy.calls('docker'), 'docker was run for invalid input').toEqual([]);
+  expect(spy.calls("podman"), "podman was run for invalid input").toEqual([]);
+  expect(spy.calls("docker"), "docker was run for invalid input").toEqual([]);
   if (token) await expectNoTrace(token);
   return { result, error };
 }
@@ -36,5 +36,8 @@ export async function expectInvalid(
 /** The message quotes `value`, as typed or JSON-escaped (a tab shown as \t). */
 export function expectNamesValue(error: string, value: string): void {
   const escaped = JSON.stringify(value).slice(1, -1);
-  expect(error.includes(value) || error.includes(escaped), `the message names the value ${JSON.stringify(value)}:\n${error}`).toBe(true);
+  expect(
+    error.includes(value) || error.includes(escaped),
+    `the message names the value ${JSON.stringify(value)}:\n${error}`,
+  ).toBe(true);
 }

@@ -4,18 +4,25 @@
  * image id; "nothing reached" means no repository anywhere carries the
  * test's unique name, and no local image was tagged with it either.
  */
-import { expect } from 'vitest';
-import { useBed, type BedRegistry } from './bed.ts';
-import { localRefs } from './local-tools.ts';
-import { RegistryClient } from './registry-client.ts';
+import { expect } from "vitest";
+import { useBed, type BedRegistry } from "./bed.ts";
+import { localRefs } from "./local-tools.ts";
+import { RegistryClient } from "./registry-client.ts";
 
 /**
  * Exactly `ids`' images are under `repoPath` (no other repository there),
  * each tagged `tag` with the config digest `ids[image]`.
  */
-export async function expectPushed(registry: BedRegistry, repoPath: string, tag: string, ids: Record<string, string>): Promise<void> {
+export async function expectPushed(
+  registry: BedRegistry,
+  repoPath: string,
+  tag: string,
+  ids: Record<string, string>,
+): Promise<void> {
   const repos = (await new RegistryClient(registry).catalog()).filter((repo) => repo.startsWith(`${repoPath}/`));
-  const expected = Object.keys(ids).map((image) => `${repoPath}/${image}`).sort();
+  const expected = Object.keys(ids)
+    .map((image) => `${repoPath}/${image}`)
+    .sort();
   expect(repos, `repositories under ${registry.host}/${repoPath}`).toEqual(expected);
   for (const [image, id] of Object.entries(ids)) {
     await expectImage(registry, `${repoPath}/${image}`, tag, id);
@@ -30,7 +37,12 @@ export async function expectImage(registry: BedRegistry, repo: string, tag: stri
 }
 
 /** The only tags under `repoPath/<image>` for every image of `images`. */
-export async function expectTags(registry: BedRegistry, repoPath: string, images: readonly string[], tags: readonly string[]): Promise<void> {
+export async function expectTags(
+  registry: BedRegistry,
+  repoPath: string,
+  images: readonly string[],
+  tags: readonly string[],
+): Promise<void> {
   const client = new RegistryClient(registry);
   for (const image of images) {
     expect(await client.tags(`${repoPath}/${image}`), `tags of ${repoPath}/${image}`).toEqual([...tags].sort());
@@ -47,11 +59,17 @@ export async function expectNoTrace(token: string): Promise<void> {
   const bed = useBed();
   for (const [name, registry] of Object.entries(bed.registries)) {
     const repos = await new RegistryClient(registry).catalog();
-    expect(repos.filter((repo) => repo.toLowerCase().includes(needle)), `registry ${name} holds repositories of this test`).toEqual([]);
+    expect(
+      repos.filter((repo) => repo.toLowerCase().includes(needle)),
+      `registry ${name} holds repositories of this test`,
+    ).toEqual([]);
   }
-  for (const tool of ['podman', 'docker'] as const) {
+  for (const tool of ["podman", "docker"] as const) {
     const refs = await localRefs(tool);
-    expect(refs.filter((ref) => ref.toLowerCase().includes(needle)), `${tool} storage was touched`).toEqual([]);
+    expect(
+      refs.filter((ref) => ref.toLowerCase().includes(needle)),
+      `${tool} storage was touched`,
+    ).toEqual([]);
   }
 }
 

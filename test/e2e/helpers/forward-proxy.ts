@@ -7,8 +7,8 @@
  * whose DNS does not know it answers. With `credentials` it wants
  * Proxy-Authorization (407 otherwise). Every request is logged.
  */
-import http from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import http from "node:http";
+import { connect, type AddressInfo, type Socket } from "node:net";
 
 export interface ProxyLogEntry {
   /** `CONNECT`, or the method of a forwarded request. */
@@ -36,22 +36,22 @@ export interface ForwardProxyOptions {
 export async function startForwardProxy({ hosts, credentials }: ForwardProxyOptions): Promise<ForwardProxy> {
   const log: ProxyLogEntry[] = [];
   const sockets = new Set<Socket>();
-  const expected = credentials && `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-  const allowed = (req: http.IncomingMessage) => !expected || req.headers['proxy-authorization'] === expected;
+  const expected = credentials && `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+  const allowed = (req: http.IncomingMessage) => !expected || req.headers["proxy-authorization"] === expected;
   const record = (req: http.IncomingMessage, target: string, status: number) =>
-    log.push({ method: req.method ?? '', target, status, userAgent: req.headers['user-agent'] ?? '' });
+    log.push({ method: req.method ?? "", target, status, userAgent: req.headers["user-agent"] ?? "" });
 
   const server = http.createServer((req, res) => {
-    const target = req.url ?? '';
+    const target = req.url ?? "";
     if (!/^http:\/\//.test(target)) {
       record(req, target, 400);
-      return answer(res, 400, 'a proxy takes absolute-form requests');
+      return answer(res, 400, "a proxy takes absolute-form requests");
     }
     const url = new URL(target);
-    const upstream = hosts[`${url.hostname}:${url.port || '80'}`];
+    const upstream = hosts[`${url.hostname}:${url.port || "80"}`];
     if (!allowed(req)) {
       record(req, target, 407);
-      return answer(res, 407, 'proxy credentials wanted', { 'proxy-authenticate': 'Basic realm="forward-proxy"' });
+      return answer(res, 407, "proxy credentials wanted", { "proxy-authenticate": 'Basic realm="forward-proxy"' });
     }
     if (!upstream) {
       record(req, target, 502);
@@ -59,8 +59,8 @@ export async function startForwardProxy({ hosts, credentials }: ForwardProxyOpti
     }
     const [address, port] = splitAuthority(upstream);
     const headers = { ...req.headers };
-    delete headers['proxy-authorization'];
-    delete headers['proxy-connection'];
+    delete headers["proxy-authorization"];
+    delete headers["proxy-connection"];
     const forward = http.request(
       { host: address, port, method: req.method, path: `${url.pathname}${url.search}`, headers },
       (upstreamRes) => {
@@ -69,33 +69,33 @@ export async function startForwardProxy({ hosts, credentials }: ForwardProxyOpti
         upstreamRes.pipe(res);
       },
     );
-    forward.on('error', () => res.destroy());
+    forward.on("error", () => res.destroy());
     req.pipe(forward);
   });
 
-  server.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
-    const authority = req.url ?? '';
+  server.on("connect", (req: http.IncomingMessage, client: Socket, head: Buffer) => {
+    const authority = req.url ?? "";
     sockets.add(client);
-    client.on('close', () => sockets.delete(client)).on('error', () => client.destroy());
-    const refuse = (status: number, reason: string, extra = '') => {
+    client.on("close", () => sockets.delete(client)).on("error", () => client.destroy());
+    const refuse = (status: number, reason: string, extra = "") => {
       record(req, authority, status);
       client.end(`HTTP/1.1 ${status} ${reason}\r\n${extra}Content-Length: 0\r\n\r\n`);
     };
-    if (!allowed(req)) return refuse(407, 'Proxy Authentication Required', 'Proxy-Authenticate: Basic realm="forward-proxy"\r\n');
+    if (!allowed(req)) return refuse(407, "Proxy Authentication Required", 'Proxy-Authenticate: Basic realm="forward-proxy"\r\n');
     const upstream = hosts[authority];
-    if (!upstream) return refuse(502, 'Bad Gateway');
+    if (!upstream) return refuse(502, "Bad Gateway");
     const [address, port] = splitAuthority(upstream);
     const tunnel = connect(port, address, () => {
       record(req, authority, 200);
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       tunnel.write(head);
       tunnel.pipe(client).pipe(tunnel);
     });
     sockets.add(tunnel);
-    tunnel.on('close', () => sockets.delete(tunnel)).on('error', () => client.destroy());
+    tunnel.on("close", () => sockets.delete(tunnel)).on("error", () => client.destroy());
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     log: () => [...log],
@@ -109,10 +109,10 @@ export async function startForwardProxy({ hosts, credentials }: ForwardProxyOpti
 }
 
 function answer(res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(text);
+  res.writeHead(status, { "content-type": "text/plain", ...headers }).end(text);
 }
 
 function splitAuthority(authority: string): [string, number] {
-  const colon = authority.lastIndexOf(':');
+  const colon = authority.lastIndexOf(":");
   return [authority.slice(0, colon), Number(authority.slice(colon + 1))];
 }

@@ -3,17 +3,17 @@
  * (a failed or interrupted run prints one too), and checked against what
  * the registry serves.
  */
-import { expect } from 'vitest';
-import type { BedRegistry } from './bed.ts';
-import type { CliResult } from './cli.ts';
-import { describeRun } from './expect-cli.ts';
-import { RegistryClient } from './registry-client.ts';
+import { expect } from "vitest";
+import type { BedRegistry } from "./bed.ts";
+import type { CliResult } from "./cli.ts";
+import { describeRun } from "./expect-cli.ts";
+import { RegistryClient } from "./registry-client.ts";
 
 export interface ImageReport {
   image: string;
   source: string;
   target: string;
-  status: 'pushed' | 'up-to-date' | 'failed' | 'planned';
+  status: "pushed" | "up-to-date" | "failed" | "planned";
   digest: string | null;
   error: { code: string; message: string; hint: string } | null;
   /** Push attempts made (0 when already up to date). */
@@ -41,7 +41,12 @@ export function statuses(images: readonly ImageReport[]): Record<string, string>
  * Each entry's digest is what the registry serves for its target's tag
  * (Docker-Content-Digest), read under `repoPath` of `registry`.
  */
-export async function expectDigestsServed(registry: BedRegistry, repoPath: string, tag: string, images: readonly ImageReport[]): Promise<void> {
+export async function expectDigestsServed(
+  registry: BedRegistry,
+  repoPath: string,
+  tag: string,
+  images: readonly ImageReport[],
+): Promise<void> {
   const client = new RegistryClient(registry);
   for (const entry of images) {
     const manifest = await client.manifest(`${repoPath}/${entry.image}`, tag);

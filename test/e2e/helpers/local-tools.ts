@@ -2,13 +2,13 @@
  * Runs podman or docker against the bed's storage and daemon, for test
  * setup (logins, extra tags) and for checking local storage afterwards.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import { emptyAuthFile } from '../../bed/client-env.ts';
-import { run, runRaw, type RunResult } from '../../bed/run.ts';
-import { useBed } from './bed.ts';
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { emptyAuthFile } from "../../bed/client-env.ts";
+import { run, runRaw, type RunResult } from "../../bed/run.ts";
+import { useBed } from "./bed.ts";
 
-export type Tool = 'podman' | 'docker';
+export type Tool = "podman" | "docker";
 
 function bedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...useBed().env, ...extra };
@@ -26,15 +26,15 @@ export function toolRaw(name: Tool, args: readonly string[], env: Record<string,
 
 /** Every `repository:tag` in the tool's local storage. */
 export async function localRefs(name: Tool): Promise<string[]> {
-  const out = await tool(name, ['images', '--format', '{{.Repository}}:{{.Tag}}']);
-  return out.split('\n').filter(Boolean);
+  const out = await tool(name, ["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+  return out.split("\n").filter(Boolean);
 }
 
 /** A fresh directory for one test, removed with the bed. */
 export function testDir(): string {
-  const parent = join(useBed().root, 'tests');
+  const parent = join(useBed().root, "tests");
   mkdirSync(parent, { recursive: true });
-  return mkdtempSync(join(parent, 't-'));
+  return mkdtempSync(join(parent, "t-"));
 }
 
 /**
@@ -44,7 +44,7 @@ export function testDir(): string {
  */
 export function isolatedLogins(): { REGISTRY_AUTH_FILE: string; DOCKER_CONFIG: string } {
   const dir = testDir();
-  const dockerConfig = join(dir, 'docker-config');
+  const dockerConfig = join(dir, "docker-config");
   mkdirSync(dockerConfig);
-  return { REGISTRY_AUTH_FILE: emptyAuthFile(join(dir, 'auth.json')), DOCKER_CONFIG: dockerConfig };
+  return { REGISTRY_AUTH_FILE: emptyAuthFile(join(dir, "auth.json")), DOCKER_CONFIG: dockerConfig };
 }

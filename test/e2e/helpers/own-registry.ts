@@ -3,11 +3,11 @@
  * bed's registries serve every other test. It restarts on the same port
  * with the same storage, as a registry back from an outage does.
  */
-import { join } from 'node:path';
-import { Cleanup } from '../../bed/cleanup.ts';
-import { startRegistry } from '../../bed/registry.ts';
-import type { BedRegistry } from './bed.ts';
-import { testDir } from './local-tools.ts';
+import { join } from "node:path";
+import { Cleanup } from "../../bed/cleanup.ts";
+import { startRegistry } from "../../bed/registry.ts";
+import type { BedRegistry } from "./bed.ts";
+import { testDir } from "./local-tools.ts";
 
 export interface OwnRegistry {
   registry: BedRegistry;
@@ -21,13 +21,13 @@ export interface OwnRegistry {
 export async function startOwnRegistry(name: string): Promise<OwnRegistry> {
   const cleanup = new Cleanup();
   const dir = join(testDir(), name);
-  let started = await startRegistry({ name, dir, ip: '127.0.0.1' }, cleanup);
+  let started = await startRegistry({ name, dir, ip: "127.0.0.1" }, cleanup);
   const port = Number(new URL(started.url).port);
   return {
     registry: { host: started.host, url: started.url, logFile: started.logFile },
     stop: () => started.stop(),
     restart: async () => {
-      started = await startRegistry({ name, dir, ip: '127.0.0.1', port }, cleanup);
+      started = await startRegistry({ name, dir, ip: "127.0.0.1", port }, cleanup);
     },
     close: () => cleanup.run(),
   };

@@ -5,12 +5,12 @@
  * other test knows, so files a test puts in /etc/docker/certs.d/<host:port>
  * reach no other test.
  */
-import { join } from 'node:path';
-import { createCa, issueServerCert } from '../../bed/certs.ts';
-import { Cleanup } from '../../bed/cleanup.ts';
-import { startRegistry } from '../../bed/registry.ts';
-import { useBed, type BedRegistry } from './bed.ts';
-import { testDir } from './local-tools.ts';
+import { join } from "node:path";
+import { createCa, issueServerCert } from "../../bed/certs.ts";
+import { Cleanup } from "../../bed/cleanup.ts";
+import { startRegistry } from "../../bed/registry.ts";
+import { useBed, type BedRegistry } from "./bed.ts";
+import { testDir } from "./local-tools.ts";
 
 export interface OwnTlsRegistry {
   registry: BedRegistry;
@@ -24,7 +24,7 @@ export async function startOwnTlsRegistry(name: string): Promise<OwnTlsRegistry>
   const dir = join(testDir(), name);
   const ca = await createCa(testDir());
   // netns.ts: the namespace's end is .2, the host's end .1.
-  const ip = useBed().registries.remoteTls.host.replace(/\.2:\d+$/, '.1');
+  const ip = useBed().registries.remoteTls.host.replace(/\.2:\d+$/, ".1");
   const cert = await issueServerCert(ca, testDir(), name, [ip]);
   try {
     const started = await startRegistry({ name, dir, ip, tls: cert, caFile: ca.certFile }, cleanup);

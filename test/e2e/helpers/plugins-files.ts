@@ -3,14 +3,14 @@
  * a copy of the program with a `plugins/` directory beside it, and the
  * JSON-lines files plugins write.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { copyProgramTo } from './cli.ts';
-import { testDir } from './local-tools.ts';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { copyProgramTo } from "./cli.ts";
+import { testDir } from "./local-tools.ts";
 
 /** examples/plugins: the tests run these very files, so the docs' examples stay true. */
-export const EXAMPLES_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../examples/plugins');
+export const EXAMPLES_DIR = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../examples/plugins");
 
 export interface ProgramWithPlugins {
   /** The copy of the program to pass as CliOptions.program. */
@@ -26,7 +26,7 @@ export interface ProgramWithPlugins {
  */
 export function programWithPlugins(files: Record<string, string>): ProgramWithPlugins {
   const program = copyProgramTo(testDir());
-  const pluginsDir = join(dirname(program), 'plugins');
+  const pluginsDir = join(dirname(program), "plugins");
   mkdirSync(pluginsDir);
   for (const [name, source] of Object.entries(files)) writeFileSync(join(pluginsDir, name), source);
   return { program, pluginsDir };
@@ -42,5 +42,8 @@ export function pluginFile(name: string, source: string): string {
 /** The objects of a JSON-lines file; [] when the file was never written. */
 export function readJsonLines<T = Record<string, unknown>>(file: string): T[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as T);
 }

@@ -7,9 +7,9 @@
  * so that pushes through it really land. Like Harbor, it refuses /v2/
  * requests for a project that does not exist.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { BedRegistry } from './bed.ts';
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { BedRegistry } from "./bed.ts";
 
 export interface StandInRequest {
   method: string;
@@ -52,26 +52,29 @@ export async function startHarborStandIn(opts: StandInOptions): Promise<HarborSt
   const registryPaths: string[] = [];
   const projects = new Map((opts.projects ?? []).map((name) => [name, { name, public: false }]));
   const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
+    const url = req.url ?? "/";
     const login = basicLogin(req.headers.authorization);
     const authorized = login?.user === opts.account.username && login.password === opts.account.password;
-    if (url === '/api/v2.0/systeminfo') return json(res, 200, SYSTEM_INFO);
-    if (url.startsWith('/v2/')) {
+    if (url === "/api/v2.0/systeminfo") return json(res, 200, SYSTEM_INFO);
+    if (url.startsWith("/v2/")) {
       registryPaths.push(url);
       if (!authorized) return challenge(res);
       const project = /^\/v2\/([^/]+)\//.exec(url)?.[1];
       if (project !== undefined && !projects.has(project)) {
-        return json(res, 404, { errors: [{ code: 'NAME_UNKNOWN', message: `project ${project} not found` }] });
+        return json(res, 404, { errors: [{ code: "NAME_UNKNOWN", message: `project ${project} not found` }] });
       }
       return proxy(req, res, opts.upstream);
     }
-    readBody(req).then((body) => {
-      apiRequests.push({ method: req.method ?? '', url, user: login?.user, password: login?.password, body });
-      if (!authorized) return json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'unauthorized' }] });
-      projectApi(req.method ?? '', new URL(url, 'http://stand-in'), body, projects, res);
-    }, () => res.destroy());
+    readBody(req).then(
+      (body) => {
+        apiRequests.push({ method: req.method ?? "", url, user: login?.user, password: login?.password, body });
+        if (!authorized) return json(res, 401, { errors: [{ code: "UNAUTHORIZED", message: "unauthorized" }] });
+        projectApi(req.method ?? "", new URL(url, "http://stand-in"), body, projects, res);
+      },
+      () => res.destroy(),
+    );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     host,
@@ -79,37 +82,56 @@ export async function startHarborStandIn(opts: StandInOptions): Promise<HarborSt
     apiRequests,
     registryPaths,
     projects,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 // What Harbor 2.x tells anonymous callers; push-images detects Harbor by auth_mode.
-const SYSTEM_INFO = { auth_mode: 'db_auth', primary_auth_mode: false, self_registration: false, harbor_version: 'v2.11.0-stand-in' };
+const SYSTEM_INFO = {
+  auth_mode: "db_auth",
+  primary_auth_mode: false,
+  self_registration: false,
+  harbor_version: "v2.11.0-stand-in",
+};
 
 /** HEAD, GET and POST /api/v2.0/projects, as Harbor documents them. */
-function projectApi(method: string, url: URL, body: string, projects: Map<string, HarborProject>, res: http.ServerResponse): void {
-  if (url.pathname !== '/api/v2.0/projects') return json(res, 404, { errors: [{ code: 'NOT_FOUND', message: `${url.pathname} is not served by the stand-in` }] });
-  if (method === 'HEAD') {
-    res.writeHead(projects.has(url.searchParams.get('project_name') ?? '') ? 200 : 404).end();
+function projectApi(
+  method: string,
+  url: URL,
+  body: string,
+  projects: Map<string, HarborProject>,
+  res: http.ServerResponse,
+): void {
+  if (url.pathname !== "/api/v2.0/projects")
+    return json(res, 404, { errors: [{ code: "NOT_FOUND", message: `${url.pathname} is not served by the stand-in` }] });
+  if (method === "HEAD") {
+    res.writeHead(projects.has(url.searchParams.get("project_name") ?? "") ? 200 : 404).end();
     return;
   }
-  if (method === 'GET') {
-    const name = url.searchParams.get('name');
+  if (method === "GET") {
+    const name = url.searchParams.get("name");
     const listed = [...projects.values()].filter((p) => name === null || p.name.includes(name));
-    return json(res, 200, listed.map((p, i) => ({ project_id: i + 1, name: p.name, metadata: { public: String(p.public) } })));
+    return json(
+      res,
+      200,
+      listed.map((p, i) => ({ project_id: i + 1, name: p.name, metadata: { public: String(p.public) } })),
+    );
   }
-  if (method === 'POST') {
+  if (method === "POST") {
     const request = parse(body) as { project_name?: unknown; metadata?: { public?: unknown } } | undefined;
-    if (typeof request?.project_name !== 'string') return json(res, 400, { errors: [{ code: 'BAD_REQUEST', message: 'project_name is required' }] });
-    if (projects.has(request.project_name)) return json(res, 409, { errors: [{ code: 'CONFLICT', message: 'project already exists' }] });
-    projects.set(request.project_name, { name: request.project_name, public: request.metadata?.public === 'true' });
+    if (typeof request?.project_name !== "string")
+      return json(res, 400, { errors: [{ code: "BAD_REQUEST", message: "project_name is required" }] });
+    if (projects.has(request.project_name))
+      return json(res, 409, { errors: [{ code: "CONFLICT", message: "project already exists" }] });
+    projects.set(request.project_name, { name: request.project_name, public: request.metadata?.public === "true" });
     res.writeHead(201, { location: `/api/v2.0/projects/${projects.size}` }).end();
     return;
   }
-  json(res, 405, { errors: [{ code: 'METHOD_NOT_ALLOWED', message: method }] });
+  json(res, 405, { errors: [{ code: "METHOD_NOT_ALLOWED", message: method }] });
 }
 
 /**
@@ -118,38 +140,40 @@ function projectApi(method: string, url: URL, body: string, projects: Map<string
  */
 function proxy(req: http.IncomingMessage, res: http.ServerResponse, upstream: BedRegistry): void {
   const { authorization: _dropped, ...headers } = req.headers;
-  const target = new URL(req.url ?? '/', upstream.url);
+  const target = new URL(req.url ?? "/", upstream.url);
   const forward = http.request(target, { method: req.method, headers }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
   });
-  forward.on('error', () => res.headersSent ? res.destroy() : json(res, 502, { errors: [{ code: 'UNAVAILABLE', message: 'upstream failed' }] }));
+  forward.on("error", () =>
+    res.headersSent ? res.destroy() : json(res, 502, { errors: [{ code: "UNAVAILABLE", message: "upstream failed" }] }),
+  );
   req.pipe(forward);
 }
 
 function challenge(res: http.ServerResponse): void {
-  res.writeHead(401, { 'www-authenticate': 'Basic realm="harbor stand-in"', 'content-type': 'application/json' });
-  res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
+  res.writeHead(401, { "www-authenticate": 'Basic realm="harbor stand-in"', "content-type": "application/json" });
+  res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }));
 }
 
 function basicLogin(header: string | undefined): { user: string; password: string } | undefined {
-  const encoded = /^Basic\s+(\S+)$/i.exec(header ?? '')?.[1];
+  const encoded = /^Basic\s+(\S+)$/i.exec(header ?? "")?.[1];
   if (!encoded) return undefined;
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
   return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 function json(res: http.ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (d: string) => (body += d));
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
+    let body = "";
+    req.setEncoding("utf8").on("data", (d: string) => (body += d));
+    req.on("end", () => resolve(body));
+    req.on("error", reject);
   });
 }
 

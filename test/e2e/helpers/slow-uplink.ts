@@ -6,9 +6,9 @@
  * test data. The Host header is untouched, so the upload URLs the registry
  * hands out point back at the link.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer, connect, type Socket } from 'node:net';
-import { Transform } from 'node:stream';
+import { setTimeout as sleep } from "node:timers/promises";
+import { createServer, connect, type Socket } from "node:net";
+import { Transform } from "node:stream";
 
 export interface SlowUplink {
   /** `127.0.0.1:<port>`: what -r names to go through the link. */
@@ -44,9 +44,9 @@ export async function startSlowUplink(target: string, bytesPerSecond: number): P
     });
     for (const socket of [client, upstream]) {
       sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
+      socket.once("close", () => sockets.delete(socket));
       // Either end failing ends the pair, as a broken line would.
-      socket.on('error', () => {
+      socket.on("error", () => {
         client.destroy();
         upstream.destroy();
       });
@@ -54,10 +54,10 @@ export async function startSlowUplink(target: string, bytesPerSecond: number): P
     client.pipe(uplink).pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   return {
-    host: `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    host: `127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();

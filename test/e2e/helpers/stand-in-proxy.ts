@@ -5,10 +5,10 @@
  * distribution registry cannot be made to fail on cue. It keeps the Host
  * header, so the upload URLs the registry hands out point back at it.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { BedRegistry } from './bed.ts';
-import type { ThrottledLink } from './throttled-link.ts';
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { BedRegistry } from "./bed.ts";
+import type { ThrottledLink } from "./throttled-link.ts";
 
 export interface ProxiedRequest {
   method: string;
@@ -26,7 +26,10 @@ export interface ProxiedRequest {
  * connection left open), or undefined to forward. `earlier`: the requests
  * seen before this one.
  */
-export type ProxyRule = (req: { method: string; path: string }, earlier: readonly ProxiedRequest[]) => number | 'cut' | 'hold' | undefined;
+export type ProxyRule = (
+  req: { method: string; path: string },
+  earlier: readonly ProxiedRequest[],
+) => number | "cut" | "hold" | undefined;
 
 export interface StandInProxy {
   /** The proxy as a registry: point -r at `registry.host`. */
@@ -37,15 +40,15 @@ export interface StandInProxy {
 
 /** A manifest PUT: the last request of a push, whose failure fails the push. */
 export const isManifestPut = (req: { method: string; path: string }): boolean =>
-  req.method === 'PUT' && /^\/v2\/.+\/manifests\/[^/]+$/.test(req.path.split('?')[0] ?? '');
+  req.method === "PUT" && /^\/v2\/.+\/manifests\/[^/]+$/.test(req.path.split("?")[0] ?? "");
 
 /** A request that carries a layer or config blob: the PATCH (or monolithic PUT) of an upload. */
 export const isBlobUpload = (req: { method: string; path: string }): boolean =>
-  (req.method === 'PATCH' || req.method === 'PUT') && /^\/v2\/.+\/blobs\/uploads\//.test(req.path);
+  (req.method === "PATCH" || req.method === "PUT") && /^\/v2\/.+\/blobs\/uploads\//.test(req.path);
 
 /** Cuts blob uploads mid-stream while `cutting()` holds, forwards everything else. */
 export function cutBlobUploadsWhile(cutting: () => boolean): ProxyRule {
-  return (req) => (isBlobUpload(req) && cutting() ? 'cut' : undefined);
+  return (req) => (isBlobUpload(req) && cutting() ? "cut" : undefined);
 }
 
 /** Answers `status` to the first `times` manifest PUTs, forwards everything else. */
@@ -58,61 +61,69 @@ export interface StandInOptions {
   link?: ThrottledLink;
 }
 
-export async function startStandInProxy(upstream: BedRegistry, rule: ProxyRule, { link }: StandInOptions = {}): Promise<StandInProxy> {
+export async function startStandInProxy(
+  upstream: BedRegistry,
+  rule: ProxyRule,
+  { link }: StandInOptions = {},
+): Promise<StandInProxy> {
   const target = new URL(upstream.url);
-  if (target.protocol !== 'http:') throw new Error('the stand-in proxy fronts plain HTTP registries only');
+  if (target.protocol !== "http:") throw new Error("the stand-in proxy fronts plain HTTP registries only");
   const seen: ProxiedRequest[] = [];
   const server = http.createServer((req, res) => {
-    const method = req.method ?? 'GET';
-    const path = req.url ?? '/';
+    const method = req.method ?? "GET";
+    const path = req.url ?? "/";
     const status = rule({ method, path }, seen);
-    if (status === 'hold') {
+    if (status === "hold") {
       seen.push({ method, path, status: 0, answeredByProxy: true });
       req.resume();
       return;
     }
-    if (status === 'cut') {
+    if (status === "cut") {
       seen.push({ method, path, status: 0, answeredByProxy: true });
       const cut = () => req.socket.destroy();
-      req.once('data', cut).once('end', cut);
+      req.once("data", cut).once("end", cut);
       return;
     }
     if (status !== undefined) {
       seen.push({ method, path, status, answeredByProxy: true });
       // Drain the body first: a client still sending it may not read the answer.
-      req.resume().on('end', () => answer(res, status));
+      req.resume().on("end", () => answer(res, status));
       return;
     }
-    const forward = http.request({ host: target.hostname, port: target.port, method, path, headers: req.headers }, (upstreamRes) => {
-      seen.push({ method, path, status: upstreamRes.statusCode ?? 0, answeredByProxy: false });
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-      upstreamRes.pipe(res);
-    });
-    forward.on('error', () => res.destroy());
+    const forward = http.request(
+      { host: target.hostname, port: target.port, method, path, headers: req.headers },
+      (upstreamRes) => {
+        seen.push({ method, path, status: upstreamRes.statusCode ?? 0, answeredByProxy: false });
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    forward.on("error", () => res.destroy());
     // A client that hangs up mid-body cuts the registry's request too, as a broken link would.
-    req.on('close', () => {
+    req.on("close", () => {
       if (!req.complete) forward.destroy();
     });
-    req.on('error', () => forward.destroy());
+    req.on("error", () => forward.destroy());
     (link ? req.pipe(link.body()) : req).pipe(forward);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     registry: { host, url: `http://${host}` },
     requests: () => [...seen],
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** Bodies in the registry's error format, as a real registry (or the load balancer before it) sends them. */
 function answer(res: http.ServerResponse, status: number): void {
-  const [code, message] = status === 401 ? ['UNAUTHORIZED', 'authentication required'] : ['UNAVAILABLE', 'service unavailable'];
-  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
-  if (status === 401) headers['www-authenticate'] = 'Basic realm="stand-in"';
+  const [code, message] = status === 401 ? ["UNAUTHORIZED", "authentication required"] : ["UNAVAILABLE", "service unavailable"];
+  const headers: http.OutgoingHttpHeaders = { "content-type": "application/json" };
+  if (status === 401) headers["www-authenticate"] = 'Basic realm="stand-in"';
   res.writeHead(status, headers);
   res.end(JSON.stringify({ errors: [{ code, message, detail: null }] }));
 }

@@ -4,8 +4,8 @@
  * them, and every body byte handed to the registry is counted. A body can
  * be held mid-way, to catch an upload with a chunk in flight.
  */
-import { Transform, type TransformCallback } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Transform, type TransformCallback } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** Pieces small enough that the pacing is smooth at a few MB/s. */
 const PIECE = 64 * 1024;
@@ -49,7 +49,9 @@ export class ThrottledLink {
     const link = this;
     return new Transform({
       transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-        const pieces = Array.from({ length: Math.ceil(chunk.length / PIECE) }, (_, i) => chunk.subarray(i * PIECE, (i + 1) * PIECE));
+        const pieces = Array.from({ length: Math.ceil(chunk.length / PIECE) }, (_, i) =>
+          chunk.subarray(i * PIECE, (i + 1) * PIECE),
+        );
         void (async () => {
           for (const piece of pieces) {
             await link.held(bodyBytes);

@@ -4,6 +4,6 @@
  * -t; dockerd already treats every 127.0.0.0/8 registry as insecure.
  */
 export const LOOPBACK_FLAGS = {
-  podman: ['-c', 'podman', '-t'],
-  docker: ['-c', 'docker'],
+  podman: ["-c", "podman", "-t"],
+  docker: ["-c", "docker"],
 } as const;

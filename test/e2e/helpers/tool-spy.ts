@@ -3,12 +3,12 @@
  * They either pass the call on to the real tool (to show which tool did the
  * work, or that none was run at all) or fail without running anything.
  */
-import { accessSync, chmodSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { useBed } from './bed.ts';
-import { testDir } from './local-tools.ts';
+import { accessSync, chmodSync, constants, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { useBed } from "./bed.ts";
+import { testDir } from "./local-tools.ts";
 
-export type SpiedTool = 'podman' | 'docker';
+export type SpiedTool = "podman" | "docker";
 
 export interface ToolSpy {
   /** PATH value with the stand-ins first. */
@@ -20,17 +20,19 @@ export interface ToolSpy {
 /** `passThrough`: run the real tool after recording; otherwise fail with exit 1. */
 export function toolSpy(tools: readonly SpiedTool[], passThrough = true): ToolSpy {
   const dir = testDir();
-  const bedPath = useBed().env.PATH ?? '';
+  const bedPath = useBed().env.PATH ?? "";
   const logOf = (tool: SpiedTool) => join(dir, `${tool}.calls`);
   for (const tool of tools) {
     const script = join(dir, tool);
-    const then = passThrough ? `exec '${realTool(tool, bedPath)}' "$@"` : `echo "${tool}: not available in this test" >&2\nexit 1`;
+    const then = passThrough
+      ? `exec '${realTool(tool, bedPath)}' "$@"`
+      : `echo "${tool}: not available in this test" >&2\nexit 1`;
     writeFileSync(script, `#!/bin/sh\necho "$*" >> '${logOf(tool)}'\n${then}\n`);
     chmodSync(script, 0o755);
   }
   return {
     path: `${dir}${delimiter}${bedPath}`,
-    calls: (tool) => (existsSync(logOf(tool)) ? readFileSync(logOf(tool), 'utf8').split('\n').filter(Boolean) : []),
+    calls: (tool) => (existsSync(logOf(tool)) ? readFileSync(logOf(tool), "utf8").split("\n").filter(Boolean) : []),
   };
 }
 

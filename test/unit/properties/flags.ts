@@ -3,11 +3,20 @@
  * resolveOptions, with every value drawn from inputs.ts, and the registry
  * type a naming plugin is chosen by.
  */
-import fc from 'fast-check';
-import type { RawFlags } from '../../../src/options/options.ts';
-import type { RegistryType } from '../../../src/options/registry-type.ts';
-import { PRODUCT_IMAGES } from '../../bed/product.ts';
-import { hostileText, mixed, registryInput, sourcePathInput, tagInput, validRegistry, validSourcePath, validTag } from './inputs.ts';
+import fc from "fast-check";
+import type { RawFlags } from "../../../src/options/options.ts";
+import type { RegistryType } from "../../../src/options/registry-type.ts";
+import { PRODUCT_IMAGES } from "../../bed/product.ts";
+import {
+  hostileText,
+  mixed,
+  registryInput,
+  sourcePathInput,
+  tagInput,
+  validRegistry,
+  validSourcePath,
+  validTag,
+} from "./inputs.ts";
 
 /** The spec's images (test/bed/product.ts), in a list fast-check may take. */
 const productImages: string[] = [...PRODUCT_IMAGES];
@@ -19,7 +28,7 @@ const looseCount = fc.stringMatching(/^-?[0-9]{0,3}$/);
 /** A command line the spec allows, every value valid. */
 const validFlags: fc.Arbitrary<RawFlags> = fc.record({
   registry: validRegistry,
-  containerTool: optional(fc.constantFrom('podman', 'docker')),
+  containerTool: optional(fc.constantFrom("podman", "docker")),
   destTag: optional(validTag),
   image: fc.subarray(productImages),
   sourcePath: optional(validSourcePath),
@@ -37,7 +46,7 @@ const validFlags: fc.Arbitrary<RawFlags> = fc.record({
 /** For each value, what may replace it: near-valid, spoiled or hostile (inputs.ts). */
 const SPOILERS: Partial<Record<keyof RawFlags, fc.Arbitrary<unknown>>> = {
   registry: fc.oneof(registryInput, fc.constant(undefined)),
-  containerTool: mixed(fc.constantFrom('podman', 'docker'), fc.constantFrom('Podman', 'nerdctl', 'podman ', '')),
+  containerTool: mixed(fc.constantFrom("podman", "docker"), fc.constantFrom("Podman", "nerdctl", "podman ", "")),
   destTag: tagInput,
   image: fc.tuple(fc.subarray(productImages), hostileText).map(([some, odd]) => [...some, odd]),
   sourcePath: sourcePathInput,
@@ -54,9 +63,23 @@ const SPOILERS: Partial<Record<keyof RawFlags, fc.Arbitrary<unknown>>> = {
  */
 export const rawFlagsInput: fc.Arbitrary<RawFlags> = fc.oneof(
   validFlags,
-  fc.tuple(validFlags, fc.subarray(Object.keys(SPOILERS) as (keyof RawFlags)[], { minLength: 1, maxLength: 2 })).chain(([flags, keys]) =>
-    fc.tuple(...keys.map((key) => SPOILERS[key] as fc.Arbitrary<unknown>)).map((values) =>
-      ({ ...flags, ...Object.fromEntries(keys.map((key, i) => [key, values[i]])) }) as RawFlags)),
+  fc
+    .tuple(validFlags, fc.subarray(Object.keys(SPOILERS) as (keyof RawFlags)[], { minLength: 1, maxLength: 2 }))
+    .chain(([flags, keys]) =>
+      fc
+        .tuple(...keys.map((key) => SPOILERS[key] as fc.Arbitrary<unknown>))
+        .map((values) => ({ ...flags, ...Object.fromEntries(keys.map((key, i) => [key, values[i]])) }) as RawFlags),
+    ),
 );
 
-export const registryTypeInput = fc.constantFrom<RegistryType>('generic', 'generic', 'generic', 'harbor', 'gcr', 'artifact-registry', 'ecr', 'dockerhub', 'quay');
+export const registryTypeInput = fc.constantFrom<RegistryType>(
+  "generic",
+  "generic",
+  "generic",
+  "harbor",
+  "gcr",
+  "artifact-registry",
+  "ecr",
+  "dockerhub",
+  "quay",
+);

@@ -23,15 +23,15 @@
  * Digests are not used by push-images and not accepted here.
  */
 
-const ALPHA_NUMERIC = '[a-z0-9]+';
-const SEPARATOR = '(?:[_.]|__|-+)';
+const ALPHA_NUMERIC = "[a-z0-9]+";
+const SEPARATOR = "(?:[_.]|__|-+)";
 const PATH_COMPONENT = `${ALPHA_NUMERIC}(?:${SEPARATOR}${ALPHA_NUMERIC})*`;
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 // An IPv4 address is also a domain-name by these rules.
 const HOST = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])`;
 const DOMAIN = `${HOST}(?::[0-9]+)?`;
 // Without the u flag, \w is exactly [A-Za-z0-9_], as in Go's regexp.
-const TAG = '[\\w][\\w.-]{0,127}';
+const TAG = "[\\w][\\w.-]{0,127}";
 
 const REFERENCE_RE = new RegExp(`^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?$`);
 const TAG_RE = new RegExp(`^${TAG}$`);
@@ -51,28 +51,28 @@ export interface Reference {
  * component that docker reads as a domain must be one ('a.b_c/x' is not
  * the path 'a.b_c/x', it is the invalid domain 'a.b_c').
  */
-export function referenceProblem(ref: string): 'grammar' | 'name too long' | undefined {
+export function referenceProblem(ref: string): "grammar" | "name too long" | undefined {
   const match = REFERENCE_RE.exec(ref);
-  if (!match) return 'grammar';
-  const name = match[1] ?? '';
+  if (!match) return "grammar";
+  const name = match[1] ?? "";
   const domain = domainOf(name);
-  if (domain !== 'docker.io' && !DOMAIN_RE.test(domain)) return 'grammar';
-  return name.length > NAME_TOTAL_LENGTH_MAX ? 'name too long' : undefined;
+  if (domain !== "docker.io" && !DOMAIN_RE.test(domain)) return "grammar";
+  return name.length > NAME_TOTAL_LENGTH_MAX ? "name too long" : undefined;
 }
 
 export function parseReference(ref: string): Reference | undefined {
   if (referenceProblem(ref) !== undefined) return undefined;
   const match = REFERENCE_RE.exec(ref);
-  const name = match?.[1] ?? '';
+  const name = match?.[1] ?? "";
   return { name, tag: match?.[2], domain: domainOf(name) };
 }
 
 /** docker's split of a name into domain and path. */
 export function domainOf(name: string): string {
-  const slash = name.indexOf('/');
+  const slash = name.indexOf("/");
   const first = name.slice(0, slash);
-  const isDomain = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
-  return isDomain ? first : 'docker.io';
+  const isDomain = slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first);
+  return isDomain ? first : "docker.io";
 }
 
 export const isTag = (value: string): boolean => TAG_RE.test(value);
