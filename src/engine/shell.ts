@@ -71,6 +71,9 @@ export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
         },
       })`${command} ${args}`;
       running.add(child);
+      // A command that ends before reading its input (not installed: exit 127) breaks the pipe;
+      // its exit code tells that story, the write's EPIPE must not end the program.
+      child.child?.stdin?.on("error", () => {});
       if (options.stallMs !== undefined) {
         const stallMs = options.stallMs;
         // The child is spawned on the next turn; its pid is known from then on.

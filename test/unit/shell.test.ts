@@ -108,4 +108,14 @@ describe("createShell", () => {
     await shell.run("echo", ['{"auth":"cHVzaGVyOmh1bnRlcjI="}', "--password=hunter2"]);
     expect(logged.join("")).not.toMatch(/hunter2|cHVzaGVy/);
   });
+
+  it("input for a command that is not installed: exit 127, and the broken pipe does not end the program", async () => {
+    const { shell } = withLog(false);
+    // A large input makes the write outlast the command's start-up failure (EPIPE), as a missing credential helper's did.
+    const input = "x".repeat(1 << 20);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => shell.run("docker-credential-absent", ["get"], { input })),
+    );
+    expect(results.map((r) => r.exitCode)).toEqual(Array(20).fill(127));
+  });
 });
