@@ -3,12 +3,10 @@
  * of the registry's type (asked of the registry when -r does not tell it),
  * the progress display, then the site plugins.
  */
-import { ArtifactRegistryPlugin } from "../../plugins/artifact-registry.ts";
 import { CaFilesPlugin } from "../../plugins/ca-files.ts";
 import { DockerHubPlugin } from "../../plugins/docker-hub.ts";
 import { EcrPlugin } from "../../plugins/ecr.ts";
 import { FromArchivePlugin } from "../../plugins/from-archive.ts";
-import { GcrPlugin } from "../../plugins/gcr.ts";
 import { HarborPlugin } from "../../plugins/harbor.ts";
 import { LiveProgressPlugin } from "../../plugins/progress-live.ts";
 import { PlainProgressPlugin } from "../../plugins/progress-plain.ts";
@@ -16,16 +14,20 @@ import { QuayPlugin } from "../../plugins/quay.ts";
 import { RetagPlugin } from "../../plugins/retag.ts";
 import { TlsSkipPlugin } from "../../plugins/tls-skip.ts";
 import type { Options } from "./options.ts";
+import { checkArtifactRegistryPath, checkGcrPath } from "./google-registry-paths.ts";
 import { contextView, type Plugin, type RunContext } from "../core/run-context.ts";
 import { resolveRegistryType, type RegistryType } from "./registry-type.ts";
 import { applySitePlugins, sitePluginFiles, type SitePluginHost } from "./site-plugins.ts";
 
-/** The naming rules of each registry type; generic registries need none. */
+/**
+ * The naming rules of each registry type; generic registries need none.
+ * Google's registries only check -r's path, which needs no plugin.
+ */
 const NAMING_PLUGINS: Record<RegistryType, (options: Options) => Plugin | undefined> = {
   generic: () => undefined,
   harbor: (o) => new HarborPlugin(o.registry, o.createProject),
-  gcr: (o) => new GcrPlugin(o.registry),
-  "artifact-registry": (o) => new ArtifactRegistryPlugin(o.registry),
+  gcr: (o) => void checkGcrPath(o.registry),
+  "artifact-registry": (o) => void checkArtifactRegistryPath(o.registry),
   ecr: (o) => new EcrPlugin(o.registry, o.createRepositories),
   dockerhub: (o) => new DockerHubPlugin(o.registry, o.flatten),
   quay: (o) => new QuayPlugin(o.registry, o.flatten),

@@ -41,13 +41,18 @@ describe("pluginsForOptions", () => {
 
   it.each([
     ["harbor", "harbor.example.com/apim", "harbor"],
-    ["gcr", "gcr.io/my-project", "gcr"],
-    ["artifact-registry", "us-docker.pkg.dev/my-project/images", "artifact-registry"],
     ["ecr", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/apim", "ecr"],
     ["dockerhub", "docker.io/acme", "docker-hub"],
     ["quay", "quay.io/acme", "quay"],
   ] as const)("%s: the naming plugin comes after the flags' plugins", (type, registry, plugin) => {
     expect(names({ registry, destTag: "v7" }, type)).toEqual(["retag", plugin]);
+  });
+
+  it.each([
+    ["gcr", "gcr.io/my-project"],
+    ["artifact-registry", "us-docker.pkg.dev/my-project/images"],
+  ] as const)("%s: -r's path is checked, and no plugin is needed for it", (type, registry) => {
+    expect(names({ registry, destTag: "v7" }, type)).toEqual(["retag"]);
   });
 
   it("a naming rule broken by -r is refused while the plugins are made", () => {

@@ -1,5 +1,5 @@
 /**
- * plugins/gcr.ts and plugins/artifact-registry.ts: -r must name a valid
+ * src/options/google-registry-paths.ts: -r must name a valid
  * Google Cloud project id (domain-scoped ids included), and for Artifact
  * Registry a repository after it. Refusals are INVALID_REGISTRY (exit 2)
  * with a corrected -r; accepted ones push with the usual argument lists.
