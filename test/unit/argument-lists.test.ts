@@ -12,18 +12,11 @@ import { describe, expect, it } from "vitest";
 import type { RawFlags } from "../../src/options/options.ts";
 import { fakeDigest } from "./fake-shell.ts";
 import { INSPECT_FORMAT } from "../../src/engine/container-tool.ts";
+import { PRODUCT_IMAGES } from "../bed/product.ts";
 import { DIGEST_FILE, expectedSteps, expectedUntag, setUp, stepsByTarget, taggedTargets, untagCalls } from "./harness.ts";
 
 const REGISTRY = "reg.example.com/p";
-const ALL_IMAGES = [
-  "apim-le-cache",
-  "apim-le-cacheloader-cron",
-  "apim-le-toolkit",
-  "apim-le-cacheloader",
-  "apim-le-trafficmanager",
-  "apim-le-platformapi",
-  "apim-le-configui",
-];
+const ALL_IMAGES = PRODUCT_IMAGES;
 
 interface Case {
   readonly name: string;

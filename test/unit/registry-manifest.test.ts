@@ -4,12 +4,12 @@
  * registry on 127.0.0.1: anonymous, and through distribution's token flow
  * with the stored credentials and one token per repository scope.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fakeDigest, fakeImageId } from "./fake-shell.ts";
 import { expectedRun, setUp } from "./harness.ts";
+import { storedLoginHome } from "./stored-login-home.ts";
 import { startTinyRegistry, type TinyRegistry } from "./tiny-registry.ts";
 
 const USER = { name: "pusher", password: "s3cret" };
@@ -27,19 +27,8 @@ afterEach(async () => {
 
 /** podman -t with the user's credentials in a temporary REGISTRY_AUTH_FILE. */
 function podman(host: string) {
-  const home = mkdtempSync(join(tmpdir(), "push-images-manifest-"));
+  const { home, env } = storedLoginHome(host, USER);
   scratch.push(home);
-  const authFile = join(home, "auth.json");
-  writeFileSync(
-    authFile,
-    JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${USER.name}:${USER.password}`).toString("base64") } } }),
-  );
-  const env = {
-    HOME: home,
-    XDG_RUNTIME_DIR: join(home, "run"),
-    DOCKER_CONFIG: join(home, "docker"),
-    REGISTRY_AUTH_FILE: authFile,
-  };
   return setUp({
     flags: { registry: `${host}/p`, containerTool: "podman", image: ["apim-le-cache"], noTlsVerify: true },
     env,

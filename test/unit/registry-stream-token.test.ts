@@ -4,14 +4,14 @@
  * body, as distribution does for an expired token; the connection gets a
  * new token and sends the body again from its start, opened afresh.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, expect, it } from "vitest";
+import type { RegistryConnection } from "../../src/registry/connection.ts";
 import { setUp } from "./harness.ts";
+import { storedLoginHome } from "./stored-login-home.ts";
 
 const USER = { name: "robot$apim+ci", password: "s3cret" };
 const BODY = Buffer.alloc(256 * 1024, 7);
@@ -60,19 +60,15 @@ async function tokenRegistry(refuse: (token: string) => boolean) {
   return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, uploads };
 }
 
+/** A PUT of the test body to /upload, with the scope's token. */
+function upload(connection: RegistryConnection, body: () => Readable) {
+  return connection.stream("/upload", { method: "PUT", headers: {}, body, size: BODY.length, idleMs: 5_000, scope: SCOPE });
+}
+
 async function connect(host: string) {
-  home = mkdtempSync(join(tmpdir(), "push-images-stream-"));
-  const authFile = join(home, "auth.json");
-  writeFileSync(
-    authFile,
-    JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${USER.name}:${USER.password}`).toString("base64") } } }),
-  );
-  const env = {
-    HOME: home,
-    XDG_RUNTIME_DIR: join(home, "run"),
-    DOCKER_CONFIG: join(home, "docker"),
-    REGISTRY_AUTH_FILE: authFile,
-  };
+  const stored = storedLoginHome(host, USER);
+  home = stored.home;
+  const env = stored.env;
   const flags = { registry: `${host}/p`, containerTool: "podman" as const, image: ["apim-le-cache"], noTlsVerify: true };
   const connection = await setUp({ flags, env, probeRegistry: true }).runner.registry();
   // The scope's token, t2 (t1 was preflight's), as the upload's HEAD and POST would get it.
@@ -84,15 +80,7 @@ it("a 401 invalid_token to an upload: a new token and the body sent again, opene
   const registry = await tokenRegistry((token) => token === "t2");
   const connection = await connect(registry.host);
   let opened = 0;
-  const body = () => (opened++, Readable.from([BODY]));
-  const response = await connection.stream("/upload", {
-    method: "PUT",
-    headers: {},
-    body,
-    size: BODY.length,
-    idleMs: 5_000,
-    scope: SCOPE,
-  });
+  const response = await upload(connection, () => (opened++, Readable.from([BODY])));
   expect(response.status).toBe(201);
   expect(registry.uploads).toEqual([
     { token: "t2", status: 401, bytes: 0 },
@@ -104,15 +92,7 @@ it("a 401 invalid_token to an upload: a new token and the body sent again, opene
 it("an upload refused again is answered with that 401: no third send", async () => {
   const registry = await tokenRegistry(() => true);
   const connection = await connect(registry.host);
-  const body = () => Readable.from([BODY]);
-  const response = await connection.stream("/upload", {
-    method: "PUT",
-    headers: {},
-    body,
-    size: BODY.length,
-    idleMs: 5_000,
-    scope: SCOPE,
-  });
+  const response = await upload(connection, () => Readable.from([BODY]));
   expect(response.status).toBe(401);
   expect(registry.uploads.map((u) => u.token)).toEqual(["t2", "t3"]);
 });
