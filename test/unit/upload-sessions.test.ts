@@ -3,10 +3,10 @@
  * where it lives, what it keeps and for how long, that it is private and
  * written whole, and that a file it cannot read or write never fails a push.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { UploadSessions, uploadStateFile, type RecordedUpload } from "../../src/registry/upload-sessions.ts";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
@@ -24,8 +24,15 @@ function upload(overrides: Partial<RecordedUpload> = {}): Omit<RecordedUpload, "
   };
 }
 
+/** Every directory a test made, removed at the end: the tests leave nothing in /tmp. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function fresh(now: () => number = Date.now) {
   const dir = mkdtempSync(join(tmpdir(), "upload-sessions-"));
+  made.push(dir);
   const file = join(dir, "state", "push-images", "uploads.json");
   const warnings: string[] = [];
   const sessions = new UploadSessions(file, { warn: (message) => warnings.push(message) }, now);
