@@ -6,26 +6,16 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openBundle } from "../../src/bundle/open-bundle.ts";
-import { PushImagesError } from "../../src/core/errors.ts";
-import { dockerArchive, ociBundle, quietLog, readAll, scratchDir, sha256, splitFile } from "./bundle-fixtures.ts";
+import { bundleRefusal, dockerArchive, ociBundle, quietLog, readAll, scratchDir, sha256, splitFile } from "./bundle-fixtures.ts";
 
 const REFS = ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0"];
 const open = (file: string) => openBundle(file, { log: quietLog });
 
-async function refusal(file: string): Promise<PushImagesError> {
-  const error = await open(file).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PushImagesError);
-  expect((error as PushImagesError).code).toBe("ARCHIVE_INVALID");
-  expect((error as PushImagesError).hint).toMatch(/sha256sum -c|ls -l|gzip -t/);
-  return error as PushImagesError;
-}
+const refusal = (file: string) => bundleRefusal(open(file));
 
 /** The file with one byte flipped inside `blob` (found by its content). */
 function flipByteOf(file: string, blob: Buffer): void {
@@ -66,6 +56,30 @@ describe("an OCI layout bundle", () => {
     expect(error.message).toContain(sha256(own));
     expect(error.message).toContain(REFS[1]);
     expect(error.message).toMatch(/damaged/);
+  });
+
+  it("refuses a gzip layer that does not unpack to its config's diff_id, naming the layer and the image", async () => {
+    const { file, images } = await ociBundle(scratchDir(), REFS, 3000, { wrongDiffId: true });
+    const error = await refusal(file);
+    const own = sha256(images[1]?.layers[1] ?? Buffer.alloc(0));
+    expect(error.message).toContain(`layer 2 (${own}) of ${REFS[1]} that does not match its config`);
+  });
+
+  it("refuses a layer whose media type says gzip but whose bytes are not", async () => {
+    const plain = Buffer.from("a plain tar, not gzip".repeat(100));
+    const edit = (root: string) => {
+      const index = JSON.parse(readFileSync(join(root, "index.json"), "utf8"));
+      const manifestFile = join(root, "blobs", "sha256", index.manifests[0].digest.slice(7));
+      const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+      manifest.layers[1] = { ...manifest.layers[1], digest: sha256(plain), size: plain.length };
+      writeFileSync(join(root, "blobs", "sha256", sha256(plain).slice(7)), plain);
+      const bytes = Buffer.from(JSON.stringify(manifest));
+      writeFileSync(join(root, "blobs", "sha256", sha256(bytes).slice(7)), bytes);
+      index.manifests[0] = { ...index.manifests[0], digest: sha256(bytes), size: bytes.length };
+      writeFileSync(join(root, "index.json"), JSON.stringify(index));
+    };
+    const { file } = await ociBundle(scratchDir(), REFS, 3000, { edit });
+    expect((await refusal(file)).message).toContain("it is not gzip, as its media type says");
   });
 
   it("refuses a truncated file, saying it is cut short and what it lacks", async () => {
