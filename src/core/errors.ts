@@ -26,6 +26,7 @@ export type InputErrorCode =
   | "UNKNOWN_HOOK"
   | "OUTPUT_EXISTS"
   | "OUTPUT_NOT_A_FILE"
+  | "OUTPUT_NOT_WRITABLE"
   | "INVALID_SIZE"
   | "CA_FILE_INVALID";
 
