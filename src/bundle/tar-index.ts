@@ -64,7 +64,11 @@ export async function indexTar(
     if (block.length < BLOCK)
       return { entries, complete: false, cutIn: block.length > 0 ? "a tar header" : undefined, partSums: sums?.digests() };
     const header = tryParse(block);
-    if (header === "bad") return { entries, complete: false, badHeaderAt: position };
+    if (header === "bad") {
+      // The rest is still hashed: each part's .sha256 then names the part that differs, not the next one the tar breaks in.
+      if (sums) await hashRest(read, scratch[0], position + BLOCK, source.size);
+      return { entries, complete: false, badHeaderAt: position, partSums: sums?.digests() };
+    }
     if (!header) break;
     const size = pending.size ?? header.size;
     const dataStart = position + BLOCK;
@@ -95,9 +99,18 @@ export async function indexTar(
         return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
     }
   }
-  if (sums)
-    for (let at = position + BLOCK; at < source.size; at += CHUNK) await read(at, Math.min(CHUNK, source.size - at), scratch[0]);
+  if (sums) await hashRest(read, scratch[0], position + BLOCK, source.size);
   return { entries, complete: true, partSums: sums?.digests() };
+}
+
+/** Reads (and so hashes into the part sums) every byte from `from` to the end. */
+async function hashRest(
+  read: (position: number, length: number, into: Buffer) => Promise<Buffer>,
+  into: Buffer,
+  from: number,
+  end: number,
+) {
+  for (let at = from; at < end; at += CHUNK) await read(at, Math.min(CHUNK, end - at), into);
 }
 
 /** Follows links (podman's `<id>/layer.tar -> ../<digest>.tar`) to the file member. */

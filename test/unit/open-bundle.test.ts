@@ -151,7 +151,9 @@ describe("a split bundle", () => {
     flipByteOf(file, layer);
     const parts = splitFile(file, 1500);
     rmSync(file);
-    expect((await refusal(file)).message).toMatch(new RegExp(`damaged blob ${sha256(layer)}.* \\(in bundle\\.tar\\.\\d{3}\\)`));
+    expect((await refusal(file)).message).toMatch(
+      new RegExp(`damaged blob ${sha256(layer)}.* \\(in bundle\\.tar\\.\\d{3}( (and|\\.\\.\\.) bundle\\.tar\\.\\d{3})?\\)`),
+    );
     const damaged = parts[1] as string;
     for (const part of parts)
       writeFileSync(
@@ -159,6 +161,33 @@ describe("a split bundle", () => {
         `${part === damaged ? "0".repeat(64) : createHash("sha256").update(readFileSync(part)).digest("hex")}  ${basename(part)}\n`,
       );
     expect((await refusal(file)).message).toContain(`${damaged} does not match ${damaged}.sha256`);
+  });
+
+  it("a part cut short in copying is named, not the part after it where the tar breaks; by its .sha256 too", async () => {
+    const { file } = await ociBundle(scratchDir(), REFS);
+    const parts = splitFile(file, 2048);
+    rmSync(file);
+    const sums = parts.map((part) => createHash("sha256").update(readFileSync(part)).digest("hex"));
+    truncateSync(parts[0] as string, 1900);
+    const error = await refusal(file);
+    expect(error.message).toContain("bundle.tar.000 is 1900 bytes, shorter than bundle.tar.001 (2048 bytes)");
+    expect(error.hint).toMatch(/^copy bundle\.tar\.000 again from the original/);
+    for (const [i, part] of parts.entries()) writeFileSync(`${part}.sha256`, `${sums[i]}  ${basename(part)}\n`);
+    expect((await refusal(file)).message).toContain(`${parts[0]} does not match ${parts[0]}.sha256`);
+  });
+
+  it("a damaged blob that spans parts names every part it sits in, not only the first", async () => {
+    const { file, images } = await ociBundle(scratchDir(), REFS, 6000);
+    const layer = images[0]?.layers[1] as Buffer;
+    const bytes = readFileSync(file);
+    const start = bytes.indexOf(layer);
+    // Parts that cut the layer in two; the byte flipped in the second half.
+    const size = Math.ceil((start + layer.length / 2) / 512) * 512;
+    bytes[start + layer.length - 10] = (bytes[start + layer.length - 10] as number) ^ 0xff;
+    writeFileSync(file, bytes);
+    splitFile(file, size);
+    rmSync(file);
+    expect((await refusal(file)).message).toMatch(/damaged blob .* \(in bundle\.tar\.000 and bundle\.tar\.001\)/);
   });
 });
 
