@@ -3,7 +3,7 @@
  * its `<file>.sha256` both; and only in a directory it can write.
  */
 import { closeSync, openSync, rmSync, statSync, type Stats } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { inputError } from "../core/errors.ts";
 import { partialName } from "./replace-file.ts";
 
@@ -48,11 +48,12 @@ export function refuseUnwritable(typed: string, output: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "EROFS" ? "is on a read-only file system" : `cannot be written (${code ?? String(error)})`;
+    const elsewhere = `-o /var/tmp/${basename(output)}`;
     const fix =
       code === "EROFS"
-        ? `write the bundle to writable media, for example -o /var/tmp/${typed.replace(/^.*\//, "")}, and copy it over after; ` +
+        ? `write the bundle to writable media, for example ${elsewhere}, and copy it over after; ` +
           `or remount it read-write: mount -o remount,rw "$(df --output=target ${dir} | tail -1)"`
-        : `choose a directory you can write, for example -o /var/tmp/${typed.replace(/^.*\//, "")}; or let yourself write there: ls -ld ${dir}`;
+        : `choose a directory you can write, for example ${elsewhere}`;
     throw inputError("OUTPUT_NOT_WRITABLE", `-o ${typed}: the directory ${dir} ${why}; save writes the bundle there`, fix);
   }
 }

@@ -27,6 +27,7 @@ export type InputErrorCode =
   | "OUTPUT_EXISTS"
   | "OUTPUT_NOT_A_FILE"
   | "OUTPUT_NOT_WRITABLE"
+  | "ARCHIVE_NOT_FOUND"
   | "INVALID_SIZE"
   | "CA_FILE_INVALID";
 
