@@ -5,6 +5,10 @@
  * and hashes the next chunk, and what comes out is hashed as it comes.
  * containerd checks diff_ids when it unpacks a layer, so a layer that does
  * not match its config would fail on the site at pull time, far from here.
+ * What it costs, measured on a 764 MB bundle of three gzip layers (1.9 GB
+ * unpacked; 2 cores, shared and loaded): the check's CPU time went from
+ * 1.6 s to 9.4 s, its wall time from about 4 s to 15-20 s, nearly all of it
+ * inflating, one layer at a time (the read goes front to back).
  */
 import { createHash } from "node:crypto";
 import { createGunzip } from "node:zlib";
