@@ -7,6 +7,7 @@ import { basename } from "node:path";
 import { failure, type PushImagesError } from "../core/errors.ts";
 import type { BundleBlob } from "./bundle.ts";
 import type { PartSource } from "./part-source.ts";
+import { unevenPart } from "./split-parts.ts";
 import type { TarEntry, TarIndex } from "./tar-index.ts";
 
 /** Manifests, configs and indexes are small; anything larger is not one. */
@@ -14,16 +15,27 @@ const JSON_LIMIT = 4 * 1024 * 1024;
 
 export class BundleContents {
   private readonly blobs = new Map<string, BundleBlob>();
+  /** A split part whose size says it was cut short: blamed in every error, not the part the tar breaks in. */
+  private readonly uneven: ReturnType<typeof unevenPart>;
 
   constructor(
     readonly source: PartSource,
     readonly index: TarIndex,
     /** How messages name the bundle: the file, or its first part. */
     readonly name: string,
-  ) {}
+  ) {
+    this.uneven = unevenPart(source.parts);
+  }
 
   /** ARCHIVE_INVALID naming the bundle, with the command that checks a copy. */
   invalid(why: string): PushImagesError {
+    if (this.uneven)
+      return failure(
+        "ARCHIVE_INVALID",
+        `${this.name} ${why}; ${this.uneven.why}`,
+        `copy ${basename(this.uneven.file)} again from the original, then check every part: sha256sum -c ` +
+          `${basename(this.uneven.file).replace(/\.\d+$/, "")}.*.sha256`,
+      );
     const file = this.source.parts[0]?.file ?? this.name;
     const check =
       this.source.parts.length > 1
@@ -43,9 +55,20 @@ export class BundleContents {
     throw this.invalid(`${this.cutShort()}lacks ${what}`);
   }
 
-  /** ", in FILE.002" for a split bundle, so the damaged part is named. */
+  /**
+   * " (in FILE.002)" for a split bundle, or " (in FILE.002 and FILE.003)"
+   * for a blob that spans parts: without their .sha256 files, a damaged
+   * byte could be in any of them, not only where the blob starts.
+   */
   where(entry: TarEntry): string {
-    return this.source.parts.length > 1 ? ` (in ${basename(this.source.partAt(entry.offset)?.file ?? "")})` : "";
+    if (this.source.parts.length <= 1) return "";
+    const first = this.source.partAt(entry.offset);
+    const last = this.source.partAt(entry.offset + Math.max(entry.size - 1, 0));
+    const name = (part: typeof first) => basename(part?.file ?? "");
+    if (first === last) return ` (in ${name(first)})`;
+    const span =
+      this.source.parts.indexOf(last as NonNullable<typeof last>) - this.source.parts.indexOf(first as NonNullable<typeof first>);
+    return ` (in ${name(first)} ${span > 1 ? "..." : "and"} ${name(last)})`;
   }
 
   cutShort(): string {

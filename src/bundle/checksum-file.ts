@@ -5,14 +5,18 @@
  * too when it is there (src/bundle/open-bundle.ts). The sum comes from the
  * bundle check's own read, not a second pass.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { failure } from "../core/errors.ts";
+import { replaceFile } from "./replace-file.ts";
 
-/** Writes `<file>.sha256` naming the file by its base name (checked from its own directory); returns its path. */
+/**
+ * Writes `<file>.sha256` naming the file by its base name (checked from its
+ * own directory), replacing whatever is there, a symlink included; returns its path.
+ */
 export async function writeChecksumFile(file: string, sha256: string): Promise<string> {
   const checksumFile = `${file}.sha256`;
-  await writeFile(checksumFile, `${sha256}  ${basename(file)}\n`);
+  await replaceFile(checksumFile, `${sha256}  ${basename(file)}\n`);
   return checksumFile;
 }
 

@@ -11,6 +11,7 @@ import { failure } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { readChecksumFile } from "./checksum-file.ts";
 import type { Bundle } from "./bundle.ts";
+import { checkAgreement } from "./bundle-agreement.ts";
 import { BundleContents } from "./bundle-blobs.ts";
 import { gunzipIfGzipped } from "./gunzip-bundle.ts";
 import { PartSource } from "./part-source.ts";
@@ -77,17 +78,18 @@ export async function readBundle(
       );
     }
     const entries = index.entries;
-    const images =
-      entries.has("index.json") && entries.has("oci-layout")
-        ? await readOciLayout(contents)
-        : entries.has("manifest.json")
-          ? await readDockerArchive(contents)
-          : undefined;
+    const layout = entries.has("index.json") && entries.has("oci-layout");
+    const images = layout
+      ? await readOciLayout(contents)
+      : entries.has("manifest.json")
+        ? await readDockerArchive(contents)
+        : undefined;
     if (!images)
       throw contents.invalid(
         `${contents.cutShort()}is not an image bundle: it holds neither an OCI index.json nor a docker manifest.json`,
       );
     if (images.length === 0) throw contents.invalid("holds no images");
+    await checkAgreement(contents, images, layout);
     return { files: files.map((part) => part.file), images, blobBytes: contents.blobBytes(), sums: index.partSums ?? [] };
   } finally {
     await source.close();

@@ -1,10 +1,11 @@
 /**
  * What `save -o` may write over: nothing but regular files, the archive and
- * its `<file>.sha256` both.
+ * its `<file>.sha256` both; and only in a directory it can write.
  */
-import { statSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, rmSync, statSync, type Stats } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { inputError } from "../core/errors.ts";
+import { partialName } from "./replace-file.ts";
 
 /**
  * Save renames a regular file over its target and writes `<file>.sha256`:
@@ -30,6 +31,30 @@ export function refuseNonFiles(typed: string, output: string): void {
       `${typed}.sha256 is ${kindOf(checksum)}, not a regular file; save writes the archive's sha256 there`,
       `move it away (mv ${typed}.sha256 ${typed}.sha256.old), or choose another -o`,
     );
+  }
+}
+
+/**
+ * A save onto read-only media (a DVD, a write-protected stick) or into a
+ * directory the user may not write did all its work, then failed with a raw
+ * EROFS or EACCES: tried up front with a file of the kind save writes there.
+ */
+export function refuseUnwritable(typed: string, output: string): void {
+  const dir = dirname(output);
+  const probe = partialName(output);
+  try {
+    closeSync(openSync(probe, "wx"));
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EROFS" ? "is on a read-only file system" : `cannot be written (${code ?? String(error)})`;
+    const elsewhere = `-o /var/tmp/${basename(output)}`;
+    const fix =
+      code === "EROFS"
+        ? `write the bundle to writable media, for example ${elsewhere}, and copy it over after; ` +
+          `or remount it read-write: mount -o remount,rw "$(df --output=target ${dir} | tail -1)"`
+        : `choose a directory you can write, for example ${elsewhere}`;
+    throw inputError("OUTPUT_NOT_WRITABLE", `-o ${typed}: the directory ${dir} ${why}; save writes the bundle there`, fix);
   }
 }
 

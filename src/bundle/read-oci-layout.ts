@@ -4,7 +4,8 @@
  * manifest, and each blob sits at `blobs/sha256/<hex>`. Every blob an image
  * needs must be there whole with the digest its descriptor gives.
  */
-import type { BundleBlob, BundleImage } from "./bundle.ts";
+import type { BundleImage } from "./bundle.ts";
+import { checkDiffIds } from "./diff-ids.ts";
 import { shortReference, type BundleContents } from "./bundle-blobs.ts";
 
 const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"];
@@ -45,11 +46,15 @@ export async function readOciLayout(contents: BundleContents): Promise<BundleIma
     if (!MANIFEST_TYPES.includes(mediaType) || !manifest.config || !Array.isArray(manifest.layers)) {
       throw contents.invalid(`has a manifest for ${reference} that is not an image manifest (${mediaType || "no media type"})`);
     }
-    const config = blobOf(contents, manifest.config, `the config of ${reference}`, true);
-    const layers = manifest.layers.map((layer, i) => {
-      const stored = !UNCOMPRESSED.test(layer.mediaType ?? "");
-      return blobOf(contents, layer, `layer ${i + 1} (${layer.digest}) of ${reference}`, stored);
-    });
+    const configEntry = checked(contents, manifest.config, `the config of ${reference}`);
+    const config = contents.blob(configEntry, manifest.config.mediaType ?? "", true);
+    const layerEntries = manifest.layers.map((layer, i) => ({
+      mediaType: layer.mediaType ?? "",
+      digest: layer.digest ?? "",
+      entry: checked(contents, layer, `layer ${i + 1} (${layer.digest}) of ${reference}`),
+    }));
+    await checkDiffIds(contents, reference, configEntry, layerEntries);
+    const layers = layerEntries.map(({ mediaType, entry }) => contents.blob(entry, mediaType, !UNCOMPRESSED.test(mediaType)));
     const asStored = layers.every((layer) => layer.uploadAsStored);
     images.push({
       reference: referenceOf(descriptor) ?? "",
@@ -67,10 +72,6 @@ function referenceOf(descriptor: Descriptor): string | undefined {
   const annotations = descriptor.annotations ?? {};
   const name = annotations["io.containerd.image.name"] ?? annotations["org.opencontainers.image.ref.name"];
   return name === undefined ? undefined : shortReference(name);
-}
-
-function blobOf(contents: BundleContents, descriptor: Descriptor, what: string, uploadAsStored: boolean): BundleBlob {
-  return contents.blob(checked(contents, descriptor, what), descriptor.mediaType ?? "", uploadAsStored);
 }
 
 /** The descriptor's blob, present, whole and hashing to its digest; else an error naming it and its image. */

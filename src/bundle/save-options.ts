@@ -9,7 +9,7 @@ import { parseSplitSize } from "./split-size.ts";
 import { inputError } from "../core/errors.ts";
 import { resolveOptions, type RawFlags } from "../options/options.ts";
 import type { ContainerToolName, ProductDefaults } from "../options/product-defaults.ts";
-import { refuseNonFiles } from "./output-file.ts";
+import { refuseNonFiles, refuseUnwritable } from "./output-file.ts";
 
 export interface SaveOptions {
   readonly output: string;
@@ -44,6 +44,7 @@ export function resolveSaveOptions(flags: RawSaveFlags, defaults: ProductDefault
     );
   }
   refuseNonFiles(flags.output, output);
+  refuseUnwritable(flags.output, output);
   const split = flags.split === undefined ? undefined : parseSplitSize(flags.split, flags.output);
   // Either form of an earlier bundle of that name (FILE, or its parts FILE.000...) counts.
   const existing = existingOutputs(output).filter((file) => !file.endsWith(".sha256"));

@@ -9,7 +9,7 @@
  * sha256 goes beside it in `<name>.sha256`.
  */
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import type { ContainerTool } from "../engine/container-tool.ts";
 import { diagnose } from "../engine/diagnose.ts";
 import { failure } from "../core/errors.ts";
@@ -22,6 +22,7 @@ import { type SaveIndex } from "./oci-documents.ts";
 import { writeBundle } from "./write-bundle.ts";
 import { removeStaleOutputs } from "./stale-outputs.ts";
 import { writeChecksumFile } from "./checksum-file.ts";
+import { partialName } from "./replace-file.ts";
 import type { SaveOptions } from "./save-options.ts";
 
 export interface SaveResult {
@@ -62,11 +63,7 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
 
   const work = join(run.tempDir, "save");
   const partials: string[] = [];
-  const partial = (index: number) =>
-    join(
-      dirname(options.output),
-      `.${basename(options.output)}${options.split ? `.${String(index).padStart(3, "0")}` : ""}.partial-${process.pid}`,
-    );
+  const partial = (index: number) => partialName(`${options.output}${options.split ? `.${String(index).padStart(3, "0")}` : ""}`);
   try {
     await mkdir(work, { recursive: true });
     stage("saving");

@@ -6,11 +6,26 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { failure } from "../core/errors.ts";
+import { failure, inputError } from "../core/errors.ts";
 
 /** `FILE.000` for index 0: three digits, more only past 999 parts. */
 function partName(file: string, index: number): string {
   return `${file}.${String(index).padStart(3, "0")}`;
+}
+
+/**
+ * --from-archive FILE names a bundle that is there: FILE itself, or its
+ * parts FILE.000... A mistyped path is invalid input (exit 2, nothing
+ * touched), found with the other flags' checks, not once the run is under way.
+ */
+export function checkArchiveGiven(file: string): string {
+  const base = file.replace(/\.\d{3,}$/, "");
+  if (sizeOf(file) !== undefined || listNumbers(dirname(base), basename(base)).parts.size > 0) return file;
+  throw inputError(
+    "ARCHIVE_NOT_FOUND",
+    `--from-archive ${file}: there is no such file${base === file ? ` (nor parts ${basename(file)}.000...)` : ""}`,
+    `check the path and what is there: ls -l ${base}*`,
+  );
 }
 
 /** The bundle's files in order with their sizes; throws ARCHIVE_INVALID naming what is missing. */
@@ -77,4 +92,28 @@ function sizeOf(file: string): number | undefined {
 export function bundleName(files: readonly string[]): string {
   if (files.length <= 1) return files[0] ?? "";
   return `${files[0]}...${(files.at(-1) ?? "").replace(/^.*\./, "")}`;
+}
+
+/**
+ * The part whose size gives it away, when a split bundle is found damaged:
+ * `save --split` and `split -b` make every part but the last the same
+ * size, so a shorter one (or a last one longer than the rest) was cut short
+ * in copying. Without .sha256 files, the tar only breaks in the part after it.
+ */
+export function unevenPart(parts: ReadonlyArray<{ file: string; size: number }>): { file: string; why: string } | undefined {
+  if (parts.length < 2) return undefined;
+  const full = Math.max(...parts.slice(0, -1).map((part) => part.size));
+  const short = parts.slice(0, -1).find((part) => part.size < full);
+  const first = parts[0] as { file: string; size: number };
+  const last = parts.at(-1) as { file: string; size: number };
+  // With two parts, a first part shorter than the last is the one cut.
+  const cut = short ?? (last.size > full ? first : undefined);
+  if (!cut) return undefined;
+  const other = cut === short ? parts.find((part) => part.size === full) : last;
+  return {
+    file: cut.file,
+    why:
+      `${basename(cut.file)} is ${cut.size} bytes, shorter than ${basename(other?.file ?? "")} (${other?.size} bytes), ` +
+      "though only the last part may be: it was likely cut short in copying",
+  };
 }

@@ -9,6 +9,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { posix } from "node:path";
 import type { PartSource } from "./part-source.ts";
+import { LayerDigester, startsGzip, type LayerDigest } from "./layer-digest.ts";
 import { BLOCK, padding, parseHeader, parsePax, type TarHeader } from "./tar-header.ts";
 
 /** One member: a file's data range (and sha256, when hashed) or a link's target. */
@@ -20,6 +21,8 @@ export interface TarEntry {
   readonly size: number;
   /** `sha256:<hex>` of the data, when hashed and read whole. */
   readonly digest?: string;
+  /** For a gzip member, when hashed: the sha256 of its plain bytes (a layer's diff_id), or why it does not inflate. */
+  readonly plain?: LayerDigest;
   /** For a hard or symbolic link: the member it points to, as a normalised path. */
   readonly linkTo?: string;
 }
@@ -46,11 +49,11 @@ export async function indexTar(
 ): Promise<TarIndex> {
   const entries = new Map<string, TarEntry>();
   const sums = options.hash ? new PartSums(source) : undefined;
-  // Blob data is hashed and forgotten chunk by chunk: one buffer serves every such read.
-  const scratch = Buffer.allocUnsafe(CHUNK);
-  const read = async (position: number, length: number, reuse = false) => {
+  // Blob data is hashed and forgotten chunk by chunk: two buffers serve every such read (zlib may still hold one).
+  const scratch = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const;
+  const read = async (position: number, length: number, into?: Buffer) => {
     options.signal?.throwIfAborted();
-    const bytes = await source.read(position, length, reuse ? scratch : undefined);
+    const bytes = await source.read(position, length, into);
     sums?.add(position, bytes);
     return bytes;
   };
@@ -61,7 +64,11 @@ export async function indexTar(
     if (block.length < BLOCK)
       return { entries, complete: false, cutIn: block.length > 0 ? "a tar header" : undefined, partSums: sums?.digests() };
     const header = tryParse(block);
-    if (header === "bad") return { entries, complete: false, badHeaderAt: position };
+    if (header === "bad") {
+      // The rest is still hashed: each part's .sha256 then names the part that differs, not the next one the tar breaks in.
+      if (sums) await hashRest(read, scratch[0], position + BLOCK, source.size);
+      return { entries, complete: false, badHeaderAt: position, partSums: sums?.digests() };
+    }
     if (!header) break;
     const size = pending.size ?? header.size;
     const dataStart = position + BLOCK;
@@ -80,21 +87,30 @@ export async function indexTar(
       const linkTo = normalise(header.kind === "link" ? linkPath : posix.join(posix.dirname(path), linkPath));
       entries.set(path, { path, kind: "link", offset: dataStart, size: 0, linkTo });
     } else if (header.kind === "file") {
-      const digest = options.hash ? await hashData(read, dataStart, size) : "";
-      if (digest === undefined) return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
-      entries.set(path, { path, kind: "file", offset: dataStart, size, digest: digest || undefined });
+      const hashed = options.hash ? await hashData(read, scratch, dataStart, size) : { digest: "" };
+      if (hashed === undefined) return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
+      entries.set(path, { path, kind: "file", offset: dataStart, size, digest: hashed.digest || undefined, plain: hashed.plain });
     }
     if (sums && position > dataStart) {
       // Padding (and the data of directories and the like) count for the part sums too.
       const skipped = header.kind === "file" ? size + padding(size) - size : size + padding(size);
       const from = header.kind === "file" ? dataStart + size : dataStart;
-      if ((await read(from, skipped, true)).length < skipped && header.kind === "file")
+      if ((await read(from, skipped, scratch[0])).length < skipped && header.kind === "file")
         return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
     }
   }
-  if (sums)
-    for (let at = position + BLOCK; at < source.size; at += CHUNK) await read(at, Math.min(CHUNK, source.size - at), true);
+  if (sums) await hashRest(read, scratch[0], position + BLOCK, source.size);
   return { entries, complete: true, partSums: sums?.digests() };
+}
+
+/** Reads (and so hashes into the part sums) every byte from `from` to the end. */
+async function hashRest(
+  read: (position: number, length: number, into: Buffer) => Promise<Buffer>,
+  into: Buffer,
+  from: number,
+  end: number,
+) {
+  for (let at = from; at < end; at += CHUNK) await read(at, Math.min(CHUNK, end - at), into);
 }
 
 /** Follows links (podman's `<id>/layer.tar -> ../<digest>.tar`) to the file member. */
@@ -126,20 +142,34 @@ function extension(header: TarHeader, data: Buffer): { path?: string; linkPath?:
   return parsePax(data);
 }
 
-/** The member's sha256, or undefined when the archive ends inside it. */
+/**
+ * The member's sha256 (and, for a gzip member, its plain bytes' sha256,
+ * inflated beside the read), or undefined when the archive ends inside it.
+ * The two buffers take turns: one is read into while zlib works on the other.
+ */
 async function hashData(
-  read: (position: number, length: number, reuse: boolean) => Promise<Buffer>,
+  read: (position: number, length: number, into: Buffer) => Promise<Buffer>,
+  buffers: readonly [Buffer, Buffer],
   start: number,
   size: number,
-): Promise<string | undefined> {
+): Promise<{ digest: string; plain?: LayerDigest } | undefined> {
   const hash = createHash("sha256");
-  for (let at = start; at < start + size;) {
-    const chunk = await read(at, Math.min(CHUNK, start + size - at), true);
+  const released: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+  let inflating: LayerDigester | undefined;
+  let turn = 0;
+  for (let at = start; at < start + size; turn = 1 - turn) {
+    await released[turn];
+    const chunk = await read(at, Math.min(CHUNK, start + size - at), buffers[turn] as Buffer);
+    if (chunk.length === 0) {
+      await inflating?.digest();
+      return undefined;
+    }
+    if (at === start && startsGzip(chunk)) inflating = new LayerDigester();
     hash.update(chunk);
+    if (inflating) released[turn] = inflating.write(chunk);
     at += chunk.length;
-    if (chunk.length === 0) return undefined;
   }
-  return `sha256:${hash.digest("hex")}`;
+  return { digest: `sha256:${hash.digest("hex")}`, plain: await inflating?.digest() };
 }
 
 /** Each part's sha256, fed by reads that go front to back with no gap. */

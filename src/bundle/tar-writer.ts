@@ -72,7 +72,8 @@ export class TarWriter {
   private async nextPart(): Promise<void> {
     await this.close();
     const file = this.fileFor(this.written.length);
-    this.handle = await open(file, "w");
+    // A new file only: a name that is already there (a planted symlink) is not written through.
+    this.handle = await open(file, "wx");
     this.written.push(file);
     this.partBytes = 0;
   }

@@ -38,11 +38,17 @@ export async function runPush(
   } catch (error) {
     // Whatever failed while stopping, the interrupt is what happened.
     throw runner.interrupted && !(error instanceof InterruptedError)
-      ? new InterruptedError(runner.interrupted, runner.phase === "planning" ? "preflight" : runner.phase)
+      ? new InterruptedError(runner.interrupted, stoppedDuring(runner.phase, options))
       : error;
   } finally {
     stopListening();
     stopListeningAgain();
     tempDir.remove();
   }
+}
+
+/** What an interrupt stopped, as the `Stopped:` line says it: with --from-archive, the prepare hook is the bundle's check. */
+function stoppedDuring(phase: Runner["phase"], options: Options): string {
+  if (phase === "preparing" && options.fromArchive.length > 0) return "the bundle's check";
+  return phase === "preparing" || phase === "planning" ? "preflight" : phase;
 }

@@ -26,6 +26,8 @@ export type InputErrorCode =
   | "UNKNOWN_HOOK"
   | "OUTPUT_EXISTS"
   | "OUTPUT_NOT_A_FILE"
+  | "OUTPUT_NOT_WRITABLE"
+  | "ARCHIVE_NOT_FOUND"
   | "INVALID_SIZE"
   | "CA_FILE_INVALID";
 

@@ -46,7 +46,7 @@ export interface RunnerParts {
 }
 
 /** Where a run is, for the line that says what an interrupt stopped. */
-export type RunPhase = "planning" | "preflight" | "pushing" | "reporting";
+export type RunPhase = "preparing" | "planning" | "preflight" | "pushing" | "reporting";
 
 export class Runner implements RunContext, TransportContext {
   /** Typed tapable hooks; see src/core/hooks.ts and docs for each one. */
@@ -113,7 +113,10 @@ export class Runner implements RunContext, TransportContext {
 
   private async runStages(): Promise<Report> {
     const started = performance.now();
+    // The prepare hook's work (reading a whole bundle) is long enough for an interrupt to land in it.
+    this.phaseNow = "preparing";
     await this.hooks.prepare.promise();
+    this.phaseNow = "planning";
     const jobs = this.hooks.plan.call(basePlan(this.options));
     checkTargets(jobs);
     // A dry run shows the plan before the checks, so it is there even when
@@ -224,7 +227,7 @@ export class Runner implements RunContext, TransportContext {
     this.sender = create(this);
   }
 
-  /** What the run is doing now: planning, preflight, pushing or reporting. */
+  /** What the run is doing now: preparing (the plugins' prepare hook), planning, preflight, pushing or reporting. */
   get phase(): RunPhase {
     return this.phaseNow;
   }

@@ -3,6 +3,7 @@
  * Every rule is checked here, before anything is touched, so invalid input
  * exits 2 with nothing tagged or pushed.
  */
+import { checkArchiveGiven } from "../bundle/split-parts.ts";
 import { readCaFiles, type CaFile } from "./ca-files.ts";
 import { inputError } from "../core/errors.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
@@ -117,7 +118,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     createProject: flags.createProject === true,
     createRepositories: flags.createRepositories === true,
     plugins: checkPluginFiles(flags.plugin ?? []),
-    fromArchive: flags.fromArchive ?? [],
+    fromArchive: (flags.fromArchive ?? []).map(checkArchiveGiven),
     caFiles,
     concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),

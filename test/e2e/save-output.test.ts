@@ -4,11 +4,17 @@
  * OUTPUT_NOT_A_FILE and exit 2, --force or not, and is left as it was.
  * Once, a directory failed with a raw EISDIR after the whole save, and a
  * device node was replaced by a regular file (as root, /dev/null too).
+ * Nothing is written through a symlink the run did not make (a planted
+ * `<file>.sha256` link once had its target overwritten), and read-only
+ * media are refused before the work (once: a raw EROFS after it).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.ts";
+import { expectSuccess } from "./helpers/expect-cli.ts";
 import { expectInvalid } from "./helpers/expect-invalid.ts";
 import { testDir } from "./helpers/local-tools.ts";
 
@@ -47,5 +53,35 @@ describe.concurrent("save -o onto something that is not a regular file", () => {
     const { error } = await expectInvalid(["save", "-o", file, ...image], "OUTPUT_NOT_A_FILE");
     expect(error).toContain(`${file}.sha256 is a directory`);
     expect(readdirSync(`${file}.sha256`)).toEqual([]);
+  });
+});
+
+describe.concurrent("save -o where others could have planted something", () => {
+  it("<file>.sha256 planted as a symlink: replaced by the checksum file, the file it pointed at untouched", async () => {
+    const dir = testDir();
+    const file = join(dir, "apim-images.tar");
+    const victim = join(testDir(), "victim");
+    writeFileSync(victim, "not to be overwritten\n");
+    symlinkSync(victim, `${file}.sha256`);
+    expectSuccess(await runCli(["save", "-o", file, ...image]));
+    expect(readFileSync(victim, "utf8")).toBe("not to be overwritten\n");
+    expect(lstatSync(`${file}.sha256`).isSymbolicLink(), `${file}.sha256 is still a symlink`).toBe(false);
+    const sum = createHash("sha256").update(readFileSync(file)).digest("hex");
+    expect(readFileSync(`${file}.sha256`, "utf8")).toBe(`${sum}  apim-images.tar\n`);
+    expect(readdirSync(dir).sort()).toEqual(["apim-images.tar", "apim-images.tar.sha256"]);
+  });
+
+  it("a directory on a read-only file system: refused up front with a fix that writes elsewhere, podman never run", async () => {
+    const media = join(testDir(), "media");
+    mkdirSync(media);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", media]);
+    try {
+      const { error } = await expectInvalid(["save", "-o", join(media, "apim-images.tar"), ...image], "OUTPUT_NOT_WRITABLE");
+      expect(error).toContain(`the directory ${media} is on a read-only file system`);
+      expect(error).toContain("Fix: write the bundle to writable media, for example -o /var/tmp/apim-images.tar");
+      expect(error).not.toContain("EROFS:");
+    } finally {
+      execFileSync("umount", [media]);
+    }
   });
 });

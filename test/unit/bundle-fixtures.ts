@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { c as createTar } from "tar";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
+import { PushImagesError } from "../../src/core/errors.ts";
 import { createLogger } from "../../src/core/logger.ts";
 
 export const quietLog = createLogger({ quiet: true, verbose: false, write: () => undefined });
@@ -43,11 +44,22 @@ export interface FixtureImage {
   layers: Buffer[];
 }
 
+/** What a bundle `save` writes holds besides the layout, and a last edit before it is tarred. */
+export interface BundleExtras {
+  /** docker's manifest.json and push-images-index.json, as save writes them. */
+  readonly asSaved?: boolean;
+  /** The second image's config lists another layer's diff_id for its own layer: a layer that does not match its config. */
+  readonly wrongDiffId?: boolean;
+  /** Changes the layout's files (in `root`) before the tar is made: a tampered copy. */
+  readonly edit?: (root: string) => void;
+}
+
 /** An OCI layout tar of images that share their first layer; returns the file and what it holds. */
 export async function ociBundle(
   dir: string,
   references: string[],
   layerSize = 3000,
+  extras: BundleExtras = {},
 ): Promise<{ file: string; images: FixtureImage[]; blobs: Map<string, Buffer> }> {
   const root = join(dir, "layout");
   mkdirSync(join(root, "blobs", "sha256"), { recursive: true });
@@ -58,13 +70,17 @@ export async function ociBundle(
     writeFileSync(join(root, "blobs", "sha256", digest.slice(7)), bytes);
     return { digest, size: bytes.length };
   };
-  const shared = gzipSync(noise(layerSize, 1));
+  const sharedPlain = noise(layerSize, 1);
+  const shared = gzipSync(sharedPlain);
   const images: FixtureImage[] = [];
+  const dockerManifest: object[] = [];
   const manifests = references.map((reference, i) => {
-    const own = gzipSync(noise(layerSize, i + 2));
+    const ownPlain = noise(layerSize, i + 2);
+    const own = gzipSync(ownPlain);
     const layers = [shared, own];
+    const diffIds = [sharedPlain, extras.wrongDiffId && i === 1 ? noise(layerSize, 99) : ownPlain].map((plain) => sha256(plain));
     const config = put(
-      Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] }, n: i })),
+      Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: diffIds }, n: i })),
     );
     const layerDescriptors = layers.map((layer) => ({ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...put(layer) }));
     const manifest = Buffer.from(
@@ -77,6 +93,12 @@ export async function ociBundle(
     );
     const descriptor = put(manifest);
     images.push({ reference, id: config.digest, manifestDigest: descriptor.digest, layers });
+    const path = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
+    dockerManifest.push({
+      Config: path(config.digest),
+      RepoTags: [reference],
+      Layers: layerDescriptors.map((d) => path(d.digest)),
+    });
     return {
       mediaType: "application/vnd.oci.image.manifest.v1+json",
       ...descriptor,
@@ -85,8 +107,21 @@ export async function ociBundle(
   });
   writeFileSync(join(root, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
   writeFileSync(join(root, "index.json"), JSON.stringify({ schemaVersion: 2, manifests }));
+  const members = ["oci-layout", "index.json", "blobs"];
+  if (extras.asSaved) {
+    writeFileSync(join(root, "manifest.json"), JSON.stringify(dockerManifest));
+    const own = images.map((image) => ({
+      image: image.reference.replace(/^.*\/|:.*$/g, ""),
+      reference: image.reference,
+      id: image.id,
+      manifest: image.manifestDigest,
+    }));
+    writeFileSync(join(root, "push-images-index.json"), JSON.stringify({ writer: "test", created: "", images: own }));
+    members.splice(2, 0, "manifest.json", "push-images-index.json");
+  }
+  extras.edit?.(root);
   const file = join(dir, "bundle.tar");
-  await createTar({ file, cwd: root, portable: true }, ["oci-layout", "index.json", "blobs"]);
+  await createTar({ file, cwd: root, portable: true }, members);
   return { file, images, blobs };
 }
 
@@ -134,4 +169,16 @@ export async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+/** The ARCHIVE_INVALID error `opening` is refused with, its hint a command that checks or remakes the bundle. */
+export async function bundleRefusal(opening: Promise<unknown>): Promise<PushImagesError> {
+  const error = await opening.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(PushImagesError);
+  expect((error as PushImagesError).code).toBe("ARCHIVE_INVALID");
+  expect((error as PushImagesError).hint).toMatch(/sha256sum -c|ls -l|gzip -t|push-images save/);
+  return error as PushImagesError;
 }

@@ -6,26 +6,16 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openBundle } from "../../src/bundle/open-bundle.ts";
-import { PushImagesError } from "../../src/core/errors.ts";
-import { dockerArchive, ociBundle, quietLog, readAll, scratchDir, sha256, splitFile } from "./bundle-fixtures.ts";
+import { bundleRefusal, dockerArchive, ociBundle, quietLog, readAll, scratchDir, sha256, splitFile } from "./bundle-fixtures.ts";
 
 const REFS = ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0"];
 const open = (file: string) => openBundle(file, { log: quietLog });
 
-async function refusal(file: string): Promise<PushImagesError> {
-  const error = await open(file).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PushImagesError);
-  expect((error as PushImagesError).code).toBe("ARCHIVE_INVALID");
-  expect((error as PushImagesError).hint).toMatch(/sha256sum -c|ls -l|gzip -t/);
-  return error as PushImagesError;
-}
+const refusal = (file: string) => bundleRefusal(open(file));
 
 /** The file with one byte flipped inside `blob` (found by its content). */
 function flipByteOf(file: string, blob: Buffer): void {
@@ -66,6 +56,30 @@ describe("an OCI layout bundle", () => {
     expect(error.message).toContain(sha256(own));
     expect(error.message).toContain(REFS[1]);
     expect(error.message).toMatch(/damaged/);
+  });
+
+  it("refuses a gzip layer that does not unpack to its config's diff_id, naming the layer and the image", async () => {
+    const { file, images } = await ociBundle(scratchDir(), REFS, 3000, { wrongDiffId: true });
+    const error = await refusal(file);
+    const own = sha256(images[1]?.layers[1] ?? Buffer.alloc(0));
+    expect(error.message).toContain(`layer 2 (${own}) of ${REFS[1]} that does not match its config`);
+  });
+
+  it("refuses a layer whose media type says gzip but whose bytes are not", async () => {
+    const plain = Buffer.from("a plain tar, not gzip".repeat(100));
+    const edit = (root: string) => {
+      const index = JSON.parse(readFileSync(join(root, "index.json"), "utf8"));
+      const manifestFile = join(root, "blobs", "sha256", index.manifests[0].digest.slice(7));
+      const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+      manifest.layers[1] = { ...manifest.layers[1], digest: sha256(plain), size: plain.length };
+      writeFileSync(join(root, "blobs", "sha256", sha256(plain).slice(7)), plain);
+      const bytes = Buffer.from(JSON.stringify(manifest));
+      writeFileSync(join(root, "blobs", "sha256", sha256(bytes).slice(7)), bytes);
+      index.manifests[0] = { ...index.manifests[0], digest: sha256(bytes), size: bytes.length };
+      writeFileSync(join(root, "index.json"), JSON.stringify(index));
+    };
+    const { file } = await ociBundle(scratchDir(), REFS, 3000, { edit });
+    expect((await refusal(file)).message).toContain("it is not gzip, as its media type says");
   });
 
   it("refuses a truncated file, saying it is cut short and what it lacks", async () => {
@@ -137,7 +151,9 @@ describe("a split bundle", () => {
     flipByteOf(file, layer);
     const parts = splitFile(file, 1500);
     rmSync(file);
-    expect((await refusal(file)).message).toMatch(new RegExp(`damaged blob ${sha256(layer)}.* \\(in bundle\\.tar\\.\\d{3}\\)`));
+    expect((await refusal(file)).message).toMatch(
+      new RegExp(`damaged blob ${sha256(layer)}.* \\(in bundle\\.tar\\.\\d{3}( (and|\\.\\.\\.) bundle\\.tar\\.\\d{3})?\\)`),
+    );
     const damaged = parts[1] as string;
     for (const part of parts)
       writeFileSync(
@@ -145,6 +161,33 @@ describe("a split bundle", () => {
         `${part === damaged ? "0".repeat(64) : createHash("sha256").update(readFileSync(part)).digest("hex")}  ${basename(part)}\n`,
       );
     expect((await refusal(file)).message).toContain(`${damaged} does not match ${damaged}.sha256`);
+  });
+
+  it("a part cut short in copying is named, not the part after it where the tar breaks; by its .sha256 too", async () => {
+    const { file } = await ociBundle(scratchDir(), REFS);
+    const parts = splitFile(file, 2048);
+    rmSync(file);
+    const sums = parts.map((part) => createHash("sha256").update(readFileSync(part)).digest("hex"));
+    truncateSync(parts[0] as string, 1900);
+    const error = await refusal(file);
+    expect(error.message).toContain("bundle.tar.000 is 1900 bytes, shorter than bundle.tar.001 (2048 bytes)");
+    expect(error.hint).toMatch(/^copy bundle\.tar\.000 again from the original/);
+    for (const [i, part] of parts.entries()) writeFileSync(`${part}.sha256`, `${sums[i]}  ${basename(part)}\n`);
+    expect((await refusal(file)).message).toContain(`${parts[0]} does not match ${parts[0]}.sha256`);
+  });
+
+  it("a damaged blob that spans parts names every part it sits in, not only the first", async () => {
+    const { file, images } = await ociBundle(scratchDir(), REFS, 6000);
+    const layer = images[0]?.layers[1] as Buffer;
+    const bytes = readFileSync(file);
+    const start = bytes.indexOf(layer);
+    // Parts that cut the layer in two; the byte flipped in the second half.
+    const size = Math.ceil((start + layer.length / 2) / 512) * 512;
+    bytes[start + layer.length - 10] = (bytes[start + layer.length - 10] as number) ^ 0xff;
+    writeFileSync(file, bytes);
+    splitFile(file, size);
+    rmSync(file);
+    expect((await refusal(file)).message).toMatch(/damaged blob .* \(in bundle\.tar\.000 and bundle\.tar\.001\)/);
   });
 });
 

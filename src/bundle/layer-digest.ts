@@ -1,0 +1,64 @@
+/**
+ * A gzip layer's uncompressed digest (its diff_id), learnt in the same read
+ * that hashes the stored bytes: each chunk read is also handed to a gunzip
+ * stream, which inflates on libuv's thread pool while the main thread reads
+ * and hashes the next chunk, and what comes out is hashed as it comes.
+ * containerd checks diff_ids when it unpacks a layer, so a layer that does
+ * not match its config would fail on the site at pull time, far from here.
+ * What it costs, measured on a 764 MB bundle of three gzip layers (1.9 GB
+ * unpacked; 2 cores, shared and loaded): the check's CPU time went from
+ * 1.6 s to 9.4 s, its wall time from about 4 s to 15-20 s, nearly all of it
+ * inflating, one layer at a time (the read goes front to back).
+ */
+import { createHash } from "node:crypto";
+import { createGunzip } from "node:zlib";
+
+/** Output chunks of this size: fewer, larger callbacks into the hash than zlib's 16 KiB default. */
+const OUT_CHUNK = 256 * 1024;
+
+/** What inflating a member gave: the sha256 of its plain bytes, or why it cannot be inflated. */
+export type LayerDigest = { readonly digest: string } | { readonly error: string };
+
+/** Whether a member's first bytes are gzip's magic number. */
+export function startsGzip(first: Buffer): boolean {
+  return first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+}
+
+/** One member being inflated and hashed beside the read. */
+export class LayerDigester {
+  private readonly hash = createHash("sha256");
+  private readonly gunzip = createGunzip({ chunkSize: OUT_CHUNK });
+  private failed?: string;
+  private readonly finished: Promise<void>;
+
+  constructor() {
+    this.gunzip.on("data", (chunk: Buffer) => this.hash.update(chunk));
+    this.finished = new Promise((resolve) => {
+      this.gunzip.once("end", resolve);
+      this.gunzip.once("error", (error) => {
+        this.failed = error.message;
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Hands a chunk to zlib; resolves once zlib is done with its bytes, so
+   * the caller may read into that buffer again (a failed stream takes no more).
+   */
+  write(chunk: Buffer): Promise<void> {
+    if (this.failed !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      const ok = this.gunzip.write(chunk, () => resolve());
+      // After an error the callback may never come: the failure resolves it.
+      if (!ok) void this.finished.then(() => resolve());
+    });
+  }
+
+  /** Ends the input; the digest of what came out, or the error that stopped it. */
+  async digest(): Promise<LayerDigest> {
+    if (this.failed === undefined) this.gunzip.end();
+    await this.finished;
+    return this.failed !== undefined ? { error: this.failed } : { digest: `sha256:${this.hash.digest("hex")}` };
+  }
+}
