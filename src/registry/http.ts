@@ -73,7 +73,7 @@ export interface Exchange {
    * placing a blob answers late: src/core/answer-wait.ts); `idleMs` when not given.
    */
   readonly answerWaitMs?: number;
-  /** Called when the body is all sent and the answer is awaited for `answerWaitMs`; what it returns is called when the wait ends. */
+  /** Called when the answer has not come `idleMs` after the body was all sent; what it returns is called when the wait ends. */
   readonly onWaiting?: () => (() => void) | void;
 }
 
@@ -94,6 +94,7 @@ export async function exchange(
   }
   const idle = new IdleTimer(idleMs, () => `no answer from ${target.origin} for ${idleMs / 1000}s`);
   let waited = undefined as (() => void) | void;
+  let saying: NodeJS.Timeout | undefined;
   if (typeof body === "object") {
     // Held until undici sends it (it resumes the stream then): a stream that
     // already flows, e.g. to a progress counter, would lose what it gives meanwhile.
@@ -104,7 +105,8 @@ export async function exchange(
     body.once("end", () => {
       if (answerWaitMs === undefined || answerWaitMs <= idleMs) return;
       idle.limit(answerWaitMs, () => `no answer from ${target.origin} for ${answerWaitMs / 1000}s after the whole body was sent`);
-      waited = onWaiting?.();
+      // Said only once the answer is later than a stall would be: most come at once.
+      saying = setTimeout(() => (waited = onWaiting?.()), idleMs);
     });
   }
   let answer: HttpResponse;
@@ -145,6 +147,7 @@ export async function exchange(
     throw normalizedError(idle.signal.aborted ? idle.signal.reason : error, target, route);
   } finally {
     idle.stop();
+    clearTimeout(saying);
     waited?.();
   }
   // Through HTTP_PROXY the proxy answers in the registry's place when it cannot reach it; a registry names its API version.

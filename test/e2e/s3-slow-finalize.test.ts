@@ -1,0 +1,78 @@
+/**
+ * A registry still placing a blob is not stalled (issue 19): S3-backed
+ * distribution/Harbor and Artifactory answer the final `PUT ...?digest=`
+ * of a large layer long after its bytes are in (the s3-slow-finalize
+ * personality: 12 s here, and `HEAD` of the blob 404 meanwhile). With
+ * --stall-timeout 3 the push waits for that answer instead of stopping
+ * and sending the blob again: one final PUT of the 200 MB layer, one
+ * attempt, for the bundle push (no engine on PATH) and for podman, and
+ * the wait is said with -v. One image with a single 200 MB layer of
+ * random bytes (incompressible), built once.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { startPersonality } from "../bed/personalities/front.ts";
+import { s3SlowFinalize, type SlowFinalize } from "../bed/personalities/s3-slow-finalize.ts";
+import { uniqueName, useBed } from "./helpers/bed.ts";
+import { runCli } from "./helpers/cli.ts";
+import { enginelessPath } from "./helpers/engineless.ts";
+import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
+import { expectImage } from "./helpers/expect-registry.ts";
+import { jsonImages } from "./helpers/json-report.ts";
+import { sourceFlags, useRandomBundle } from "./helpers/random-image.ts";
+import { testDir, tool } from "./helpers/local-tools.ts";
+
+const bed = useBed();
+const { plain } = bed.registries;
+const IMAGE = "apim-le-cache";
+const LAYER_BYTES = 200 * 1000 * 1000;
+const MiB = 1024 * 1024;
+/** Far above --stall-timeout 3, far below what 200 MB earn (3 s + 191 s). */
+const FINALIZE_MS = 12_000;
+const sourcePath = uniqueName("slow");
+
+const big = useRandomBundle(sourcePath, IMAGE, LAYER_BYTES);
+
+/** The slow registry before the plain one, closed after the test. */
+async function slowRegistry(test: TestContext): Promise<{ host: string; slow: SlowFinalize }> {
+  const slow = s3SlowFinalize({ delayMs: FINALIZE_MS, largeBytes: 64 * MiB });
+  const running = await startPersonality(plain, slow);
+  test.onTestFinished(() => running.close());
+  return { host: running.registry.host, slow };
+}
+
+const waitLine = /waiting for 127\.0\.0\.1:\d+ to (?:confirm|answer).* up to \dm\d\ds/;
+
+describe.concurrent("a registry that answers the final PUT of a 200 MB layer 12 s late, with --stall-timeout 3", () => {
+  it("--from-archive: waits for the answer; the layer is finalized once, one attempt, pushed", async (test) => {
+    const { host, slow } = await slowRegistry(test);
+    const path = uniqueName();
+    const args = ["--from-archive", big.bundle, "-r", `${host}/${path}`, "-t", "-p", sourcePath, "-s", "v1"];
+    const started = performance.now();
+    const r = await runCli([...args, "--stall-timeout", "3", "--json", "-v"], {
+      env: { PATH: enginelessPath(), XDG_STATE_HOME: testDir() },
+    });
+
+    expectSuccess(r);
+    const [entry] = jsonImages(r);
+    expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(["pushed", 1]);
+    expect([...slow.finalPuts().values()], "final PUTs of the large layer").toEqual([1]);
+    expect(r.stderr, describeRun(r)).toMatch(waitLine);
+    expect(performance.now() - started, "it waited for the answer").toBeGreaterThanOrEqual(FINALIZE_MS);
+    await expectImage(plain, `${path}/${IMAGE}`, "v1", big.imageId);
+  });
+
+  it("-c podman: podman, all sent and waiting for the answer, is not stopped; finalized once, one attempt, pushed", async (test) => {
+    const { host, slow } = await slowRegistry(test);
+    const path = uniqueName();
+    const flags = ["-c", "podman", "-t", ...sourceFlags(sourcePath, [IMAGE]), "--stall-timeout", "3", "--json", "-v"];
+    const r = await runCli(["-r", `${host}/${path}`, ...flags]);
+
+    expectSuccess(r);
+    const [entry] = jsonImages(r);
+    expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(["pushed", 1]);
+    expect([...slow.finalPuts().values()], "final PUTs of the large layer").toEqual([1]);
+    expect(r.stderr, describeRun(r)).toMatch(waitLine);
+    await expectImage(plain, `${path}/${IMAGE}`, "v1", big.imageId);
+  });
+});
