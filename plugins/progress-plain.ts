@@ -23,14 +23,18 @@ export class PlainProgressPlugin implements Plugin {
     let finished = 0;
     // What each job last said it waits for: a line when that changes, not every progress report.
     const waits = new Map<string, string>();
+    // A push through the registry API reports its bytes as "pushing" a few times a second: one line per job.
+    const announced = new Set<string>();
     // Last in the waterfall: counts the plan every other plugin has shaped.
     hooks.plan.tap({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, (jobs) => {
       total = jobs.length;
       return jobs;
     });
     hooks.progress.tap(PLUGIN_NAME, (job, progress) => {
-      if (progress.stage === "pushing" && progress.attempt === 1 && progress.waiting === undefined)
+      if (progress.stage === "pushing" && progress.attempt === 1 && !announced.has(job.target)) {
+        announced.add(job.target);
         line(`pushing    ${job.source} -> ${job.target}`);
+      }
       const waiting = progress.waiting ?? "";
       if (progress.stage === "pushing" && waiting !== (waits.get(job.target) ?? "")) {
         waits.set(job.target, waiting);

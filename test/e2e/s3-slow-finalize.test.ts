@@ -9,6 +9,8 @@
  * the wait is said with -v. One image with a single 200 MB layer of
  * random bytes (incompressible), built once.
  */
+import { randomBytes } from "node:crypto";
+import { chownSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { startPersonality } from "../bed/personalities/front.ts";
@@ -19,6 +21,7 @@ import { enginelessPath } from "./helpers/engineless.ts";
 import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
 import { expectImage } from "./helpers/expect-registry.ts";
 import { jsonImages } from "./helpers/json-report.ts";
+import { asOperator, operator } from "./helpers/operator.ts";
 import { sourceFlags, useRandomBundle } from "./helpers/random-image.ts";
 import { testDir, tool } from "./helpers/local-tools.ts";
 
@@ -34,14 +37,14 @@ const sourcePath = uniqueName("slow");
 const big = useRandomBundle(sourcePath, IMAGE, LAYER_BYTES);
 
 /** The slow registry before the plain one, closed after the test. */
-async function slowRegistry(test: TestContext): Promise<{ host: string; slow: SlowFinalize }> {
-  const slow = s3SlowFinalize({ delayMs: FINALIZE_MS, largeBytes: 64 * MiB });
+async function slowRegistry(test: TestContext, largeBytes = 64 * MiB): Promise<{ host: string; slow: SlowFinalize }> {
+  const slow = s3SlowFinalize({ delayMs: FINALIZE_MS, largeBytes });
   const running = await startPersonality(plain, slow);
   test.onTestFinished(() => running.close());
   return { host: running.registry.host, slow };
 }
 
-const waitLine = /waiting for 127\.0\.0\.1:\d+ to (?:confirm|answer).* up to \dm\d\ds/;
+const waitLine = /waiting for 127\.0\.0\.1:\d+ to (?:confirm|answer).* up to (?:\dm\d\d|\d+)s/;
 
 describe.concurrent("a registry that answers the final PUT of a 200 MB layer 12 s late, with --stall-timeout 3", () => {
   it("--from-archive: waits for the answer; the layer is finalized once, one attempt, pushed", async (test) => {
@@ -74,5 +77,28 @@ describe.concurrent("a registry that answers the final PUT of a 200 MB layer 12 
     expect([...slow.finalPuts().values()], "final PUTs of the large layer").toEqual([1]);
     expect(r.stderr, describeRun(r)).toMatch(waitLine);
     await expectImage(plain, `${path}/${IMAGE}`, "v1", big.imageId);
+  });
+
+  it("rootless podman (a non-root operator): its connections are read as well; finalized once, one attempt, pushed", async (test) => {
+    // 24 MB earn 3 s + 23 s, still above the 12 s finalize: the operator's image stays small to build.
+    const op = operator();
+    const dir = mkdtempSync(join(op.home, "slow-"));
+    writeFileSync(join(dir, "payload"), randomBytes(24_000_000));
+    writeFileSync(join(dir, "Containerfile"), "FROM scratch\nCOPY payload /payload\n");
+    for (const file of [dir, join(dir, "payload"), join(dir, "Containerfile")]) chownSync(file, op.uid, op.gid);
+    const ref = `${sourcePath}/${IMAGE}:rootless`;
+    await asOperator("podman", ["build", "--quiet", "--pull=never", "--tag", ref, dir]);
+    const id = `sha256:${await asOperator("podman", ["image", "inspect", "--format", "{{.Id}}", ref])}`;
+    const { host, slow } = await slowRegistry(test, 16 * MiB);
+    const path = uniqueName();
+    const flags = ["-c", "podman", "-t", "-p", sourcePath, "-s", "rootless", "-i", IMAGE, "--stall-timeout", "3", "--json", "-v"];
+    const r = await runCli(["-r", `${host}/${path}`, ...flags], { as: op });
+
+    expectSuccess(r);
+    const [entry] = jsonImages(r);
+    expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(["pushed", 1]);
+    expect([...slow.finalPuts().values()], "final PUTs of the large layer").toEqual([1]);
+    expect(r.stderr, describeRun(r)).toMatch(waitLine);
+    await expectImage(plain, `${path}/${IMAGE}`, "rootless", id);
   });
 });
