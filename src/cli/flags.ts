@@ -104,7 +104,7 @@ export function pushFlags(defaults: ProductDefaults) {
       description:
         `Stop a push that makes no progress (no byte sent or received) for this many seconds while it has ` +
         `bytes to send, as REGISTRY_STALLED, and retry it; once a blob is all sent, wait this long + 1 s per MiB ` +
-        `of it (at most 30 min more) for the registry's answer (docker: this long) (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})`,
+        `of it (at most 30 min more; docker: of the image) for the registry's answer (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})`,
     },
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
     plugin: {

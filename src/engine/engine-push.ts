@@ -27,6 +27,8 @@ export interface Engine {
   readonly tool: ContainerTool;
   readonly shell: Shell;
   readonly localImages: ReadonlyMap<string, string | undefined>;
+  /** Sizes of the local images, by reference: docker's stand-in for the bytes it sent. */
+  readonly localSizes?: ReadonlyMap<string, number>;
 }
 
 export class EnginePush implements Transport {
@@ -96,7 +98,8 @@ export function makesTag(tool: ContainerTool, hooks: RunnerHooks): boolean {
   return tool.name === "docker" || hooks.tagArgs.taps.length > 0;
 }
 
-async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, job: Job): Promise<SendOutcome> {
+async function pushWithRetries(core: TransportContext, engine: Engine, job: Job): Promise<SendOutcome> {
+  const { tool, shell } = engine;
   const { hooks, options } = core;
   const workDir = await mkdtemp(join(core.tempDir, "push-"));
   try {
@@ -104,7 +107,7 @@ async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, 
     for (let attempt = 1; ; attempt++) {
       hooks.progress.call(job, { stage: "pushing", attempt });
       const args = hooks.pushArgs.call(tool.pushArgs(job, digestFile), job);
-      const push = await shell.run(tool.name, args, { mutates: true, stall: stallRule(core, job, attempt) });
+      const push = await shell.run(tool.name, args, { mutates: true, stall: stallRule(core, engine, job, attempt) });
       // podman exits 0 when it is stopped by SIGTERM: after an interrupt, its exit code proves nothing.
       if (core.interrupted) return { error: interruptedFailure(core.interrupted), attempts: attempt };
       // Stopped for stalling: podman exits 0 on SIGTERM, so the exit code says nothing here either.
@@ -134,15 +137,20 @@ async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, 
  * When a push's quiet is a stall (stall-watch.ts): after --stall-timeout
  * with bytes left to send; once podman's connections hold nothing unsent,
  * after the wait answer-wait.ts gives for the bytes it wrote, said on the
- * progress line and with -v. dockerd's connections are out of sight: there
- * --stall-timeout alone counts.
+ * progress line and with -v. docker's upload runs in dockerd, whose
+ * connections a docker-group user cannot see: the image's size stands in
+ * for what was sent, so a quiet docker push waits as long as the image
+ * could need.
  */
-function stallRule(core: TransportContext, job: Job, attempt: number): StallRule {
+function stallRule(core: TransportContext, { tool, localSizes }: Engine, job: Job, attempt: number): StallRule {
   const stallMs = core.options.stallTimeoutMs;
   const host = core.options.registry.host;
+  const imageWaitMs = answerWaitMs(stallMs, localSizes?.get(job.source) ?? 0);
+  const docker = tool.name === "docker";
   return {
     stallMs,
-    answerMs: (written) => answerWaitMs(stallMs, written),
+    answerMs: (written) => (docker ? imageWaitMs : answerWaitMs(stallMs, written)),
+    ...(docker ? { blindAnswerMs: imageWaitMs } : {}),
     onWaiting: (waitMs) => {
       const waiting = `${host} to answer (all sent), up to ${waitText(waitMs)} in all`;
       core.log.verbose(`${job.image}: waiting for ${waiting}`);

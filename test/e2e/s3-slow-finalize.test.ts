@@ -16,13 +16,13 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vit
 import { startPersonality } from "../bed/personalities/front.ts";
 import { s3SlowFinalize, type SlowFinalize } from "../bed/personalities/s3-slow-finalize.ts";
 import { uniqueName, useBed } from "./helpers/bed.ts";
-import { runCli } from "./helpers/cli.ts";
+import { runCli, type CliResult } from "./helpers/cli.ts";
 import { enginelessPath } from "./helpers/engineless.ts";
 import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
 import { expectImage } from "./helpers/expect-registry.ts";
 import { jsonImages } from "./helpers/json-report.ts";
 import { asOperator, operator } from "./helpers/operator.ts";
-import { sourceFlags, useRandomBundle } from "./helpers/random-image.ts";
+import { buildRandomImage, sourceFlags, useRandomBundle } from "./helpers/random-image.ts";
 import { testDir, tool } from "./helpers/local-tools.ts";
 
 const bed = useBed();
@@ -44,6 +44,17 @@ async function slowRegistry(test: TestContext, largeBytes = 64 * MiB): Promise<{
   return { host: running.registry.host, slow };
 }
 
+/** Pushed at the first attempt, the large layer finalized once, the wait said; the image is in the registry behind. */
+async function expectFinalizedOnce(r: CliResult, slow: SlowFinalize, repoAndTag: string, id: string): Promise<void> {
+  expectSuccess(r);
+  const [entry] = jsonImages(r);
+  expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(["pushed", 1]);
+  expect([...slow.finalPuts().values()], "final PUTs of the large layer").toEqual([1]);
+  expect(r.stderr, describeRun(r)).toMatch(waitLine);
+  const [repo = "", tag = ""] = repoAndTag.split(":");
+  await expectImage(plain, repo, tag, id);
+}
+
 const waitLine = /waiting for 127\.0\.0\.1:\d+ to (?:confirm|answer).* up to (?:\dm\d\d|\d+)s/;
 
 describe.concurrent("a registry that answers the final PUT of a 200 MB layer 12 s late, with --stall-timeout 3", () => {
@@ -56,13 +67,8 @@ describe.concurrent("a registry that answers the final PUT of a 200 MB layer 12 
       env: { PATH: enginelessPath(), XDG_STATE_HOME: testDir() },
     });
 
-    expectSuccess(r);
-    const [entry] = jsonImages(r);
-    expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(["pushed", 1]);
-    expect([...slow.finalPuts().values()], "final PUTs of the large layer").toEqual([1]);
-    expect(r.stderr, describeRun(r)).toMatch(waitLine);
     expect(performance.now() - started, "it waited for the answer").toBeGreaterThanOrEqual(FINALIZE_MS);
-    await expectImage(plain, `${path}/${IMAGE}`, "v1", big.imageId);
+    await expectFinalizedOnce(r, slow, `${path}/${IMAGE}:v1`, big.imageId);
   });
 
   it("-c podman: podman, all sent and waiting for the answer, is not stopped; finalized once, one attempt, pushed", async (test) => {
@@ -71,12 +77,7 @@ describe.concurrent("a registry that answers the final PUT of a 200 MB layer 12 
     const flags = ["-c", "podman", "-t", ...sourceFlags(sourcePath, [IMAGE]), "--stall-timeout", "3", "--json", "-v"];
     const r = await runCli(["-r", `${host}/${path}`, ...flags]);
 
-    expectSuccess(r);
-    const [entry] = jsonImages(r);
-    expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(["pushed", 1]);
-    expect([...slow.finalPuts().values()], "final PUTs of the large layer").toEqual([1]);
-    expect(r.stderr, describeRun(r)).toMatch(waitLine);
-    await expectImage(plain, `${path}/${IMAGE}`, "v1", big.imageId);
+    await expectFinalizedOnce(r, slow, `${path}/${IMAGE}:v1`, big.imageId);
   });
 
   it("rootless podman (a non-root operator): its connections are read as well; finalized once, one attempt, pushed", async (test) => {
@@ -94,11 +95,25 @@ describe.concurrent("a registry that answers the final PUT of a 200 MB layer 12 
     const flags = ["-c", "podman", "-t", "-p", sourcePath, "-s", "rootless", "-i", IMAGE, "--stall-timeout", "3", "--json", "-v"];
     const r = await runCli(["-r", `${host}/${path}`, ...flags], { as: op });
 
-    expectSuccess(r);
-    const [entry] = jsonImages(r);
-    expect([entry?.status, entry?.attempts], describeRun(r)).toEqual(["pushed", 1]);
-    expect([...slow.finalPuts().values()], "final PUTs of the large layer").toEqual([1]);
-    expect(r.stderr, describeRun(r)).toMatch(waitLine);
-    await expectImage(plain, `${path}/${IMAGE}`, "rootless", id);
+    await expectFinalizedOnce(r, slow, `${path}/${IMAGE}:rootless`, id);
+  });
+
+  it("-c docker: dockerd's upload is out of sight, the image's size stands in; finalized once, one attempt, pushed", async (test) => {
+    // 30 MB earn 3 s + 29 s, above the 12 s finalize.
+    const ref = `${sourcePath}/${IMAGE}:docker`;
+    const id = await buildRandomImage(ref, 30_000_000);
+    const archive = join(testDir(), "docker.tar");
+    await tool("podman", ["save", "--format", "docker-archive", "-o", archive, ref]);
+    await tool("docker", ["load", "-i", archive]);
+    test.onTestFinished(async () => {
+      await tool("docker", ["image", "rm", `localhost/${ref}`]);
+      await tool("podman", ["rmi", ref]);
+    });
+    const { host, slow } = await slowRegistry(test, 16 * MiB);
+    const path = uniqueName();
+    const flags = ["-c", "docker", "-p", `localhost/${sourcePath}`, "-s", "docker", "-i", IMAGE, "--stall-timeout", "3"];
+    const r = await runCli(["-r", `${host}/${path}`, ...flags, "--json", "-v"]);
+
+    await expectFinalizedOnce(r, slow, `${path}/${IMAGE}:docker`, id);
   });
 });
