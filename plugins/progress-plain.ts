@@ -21,13 +21,25 @@ export class PlainProgressPlugin implements Plugin {
     const line = (text: string) => this.write(`${this.now().toISOString().slice(0, 19)}Z ${text}`);
     let total = 0;
     let finished = 0;
+    // What each job last said it waits for: a line when that changes, not every progress report.
+    const waits = new Map<string, string>();
+    // A push through the registry API reports its bytes as "pushing" a few times a second: one line per job.
+    const announced = new Set<string>();
     // Last in the waterfall: counts the plan every other plugin has shaped.
     hooks.plan.tap({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, (jobs) => {
       total = jobs.length;
       return jobs;
     });
     hooks.progress.tap(PLUGIN_NAME, (job, progress) => {
-      if (progress.stage === "pushing" && progress.attempt === 1) line(`pushing    ${job.source} -> ${job.target}`);
+      if (progress.stage === "pushing" && progress.attempt === 1 && !announced.has(job.target)) {
+        announced.add(job.target);
+        line(`pushing    ${job.source} -> ${job.target}`);
+      }
+      const waiting = progress.waiting ?? "";
+      if (progress.stage === "pushing" && waiting !== (waits.get(job.target) ?? "")) {
+        waits.set(job.target, waiting);
+        if (waiting) line(`waiting    ${job.image}: for ${waiting}`);
+      }
       if (progress.stage === "retrying") {
         line(
           `retrying   ${job.image} in ${((progress.delayMs ?? 0) / 1000).toFixed(1)}s ` +

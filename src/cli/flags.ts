@@ -102,8 +102,9 @@ export function pushFlags(defaults: ProductDefaults) {
       type: String,
       placeholder: "<s>",
       description:
-        `Stop a push that makes no progress (no byte sent or received) for this many seconds, ` +
-        `as REGISTRY_STALLED, and retry it (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})`,
+        `Stop a push that makes no progress (no byte sent or received) for this many seconds while it has ` +
+        `bytes to send, as REGISTRY_STALLED, and retry it; once a blob is all sent, wait this long + 1 s per MiB ` +
+        `of it (at most 30 min more; docker: of the image) for the registry's answer (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})`,
     },
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
     plugin: {

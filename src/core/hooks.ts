@@ -30,6 +30,8 @@ export interface JobProgress {
   /** With "pushing" through the registry API: bytes of the image sent (or found there) so far, of all. */
   readonly bytesSent?: number;
   readonly bytesTotal?: number;
+  /** With "pushing": what the push waits for with nothing left to send (a registry placing a blob), and for how long at most. */
+  readonly waiting?: string;
 }
 
 /** What happened to one job. */

@@ -32,6 +32,8 @@ export interface PreflightParts {
   readonly localImages: Map<string, string | undefined>;
   /** Filled here: the layers of the local images found, by reference. */
   readonly localLayers: Map<string, readonly string[]>;
+  /** Sizes of the local images preflight found, by reference. */
+  readonly localSizes?: Map<string, number>;
 }
 
 /** Taps the built-in checks onto the `preflight` hook, in stage order. */
@@ -68,7 +70,7 @@ function checkAuthFileSetting({ env, tool, options }: PreflightParts): void {
 }
 
 async function checkSourceImages(
-  { options, tool, localImages, localLayers }: PreflightParts,
+  { options, tool, localImages, localLayers, localSizes }: PreflightParts,
   jobs: readonly Job[],
 ): Promise<void> {
   // Targets too: a target tag that is already there is not removed after the
@@ -80,6 +82,7 @@ async function checkSourceImages(
     localImages.set(reference, image?.id);
     // The same answer gives each image's layers: the push order is planned by them (src/core/layer-order.ts).
     if (image) localLayers.set(reference, image.layers);
+    if (image?.size !== undefined) localSizes?.set(reference, image.size);
   }
   const missing = jobs.filter((job) => localImages.get(job.source) === undefined);
   if (missing.length > 0)

@@ -60,6 +60,8 @@ export class Runner implements RunContext, TransportContext {
   readonly localImages = new Map<string, string | undefined>();
   /** Layers (uncompressed digests) of the local images preflight found, by reference. */
   readonly localLayers = new Map<string, readonly string[]>();
+  /** Sizes of the local images preflight found, by reference. */
+  readonly localSizes = new Map<string, number>();
   readonly retryPolicy: RetryPolicy;
   readonly tempDir: string;
   /** --from-archive: images go through the registry API; no podman or docker is used. */

@@ -142,14 +142,18 @@ export interface LocalImage {
   readonly id: string;
   /** Its layers' uncompressed digests (`RootFS.Layers`), base first: equal digests are the same layer in both images. */
   readonly layers: readonly string[];
+  /** Its size in bytes, uncompressed: what a docker push's wait for the registry's answer is reckoned from (engine-push.ts). */
+  readonly size?: number;
 }
 
-/** The id, then each layer, on one line: one line per image, whatever it holds. */
-export const INSPECT_FORMAT = "{{.Id}}{{range .RootFS.Layers}} {{.}}{{end}}";
+/** The id, the size, then each layer, on one line: one line per image, whatever it holds. */
+export const INSPECT_FORMAT = "{{.Id}} {{.Size}}{{range .RootFS.Layers}} {{.}}{{end}}";
 
 function parseInspectLine(line: string): LocalImage {
-  const [id = "", ...layers] = line.trim().split(/\s+/);
-  return { id: withAlgorithm(id), layers };
+  const [id = "", ...rest] = line.trim().split(/\s+/);
+  // Layers are digests: a bare number among them is the size.
+  const size = /^\d+$/.test(rest[0] ?? "") ? Number(rest.shift()) : undefined;
+  return { id: withAlgorithm(id), layers: rest, ...(size === undefined ? {} : { size }) };
 }
 
 /** The part of `docker info` that lists insecure registries. */

@@ -11,8 +11,10 @@ import { digestFromDockerPush, type ContainerTool } from "./container-tool.ts";
 import type { FailedCommand } from "./command-failure.ts";
 import { diagnose, isTransient, type DiagnoseContext } from "./diagnose.ts";
 import type { Shell } from "./shell.ts";
+import type { StallRule } from "./stall-watch.ts";
 import { failure, interruptedFailure } from "../core/errors.ts";
 import type { Job, RunnerHooks } from "../core/hooks.ts";
+import { answerWaitMs, waitText } from "../core/answer-wait.ts";
 import { backoffMs, pause, retryAfterMs } from "../core/retry.ts";
 import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import type { Options } from "../options/options.ts";
@@ -25,6 +27,8 @@ export interface Engine {
   readonly tool: ContainerTool;
   readonly shell: Shell;
   readonly localImages: ReadonlyMap<string, string | undefined>;
+  /** Sizes of the local images, by reference: docker's stand-in for the bytes it sent. */
+  readonly localSizes?: ReadonlyMap<string, number>;
 }
 
 export class EnginePush implements Transport {
@@ -94,7 +98,8 @@ export function makesTag(tool: ContainerTool, hooks: RunnerHooks): boolean {
   return tool.name === "docker" || hooks.tagArgs.taps.length > 0;
 }
 
-async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, job: Job): Promise<SendOutcome> {
+async function pushWithRetries(core: TransportContext, engine: Engine, job: Job): Promise<SendOutcome> {
+  const { tool, shell } = engine;
   const { hooks, options } = core;
   const workDir = await mkdtemp(join(core.tempDir, "push-"));
   try {
@@ -102,7 +107,7 @@ async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, 
     for (let attempt = 1; ; attempt++) {
       hooks.progress.call(job, { stage: "pushing", attempt });
       const args = hooks.pushArgs.call(tool.pushArgs(job, digestFile), job);
-      const push = await shell.run(tool.name, args, { mutates: true, stallMs: options.stallTimeoutMs });
+      const push = await shell.run(tool.name, args, { mutates: true, stall: stallRule(core, engine, job, attempt) });
       // podman exits 0 when it is stopped by SIGTERM: after an interrupt, its exit code proves nothing.
       if (core.interrupted) return { error: interruptedFailure(core.interrupted), attempts: attempt };
       // Stopped for stalling: podman exits 0 on SIGTERM, so the exit code says nothing here either.
@@ -128,12 +133,45 @@ async function pushWithRetries(core: TransportContext, { tool, shell }: Engine, 
   }
 }
 
-/** REGISTRY_STALLED: nothing sent or received for --stall-timeout seconds. */
-export function stalledPush(options: Options, what: string) {
+/**
+ * When a push's quiet is a stall (stall-watch.ts): after --stall-timeout
+ * with bytes left to send; once podman's connections hold nothing unsent,
+ * after the wait answer-wait.ts gives for the bytes it wrote, said on the
+ * progress line and with -v. docker's upload runs in dockerd, whose
+ * connections a docker-group user cannot see: the image's size stands in
+ * for what was sent, so a quiet docker push waits as long as the image
+ * could need.
+ */
+function stallRule(core: TransportContext, { tool, localSizes }: Engine, job: Job, attempt: number): StallRule {
+  const stallMs = core.options.stallTimeoutMs;
+  const host = core.options.registry.host;
+  const imageWaitMs = answerWaitMs(stallMs, localSizes?.get(job.source) ?? 0);
+  const docker = tool.name === "docker";
+  return {
+    stallMs,
+    answerMs: (written) => (docker ? imageWaitMs : answerWaitMs(stallMs, written)),
+    ...(docker ? { blindAnswerMs: imageWaitMs } : {}),
+    onWaiting: (waitMs) => {
+      const waiting = `${host} to answer (all sent), up to ${waitText(waitMs)} in all`;
+      core.log.verbose(`${job.image}: waiting for ${waiting}`);
+      core.hooks.progress.call(job, { stage: "pushing", attempt, waiting });
+    },
+  };
+}
+
+/**
+ * REGISTRY_STALLED: nothing sent or received for --stall-timeout seconds,
+ * or, with `waitedMs`, no answer for that long once all was sent (answer-wait.ts).
+ */
+export function stalledPush(options: Options, what: string, waitedMs?: number) {
   const seconds = options.stallTimeoutMs / 1000;
+  const how =
+    waitedMs === undefined || waitedMs <= options.stallTimeoutMs
+      ? `made no progress for ${seconds}s`
+      : `sent all it had and got no answer for ${waitText(waitedMs)}`;
   return failure(
     "REGISTRY_STALLED",
-    `the push of ${what} made no progress for ${seconds}s: ${options.registry.host} stopped answering`,
+    `the push of ${what} ${how}: ${options.registry.host} stopped answering`,
     `check the registry and the network to it, then run push-images again (wait longer with --stall-timeout ${seconds * 4})`,
   );
 }

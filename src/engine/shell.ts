@@ -7,7 +7,7 @@ import { $, type ProcessPromise } from "zx/core";
 import { exitStatus } from "./command-failure.ts";
 import { formatCommand, maskSecrets, showCommand } from "./command-text.ts";
 import type { Logger } from "../core/logger.ts";
-import { watchForStall, type StallWatch } from "./stall-watch.ts";
+import { watchForStall, type StallRule, type StallWatch } from "./stall-watch.ts";
 
 // Kept importable from here, where commands are run.
 export { formatCommand, maskSecrets, showCommand };
@@ -25,8 +25,8 @@ export interface RunOptions {
   readonly mutates?: boolean;
   /** Text handed to the command's standard input. */
   readonly input?: string;
-  /** Stop the command when it reads, writes and prints nothing for this long (src/engine/stall-watch.ts). */
-  readonly stallMs?: number;
+  /** Stop the command when it reads, writes and prints nothing for longer than this allows (src/engine/stall-watch.ts). */
+  readonly stall?: StallRule;
 }
 
 export interface Shell {
@@ -74,12 +74,12 @@ export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
       // A command that ends before reading its input (not installed: exit 127) breaks the pipe;
       // its exit code tells that story, the write's EPIPE must not end the program.
       child.child?.stdin?.on("error", () => {});
-      if (options.stallMs !== undefined) {
-        const stallMs = options.stallMs;
+      if (options.stall !== undefined) {
+        const rule = options.stall;
         // The child is spawned on the next turn; its pid is known from then on.
         setImmediate(() => {
           if (child.pid === undefined || !running.has(child)) return;
-          watch = watchForStall(child.pid, stallMs, () => {
+          watch = watchForStall(child.pid, rule, () => {
             stalled = true;
             stopGroup(child.pid);
           });

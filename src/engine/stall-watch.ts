@@ -8,8 +8,16 @@
  * idling on a dead connection still moves a few bytes a second (its
  * runtime's timer pipe: 4-5 B/s measured with podman 4.3), so progress
  * means more than MIN_BYTES_PER_SECOND.
+ *
+ * Quiet is not always a stall: a registry placing a large blob answers its
+ * final PUT minutes late (src/core/answer-wait.ts). When the command's TCP
+ * connections hold nothing unsent (socket-queues.ts), it is waiting for the
+ * answer, and may wait `answerMs(bytes it wrote)`; when they cannot be
+ * seen (docker: dockerd uploads, out of a docker-group user's sight),
+ * `blindAnswerMs` says how long, if at all.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { sendState } from "./socket-queues.ts";
 
 /** Far above the runtime's idle noise, far below any real transfer or docker's progress stream. */
 const MIN_BYTES_PER_SECOND = 256;
@@ -20,14 +28,29 @@ export interface StallWatch {
   stop(): void;
 }
 
-/** Calls `onStall` once when `pid` and its descendants have done no I/O for `stallMs`. */
-export function watchForStall(pid: number, stallMs: number, onStall: () => void): StallWatch {
-  let lastBytes = ioBytes(pid);
+/** When quiet is a stall. */
+export interface StallRule {
+  /** Quiet for this long, with bytes left to send, is a stall. */
+  readonly stallMs: number;
+  /** How long a command that has sent all it had may wait for the answer, by the bytes it wrote (answer-wait.ts). */
+  readonly answerMs: (written: number) => number;
+  /** The same when its connections cannot be seen (docker); undefined: --stall-timeout then. */
+  readonly blindAnswerMs?: number;
+  /** Called once per quiet spell when it is taken as waiting for an answer, with the longest wait. */
+  readonly onWaiting?: (waitMs: number) => void;
+}
+
+/** Calls `onStall` once when `pid` and its descendants have done no I/O for longer than `rule` allows. */
+export function watchForStall(pid: number, rule: StallRule, onStall: () => void): StallWatch {
+  const { stallMs } = rule;
+  const first = ioBytes(pid);
+  let lastBytes = first.total;
   let lastTick = Date.now();
   let lastProgress = lastTick;
+  let waitingSaid = false;
   const timer = setInterval(
     () => {
-      const bytes = ioBytes(pid);
+      const { total: bytes, written } = ioBytes(pid);
       const now = Date.now();
       // A process that ended or started changes the sum either way: count it as progress too.
       const rate = (Math.abs(bytes - lastBytes) * 1000) / Math.max(1, now - lastTick);
@@ -35,10 +58,19 @@ export function watchForStall(pid: number, stallMs: number, onStall: () => void)
       lastTick = now;
       if (rate > MIN_BYTES_PER_SECOND) {
         lastProgress = now;
-      } else if (now - lastProgress >= stallMs) {
-        clearInterval(timer);
-        onStall();
+        waitingSaid = false;
+        return;
       }
+      const quiet = now - lastProgress;
+      if (quiet < stallMs) return;
+      const allowed = answerWait(pid, rule, Math.max(0, written - first.written));
+      if (quiet < allowed) {
+        if (!waitingSaid) rule.onWaiting?.(allowed);
+        waitingSaid = true;
+        return;
+      }
+      clearInterval(timer);
+      onStall();
     },
     Math.min(1000, Math.max(100, stallMs / 4)),
   );
@@ -51,21 +83,34 @@ export function watchForStall(pid: number, stallMs: number, onStall: () => void)
   };
 }
 
-/** Bytes read and written so far by `pid` and every process below it; 0 for what cannot be read. */
-function ioBytes(pid: number): number {
-  let total = 0;
-  for (const member of [pid, ...descendants(pid)]) total += processIo(member);
-  return total;
+/** How long the quiet may last: longer once the command's connections hold nothing unsent. */
+function answerWait(pid: number, rule: StallRule, written: number): number {
+  const state = sendState([pid, ...descendants(pid)]);
+  if (state === "all-sent") return rule.answerMs(written);
+  if (state === "unknown") return rule.blindAnswerMs ?? rule.stallMs;
+  return rule.stallMs;
 }
 
-function processIo(pid: number): number {
+/** Bytes read and written so far by `pid` and every process below it, and of those the written; 0 for what cannot be read. */
+function ioBytes(pid: number): { total: number; written: number } {
+  let total = 0;
+  let written = 0;
+  for (const member of [pid, ...descendants(pid)]) {
+    const io = processIo(member);
+    total += io.read + io.written;
+    written += io.written;
+  }
+  return { total, written };
+}
+
+function processIo(pid: number): { read: number; written: number } {
   try {
     const io = readFileSync(`/proc/${pid}/io`, "utf8");
     const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, "m").exec(io)?.[1] ?? 0);
-    return field("rchar") + field("wchar");
+    return { read: field("rchar"), written: field("wchar") };
   } catch {
     // Gone, or not ours to read: the output still counts as progress.
-    return 0;
+    return { read: 0, written: 0 };
   }
 }
 

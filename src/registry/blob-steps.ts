@@ -17,6 +17,17 @@ import type { RegistryConnection } from "./connection.ts";
 import type { HttpResponse } from "./http.ts";
 import { loginRejectedFix } from "./login-command.ts";
 
+/**
+ * How long a blob request may go without a byte either way: `idleMs` while
+ * its body goes, `answerMs` once it is all sent (src/core/answer-wait.ts),
+ * `onWaiting` called when that wait begins (what it returns, when it ends).
+ */
+export interface Patience {
+  readonly idleMs: number;
+  readonly answerMs: number;
+  readonly onWaiting?: () => (() => void) | void;
+}
+
 /** The token scope every step of a push to `name` asks for. */
 const pushScope = (name: string) => `repository:${name}:pull,push`;
 
@@ -49,8 +60,16 @@ export async function mountBlob(
 
 /** Opens an upload session; its Location. */
 export async function startUpload(registry: RegistryConnection, name: string): Promise<string> {
+  return (await openUpload(registry, name)).location;
+}
+
+/** Opens an upload session: its Location and the answer's headers (OCI-Chunk-Min-Length). */
+export async function openUpload(
+  registry: RegistryConnection,
+  name: string,
+): Promise<{ location: string; answer: HttpResponse }> {
   const response = await registry.request(`/v2/${name}/blobs/uploads/`, { method: "POST", scope: pushScope(name) });
-  if (response.status === 202) return location(response, name);
+  if (response.status === 202) return { location: location(response, name), answer: response };
   throw statusFailure(response, `starting an upload to ${name}`, registry.login);
 }
 
@@ -62,14 +81,14 @@ export async function putWhole(
   digest: string,
   size: number,
   body: () => Readable,
-  idleMs: number,
+  patience: Patience,
 ): Promise<void> {
   const response = await registry.stream(withDigest(session, digest), {
     method: "PUT",
     headers: {},
     body,
     size,
-    idleMs,
+    ...streamTimes(patience),
     scope: pushScope(name),
   });
   if (response.status !== 201) throw statusFailure(response, `uploading ${digest} to ${name}`, registry.login);
@@ -82,11 +101,21 @@ export async function putStreamed(
   session: string,
   body: () => Readable,
   digestAtEnd: () => string,
-  idleMs: number,
+  patience: (sent: "patch" | "close") => Patience,
 ): Promise<void> {
-  const patched = await registry.stream(session, { method: "PATCH", headers: {}, body, idleMs, scope: pushScope(name) });
-  if (patched.status !== 202) throw statusFailure(patched, `uploading a layer to ${name}`, registry.login);
-  await closeUpload(registry, name, location(patched, name), digestAtEnd(), idleMs);
+  const patch = { method: "PATCH", headers: {}, body, ...streamTimes(patience("patch")), scope: pushScope(name) } as const;
+  const patched = await registry.stream(session, patch);
+  if (!accepted(patched)) throw statusFailure(patched, `uploading a layer to ${name}`, registry.login);
+  await closeUpload(registry, name, location(patched, name), digestAtEnd(), patience("close"));
+}
+
+/** ECR answers a PATCH with 201, not the 202 the distribution API names (regclient scheme/reg/blob.go): both mean taken. */
+function accepted(response: HttpResponse): boolean {
+  return response.status === 202 || response.status === 201;
+}
+
+function streamTimes({ idleMs, answerMs, onWaiting }: Patience) {
+  return { idleMs, answerWaitMs: answerMs, onWaiting };
 }
 
 /** Where an upload session stands: its latest Location and the bytes the registry holds. */
@@ -123,37 +152,93 @@ export interface Chunk {
   readonly length: number;
 }
 
+/** A chunk the registry refused for its size or kind (chunk-limits.ts decides what next). */
+export class ChunkRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly said: string | undefined,
+  ) {
+    super(`the registry refused a chunk: HTTP ${status}${said ? ` (${said})` : ""}`);
+  }
+}
+
 /**
  * PATCHes one chunk, with the Content-Range and Content-Length the
  * distribution API asks for; the session moves on to the Location the
  * answer gives. `signal` lets the caller keep a chunk going after the
- * run's first Ctrl-C.
+ * run's first Ctrl-C. `refusedBy` says which statuses are a refusal of
+ * the chunk itself (ChunkRefused) rather than a failure.
  */
 export async function patchChunk(
   registry: RegistryConnection,
   name: string,
   { session, body, length }: Chunk,
-  idleMs: number,
+  patience: Patience,
   signal: AbortSignal,
+  refusedBy: (status: number) => boolean,
 ): Promise<UploadSession> {
   const end = session.offset + length;
   const headers = { "Content-Range": `${session.offset}-${end - 1}` };
-  const request = { method: "PATCH", headers, body, size: length, idleMs, signal, scope: pushScope(name) } as const;
+  const request = {
+    method: "PATCH",
+    headers,
+    body,
+    size: length,
+    ...streamTimes(patience),
+    signal,
+    scope: pushScope(name),
+  } as const;
   const response = await registry.stream(session.location, request);
   // A session the registry dropped mid-run (a restart that lost it): the retry asks, and starts afresh.
   if (response.status === 404) throw Object.assign(lostSession(name, response), { transient: true });
-  if (response.status !== 202) throw statusFailure(response, `uploading a chunk to ${name}`, registry.login);
-  const held = offsetFromRange(response.headers.range) ?? end;
-  if (held !== end) {
-    const what = `uploading a chunk to ${name}: the registry holds ${held} bytes of the upload after a chunk that ended at ${end}`;
-    throw failure("PUSH_FAILED", what, "the registry does not keep chunked uploads as the distribution API says; report it");
-  }
-  return { location: location(response, name), offset: end };
+  // ECR answers a chunk sent again with BLOB_UPLOAD_INVALID (go-containerregistry#431): that session is done for.
+  if (response.status === 400 && /BLOB_UPLOAD_INVALID/.test(response.body))
+    throw Object.assign(lostSession(name, response), { transient: true });
+  if (refusedBy(response.status)) throw new ChunkRefused(response.status, registryMessage(response.body));
+  if (!accepted(response)) throw statusFailure(response, `uploading a chunk to ${name}`, registry.login);
+  return { location: location(response, name), offset: heldAfterChunk(response, session.offset, end, name) };
 }
 
-/** Closes an upload whose bytes are all there: a PUT with the digest and no body. */
-export async function closeUpload(registry: RegistryConnection, name: string, session: string, digest: string, idleMs: number) {
-  const request = { method: "PUT", headers: {}, body: () => Readable.from([]), size: 0, idleMs, scope: pushScope(name) } as const;
+/**
+ * The bytes the registry holds after a chunk that ran from `start` to
+ * `end`. Its `Range` says so (distribution: `0-<last byte>`) when it
+ * advanced. ECR's stops at the first chunk's end and stays there while
+ * every later chunk is stored (aws/containers-roadmap#2831, with a
+ * byte-level check), and the spec leaves the header to the registry: a
+ * Range missing, or not past `start`, counts the chunk as taken, as
+ * Docker's and chalk's clients do. The final PUT is checked against the
+ * digest by the registry, so a chunk it did not keep still cannot pass
+ * as the blob. A Range short of `end` but past `start` is the registry
+ * saying it kept part of the chunk: the rest is sent again from there.
+ */
+export function heldAfterChunk(response: HttpResponse, start: number, end: number, name: string): number {
+  const held = offsetFromRange(response.headers.range);
+  if (held === undefined || held <= start) return end;
+  if (held <= end) return held;
+  const what = `uploading a chunk to ${name}: the registry holds ${held} bytes of the upload after a chunk that ended at ${end}`;
+  throw failure("PUSH_FAILED", what, "the registry does not keep chunked uploads as the distribution API says; report it");
+}
+
+/**
+ * Closes an upload whose bytes are all there: a PUT with the digest and no
+ * body. The registry may take long to answer (it moves the whole blob into
+ * place): `patience.answerMs` is the blob's.
+ */
+export async function closeUpload(
+  registry: RegistryConnection,
+  name: string,
+  session: string,
+  digest: string,
+  patience: Patience,
+) {
+  const request = {
+    method: "PUT",
+    headers: {},
+    body: () => Readable.from([]),
+    size: 0,
+    ...streamTimes(patience),
+    scope: pushScope(name),
+  } as const;
   const closed = await registry.stream(withDigest(session, digest), request);
   if (closed.status !== 201) throw statusFailure(closed, `closing the upload of ${digest} to ${name}`, registry.login);
 }

@@ -9,6 +9,10 @@
  *   first (upload-slots.ts), each retried on its own on transient errors.
  *   Large ones go in chunks that a later run can continue
  *   (chunked-upload.ts); the others in one request.
+ * - Once a blob's body is all sent, its answer is awaited for a time that
+ *   grows with its size (src/core/answer-wait.ts), and the progress line
+ *   says so. A blob whose answer was lost is looked for (HEAD) before it
+ *   is sent again.
  * - The manifest goes last; the runner then reads the target back.
  */
 import { createGzip } from "node:zlib";
@@ -19,8 +23,10 @@ import type { Job } from "../core/hooks.ts";
 import type { RegistryType } from "../options/registry-type.ts";
 import { backoffMs, pause } from "../core/retry.ts";
 import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
-import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload } from "./blob-steps.ts";
-import { uploadsInChunks } from "./chunk-plan.ts";
+import { answerWaitMs, waitText } from "../core/answer-wait.ts";
+import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload, type Patience } from "./blob-steps.ts";
+import { ChunkLimits } from "./chunk-limits.ts";
+import { mebibytes, uploadsInChunks } from "./chunk-plan.ts";
 import { uploadInChunks } from "./chunked-upload.ts";
 import type { RegistryConnection } from "./connection.ts";
 import { ByteProgress } from "./byte-progress.ts";
@@ -55,6 +61,8 @@ export class BundlePush implements Transport {
   private readonly placed = new Map<string, Promise<Placed>>();
   /** Chunked uploads a run left open, to continue; read only when a blob is large enough to be chunked. */
   private readonly sessions: UploadSessions;
+  /** What the registry said about chunks (their sizes, or none at all), for the whole run. */
+  private readonly limits = new ChunkLimits();
 
   constructor(
     private readonly runner: TransportContext,
@@ -118,8 +126,14 @@ export class BundlePush implements Transport {
     const known = this.placed.get(blob.digest);
     const elsewhere = known && (await known.catch(() => undefined));
     if (elsewhere?.repository === name) return this.skip(blob, elsewhere, progress);
+    // The digest of a docker-archive layer gzipped on the way, once a send got to its end.
+    let made: { digest: string; size: number } | undefined;
     const placing = this.withRetries(job, tally, async () => {
       let session: string | undefined;
+      if (made && (await blobExists(registry, name, made.digest))) {
+        // Its answer was lost after the body went: the registry may hold it all the same.
+        return this.skip(blob, { repository: name, ...made }, progress);
+      }
       if (elsewhere) {
         const mounted = await mountBlob(registry, name, elsewhere.digest, elsewhere.repository);
         if (mounted === "mounted") return this.skip(blob, { ...elsewhere, repository: name }, progress);
@@ -127,7 +141,8 @@ export class BundlePush implements Transport {
       } else if (blob.uploadAsStored && (await blobExists(registry, name, blob.digest))) {
         return this.skip(blob, { repository: name, digest: blob.digest, size: blob.size }, progress);
       }
-      return this.slots.run(blob.size, () => this.upload(registry, name, blob, session, job, progress));
+      const madeAs = (digest: string, size: number) => (made = { digest, size });
+      return this.slots.run(blob.size, () => this.upload(registry, name, blob, session, job, progress, madeAs));
     });
     // The first image to need a blob places it; the others mount it from there.
     if (!known) this.placed.set(blob.digest, placing);
@@ -137,7 +152,7 @@ export class BundlePush implements Transport {
   /** The blob is in `where.repository` already: counted as sent, and a session left open for it there is of no more use. */
   private async skip(blob: BundleBlob, where: Placed, progress: ByteProgress): Promise<Placed> {
     const host = this.runner.options.registry.host;
-    if (uploadsInChunks(blob, this.registryType)) await this.sessions.forget(host, where.repository, blob.digest);
+    if (this.inChunks(blob)) await this.sessions.forget(host, where.repository, blob.digest);
     progress.add(blob.size);
     return where;
   }
@@ -149,18 +164,22 @@ export class BundlePush implements Transport {
     session: string | undefined,
     job: Job,
     progress: ByteProgress,
+    made: (digest: string, size: number) => void,
   ): Promise<Placed> {
-    const idleMs = this.runner.options.stallTimeoutMs;
-    const { runner, sessions } = this;
-    if (uploadsInChunks(blob, this.registryType)) {
-      await uploadInChunks({ runner, registry, name, blob, image: job.image, sessions, opened: session, progress });
-      return { repository: name, digest: blob.digest, size: blob.size };
+    const { runner, sessions, limits } = this;
+    const patience = (bytes: number) => this.patience(job, blob, bytes, progress);
+    let opened = session;
+    if (this.inChunks(blob)) {
+      const chunked = { runner, registry, name, blob, image: job.image, sessions, opened, progress, limits, patience };
+      if ((await uploadInChunks(chunked)) === "done") return { repository: name, digest: blob.digest, size: blob.size };
+      // The registry refused chunks: the blob goes whole, on a session of its own.
+      opened = undefined;
     }
-    const opened = session ?? (await startUpload(registry, name));
+    opened ??= await startUpload(registry, name);
     // A body is opened again when a request is sent again (a token expired on the way).
     const counted = () => blob.open().pipe(progress.counter());
     if (blob.uploadAsStored) {
-      await putWhole(registry, name, opened, blob.digest, blob.size, counted, idleMs);
+      await putWhole(registry, name, opened, blob.digest, blob.size, counted, patience(blob.size));
       return { repository: name, digest: blob.digest, size: blob.size };
     }
     // A docker-archive layer: gzipped on the way; its digest is known at its end.
@@ -169,8 +188,34 @@ export class BundlePush implements Transport {
       counted()
         .pipe(createGzip())
         .pipe((hashed = new DigestTap()));
-    await putStreamed(registry, name, opened, gzipped, () => hashed.digest(), idleMs);
+    const streamed = (step: "patch" | "close") => {
+      if (step === "close") made(hashed.digest(), hashed.bytes);
+      return step === "patch" ? patience(blob.size) : patience(hashed.bytes);
+    };
+    await putStreamed(registry, name, opened, gzipped, () => hashed.digest(), streamed);
     return { repository: name, digest: hashed.digest(), size: hashed.bytes };
+  }
+
+  /** Whether `blob` goes in chunks: large enough, and the registry has not refused chunks this run. */
+  private inChunks(blob: BundleBlob): boolean {
+    return uploadsInChunks(blob, this.registryType) && !this.limits.whole;
+  }
+
+  /**
+   * How long a request carrying `bytes` of `blob` may go quiet: --stall-timeout
+   * while it sends, longer once all is sent (the registry placing the blob),
+   * said on the progress line and with -v.
+   */
+  private patience(job: Job, blob: BundleBlob, bytes: number, progress: ByteProgress): Patience {
+    const idleMs = this.runner.options.stallTimeoutMs;
+    const answerMs = answerWaitMs(idleMs, bytes);
+    const onWaiting = () => {
+      const host = this.runner.options.registry.host;
+      const what = `${host} to confirm ${job.image}'s blob ${blob.digest.slice(0, 19)}… (${mebibytes(bytes)}), up to ${waitText(answerMs)}`;
+      this.runner.log.verbose(`All sent; waiting for ${what}`);
+      return progress.waiting(what);
+    };
+    return { idleMs, answerMs, onWaiting };
   }
 
   /** Runs one step again after transient failures, with backoff, up to --retries times. */
@@ -197,7 +242,8 @@ export class BundlePush implements Transport {
     const code = (caught as NodeJS.ErrnoException).code ?? "";
     const message = (caught as Error).message;
     if (this.runner.interrupted) return interruptedFailure(this.runner.interrupted);
-    if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner.options, job.image), { transient: true });
+    const waitedMs = (caught as { waitedMs?: number }).waitedMs;
+    if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner.options, job.image, waitedMs), { transient: true });
     if (NETWORK_ERRORS.has(code)) {
       const host = this.runner.options.registry.host;
       return Object.assign(

@@ -12,6 +12,8 @@ const PROGRESS_EVERY_MS = 250;
 export class ByteProgress {
   private sent = 0;
   private last = 0;
+  /** What the image's uploads wait for with their bodies all sent, each once. */
+  private readonly waits = new Set<string>();
 
   constructor(
     private readonly hooks: RunnerHooks,
@@ -38,8 +40,25 @@ export class ByteProgress {
     this.report();
   }
 
+  /** Says what an upload waits for, until the returned function is called. */
+  waiting(what: string): () => void {
+    this.waits.add(what);
+    this.report();
+    return () => {
+      this.waits.delete(what);
+      this.report();
+    };
+  }
+
   private report(): void {
-    const bytesSent = Math.min(this.sent, this.total);
-    this.hooks.progress.call(this.job, { stage: "pushing", attempt: 1, bytesSent, bytesTotal: this.total });
+    const bytesSent = Math.max(0, Math.min(this.sent, this.total));
+    const waiting = this.waits.size > 0 ? [...this.waits].join("; ") : undefined;
+    this.hooks.progress.call(this.job, {
+      stage: "pushing",
+      attempt: 1,
+      bytesSent,
+      bytesTotal: this.total,
+      ...(waiting ? { waiting } : {}),
+    });
   }
 }

@@ -45,9 +45,12 @@ export const MAX_CHUNK = 64 * MiB;
  * - Artifact Registry (and GCR, served by Artifact Registry): "GAR's
  *   monolithic-only uploads"; its Docker API documentation says chunked
  *   uploads are not supported.
- * - ECR answers a chunk's PATCH with 201 and a Range that does not always
- *   advance (aws/containers-roadmap#2831): a chunked upload there cannot
- *   be trusted to hold what was sent.
+ * - ECR answers a chunk's PATCH with 201 and a Range that stops advancing
+ *   (aws/containers-roadmap#2831), and a chunk sent again with
+ *   BLOB_UPLOAD_INVALID (go-containerregistry#431). blob-steps.ts copes
+ *   with all three when ECR is not recognised, but one PUT spares them.
+ * Registries that refuse chunks without being named here are found out at
+ * the first chunk, and the rest of the run goes whole (chunk-limits.ts).
  */
 const WHOLE_BLOBS_ONLY: ReadonlySet<RegistryType> = new Set(["gcr", "artifact-registry", "ecr"]);
 

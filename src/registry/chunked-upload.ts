@@ -9,12 +9,24 @@
  *   FINISH_WAIT_MS), is recorded, and the upload stops there. A second
  *   Ctrl-C, or the end of that wait, cuts it: distribution (and Harbor)
  *   drop a session cut mid-body, so the next run sends the blob afresh.
+ * - A chunk the registry refuses for its size goes smaller, or the blob
+ *   goes whole, as chunk-limits.ts decides for the run: the caller then
+ *   sends it in one PUT.
  */
 import type { PassThrough } from "node:stream";
 import type { BundleBlob } from "../bundle/bundle.ts";
 import { interruptedFailure } from "../core/errors.ts";
 import type { TransportContext } from "../core/transport.ts";
-import { closeUpload, patchChunk, startUpload, uploadStatus, type UploadSession } from "./blob-steps.ts";
+import {
+  ChunkRefused,
+  closeUpload,
+  openUpload,
+  patchChunk,
+  uploadStatus,
+  type Patience,
+  type UploadSession,
+} from "./blob-steps.ts";
+import type { ChunkLimits } from "./chunk-limits.ts";
 import { FINISH_WAIT_MS, mebibytes, nextChunkLength } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";
 import type { UploadSessions } from "./upload-sessions.ts";
@@ -30,20 +42,38 @@ export interface ChunkedUpload {
   readonly sessions: UploadSessions;
   /** A session the registry opened already (a mount it declined). */
   readonly opened?: string;
-  /** Reports bytes on their way: each chunk's as they go, a continued session's at once. */
+  /** Reports bytes on their way: each chunk's as they go, a continued session's at once; `add` with a negative count takes back a refused chunk's. */
   readonly progress: { counter(): PassThrough; add(bytes: number): void };
+  /** What the registry said about chunks, for the whole run. */
+  readonly limits: ChunkLimits;
+  /** The wait for the answer once all of `bytes` are sent (answer-wait.ts), and the line saying so. */
+  readonly patience: (bytes: number) => Patience;
 }
 
-export async function uploadInChunks(upload: ChunkedUpload): Promise<void> {
-  const { runner, registry, name, blob, sessions } = upload;
+/** Sends the blob in chunks; "whole" when the registry refused them and the blob must go in one PUT instead. */
+export async function uploadInChunks(upload: ChunkedUpload): Promise<"done" | "whole"> {
+  const { runner, registry, name, blob, sessions, limits } = upload;
   const registryHost = runner.options.registry.host;
   let session = await continueOrStart(upload);
   let bytesPerSecond: number | undefined;
   while (session.offset < blob.size) {
     if (runner.interrupted) throw interruptedFailure(runner.interrupted);
-    const length = nextChunkLength(blob.size - session.offset, bytesPerSecond);
+    const length = limits.length(nextChunkLength(blob.size - session.offset, bytesPerSecond), blob.size - session.offset);
     const started = performance.now();
-    session = await sendChunk(upload, session, length);
+    try {
+      session = await sendChunk(upload, session, length);
+    } catch (error) {
+      if (!(error instanceof ChunkRefused)) throw error;
+      upload.progress.add(-length);
+      const next = limits.refusal(error.status, length, session.offset);
+      runner.log.info(
+        `${registryHost} refused a ${mebibytes(length)} chunk of ${layerOf(upload)} (${error.message}): ${next === "whole" ? "sending blobs whole" : `sending chunks of at most ${mebibytes(limits.length(length, length))}`} from now on`,
+      );
+      await sessions.forget(registryHost, name, blob.digest);
+      if (next === "whole") return "whole";
+      session = await sameOrNewSession(upload, session);
+      continue;
+    }
     bytesPerSecond = length / Math.max(0.001, (performance.now() - started) / 1000);
     await sessions.record({ registry: registryHost, repository: name, digest: blob.digest, size: blob.size, ...session });
     if (runner.interrupted) {
@@ -51,8 +81,27 @@ export async function uploadInChunks(upload: ChunkedUpload): Promise<void> {
       throw interruptedFailure(runner.interrupted);
     }
   }
-  await closeUpload(registry, name, session.location, blob.digest, runner.options.stallTimeoutMs);
+  await closeUpload(registry, name, session.location, blob.digest, upload.patience(blob.size));
   await sessions.forget(registryHost, name, blob.digest);
+  return "done";
+}
+
+/** After a refused chunk: the session where the registry still holds it, else a new one. */
+async function sameOrNewSession(upload: ChunkedUpload, session: UploadSession): Promise<UploadSession> {
+  const status = await uploadStatus(upload.registry, upload.name, session.location);
+  if ("offset" in status && status.offset <= session.offset) {
+    upload.progress.add(status.offset - session.offset);
+    return status;
+  }
+  upload.progress.add(-session.offset);
+  return { location: await startSession(upload), offset: 0 };
+}
+
+/** A new upload session; the minimum chunk the registry names on its answer is kept for the run. */
+async function startSession(upload: ChunkedUpload): Promise<string> {
+  const { location, answer } = await openUpload(upload.registry, upload.name);
+  upload.limits.announce(answer.headers["oci-chunk-min-length"]);
+  return location;
 }
 
 /** The recorded session where the registry still has it; else a new one. */
@@ -73,7 +122,7 @@ async function continueOrStart(upload: ChunkedUpload): Promise<UploadSession> {
     );
     await sessions.forget(registryHost, name, blob.digest);
   }
-  return { location: upload.opened ?? (await startUpload(registry, name)), offset: 0 };
+  return { location: upload.opened ?? (await startSession(upload)), offset: 0 };
 }
 
 /**
@@ -101,7 +150,8 @@ async function sendChunk(upload: ChunkedUpload, session: UploadSession, length: 
     return counted;
   };
   try {
-    return await patchChunk(registry, name, { session, body, length }, runner.options.stallTimeoutMs, chunk.signal);
+    const refused = (status: number) => upload.limits.refuses(status, session.offset);
+    return await patchChunk(registry, name, { session, body, length }, upload.patience(length), chunk.signal, refused);
   } catch (error) {
     if (!chunk.signal.aborted) throw error;
     const after =

@@ -21,11 +21,15 @@ export interface StreamRequest {
   readonly idleMs: number;
   /** The run's connections (its TLS choice, CAs and proxy); without one, a direct connection. */
   readonly agent?: RegistryAgent;
+  /** Once the body is all sent, the wait for the answer (src/core/answer-wait.ts). */
+  readonly answerWaitMs?: number;
+  /** Called when that wait begins; what it returns is called when it ends. */
+  readonly onWaiting?: () => (() => void) | void;
 }
 
 export function sendStream(
   url: string,
-  { method, headers, body, size, verify, ca, signal, idleMs, agent }: StreamRequest,
+  { method, headers, body, size, verify, ca, signal, idleMs, agent, answerWaitMs, onWaiting }: StreamRequest,
 ): Promise<HttpResponse> {
   const allHeaders = {
     "Content-Type": "application/octet-stream",
@@ -41,5 +45,7 @@ export function sendStream(
     signal,
     idleMs,
     bodyLimit: 64 * 1024,
+    answerWaitMs,
+    onWaiting,
   });
 }

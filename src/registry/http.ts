@@ -68,12 +68,19 @@ export interface Exchange {
   readonly idleMs: number;
   /** Bytes of the answer kept; the rest is read and dropped, so the connection can be used again. */
   readonly bodyLimit: number;
+  /**
+   * Once a streamed body is all sent, the wait for the answer (a registry
+   * placing a blob answers late: src/core/answer-wait.ts); `idleMs` when not given.
+   */
+  readonly answerWaitMs?: number;
+  /** Called when the answer has not come `idleMs` after the body was all sent; what it returns is called when the wait ends. */
+  readonly onWaiting?: () => (() => void) | void;
 }
 
 /** One request and its whole answer, through the agent, with errors as Node codes (http-errors.ts). */
 export async function exchange(
   url: string,
-  { method, headers, body, agent, signal, idleMs, bodyLimit }: Exchange,
+  { method, headers, body, agent, signal, idleMs, bodyLimit, answerWaitMs, onWaiting }: Exchange,
 ): Promise<HttpResponse> {
   const target = new URL(url);
   const route = agent.route(target);
@@ -86,12 +93,21 @@ export async function exchange(
     );
   }
   const idle = new IdleTimer(idleMs, () => `no answer from ${target.origin} for ${idleMs / 1000}s`);
+  let waited = undefined as (() => void) | void;
+  let saying: NodeJS.Timeout | undefined;
   if (typeof body === "object") {
     // Held until undici sends it (it resumes the stream then): a stream that
     // already flows, e.g. to a progress counter, would lose what it gives meanwhile.
     body.pause();
     // Bytes going out are progress too.
     body.on("data", () => idle.touch());
+    // Nothing left to send: what follows is the registry's time, not a stall.
+    body.once("end", () => {
+      if (answerWaitMs === undefined || answerWaitMs <= idleMs) return;
+      idle.limit(answerWaitMs, () => `no answer from ${target.origin} for ${answerWaitMs / 1000}s after the whole body was sent`);
+      // Said only once the answer is later than a stall would be: most come at once.
+      saying = setTimeout(() => (waited = onWaiting?.()), idleMs);
+    });
   }
   let answer: HttpResponse;
   try {
@@ -131,6 +147,8 @@ export async function exchange(
     throw normalizedError(idle.signal.aborted ? idle.signal.reason : error, target, route);
   } finally {
     idle.stop();
+    clearTimeout(saying);
+    waited?.();
   }
   // Through HTTP_PROXY the proxy answers in the registry's place when it cannot reach it; a registry names its API version.
   if (route.via === "proxy" && PROXY_GATEWAY_STATUSES.has(answer.status) && !answer.headers["docker-distribution-api-version"]) {
@@ -145,9 +163,17 @@ class IdleTimer {
   private timer: NodeJS.Timeout;
 
   constructor(
-    private readonly ms: number,
-    private readonly message: () => string,
+    private ms: number,
+    private message: () => string,
   ) {
+    this.timer = this.start();
+  }
+
+  /** From now on `ms` without a touch ends it, with `message`. */
+  limit(ms: number, message: () => string): void {
+    clearTimeout(this.timer);
+    this.ms = ms;
+    this.message = message;
     this.timer = this.start();
   }
 
@@ -164,6 +190,9 @@ class IdleTimer {
   }
 
   private start(): NodeJS.Timeout {
-    return setTimeout(() => this.controller.abort(Object.assign(new Error(this.message()), { code: "ETIMEDOUT" })), this.ms);
+    return setTimeout(() => {
+      const waited = { code: "ETIMEDOUT", waitedMs: this.ms };
+      this.controller.abort(Object.assign(new Error(this.message()), waited));
+    }, this.ms);
   }
 }

@@ -6,12 +6,15 @@
  * as REGISTRY_STALLED, and retried like any transient error. Preflight's
  * own timeout says how long it really waited.
  */
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { uniqueName, useBed } from "./helpers/bed.ts";
 import { runCli } from "./helpers/cli.ts";
 import { describeRun, expectError, expectSuccess } from "./helpers/expect-cli.ts";
 import { expectImage } from "./helpers/expect-registry.ts";
+import { enginelessPath } from "./helpers/engineless.ts";
 import { jsonImages } from "./helpers/json-report.ts";
+import { testDir } from "./helpers/local-tools.ts";
 import { isBlobUpload, startStandInProxy, type ProxyRule, type StandInProxy } from "./helpers/stand-in-proxy.ts";
 import { LOOPBACK_FLAGS } from "./helpers/tool-flags.ts";
 
@@ -88,6 +91,38 @@ describe.each(["podman", "docker"] as const)("-c %s", (tool) => {
     expectError(r, 1, "REGISTRY_STALLED");
     const [entry] = jsonImages(r);
     expect([entry?.status, entry?.error?.code, entry?.attempts], describeRun(r)).toEqual(["failed", "REGISTRY_STALLED", 2]);
+  });
+});
+
+describe("--from-archive (no engine)", () => {
+  it("a registry that takes every blob whole and never answers: REGISTRY_STALLED within (1 + --retries) x (--stall-timeout + 1 s per MiB) plus backoff", async () => {
+    const bundle = join(testDir(), "stall.tar");
+    expectSuccess(await runCli(["save", "-o", bundle, "-c", "podman", "-i", image]));
+    const stand = await proxy(holdUploads("all"));
+    const started = performance.now();
+    const r = await runCli(
+      [
+        "--from-archive",
+        bundle,
+        "-r",
+        `${stand.registry.host}/${uniqueName()}`,
+        "-t",
+        "--stall-timeout",
+        "2",
+        "--retries",
+        "1",
+        "--json",
+      ],
+      { env: { PATH: enginelessPath(), XDG_STATE_HOME: testDir() } },
+    );
+    const seconds = (performance.now() - started) / 1000;
+
+    expectError(r, 1, "REGISTRY_STALLED");
+    const [entry] = jsonImages(r);
+    expect([entry?.status, entry?.error?.code, entry?.attempts], describeRun(r)).toEqual(["failed", "REGISTRY_STALLED", 2]);
+    // The image's blobs are under 1 MiB: 3 s per attempt, two attempts, a backoff of about a second.
+    expect(entry?.error?.message, describeRun(r)).toMatch(/sent all it had and got no answer for 3s/);
+    expect(seconds, "within the stated bound").toBeLessThan(2 * 3 + 5 + 5);
   });
 });
 

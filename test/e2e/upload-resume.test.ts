@@ -8,8 +8,7 @@
  * directory (XDG_STATE_HOME). The real distribution registry decides what
  * a session is still good for: the tool only asks it.
  */
-import { appendFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { waitFor } from "../bed/wait.ts";
@@ -21,6 +20,7 @@ import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
 import { expectImage } from "./helpers/expect-registry.ts";
 import { jsonImages, statuses } from "./helpers/json-report.ts";
 import { testDir, tool } from "./helpers/local-tools.ts";
+import { useRandomBundle } from "./helpers/random-image.ts";
 import { startStandInProxy } from "./helpers/stand-in-proxy.ts";
 import { ThrottledLink } from "./helpers/throttled-link.ts";
 
@@ -32,8 +32,6 @@ const LAYER_BYTES = 200 * 1000 * 1000;
 const RATE = 25 * 1000 * 1000;
 const MiB = 1024 * 1024;
 const sourcePath = uniqueName("big");
-let imageId: string;
-let bundle: string;
 
 interface StateEntry {
   registry: string;
@@ -44,23 +42,7 @@ interface StateEntry {
   size: number;
 }
 
-beforeAll(async () => {
-  const dir = testDir();
-  const payload = join(dir, "payload");
-  writeFileSync(payload, "");
-  for (let written = 0; written < LAYER_BYTES; written += 10_000_000) appendFileSync(payload, randomBytes(10_000_000));
-  writeFileSync(join(dir, "Containerfile"), "FROM scratch\nCOPY payload /payload\n");
-  const ref = `${sourcePath}/${IMAGE}:v1`;
-  await tool("podman", ["build", "--quiet", "--pull=never", "--tag", ref, dir]);
-  imageId = `sha256:${(await tool("podman", ["image", "inspect", "--format", "{{.Id}}", ref])).trim()}`;
-  bundle = join(testDir(), "big.tar");
-  expectSuccess(await runCli(["save", "-o", bundle, "-c", "podman", "-p", sourcePath, "-s", "v1", "-i", IMAGE]));
-  writeFileSync(payload, "");
-});
-
-afterAll(async () => {
-  await tool("podman", ["rmi", `${sourcePath}/${IMAGE}:v1`]);
-});
+const big = useRandomBundle(sourcePath, IMAGE, LAYER_BYTES);
 
 /** A run of the test's own: the proxy in front of `registry` as -r, a state directory, no engine on PATH. */
 async function setUpRun(test: TestContext, registry: BedRegistry, extraEnv: Record<string, string> = {}) {
@@ -70,7 +52,18 @@ async function setUpRun(test: TestContext, registry: BedRegistry, extraEnv: Reco
   const stateHome = testDir();
   const path = uniqueName();
   const env = { PATH: enginelessPath(), XDG_STATE_HOME: stateHome, ...extraEnv };
-  const args = ["--from-archive", bundle, "-r", `${proxy.registry.host}/${path}`, "-t", "-p", sourcePath, "-s", "v1", "--json"];
+  const args = [
+    "--from-archive",
+    big.bundle,
+    "-r",
+    `${proxy.registry.host}/${path}`,
+    "-t",
+    "-p",
+    sourcePath,
+    "-s",
+    "v1",
+    "--json",
+  ];
   const stateFile = join(stateHome, "push-images", "uploads.json");
   const entries = (): StateEntry[] =>
     Object.values((JSON.parse(readFileSync(stateFile, "utf8")) as { uploads: Record<string, StateEntry> }).uploads);
@@ -149,7 +142,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     const continuing = `Continuing the upload of ${layer.digest.slice(0, 19)}… to ${s.repository} at ${Math.round(layer.offset / MiB)} of ${Math.round(layer.size / MiB)} MiB`;
     expect(second.stderr, describeRun(second)).toContain(continuing);
     expect(statuses(jsonImages(second)), describeRun(second)).toEqual({ [IMAGE]: "pushed" });
-    await expectImage(auth, s.repository, "v1", imageId);
+    await expectImage(auth, s.repository, "v1", big.imageId);
     expect(s.link.forwarded, "bytes sent over both runs").toBeLessThanOrEqual(1.2 * layer.size);
     expect(s.entries(), "the finished upload is no longer recorded").toEqual([]);
   });
@@ -179,7 +172,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
       `The registry no longer knows the recorded upload of ${short} to ${s.repository} \\(HTTP 404\\): sending it afresh`,
     );
     expect(second.stderr, describeRun(second)).toMatch(afresh);
-    await expectImage(plain, s.repository, "v1", imageId);
+    await expectImage(plain, s.repository, "v1", big.imageId);
     expect(s.entries()).toEqual([]);
   });
 
@@ -207,7 +200,7 @@ describe("registries that take whole blobs only", () => {
     const r = await runCli(
       [
         "--from-archive",
-        bundle,
+        big.bundle,
         "-r",
         `${plain.host}/${path}`,
         "--registry-type",
@@ -223,7 +216,7 @@ describe("registries that take whole blobs only", () => {
       },
     );
     expectSuccess(r);
-    await expectImage(plain, `${path}/${IMAGE}`, "v1", imageId);
+    await expectImage(plain, `${path}/${IMAGE}`, "v1", big.imageId);
     const uploads = requestsUnder(plain, path).filter((q) => q.path.includes("/blobs/uploads/"));
     expect(
       uploads.filter((q) => q.method === "PATCH"),

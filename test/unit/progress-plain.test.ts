@@ -69,6 +69,21 @@ describe("PlainProgressPlugin", () => {
     ]);
   });
 
+  it("a bundle push's byte reports: one pushing line; a line when it starts waiting for the registry's answer, once", () => {
+    const { runner, lines } = run("1");
+    const job = { image: "apim-le-cache", source: source("apim-le-cache"), target: target("apim-le-cache") };
+    const bytes = { stage: "pushing", attempt: 1, bytesTotal: 100 } as const;
+    const waiting = "reg.example.com to confirm apim-le-cache's blob sha256:0123456789ab… (191 MiB), up to 4m11s";
+    for (const bytesSent of [10, 50, 100]) runner.hooks.progress.call(job, { ...bytes, bytesSent });
+    runner.hooks.progress.call(job, { ...bytes, bytesSent: 100, waiting });
+    runner.hooks.progress.call(job, { ...bytes, bytesSent: 100, waiting });
+    runner.hooks.progress.call(job, { ...bytes, bytesSent: 100 });
+    expect(lines).toEqual([
+      `${T} pushing    ${source("apim-le-cache")} -> ${target("apim-le-cache")}`,
+      `${T} waiting    apim-le-cache: for ${waiting}`,
+    ]);
+  });
+
   it("says nothing of its own in a dry run", async () => {
     const test = setUp({ flags: { registry: "reg.example.com/p", image: THREE, dryRun: true } });
     const lines: string[] = [];
