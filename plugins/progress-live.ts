@@ -91,7 +91,8 @@ function liveLine(job: Job, row: Row, spinner: string): string {
   const stage = row.progress?.stage ?? "starting";
   const retries = row.retries > 0 ? ansis.yellow(` retry ${row.retries}`) : "";
   const waiting = row.progress?.waiting ? ansis.yellow(` waiting for ${row.progress.waiting}`) : "";
-  return `${ansis.cyan(spinner)}     ${stage.padEnd(12)} ${job.source} -> ${job.target}  ${ansis.dim(`${elapsed}${bytes(row)}`)}${retries}${waiting}`;
+  const timing = ansis.dim(`${elapsed}${bytes(row)}`);
+  return `${ansis.cyan(spinner)}     ${stage.padEnd(12)} ${job.source} -> ${job.target}  ${timing}${retries}${waiting}`;
 }
 
 /** `, 12.0/60.0 MiB at 25.1 MiB/s` while the registry API sends an image's blobs. */

@@ -42,7 +42,10 @@ export interface ChunkedUpload {
   readonly sessions: UploadSessions;
   /** A session the registry opened already (a mount it declined). */
   readonly opened?: string;
-  /** Reports bytes on their way: each chunk's as they go, a continued session's at once; `add` with a negative count takes back a refused chunk's. */
+  /**
+   * Reports bytes on their way: each chunk's as they go, a continued
+   * session's at once; `add` with a negative count takes back a refused chunk's.
+   */
   readonly progress: { counter(): PassThrough; add(bytes: number): void };
   /** What the registry said about chunks, for the whole run. */
   readonly limits: ChunkLimits;
@@ -66,8 +69,10 @@ export async function uploadInChunks(upload: ChunkedUpload): Promise<"done" | "w
       if (!(error instanceof ChunkRefused)) throw error;
       upload.progress.add(-length);
       const next = limits.refusal(error.status, length, session.offset);
+      const from =
+        next === "whole" ? "sending blobs whole" : `sending chunks of at most ${mebibytes(limits.length(length, length))}`;
       runner.log.info(
-        `${registryHost} refused a ${mebibytes(length)} chunk of ${layerOf(upload)} (${error.message}): ${next === "whole" ? "sending blobs whole" : `sending chunks of at most ${mebibytes(limits.length(length, length))}`} from now on`,
+        `${registryHost} refused a ${mebibytes(length)} chunk of ${layerOf(upload)} (${error.message}): ${from} from now on`,
       );
       await sessions.forget(registryHost, name, blob.digest);
       if (next === "whole") return "whole";
