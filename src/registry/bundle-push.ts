@@ -17,7 +17,7 @@ import { stalledPush } from "../engine/engine-push.ts";
 import { failure, interruptedFailure, PushImagesError } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
 import type { RegistryType } from "../options/registry-type.ts";
-import { backoffMs, pause } from "../core/retry.ts";
+import { pause, retryWait } from "../core/retry.ts";
 import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload } from "./blob-steps.ts";
 import { uploadsInChunks } from "./chunk-plan.ts";
@@ -118,11 +118,13 @@ export class BundlePush implements Transport {
     const known = this.placed.get(blob.digest);
     const elsewhere = known && (await known.catch(() => undefined));
     if (elsewhere?.repository === name) return this.skip(blob, elsewhere, progress);
+    const { runner } = this;
     const placing = this.withRetries(job, tally, async () => {
       let session: string | undefined;
       if (elsewhere) {
         const mounted = await mountBlob(registry, name, elsewhere.digest, elsewhere.repository);
         if (mounted === "mounted") return this.skip(blob, { ...elsewhere, repository: name }, progress);
+        if (mounted === undefined) runner.log.verbose(`${name}: the registry refused to mount ${blob.digest}; uploading it`);
         session = mounted;
       } else if (blob.uploadAsStored && (await blobExists(registry, name, blob.digest))) {
         return this.skip(blob, { repository: name, digest: blob.digest, size: blob.size }, progress);
@@ -184,8 +186,9 @@ export class BundlePush implements Transport {
         const transient = (error as { transient?: boolean }).transient === true;
         if (!transient || attempt > runner.options.retries || runner.interrupted) throw error;
         tally.attempts = Math.max(tally.attempts, attempt + 1);
-        const delayMs = backoffMs(attempt, runner.retryPolicy);
-        runner.hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
+        const { delayMs, said } = retryWait(attempt, runner.retryPolicy, (error as { retryAfterMs?: number }).retryAfterMs);
+        const reason = `${error.message}${said}`;
+        runner.hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason });
         await pause(delayMs, runner.stopSignal);
         if (runner.interrupted) throw error;
       }
