@@ -3,8 +3,9 @@
  * TOOMANYREQUESTS` with `Retry-After` (seconds). Here the first upload
  * `POST` and the first manifest `PUT` to each repository are refused so,
  * with `Retry-After: 2`; the same request sent again goes through. The
- * personality notes when each refusal was answered and when the request
- * came again, so a test can tell how long the client waited.
+ * personality notes when each manifest PUT was refused and when it came
+ * again (one per repository, so the pair is certain; blob uploads go
+ * several at a time), so a test can tell how long the client waited.
  */
 import type { Personality } from "./front.ts";
 
@@ -14,7 +15,7 @@ const UPLOAD = /^\/v2\/(.+)\/blobs\/uploads\/$/;
 const MANIFEST = /^\/v2\/(.+)\/manifests\/[^/]+$/;
 
 export interface DockerHub429 extends Personality {
-  /** Milliseconds between each refusal and the same request's next arrival. */
+  /** Milliseconds between each refused manifest PUT and its next arrival. */
   waits(): number[];
 }
 
@@ -38,7 +39,7 @@ export function dockerHub429(): DockerHub429 {
         tools.answer(exchange, 429, { "retry-after": String(RETRY_AFTER_SECONDS) }, body);
         return true;
       }
-      if (refused > 0) {
+      if (refused > 0 && manifest) {
         waits.push(performance.now() - refused);
         refusedAt.set(key, 0);
       }
