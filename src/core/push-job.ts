@@ -84,7 +84,8 @@ async function verify(
     throw failure(
       "VERIFY_FAILED",
       `${transport.name} reported ${job.target} pushed, but the registry did not give it back: ${after.unreadable}`,
-      `check what ${host} answers to GET /v2/${name}/manifests/${tag} (a proxy or redirect answering in its place?), then run push-images again`,
+      `check what ${host} answers to GET /v2/${name}/manifests/${tag} ` +
+        "(a proxy or redirect answering in its place?), then run push-images again",
     );
   }
   if (!holds(after, localId)) {

@@ -23,8 +23,10 @@ export function uploadLocation(value: string | string[] | undefined, host: strin
   if (!usable(value, host))
     throw failure(
       "REGISTRY_ERROR",
-      `the registry ${host} gave an upload to ${name} the Location ${JSON.stringify(value)}, which is neither an http(s) URL nor a path`,
-      `check the registry's (or its proxy's) external URL setting, e.g. distribution's http.host, Harbor's external_url; then run push-images again`,
+      `the registry ${host} gave an upload to ${name} the Location ${JSON.stringify(value)}, ` +
+        "which is neither an http(s) URL nor a path",
+      "check the registry's (or its proxy's) external URL setting, e.g. distribution's http.host, " +
+        "Harbor's external_url; then run push-images again",
     );
   return value;
 }

@@ -33,6 +33,7 @@ describe.each(["bundle", "podman"] as const)("%s push to a registry whose manife
 
     const text = expectError(r, 1, "VERIFY_FAILED");
     expect(text).toContain("but the registry did not give it back");
+    expect(text, "the sign-in page at the end of the redirect").toContain("the answer is not an image manifest or index");
     const reported = jsonImages(r);
     expect(
       reported.map((i) => [i.image, i.status, i.error?.code]),

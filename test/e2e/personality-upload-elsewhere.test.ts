@@ -7,6 +7,7 @@
  * bundle push's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OTHER_HOST_IP } from "../bed/personalities/front.ts";
 import { uploadElsewhere } from "../bed/personalities/upload-elsewhere.ts";
 import { uniqueName, useBed } from "./helpers/bed.ts";
 import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
@@ -49,6 +50,7 @@ async function pushedThroughOtherHost(transport: TransportName) {
     .slice(before)
     .filter((s) => s.at === "other-host" && s.path.startsWith(`/upload-host/v2/${path}/`) && s.method !== "GET");
   expect(uploads.length, "the blobs went up at the other host").toBeGreaterThan(0);
+  expect(new URL(front.running.otherHostUrl).hostname, "another address than the registry's").toBe(OTHER_HOST_IP);
   return uploads;
 }
 

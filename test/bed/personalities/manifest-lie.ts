@@ -13,7 +13,7 @@ import type { Personality } from "./front.ts";
 const MANIFEST = /^\/v2\/(.+)\/manifests\/([^/]+)$/;
 
 /** What the other host serves in the manifest's place. */
-export const SIGN_IN_PAGE = "<!doctype html><html><body><form action=/login>Sign in</form></body></html>";
+const SIGN_IN_PAGE = "<!doctype html><html><body><form action=/login>Sign in</form></body></html>";
 
 export const manifestLie: Personality = {
   name: "manifest-lie",
