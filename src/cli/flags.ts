@@ -11,6 +11,7 @@ import { joinDashedValues, listed, singleValues } from "./flag-occurrences.ts";
 import type { RawFlags } from "../options/options.ts";
 import type { ProductDefaults } from "../options/product-defaults.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "../options/push-defaults.ts";
+import { DEFAULT_RETRY_POLICY } from "../core/retry.ts";
 
 interface Parsed {
   /** -h or --help: print the help and nothing else. */
@@ -96,7 +97,8 @@ export function pushFlags(defaults: ProductDefaults) {
       placeholder: "<n>",
       description:
         `Retries of a push after a transient error (refused or broken connection, ` +
-        `timeout, 5xx, 429), with backoff, 0-10 (default: ${DEFAULT_RETRIES})`,
+        `timeout, 5xx, 429), with backoff (a 429's Retry-After, at most ` +
+        `${DEFAULT_RETRY_POLICY.maxMs / 1000}s), 0-10 (default: ${DEFAULT_RETRIES})`,
     },
     stallTimeout: {
       type: String,

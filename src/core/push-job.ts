@@ -2,13 +2,15 @@
  * One image: skip it when the target already holds it, else hand it to the
  * run's transport (src/core/transport.ts: the container engine or the registry
  * API) and check what the registry now holds. It is reported `pushed` only
- * when the registry holds it.
+ * when the registry gives the image back (200 with its manifest, at the end
+ * of any redirects); a read-back that fails is VERIFY_FAILED.
  */
 import { failure, interruptedFailure } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import type { ImageStatus, Job, RunnerHooks } from "./hooks.ts";
 import type { RegistryConnection } from "../registry/connection.ts";
-import { remoteImage, type RemoteImage } from "../registry/manifest.ts";
+import { remoteImage, splitReference, type RemoteImage } from "../registry/manifest.ts";
+import { backoffMs, pause, type RetryPolicy } from "./retry.ts";
 import type { Transport } from "./transport.ts";
 
 /** Where the target's manifest is read: the registry's API, and the log for what could not be read. */
@@ -24,6 +26,9 @@ export interface PushJobParts extends ReadBackParts {
   /** Local image ids by reference, found by preflight. */
   readonly localImages: ReadonlyMap<string, string | undefined>;
   readonly interrupted: string | undefined;
+  /** The read-back's brief retries wait as pushes do, and stop on the first Ctrl-C. */
+  readonly retryPolicy: RetryPolicy;
+  readonly stopSignal: AbortSignal;
 }
 
 /** What one job came to: its status, or the error that failed it; the push attempts either way. */
@@ -36,7 +41,7 @@ export type PushOutcome =
  * otherwise it is asked for here.
  */
 export async function pushJob(runner: PushJobParts, job: Job, before?: Promise<RemoteImage | undefined>): Promise<PushOutcome> {
-  const { hooks, log, transport } = runner;
+  const { hooks, transport } = runner;
   await hooks.beforePush.promise(job);
   // A bundle's transport knows its images' ids; an engine push takes what preflight found.
   const localId = transport.imageId?.(job.source) ?? runner.localImages.get(job.source);
@@ -61,10 +66,10 @@ async function verify(
   localId: string | undefined,
   sent: { digest?: string; attempts: number },
 ): Promise<PushOutcome> {
-  const { hooks, log, transport } = runner;
-  const { digest, attempts } = sent;
+  const { hooks, transport } = runner;
+  const { attempts } = sent;
   hooks.progress.call(job, { stage: "verifying", attempt: attempts });
-  const after = await readBack(runner, job.target);
+  const after = await readBackAfterPush(runner, job.target);
   if (after === "absent") {
     throw failure(
       "VERIFY_FAILED",
@@ -72,10 +77,16 @@ async function verify(
       "run push-images again; if it fails the same way, check the registry's logs and storage",
     );
   }
-  if (after === undefined && runner.interrupted) throw interruptedFailure(runner.interrupted);
-  if (after === undefined) {
-    log.verbose(`could not read back ${job.target}; reporting the digest ${transport.name} gave`);
-    return { status: "pushed", digest, attempts };
+  if ("unreadable" in after) {
+    if (runner.interrupted) throw interruptedFailure(runner.interrupted);
+    // The transport's word is no proof (a registry may answer 201 and store nothing): never `pushed` unread.
+    const { host, name, tag } = splitReference(job.target);
+    throw failure(
+      "VERIFY_FAILED",
+      `${transport.name} reported ${job.target} pushed, but the registry did not give it back: ${after.unreadable}`,
+      `check what ${host} answers to GET /v2/${name}/manifests/${tag} ` +
+        "(a proxy or redirect answering in its place?), then run push-images again",
+    );
   }
   if (!holds(after, localId)) {
     throw failure(
@@ -87,13 +98,34 @@ async function verify(
   return { status: "pushed", digest: after.digest, attempts };
 }
 
-/** After a push: what the target holds, "absent" when the registry says it has no such manifest, undefined when it cannot be read. */
-async function readBack(runner: ReadBackParts, reference: string): Promise<RemoteImage | "absent" | undefined> {
+/** Read-backs after a push: the first, and this many more when it failed on the way (5xx, 429, a broken link). */
+const READ_BACK_RETRIES = 2;
+
+/** After a push: the target as `readBack` gives it, asked again briefly when the registry failed transiently. */
+async function readBackAfterPush(runner: PushJobParts, reference: string): Promise<RemoteImage | "absent" | Unreadable> {
+  for (let retry = 1; ; retry++) {
+    const after = await readBack(runner, reference);
+    if (after === "absent" || !("unreadable" in after) || !after.transient || retry > READ_BACK_RETRIES || runner.interrupted)
+      return after;
+    await pause(backoffMs(retry, runner.retryPolicy), runner.stopSignal);
+  }
+}
+
+/** Why the target could not be read; `transient` when asking again may help. */
+interface Unreadable {
+  readonly unreadable: string;
+  readonly transient: boolean;
+}
+
+/** What the target holds, "absent" when the registry says it has no such manifest, or why it could not be read. */
+async function readBack(runner: ReadBackParts, reference: string): Promise<RemoteImage | "absent" | Unreadable> {
   try {
     return (await remoteImage(await runner.registry(), reference)) ?? "absent";
   } catch (error) {
-    runner.log.verbose(`could not read ${reference} from the registry: ${(error as Error).message}`);
-    return undefined;
+    const { message, status, code } = error as Error & { status?: number; code?: string };
+    runner.log.verbose(`could not read ${reference} from the registry: ${message}`);
+    const transient = status === undefined ? code !== undefined : status === 429 || status >= 500;
+    return { unreadable: message, transient };
   }
 }
 
@@ -105,5 +137,5 @@ function holds(remote: RemoteImage, localId: string | undefined): boolean {
 /** What the target holds; undefined when it holds nothing or cannot be read (then the push decides). */
 export async function lookUp(runner: ReadBackParts, reference: string): Promise<RemoteImage | undefined> {
   const held = await readBack(runner, reference);
-  return held === "absent" ? undefined : held;
+  return held === "absent" || "unreadable" in held ? undefined : held;
 }

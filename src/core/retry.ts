@@ -20,10 +20,33 @@ export function backoffMs(retry: number, policy: RetryPolicy, random = Math.rand
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-/** Seconds from a `Retry-After: N` found in a tool's output, if any. */
-export function retryAfterMs(output: string, policy: RetryPolicy): number | undefined {
+/** The wait a `Retry-After: N` found in a tool's output asks for, in ms, if any. */
+export function retryAfterInOutput(output: string): number | undefined {
   const seconds = /retry-after:?\s*(\d+)/i.exec(output)?.[1];
-  return seconds === undefined ? undefined : Math.min(policy.maxMs, Number(seconds) * 1000);
+  return seconds === undefined ? undefined : Number(seconds) * 1000;
+}
+
+/**
+ * The wait a `Retry-After` header asks for (RFC 9110: delta-seconds or an
+ * HTTP-date), in ms; undefined when there is none or it cannot be read.
+ */
+export function retryAfterHeaderMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * The wait before retry number `retry`: what the registry asked for
+ * (Retry-After, bounded by the policy's longest wait, 30 s by default),
+ * else the backoff; and the words the progress line adds for it.
+ */
+export function retryWait(retry: number, policy: RetryPolicy, askedMs?: number): { delayMs: number; said: string } {
+  if (askedMs === undefined) return { delayMs: backoffMs(retry, policy), said: "" };
+  const delayMs = Math.min(policy.maxMs, askedMs);
+  const bound = askedMs > policy.maxMs ? `, waiting at most ${policy.maxMs / 1000}s` : "";
+  return { delayMs, said: ` (the registry asked to wait ${Math.round(askedMs / 1000)}s: Retry-After${bound})` };
 }
 
 /** Waits, unless the signal fires first. */

@@ -15,7 +15,7 @@ import type { StallRule } from "./stall-watch.ts";
 import { failure, interruptedFailure } from "../core/errors.ts";
 import type { Job, RunnerHooks } from "../core/hooks.ts";
 import { answerWaitMs, waitText } from "../core/answer-wait.ts";
-import { backoffMs, pause, retryAfterMs } from "../core/retry.ts";
+import { pause, retryAfterInOutput, retryWait } from "../core/retry.ts";
 import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import type { Options } from "../options/options.ts";
 
@@ -122,8 +122,8 @@ async function pushWithRetries(core: TransportContext, engine: Engine, job: Job)
         ? stalledPush(options, job.image)
         : diagnose(output, await context(core, tool, job, "push", failed));
       if (!isTransient(error) || attempt > options.retries || core.interrupted) return { error, attempts: attempt };
-      const delayMs = retryAfterMs(output, core.retryPolicy) ?? backoffMs(attempt, core.retryPolicy);
-      hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
+      const { delayMs, said } = retryWait(attempt, core.retryPolicy, retryAfterInOutput(output));
+      hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: `${error.message}${said}` });
       await pause(delayMs, core.stopSignal);
       // The wait was cut short by an interrupt: no new push.
       if (core.interrupted) return { error, attempts: attempt };

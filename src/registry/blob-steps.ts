@@ -12,10 +12,12 @@
  */
 import { Readable } from "node:stream";
 import { failure, type PushImagesError } from "../core/errors.ts";
+import { retryAfterHeaderMs } from "../core/retry.ts";
 import { offsetFromRange } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";
 import type { HttpResponse } from "./http.ts";
 import { loginRejectedFix } from "./login-command.ts";
+import { uploadLocation } from "./upload-location.ts";
 
 /**
  * How long a blob request may go without a byte either way: `idleMs` while
@@ -38,23 +40,31 @@ export async function blobExists(registry: RegistryConnection, name: string, dig
   throw statusFailure(response, `checking for ${digest} in ${name}`, registry.login);
 }
 
+/** Answers to a mount that mean "not this way": the blob is uploaded instead. */
+const MOUNT_REFUSED = new Set([401, 403, 404]);
+
 /**
  * Asks the registry to mount `digest` from `from` into `name`: "mounted",
- * or the Location of a new upload session when it would not (a registry
- * may refuse a mount, e.g. across projects it may not read; 202 then).
+ * the Location of a new upload session when it would not (202: distribution
+ * across projects it may not read, ECR for a blob no manifest references),
+ * or undefined when it refused outright (Harbor: 401 for a project the
+ * robot cannot read, goharbor/harbor#17097; Docker Hub: pull scope on the
+ * source, go-containerregistry#1681; Quay: 404). A refused mount is no
+ * login problem: the blob is uploaded.
  */
 export async function mountBlob(
   registry: RegistryConnection,
   name: string,
   digest: string,
   from: string,
-): Promise<"mounted" | string> {
+): Promise<"mounted" | string | undefined> {
   const query = new URLSearchParams({ mount: digest, from });
   // The registry checks pull rights on `from` too (distribution: 401 insufficient_scope without them).
   const scope = `${pushScope(name)} repository:${from}:pull`;
   const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope });
   if (response.status === 201) return "mounted";
-  if (response.status === 202) return location(response, name);
+  if (response.status === 202) return location(response, name, registry);
+  if (MOUNT_REFUSED.has(response.status)) return undefined;
   throw statusFailure(response, `mounting ${digest} into ${name}`, registry.login);
 }
 
@@ -69,7 +79,7 @@ export async function openUpload(
   name: string,
 ): Promise<{ location: string; answer: HttpResponse }> {
   const response = await registry.request(`/v2/${name}/blobs/uploads/`, { method: "POST", scope: pushScope(name) });
-  if (response.status === 202) return { location: location(response, name), answer: response };
+  if (response.status === 202) return { location: location(response, name, registry), answer: response };
   throw statusFailure(response, `starting an upload to ${name}`, registry.login);
 }
 
@@ -106,7 +116,7 @@ export async function putStreamed(
   const patch = { method: "PATCH", headers: {}, body, ...streamTimes(patience("patch")), scope: pushScope(name) } as const;
   const patched = await registry.stream(session, patch);
   if (!accepted(patched)) throw statusFailure(patched, `uploading a layer to ${name}`, registry.login);
-  await closeUpload(registry, name, location(patched, name), digestAtEnd(), patience("close"));
+  await closeUpload(registry, name, location(patched, name, registry), digestAtEnd(), patience("close"));
 }
 
 /** ECR answers a PATCH with 201, not the 202 the distribution API names (regclient scheme/reg/blob.go): both mean taken. */
@@ -135,9 +145,8 @@ export async function uploadStatus(
   name: string,
   session: string,
 ): Promise<UploadSession | { readonly status: number }> {
-  // A Location is absolute (on the registry's own host) or a path; either way it is asked of this registry.
-  const url = new URL(session, registry.baseUrl);
-  const response = await registry.request(`${url.pathname}${url.search}`, { method: "GET", scope: pushScope(name) });
+  // Asked where the session lives: a path on the registry, or an upload host (asked without the registry's login).
+  const response = await registry.request(session, { method: "GET", scope: pushScope(name) });
   const offset = offsetFromRange(response.headers.range);
   if (response.status !== 204 || offset === undefined) return { status: response.status };
   const moved = response.headers.location;
@@ -196,7 +205,7 @@ export async function patchChunk(
     throw Object.assign(lostSession(name, response), { transient: true });
   if (refusedBy(response.status)) throw new ChunkRefused(response.status, registryMessage(response.body));
   if (!accepted(response)) throw statusFailure(response, `uploading a chunk to ${name}`, registry.login);
-  return { location: location(response, name), offset: heldAfterChunk(response, session.offset, end, name) };
+  return { location: location(response, name, registry), offset: heldAfterChunk(response, session.offset, end, name) };
 }
 
 /**
@@ -267,23 +276,20 @@ export async function putManifest(
   return typeof digest === "string" ? digest : undefined;
 }
 
-function location(response: HttpResponse, name: string): string {
-  const value = response.headers.location;
-  if (typeof value !== "string" || value === "")
-    throw failure(
-      "REGISTRY_ERROR",
-      `the registry opened an upload to ${name} without a Location`,
-      "the registry does not follow the distribution API; check its version",
-    );
-  return value;
+function location(response: HttpResponse, name: string, registry: RegistryConnection): string {
+  return uploadLocation(response.headers.location, new URL(registry.baseUrl).host, name);
 }
 
 function withDigest(session: string, digest: string): string {
   return `${session}${session.includes("?") ? "&" : "?"}digest=${encodeURIComponent(digest)}`;
 }
 
-/** HTTP statuses of the distribution API as our coded errors; `transient` ones are retried. */
-export function statusFailure(response: HttpResponse, doing: string, login: string): PushImagesError & { transient?: boolean } {
+/** HTTP statuses of the distribution API as our coded errors; `transient` ones are retried, after `retryAfterMs` when the registry said. */
+export function statusFailure(
+  response: HttpResponse,
+  doing: string,
+  login: string,
+): PushImagesError & { transient?: boolean; retryAfterMs?: number } {
   const { status } = response;
   const said = registryMessage(response.body);
   const what = `${doing}: HTTP ${status}${said ? ` (${said})` : ""}`;
@@ -296,8 +302,14 @@ export function statusFailure(response: HttpResponse, doing: string, login: stri
       what,
       "create the project or repository first (Harbor: --create-project; ECR: --create-repositories)",
     );
-  if (status === 429)
-    return Object.assign(failure("RATE_LIMITED", what, "wait a few minutes and run push-images again"), { transient: true });
+  if (status === 429) {
+    // Docker Hub and others say how long to wait; the retry waits that long (bounded, retry.ts).
+    const retryAfterMs = retryAfterHeaderMs(response.headers["retry-after"]);
+    return Object.assign(failure("RATE_LIMITED", what, "wait a few minutes and run push-images again"), {
+      transient: true,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
   if (status >= 500)
     return Object.assign(
       failure("REGISTRY_ERROR", what, "the registry has a problem; check its logs, then run push-images again"),

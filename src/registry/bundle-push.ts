@@ -21,7 +21,7 @@ import { stalledPush } from "../engine/engine-push.ts";
 import { failure, interruptedFailure, PushImagesError } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
 import type { RegistryType } from "../options/registry-type.ts";
-import { backoffMs, pause } from "../core/retry.ts";
+import { pause, retryWait } from "../core/retry.ts";
 import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import { answerWaitMs, waitText } from "../core/answer-wait.ts";
 import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload, type Patience } from "./blob-steps.ts";
@@ -126,6 +126,7 @@ export class BundlePush implements Transport {
     const known = this.placed.get(blob.digest);
     const elsewhere = known && (await known.catch(() => undefined));
     if (elsewhere?.repository === name) return this.skip(blob, elsewhere, progress);
+    const { runner } = this;
     // The digest of a docker-archive layer gzipped on the way, once a send got to its end.
     let made: { digest: string; size: number } | undefined;
     const placing = this.withRetries(job, tally, async () => {
@@ -137,6 +138,7 @@ export class BundlePush implements Transport {
       if (elsewhere) {
         const mounted = await mountBlob(registry, name, elsewhere.digest, elsewhere.repository);
         if (mounted === "mounted") return this.skip(blob, { ...elsewhere, repository: name }, progress);
+        if (mounted === undefined) runner.log.verbose(`${name}: the registry refused to mount ${blob.digest}; uploading it`);
         session = mounted;
       } else if (blob.uploadAsStored && (await blobExists(registry, name, blob.digest))) {
         return this.skip(blob, { repository: name, digest: blob.digest, size: blob.size }, progress);
@@ -229,8 +231,9 @@ export class BundlePush implements Transport {
         const transient = (error as { transient?: boolean }).transient === true;
         if (!transient || attempt > runner.options.retries || runner.interrupted) throw error;
         tally.attempts = Math.max(tally.attempts, attempt + 1);
-        const delayMs = backoffMs(attempt, runner.retryPolicy);
-        runner.hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason: error.message });
+        const { delayMs, said } = retryWait(attempt, runner.retryPolicy, (error as { retryAfterMs?: number }).retryAfterMs);
+        const reason = `${error.message}${said}`;
+        runner.hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason });
         await pause(delayMs, runner.stopSignal);
         if (runner.interrupted) throw error;
       }

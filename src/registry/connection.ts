@@ -18,6 +18,7 @@ import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.
 import { sendStream, type StreamRequest } from "./http-stream.ts";
 import { loginCommand } from "./login-command.ts";
 import { probeRegistry } from "./probe.ts";
+import { followsRedirects, sameOrigin, withRedirects } from "./redirects.ts";
 import { RegistryAgent } from "./registry-agent.ts";
 import { dockerProxyNote, routeLine } from "./route-text.ts";
 import { trustedCas } from "./trusted-cas.ts";
@@ -42,11 +43,17 @@ export interface RegistryConnection {
   readonly credentials?: Credentials;
   /** The login command preflight's fixes name (its tool, -t, the user when known): every later login fix names it too. */
   readonly login: string;
-  /** A request to `baseUrl + path` with the same TLS choice and login as the push. */
+  /**
+   * A request to `path` (under baseUrl, or an absolute URL) with the same
+   * TLS choice as the push, and its login only when it goes to the
+   * registry's own origin. A GET or HEAD follows redirects, to any host,
+   * and answers with where they end (redirects.ts).
+   */
   request(path: string, options?: RegistryRequest): Promise<HttpResponse>;
   /**
    * A request with a streamed body (a blob upload) to `url` (absolute, or a
-   * path under baseUrl), with the token for its scope. `body` makes the
+   * path under baseUrl), with the token for its scope; to another host (an
+   * upload URL the spec lets a registry hand out) with no login. `body` makes the
    * bytes afresh each time: a request refused for an expired token is sent
    * again. It stops on the run's first Ctrl-C unless the caller passes a
    * `signal` of its own (a chunk allowed to finish, chunked-upload.ts).
@@ -106,6 +113,11 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
   const tls = { verify: !insecure, ca, agent, signal: runner.stopSignal };
   const call = (url: string, request: RegistryRequest, authorization?: string) =>
     send(url, { ...request, ...tls, headers: withAuthorization(authorization, request.headers) });
+  // The registry's login and tokens go to its own origin only; any other host gets the request without them.
+  const once = (url: string, request: RegistryRequest, home: boolean) =>
+    home
+      ? tokens.send(request.scope ?? "", (authorization) => call(url, request, authorization))
+      : send(url, { ...request, ...tls, headers: withoutCredentials(request.headers) });
   const tokens = new BearerTokens({ baseUrl, basic, get: (url, authorization) => call(url, { method: "GET" }, authorization) });
 
   return {
@@ -114,21 +126,29 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
     login: loginCommand(loginsOf, host, !insecure, credentials?.username),
     stream(url, { scope, body, signal = runner.stopSignal, ...request }) {
       const target = new URL(url, baseUrl).toString();
-      return tokens.send(scope, async (authorization) => {
+      const sendWith = async (headers: Record<string, string>) => {
         const bytes = body();
         try {
-          const headers = withAuthorization(authorization, request.headers);
           return await sendStream(target, { ...request, ...tls, signal, body: bytes, headers });
         } finally {
           // A 401 can come before the body was read: stop reading it.
           bytes.destroy();
         }
-      });
+      };
+      if (!sameOrigin(target, baseUrl)) return sendWith(withoutCredentials(request.headers));
+      return tokens.send(scope, (authorization) => sendWith(withAuthorization(authorization, request.headers)));
     },
     request(path, request = {}) {
-      return tokens.send(request.scope ?? "", (authorization) => call(`${baseUrl}${path}`, request, authorization));
+      const target = new URL(path, baseUrl).toString();
+      if (!followsRedirects(request.method ?? "GET")) return once(target, request, sameOrigin(target, baseUrl));
+      return withRedirects(target, baseUrl, (url, home) => once(url, request, home));
     },
   };
+}
+
+/** The caller's headers without any Authorization: for a host that is not the registry. */
+function withoutCredentials(headers: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
 }
 
 function withAuthorization(authorization: string | undefined, headers?: Record<string, string>): Record<string, string> {

@@ -41,8 +41,21 @@ export async function remoteImage(registry: RegistryConnection, reference: strin
       status: response.status,
       headers: response.headers,
     });
+  // Redirects are followed (redirects.ts): the last host may answer 200 with anything, e.g. a login page.
+  const manifest = parsedManifest(response.body);
+  if (!manifest) throw new Error(`manifest of ${reference}: the answer is not an image manifest or index`);
   const header = response.headers["docker-content-digest"];
   const digest = typeof header === "string" ? header : `sha256:${createHash("sha256").update(response.body).digest("hex")}`;
-  const manifest = JSON.parse(response.body) as { config?: { digest?: string } };
   return { digest, configDigest: manifest.config?.digest };
+}
+
+/** A manifest or index (schema 2, naming a config or its manifests), or undefined for anything else. */
+function parsedManifest(body: string): { config?: { digest?: string } } | undefined {
+  try {
+    const parsed = JSON.parse(body) as { schemaVersion?: number; config?: { digest?: string }; manifests?: unknown };
+    const shaped = parsed.schemaVersion === 2 && (typeof parsed.config?.digest === "string" || Array.isArray(parsed.manifests));
+    return shaped ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

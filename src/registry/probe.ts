@@ -43,6 +43,8 @@ export interface ProbeResult {
 }
 
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET"]);
+/** Failures to connect over https that an http attempt may get past; not a timeout, which would double the wait. */
+const NO_HTTPS_CONNECTION = new Set([...UNREACHABLE].filter((code) => code !== "ETIMEDOUT"));
 const NOT_TLS = /wrong version number|packet length too long|unknown protocol|ERR_SSL_WRONG_VERSION_NUMBER|EPROTO/i;
 
 export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult> {
@@ -54,6 +56,16 @@ export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult>
     response = await get(`${baseUrl}/v2/`, options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
+    // With -t, an https attempt that cannot connect is tried over http, as podman does: a
+    // plain-HTTP registry may be reachable only through HTTP_PROXY, with no HTTPS_PROXY set.
+    if (options.httpAllowed && !(error instanceof PushImagesError) && NO_HTTPS_CONNECTION.has(code)) {
+      baseUrl = `http://${options.host}`;
+      response = await get(`${baseUrl}/v2/`, options).catch((overHttp: unknown) => {
+        // A proxy's coded failure says more than the https attempt's; otherwise the https one, as before.
+        throw networkError(overHttp instanceof PushImagesError ? overHttp : error, options);
+      });
+      return answered(baseUrl, response, options, networkError);
+    }
     if (!NOT_TLS.test(`${code} ${(error as Error).message}`)) throw networkError(error, options);
     if (!options.httpAllowed) {
       throw failure(
@@ -67,6 +79,16 @@ export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult>
       throw networkError(e, options);
     });
   }
+  return answered(baseUrl, response, options, networkError);
+}
+
+/** What `/v2/` answered at `baseUrl` means: in, a login to check, or a coded error. */
+async function answered(
+  baseUrl: string,
+  response: HttpResponse,
+  options: ProbeOptions,
+  networkError: (error: unknown, at: ProbeOptions) => Error,
+): Promise<ProbeResult> {
   if (response.status === 200) return { baseUrl };
   if (response.status === 401) return { baseUrl, credentials: await authenticate(baseUrl, response, options, networkError) };
   throw statusError(response.status, options.host);

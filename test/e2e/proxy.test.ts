@@ -5,6 +5,7 @@
  * that did not go through it cannot reach the registry. The proxy's log is
  * held against the registry's own access log: every request the registry
  * saw came through the proxy, ours (User-Agent push-images/...) included.
+ * With only HTTP_PROXY set, a plain-HTTP registry still works with -t.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,6 +142,33 @@ describe("HTTP_PROXY and HTTPS_PROXY point at the proxy; -r names a host only it
     expect(forwardedUnder(proxy.log(), path)).toEqual(loggedUnder(plain, path));
     await expectImage(plain, `${path}/${image}`, tag, ids[image] as string);
   }, 120_000);
+});
+
+describe("only HTTP_PROXY (no HTTPS_PROXY): the plain-HTTP registry is reachable through it alone", () => {
+  // The https attempt goes direct and cannot resolve the name; with -t it is tried over http, as podman and skopeo do.
+  const httpOnly = () => ({ ...proxyEnv(proxy.url), HTTPS_PROXY: undefined });
+
+  it("--from-archive -t with no engine on PATH: pushed, every request through the proxy", async () => {
+    const path = uniqueName();
+    const r = await runCli(["--from-archive", bundle, "-r", `${named(plain)}/${path}`, "-t", "-i", image], {
+      env: { ...httpOnly(), PATH: enginelessPath() },
+    });
+
+    expectSuccess(r);
+    // Before the registry is asked directly below.
+    expect(forwardedUnder(proxy.log(), path), "the proxy forwarded what the registry logged").toEqual(loggedUnder(plain, path));
+    await expectImage(plain, `${path}/${image}`, tag, podmanIds[image] as string);
+  });
+
+  it("-c podman -t: pushed; our look-up and read-back went through the proxy", async () => {
+    const path = uniqueName();
+    const r = await runCli(["-r", `${named(plain)}/${path}`, "-c", "podman", "-t", "-i", image], { env: httpOnly() });
+
+    expectSuccess(r);
+    await expectImage(plain, `${path}/${image}`, tag, podmanIds[image] as string);
+    const manifest = `GET http://${named(plain)}/v2/${path}/${image}/manifests/${tag}`;
+    expect(ours(proxy.log()).filter((e) => `${e.method} ${e.target}` === manifest).length).toBeGreaterThanOrEqual(2);
+  });
 });
 
 describe("NO_PROXY and the proxy's own failures", () => {

@@ -1,10 +1,17 @@
 /**
  * src/core/retry.ts: exponential backoff with jitter (fixed here through the
- * `random` argument), a registry's Retry-After read from a tool's output,
- * both capped by the policy, and a wait an interrupt cuts short.
+ * `random` argument), a registry's Retry-After read from a tool's output
+ * or from its header, capped by the policy, and a wait an interrupt cuts short.
  */
 import { describe, expect, it } from "vitest";
-import { backoffMs, DEFAULT_RETRY_POLICY, pause, retryAfterMs } from "../../src/core/retry.ts";
+import {
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  pause,
+  retryAfterHeaderMs,
+  retryAfterInOutput,
+  retryWait,
+} from "../../src/core/retry.ts";
 
 const POLICY = { retries: 3, baseMs: 1000, maxMs: 30_000 };
 
@@ -41,23 +48,53 @@ describe("backoffMs", () => {
   });
 });
 
-describe("retryAfterMs", () => {
+describe("retryAfterInOutput", () => {
   it.each([
     ["Error: received unexpected HTTP status: 429 Too Many Requests\nRetry-After: 7", 7000],
     ["toomanyrequests: rate limit; retry-after 3", 3000],
     ["RETRY-AFTER:12", 12_000],
     ["Retry-After: 0", 0],
   ])("%j: %i ms", (output, ms) => {
-    expect(retryAfterMs(output, POLICY)).toBe(ms);
-  });
-
-  it("is capped by maxMs", () => {
-    expect(retryAfterMs("Retry-After: 3600", POLICY)).toBe(30_000);
-    expect(retryAfterMs("Retry-After: 3600", { ...POLICY, maxMs: 40 })).toBe(40);
+    expect(retryAfterInOutput(output)).toBe(ms);
   });
 
   it.each(["503 Service Unavailable", "retry after a while", "Retry-After: soon", ""])("%j: none", (output) => {
-    expect(retryAfterMs(output, POLICY)).toBeUndefined();
+    expect(retryAfterInOutput(output)).toBeUndefined();
+  });
+});
+
+describe("retryAfterHeaderMs", () => {
+  const now = Date.parse("Mon, 07 Dec 2026 00:00:00 GMT");
+  it.each([
+    ["2", 2000],
+    [" 120 ", 120_000],
+    ["Mon, 07 Dec 2026 00:00:05 GMT", 5000],
+    ["Sun, 06 Dec 2026 23:00:00 GMT", 0],
+  ])("%j: %i ms", (value, ms) => {
+    expect(retryAfterHeaderMs(value, now)).toBe(ms);
+  });
+
+  it.each([undefined, "", "soon", ["2", "3"]])("%j: none", (value) => {
+    expect(retryAfterHeaderMs(value, now)).toBeUndefined();
+  });
+});
+
+describe("retryWait", () => {
+  it("waits what the registry asked for, and says so", () => {
+    expect(retryWait(1, POLICY, 2000)).toEqual({ delayMs: 2000, said: " (the registry asked to wait 2s: Retry-After)" });
+  });
+
+  it("is capped by maxMs, and says so", () => {
+    expect(retryWait(1, POLICY, 3_600_000)).toEqual({
+      delayMs: 30_000,
+      said: " (the registry asked to wait 3600s: Retry-After, waiting at most 30s)",
+    });
+    expect(retryWait(1, { ...POLICY, maxMs: 40 }, 3_600_000).delayMs).toBe(40);
+  });
+
+  it("without Retry-After: the backoff, and no words", () => {
+    const { delayMs, said } = retryWait(2, POLICY);
+    expect([delayMs >= 1000 && delayMs <= 2000, said]).toEqual([true, ""]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * After a push the target's manifest is read back: it must name the local
  * image (else VERIFY_FAILED), and the digest reported is the registry's.
- * When it cannot be read back, the digest the tool printed is reported.
+ * When it cannot be read back it is VERIFY_FAILED, never pushed on the
+ * tool's word.
  */
 import { describe, expect, it } from "vitest";
 import { fakeDigest, fakeImageId, ok, pushOf } from "./fake-shell.ts";
@@ -87,25 +88,50 @@ describe("the registry has no manifest for the target after the push", () => {
 });
 
 describe("the target cannot be read back", () => {
-  it("docker: pushed, with the digest docker printed", async () => {
-    const store = new RegistryStore();
-    // Readable before the push (nothing there), then the registry's API fails: the push stands on docker's word.
-    let pushed = false;
-    store.route((request) => (request.path.includes("/manifests/") ? { status: pushed ? 500 : 404 } : undefined));
-    const { runner, shell, logged } = setUp({
-      flags: flags("docker"),
-      store,
-      shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (pushed = true), result: DOCKER_PUSHED }] },
-    });
-    expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", TOOL_DIGEST]]);
-    expect(shell.mutatingArgs()).toEqual(expectedRun("docker", SOURCE, TARGET));
-    expect(logged).toContain(`could not read back ${TARGET}; reporting the digest docker gave\n`);
-  });
+  it.each(["docker", "podman"] as const)(
+    "%s: VERIFY_FAILED, not pushed, after asking again: the tool's digest is no proof",
+    async (tool) => {
+      const store = new RegistryStore();
+      // Readable before the push (nothing there), then the registry's API fails: the push cannot be confirmed.
+      let pushed = false;
+      store.route((request) => (request.path.includes("/manifests/") ? { status: pushed ? 500 : 404 } : undefined));
+      const { runner, shell } = setUp({
+        flags: flags(tool),
+        store,
+        shell: {
+          answers: [{ when: (c) => pushOf(TARGET)(c) && (pushed = true), result: tool === "docker" ? DOCKER_PUSHED : ok() }],
+        },
+      });
+      const [result] = (await runner.run()).results;
+      expect([result?.status, result?.error?.code, result?.error?.exitCode]).toEqual(["failed", "VERIFY_FAILED", 1]);
+      expect(result?.error?.message).toBe(
+        `${tool} reported ${TARGET} pushed, but the registry did not give it back: manifest of ${TARGET}: HTTP 500`,
+      );
+      expect(result?.error?.hint).toBe(
+        "check what reg.example.com answers to GET /v2/p/apim-le-cache/manifests/v6.0.0 (a proxy or redirect answering in its place?), then run push-images again",
+      );
+      expect(shell.mutatingArgs()).toEqual(expectedRun(tool, SOURCE, TARGET));
+      const readBacks = store.paths().filter((path) => path.includes("/manifests/"));
+      expect(readBacks.length, "the look-up, then the read-back and its 2 retries").toBe(4);
+    },
+  );
 
-  it("podman: pushed, with the digest from --digestfile", async () => {
+  it("an answer that is no manifest (a login page at the end of a redirect): VERIFY_FAILED at once", async () => {
     const store = new RegistryStore();
-    store.route((request) => (request.path.includes("/manifests/") ? { status: 500 } : undefined));
-    const { runner } = setUp({ flags: flags("podman"), store });
-    expect((await runner.run()).results.map((r) => [r.status, r.digest])).toEqual([["pushed", fakeDigest(TARGET)]]);
+    let pushed = false;
+    const page = { status: 200, headers: { "content-type": "text/html" }, body: "<html>Sign in</html>" };
+    store.route((request) => (request.path.includes("/manifests/") ? (pushed ? page : { status: 404 }) : undefined));
+    const { runner } = setUp({
+      flags: flags("podman"),
+      store,
+      shell: { answers: [{ when: (c) => pushOf(TARGET)(c) && (pushed = true), result: ok() }] },
+    });
+    const [result] = (await runner.run()).results;
+    expect([result?.status, result?.error?.code]).toEqual(["failed", "VERIFY_FAILED"]);
+    expect(result?.error?.message).toContain("the answer is not an image manifest or index");
+    expect(
+      store.paths().filter((path) => path.includes("/manifests/")),
+      "no retry: asking again gives the same page",
+    ).toHaveLength(2);
   });
 });
