@@ -17,8 +17,7 @@
  */
 import { createGzip } from "node:zlib";
 import type { BundleBlob, BundleImage } from "../bundle/bundle.ts";
-import { stalledPush } from "../engine/engine-push.ts";
-import { failure, interruptedFailure, PushImagesError } from "../core/errors.ts";
+import { failure, type PushImagesError } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
 import type { RegistryType } from "../options/registry-type.ts";
 import { pause, retryWait } from "../core/retry.ts";
@@ -33,21 +32,11 @@ import { ByteProgress } from "./byte-progress.ts";
 import { DigestTap, dockerManifest, type Placed } from "./docker-archive-upload.ts";
 import { splitReference } from "./manifest.ts";
 import { UploadSessions, uploadStateFile } from "./upload-sessions.ts";
+import { pushError } from "./push-error.ts";
 import { UploadSlots } from "./upload-slots.ts";
 
 /** Uploads in flight at once, over all images: enough to fill a link, few enough for a small registry. */
 const UPLOADS_IN_FLIGHT = 6;
-
-const NETWORK_ERRORS = new Set([
-  "ECONNRESET",
-  "EPIPE",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-]);
 
 /** Attempts one send has made so far. */
 interface AttemptTally {
@@ -227,7 +216,7 @@ export class BundlePush implements Transport {
       try {
         return await step();
       } catch (caught) {
-        const error = this.coded(caught, job);
+        const error = pushError(caught, job.image, runner);
         const transient = (error as { transient?: boolean }).transient === true;
         if (!transient || attempt > runner.options.retries || runner.interrupted) throw error;
         tally.attempts = Math.max(tally.attempts, attempt + 1);
@@ -238,31 +227,6 @@ export class BundlePush implements Transport {
         if (runner.interrupted) throw error;
       }
     }
-  }
-
-  private coded(caught: unknown, job: Job): PushImagesError {
-    if (caught instanceof PushImagesError) return caught;
-    const code = (caught as NodeJS.ErrnoException).code ?? "";
-    const message = (caught as Error).message;
-    if (this.runner.interrupted) return interruptedFailure(this.runner.interrupted);
-    const waitedMs = (caught as { waitedMs?: number }).waitedMs;
-    if (code === "ETIMEDOUT") return Object.assign(stalledPush(this.runner.options, job.image, waitedMs), { transient: true });
-    if (NETWORK_ERRORS.has(code)) {
-      const host = this.runner.options.registry.host;
-      return Object.assign(
-        failure(
-          "CONNECTION_LOST",
-          `the connection to ${host} broke while pushing ${job.image}: ${message}`,
-          "run push-images again to finish; if it recurs, check the proxies and load balancers on the way",
-        ),
-        { transient: true },
-      );
-    }
-    return failure(
-      "PUSH_FAILED",
-      `pushing ${job.image} failed: ${message}`,
-      "run again with -v; if it recurs, check the bundle with sha256sum -c",
-    );
   }
 }
 

@@ -47,7 +47,7 @@ export const MAX_CHUNK = 64 * MiB;
  *   uploads are not supported.
  * - ECR answers a chunk's PATCH with 201 and a Range that stops advancing
  *   (aws/containers-roadmap#2831), and a chunk sent again with
- *   BLOB_UPLOAD_INVALID (go-containerregistry#431). blob-steps.ts copes
+ *   BLOB_UPLOAD_INVALID (go-containerregistry#431). chunk-steps.ts copes
  *   with all three when ECR is not recognised, but one PUT spares them.
  * Registries that refuse chunks without being named here are found out at
  * the first chunk, and the rest of the run goes whole (chunk-limits.ts).

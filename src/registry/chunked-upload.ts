@@ -17,15 +17,8 @@ import type { PassThrough } from "node:stream";
 import type { BundleBlob } from "../bundle/bundle.ts";
 import { interruptedFailure } from "../core/errors.ts";
 import type { TransportContext } from "../core/transport.ts";
-import {
-  ChunkRefused,
-  closeUpload,
-  openUpload,
-  patchChunk,
-  uploadStatus,
-  type Patience,
-  type UploadSession,
-} from "./blob-steps.ts";
+import { closeUpload, openUpload, type Patience } from "./blob-steps.ts";
+import { ChunkRefused, patchChunk, uploadStatus, type UploadSession } from "./chunk-steps.ts";
 import type { ChunkLimits } from "./chunk-limits.ts";
 import { FINISH_WAIT_MS, mebibytes, nextChunkLength } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";

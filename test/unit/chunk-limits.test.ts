@@ -1,11 +1,11 @@
 /**
  * What a registry says about chunks, kept for the run
  * (src/registry/chunk-limits.ts), and what its Range says it holds after
- * a chunk (heldAfterChunk in src/registry/blob-steps.ts).
+ * a chunk (heldAfterChunk in src/registry/chunk-steps.ts).
  */
 import { describe, expect, it } from "vitest";
 import type { HttpResponse } from "../../src/registry/http.ts";
-import { heldAfterChunk } from "../../src/registry/blob-steps.ts";
+import { heldAfterChunk } from "../../src/registry/chunk-steps.ts";
 import { ChunkLimits, SMALL_CHUNK } from "../../src/registry/chunk-limits.ts";
 
 const MiB = 2 ** 20;

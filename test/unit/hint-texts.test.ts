@@ -2,12 +2,12 @@
  * Each fix a hint names has one source: the TLS and HTTP-only fixes in
  * src/registry/tls-hint.ts, the login fixes in src/registry/login-command.ts.
  * What podman or docker printed (diagnose), preflight's probe, the registry
- * API's answers (blob-steps) and the plugins all name the same text.
+ * API's answers (status-failure.ts) and the plugins all name the same text.
  */
 import { homedir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../src/engine/diagnose.ts";
-import { statusFailure } from "../../src/registry/blob-steps.ts";
+import { statusFailure } from "../../src/registry/status-failure.ts";
 import { loginCommand, loginRejectedFix, loginRequiredFix } from "../../src/registry/login-command.ts";
 import { certsDirectories } from "../../src/registry/trusted-cas.ts";
 import { dockerTlsSkipFix, httpOnlyFix, untrustedCertificateFix } from "../../src/registry/tls-hint.ts";
