@@ -38,7 +38,7 @@ export async function runPush(
   } catch (error) {
     // Whatever failed while stopping, the interrupt is what happened.
     throw runner.interrupted && !(error instanceof InterruptedError)
-      ? new InterruptedError(runner.interrupted, runner.phase === "planning" ? "preflight" : runner.phase)
+      ? runner.interruptedError(runner.phase === "planning" ? "preflight" : runner.phase)
       : error;
   } finally {
     stopListening();

@@ -91,7 +91,7 @@ export function failure(code: FailureCode, message: string, hint: string, detail
   return new PushImagesError(code, message, hint, EXIT.failed, detail);
 }
 
-/** One image cut short by Ctrl-C or SIGTERM: reported failed, whatever the tool's exit code said. */
+/** One image cut short by Ctrl-C, SIGTERM or SIGHUP: reported failed, whatever the tool's exit code said. */
 export function interruptedFailure(signal: string): PushImagesError {
   return failure(
     "INTERRUPTED",
@@ -100,7 +100,14 @@ export function interruptedFailure(signal: string): PushImagesError {
   );
 }
 
-/** Ctrl-C or SIGTERM: running children were stopped. */
+/** An image of the plan, as the --json report names it. */
+export interface PlannedImage {
+  readonly image: string;
+  readonly source: string;
+  readonly target: string;
+}
+
+/** Ctrl-C, SIGTERM or SIGHUP: running children were stopped. */
 export class InterruptedError extends Error {
   override readonly name = "InterruptedError";
   constructor(
@@ -109,6 +116,8 @@ export class InterruptedError extends Error {
     readonly during: string,
     /** What the stop left, e.g. "no archive was written". */
     readonly outcome = "nothing was pushed",
+    /** The plan, when there was one: every image, none started. */
+    readonly notStarted: readonly PlannedImage[] = [],
   ) {
     super(`interrupted by ${signal} during ${during}; ${outcome}`);
   }

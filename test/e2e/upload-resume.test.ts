@@ -8,7 +8,7 @@
  * directory (XDG_STATE_HOME). The real distribution registry decides what
  * a session is still good for: the tool only asks it.
  */
-import { appendFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
@@ -152,6 +152,26 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     await expectImage(auth, s.repository, "v1", imageId);
     expect(s.link.forwarded, "bytes sent over both runs").toBeLessThanOrEqual(1.2 * layer.size);
     expect(s.entries(), "the finished upload is no longer recorded").toEqual([]);
+  });
+
+  it("SIGHUP with the terminal gone (an ssh session dropped): the chunk finishes and is recorded, the run's TMPDIR goes, exit 130", async (test) => {
+    const tmp = testDir();
+    const s = await setUpRun(test, plain, { TMPDIR: tmp });
+    const run = startCli(s.args, { env: s.env });
+    await waitDuring(run, () => s.link.forwarded >= LAYER_BYTES / 4, "a quarter of the layer to cross the link");
+    // The terminal goes first, then the signal: every line the run writes from now on fails.
+    run.closeOutput();
+    const forwardedAtSignal = s.link.forwarded;
+    run.kill("SIGHUP");
+    const r = await run.result;
+
+    expect(r.code, describeRun(r)).toBe(130);
+    const [entry, ...others] = s.entries();
+    expect(others).toEqual([]);
+    expect(entry, "the session is recorded").toMatchObject({ repository: s.repository });
+    // The chunk in flight was finished: the registry holds at least what had crossed at the signal.
+    expect(entry?.offset).toBeGreaterThanOrEqual(forwardedAtSignal - 2 * MiB);
+    expect(readdirSync(tmp), "left in TMPDIR").toEqual([]);
   });
 
   it("a second Ctrl-C cuts the chunk at once; the registry forgets that session, and the next run says so and sends the layer afresh", async (test) => {
