@@ -23,6 +23,7 @@ export type InputErrorCode =
   | "INVALID_SOURCE_PATH"
   | "BAD_DEFAULTS_FILE"
   | "BAD_PLUGIN"
+  | "PLUGIN_PERMISSIONS"
   | "UNKNOWN_HOOK"
   | "OUTPUT_EXISTS"
   | "OUTPUT_NOT_A_FILE"
