@@ -90,6 +90,7 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
   const loginsOf = runner.engineless ? "podman" : tool.name;
   const { baseUrl, credentials } = await probeRegistry({
     host,
+    registryPrefix: options.registry.prefix,
     tool: loginsOf,
     verify: !insecure,
     httpAllowed: insecure,

@@ -13,6 +13,7 @@ import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
 import { loginCommand, loginRejectedFix, loginRequiredFix } from "./login-command.ts";
 import type { RegistryAgent } from "./registry-agent.ts";
 import { unreachableHint } from "./route-text.ts";
+import { certificateNameMismatch } from "./tls-name.ts";
 
 export interface ProbeOptions {
   readonly host: string;
@@ -30,6 +31,8 @@ export interface ProbeOptions {
   readonly signal?: AbortSignal;
   /** When the run began to wait for this registry (performance.now()): a timeout says how long that was. */
   readonly since?: number;
+  /** -r as typed (`host[:port][/path]`), for fixes that name another host. */
+  readonly registryPrefix?: string;
   /** The files searched for a stored login, named when none is found. */
   readonly credentialFiles?: readonly string[];
   /** The run's connections: its TLS choice, CAs and proxy. */
@@ -130,6 +133,8 @@ function probeNetworkError(error: unknown, options: ProbeOptions, seconds: numbe
       direct?.fix ?? `check that the registry is running and that ${options.host} is the right address and port`,
     );
   }
+  const wrongName = certificateNameMismatch(error, options.host, options.registryPrefix ?? options.host);
+  if (wrongName) return wrongName;
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate/i.test(`${code} ${message}`)) {
     const caFiles = options.caFiles ?? [];
     const wrongCa = caFiles.length > 0 && isUnknownIssuer(error);
