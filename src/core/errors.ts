@@ -28,7 +28,8 @@ export type InputErrorCode =
   | "OUTPUT_EXISTS"
   | "OUTPUT_NOT_A_FILE"
   | "INVALID_SIZE"
-  | "CA_FILE_INVALID";
+  | "CA_FILE_INVALID"
+  | "PROXY_UNSUPPORTED";
 
 /** Something in the environment or at the registry failed; exit 1. */
 export type FailureCode =
@@ -40,6 +41,7 @@ export type FailureCode =
   | "REGISTRY_UNREACHABLE"
   | "PROXY_UNREACHABLE"
   | "PROXY_AUTH_REQUIRED"
+  | "PROXY_AUTH_REJECTED"
   | "PROXY_CANNOT_REACH_REGISTRY"
   | "CONNECTION_LOST"
   | "TLS_UNTRUSTED"

@@ -7,10 +7,10 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
-import { inputError } from "../core/errors.ts";
 import { VERSION } from "../cli/version.ts";
 import { normalizedError, PROXY_GATEWAY_STATUSES, proxyGatewayError } from "./http-errors.ts";
 import { directAgent, RegistryAgent } from "./registry-agent.ts";
+import { refuseUnusableRoute } from "./unusable-proxy.ts";
 
 export interface HttpResponse {
   readonly status: number;
@@ -77,14 +77,7 @@ export async function exchange(
 ): Promise<HttpResponse> {
   const target = new URL(url);
   const route = agent.route(target);
-  if (route.via === "invalid") {
-    const { name, value } = route.variable;
-    throw inputError(
-      "USAGE",
-      `${name}=${JSON.stringify(value)} is not a proxy URL`,
-      `set ${name} to http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it`,
-    );
-  }
+  refuseUnusableRoute(route, target);
   const idle = new IdleTimer(idleMs, () => `no answer from ${target.origin} for ${idleMs / 1000}s`);
   if (typeof body === "object") {
     // Held until undici sends it (it resumes the stream then): a stream that
