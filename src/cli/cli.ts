@@ -97,5 +97,9 @@ main(argv, interrupts)
   )
   .then((code) => {
     interrupts.close();
-    process.exitCode = code;
+    // Everything the run started has ended; what may remain are sockets of a
+    // registry that took the connection and never answered, which undici
+    // holds until its own connect timeout. They must not keep the program
+    // from ending. (stdout and stderr writes are synchronous here: nothing is lost.)
+    process.exit(code);
   });

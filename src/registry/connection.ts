@@ -91,6 +91,7 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
   const { baseUrl, credentials } = await probeRegistry({
     host,
     registryPrefix: options.registry.prefix,
+    stallMs: options.stallTimeoutMs,
     tool: loginsOf,
     verify: !insecure,
     httpAllowed: insecure,

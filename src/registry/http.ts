@@ -88,21 +88,25 @@ export async function exchange(
   }
   let answer: HttpResponse;
   try {
-    const response = await agent.dispatcher.request({
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
-      method: method as "GET",
-      // Named in the registry's (and the proxy's) logs.
-      headers: { "User-Agent": `push-images/${VERSION}`, ...headers },
-      body,
-      signal: signal ? AbortSignal.any([signal, idle.signal]) : idle.signal,
-      // The idle timer is the one timeout: it also sees bytes going out.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      // undici closes the connection after a HEAD (for servers that send a
-      // body with one); registries do not, and a bundle push sends a HEAD per blob.
-      reset: false,
-    });
+    const requestSignal = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
+    const response = await settledByAbort(
+      agent.dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: method as "GET",
+        // Named in the registry's (and the proxy's) logs.
+        headers: { "User-Agent": `push-images/${VERSION}`, ...headers },
+        body,
+        signal: requestSignal,
+        // The idle timer is the one timeout: it also sees bytes going out.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        // undici closes the connection after a HEAD (for servers that send a
+        // body with one); registries do not, and a bundle push sends a HEAD per blob.
+        reset: false,
+      }),
+      requestSignal,
+    );
     idle.touch();
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -132,6 +136,21 @@ export async function exchange(
   return answer;
 }
 
+/**
+ * `request`, or the abort's reason as soon as `signal` fires. undici heeds
+ * an abort during a TLS handshake only when its own 10 s connect timeout
+ * ends it: a registry that takes the connection and never answers would
+ * hold the run that long, past --stall-timeout and past Ctrl-C.
+ */
+function settledByAbort<T>(request: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    request.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /** Aborts with ETIMEDOUT after `ms` without a touch. */
 class IdleTimer {
   private readonly controller = new AbortController();
@@ -157,6 +176,8 @@ class IdleTimer {
   }
 
   private start(): NodeJS.Timeout {
-    return setTimeout(() => this.controller.abort(Object.assign(new Error(this.message()), { code: "ETIMEDOUT" })), this.ms);
+    // `idle`: the timer ran out (nothing came for `ms`), not a connect that failed: callers say "stopped answering".
+    const expired = () => Object.assign(new Error(this.message()), { code: "ETIMEDOUT", idleMs: this.ms });
+    return setTimeout(() => this.controller.abort(expired()), this.ms);
   }
 }

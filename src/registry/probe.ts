@@ -31,6 +31,8 @@ export interface ProbeOptions {
   readonly signal?: AbortSignal;
   /** When the run began to wait for this registry (performance.now()): a timeout says how long that was. */
   readonly since?: number;
+  /** --stall-timeout: how long /v2/ may send nothing before the registry is said to have stopped answering. */
+  readonly stallMs?: number;
   /** -r as typed (`host[:port][/path]`), for fixes that name another host. */
   readonly registryPrefix?: string;
   /** The files searched for a stored login, named when none is found. */
@@ -76,7 +78,8 @@ export async function probeRegistry(options: ProbeOptions): Promise<ProbeResult>
 }
 
 function get(url: string, options: ProbeOptions, headers: Record<string, string> = {}): Promise<HttpResponse> {
-  return httpGet(url, { verify: options.verify, ca: options.ca, headers, signal: options.signal, agent: options.agent });
+  const { verify, ca, signal, agent, stallMs } = options;
+  return httpGet(url, { verify, ca, headers, signal, agent, ...(stallMs ? { timeoutMs: stallMs } : {}) });
 }
 
 async function authenticate(
@@ -123,6 +126,8 @@ function rejected(options: ProbeOptions, credentials: Credentials) {
 function probeNetworkError(error: unknown, options: ProbeOptions, seconds: number) {
   // The proxy's failures (http-errors.ts) are already coded, naming the proxy.
   if (error instanceof PushImagesError) return error;
+  const idleMs = (error as { idleMs?: number }).idleMs;
+  if (idleMs !== undefined) return stoppedAnswering(options.host, idleMs / 1000);
   const code = (error as NodeJS.ErrnoException).code ?? "";
   const message = code === "ETIMEDOUT" ? `no answer after ${seconds.toFixed(0)}s` : (error as Error).message;
   if (UNREACHABLE.has(code)) {
@@ -148,6 +153,16 @@ function probeNetworkError(error: unknown, options: ProbeOptions, seconds: numbe
     "REGISTRY_UNREACHABLE",
     `cannot talk to the registry ${options.host}: ${message}`,
     `check that ${options.host} is a container registry and that it is running`,
+  );
+}
+
+/** The registry took the request and sent nothing back for --stall-timeout: not unreachable, hung (or a proxy before it is). */
+function stoppedAnswering(host: string, seconds: number) {
+  return failure(
+    "REGISTRY_STALLED",
+    `${host} took the connection but stopped answering: nothing came back for ${seconds}s (--stall-timeout)`,
+    `check that the registry at ${host} runs and answers, and any proxy or load balancer before it; ` +
+      `if the link is only slow, raise --stall-timeout (now ${seconds})`,
   );
 }
 
