@@ -28,7 +28,9 @@ export async function runPush(
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
   const stopListeningAgain = interrupts.onRepeat(() => runner.interruptAgain());
   try {
-    await applyPlugins(runner, { programDir, terminal: process.stderr.isTTY === true, signal: interrupts.signal });
+    // TERM=dumb: a terminal that does not move the cursor gets the plain lines.
+    const terminal = process.stderr.isTTY === true && process.env.TERM !== "dumb";
+    await applyPlugins(runner, { programDir, terminal, signal: interrupts.signal });
 
     const report = await runner.run();
     for (const line of summaryLines(report)) log.always(line);
