@@ -28,7 +28,12 @@ export class FromArchivePlugin implements Plugin {
   ) {}
 
   apply(runner: RunContext): void {
-    runner.useTransport((core) => new BundlePush(core, (source) => this.images.get(source), this.registryType));
+    let push: BundlePush | undefined;
+    runner.useTransport((core) => (push = new BundlePush(core, (source) => this.images.get(source), this.registryType)));
+    // An image already at the target needs none of the uploads an earlier run left open for it.
+    runner.hooks.afterPush.tapPromise(PLUGIN_NAME, async (job, result) => {
+      if (result.status === "up-to-date") await push?.forgetSessionsOf(job);
+    });
     runner.hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
       // Loaded here, not at the top: the tar reader and node:crypto cost every other run start-up time.
       const { openBundle } = await import("../src/bundle/open-bundle.ts");

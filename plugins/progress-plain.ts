@@ -1,12 +1,15 @@
 /**
  * Progress for logs and pipes (CI, `| tee`): one timestamped line when an
- * image starts, when a push is retried, and when it ends. No cursor tricks.
+ * image starts, when a push is retried, and when it ends, and for a long
+ * upload at most one line of bytes sent per image every 10 s. No cursor tricks.
  */
-import { REPORTING_STAGE } from "../src/core/hooks.ts";
+import { REPORTING_STAGE, type Job } from "../src/core/hooks.ts";
 import { resultLine } from "../src/core/report.ts";
 import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "progress-plain";
+/** A log gets how far a long upload is, not a line per chunk. */
+const BYTES_EVERY_MS = 10_000;
 
 export class PlainProgressPlugin implements Plugin {
   readonly name = PLUGIN_NAME;
@@ -23,23 +26,29 @@ export class PlainProgressPlugin implements Plugin {
     let finished = 0;
     // What each job last said it waits for: a line when that changes, not every progress report.
     const waits = new Map<string, string>();
-    // A push through the registry API reports its bytes as "pushing" a few times a second: one line per job.
-    const announced = new Set<string>();
     // Last in the waterfall: counts the plan every other plugin has shaped.
     hooks.plan.tap({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, (jobs) => {
       total = jobs.length;
       return jobs;
     });
+    // Per image: the state last said, and when bytes were last said.
+    const said = new Map<Job, { state: string; bytesAt: number }>();
     hooks.progress.tap(PLUGIN_NAME, (job, progress) => {
-      if (progress.stage === "pushing" && progress.attempt === 1 && !announced.has(job.target)) {
-        announced.add(job.target);
-        line(`pushing    ${job.source} -> ${job.target}`);
-      }
       const waiting = progress.waiting ?? "";
       if (progress.stage === "pushing" && waiting !== (waits.get(job.target) ?? "")) {
         waits.set(job.target, waiting);
         if (waiting) line(`waiting    ${job.image}: for ${waiting}`);
       }
+      const state = `${progress.stage} ${progress.attempt ?? ""}`;
+      const last = said.get(job);
+      if (last?.state === state) {
+        const now = this.now().getTime();
+        if (progress.bytesSent === undefined || now - last.bytesAt < BYTES_EVERY_MS) return;
+        last.bytesAt = now;
+        return line(`pushing    ${job.image}: ${mib(progress.bytesSent)} of ${mib(progress.bytesTotal ?? 0)} MiB sent`);
+      }
+      said.set(job, { state, bytesAt: this.now().getTime() });
+      if (progress.stage === "pushing" && progress.attempt === 1) line(`pushing    ${job.source} -> ${job.target}`);
       if (progress.stage === "retrying") {
         line(
           `retrying   ${job.image} in ${((progress.delayMs ?? 0) / 1000).toFixed(1)}s ` +
@@ -54,4 +63,8 @@ export class PlainProgressPlugin implements Plugin {
       line(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, ++finished, total)),
     );
   }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
 }

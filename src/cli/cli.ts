@@ -12,6 +12,7 @@ import { maskSecrets } from "../engine/command-text.ts";
 import { versionText } from "./version.ts";
 import { listenForInterrupts, type Interrupts } from "../core/interrupts.ts";
 import { errorJson } from "../core/report.ts";
+import { dropFailedWrites } from "./closed-output.ts";
 
 async function main(argv: string[], interrupts: Interrupts): Promise<number> {
   const programDir = programDirectory();
@@ -80,6 +81,7 @@ function printError(error: unknown, log: Logger, verbose: boolean): number {
 // Deprecation notices from dependencies (e.g. Node 24's DEP0190) mean nothing
 // to an operator and would be mistaken for errors.
 process.noDeprecation = true;
+dropFailedWrites();
 const argv = process.argv.slice(2);
 // From the first line on: a Ctrl-C during start-up or preflight is reported like any other.
 const interrupts = listenForInterrupts();
@@ -95,5 +97,9 @@ main(argv, interrupts)
   )
   .then((code) => {
     interrupts.close();
-    process.exitCode = code;
+    // Everything the run started has ended; what may remain are sockets of a
+    // registry that took the connection and never answered, which undici
+    // holds until its own connect timeout. They must not keep the program
+    // from ending. (stdout and stderr writes are synchronous here: nothing is lost.)
+    process.exit(code);
   });

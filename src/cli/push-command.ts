@@ -28,7 +28,9 @@ export async function runPush(
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
   const stopListeningAgain = interrupts.onRepeat(() => runner.interruptAgain());
   try {
-    await applyPlugins(runner, { programDir, terminal: process.stderr.isTTY === true, signal: interrupts.signal });
+    // TERM=dumb: a terminal that does not move the cursor gets the plain lines.
+    const terminal = process.stderr.isTTY === true && process.env.TERM !== "dumb";
+    await applyPlugins(runner, { programDir, terminal, signal: interrupts.signal });
 
     const report = await runner.run();
     for (const line of summaryLines(report)) log.always(line);
@@ -38,7 +40,7 @@ export async function runPush(
   } catch (error) {
     // Whatever failed while stopping, the interrupt is what happened.
     throw runner.interrupted && !(error instanceof InterruptedError)
-      ? new InterruptedError(runner.interrupted, stoppedDuring(runner.phase, options))
+      ? runner.interruptedError(stoppedDuring(runner.phase, options))
       : error;
   } finally {
     stopListening();

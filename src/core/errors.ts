@@ -23,13 +23,15 @@ export type InputErrorCode =
   | "INVALID_SOURCE_PATH"
   | "BAD_DEFAULTS_FILE"
   | "BAD_PLUGIN"
+  | "PLUGIN_PERMISSIONS"
   | "UNKNOWN_HOOK"
   | "OUTPUT_EXISTS"
   | "OUTPUT_NOT_A_FILE"
   | "OUTPUT_NOT_WRITABLE"
   | "ARCHIVE_NOT_FOUND"
   | "INVALID_SIZE"
-  | "CA_FILE_INVALID";
+  | "CA_FILE_INVALID"
+  | "PROXY_UNSUPPORTED";
 
 /** Something in the environment or at the registry failed; exit 1. */
 export type FailureCode =
@@ -41,9 +43,11 @@ export type FailureCode =
   | "REGISTRY_UNREACHABLE"
   | "PROXY_UNREACHABLE"
   | "PROXY_AUTH_REQUIRED"
+  | "PROXY_AUTH_REJECTED"
   | "PROXY_CANNOT_REACH_REGISTRY"
   | "CONNECTION_LOST"
   | "TLS_UNTRUSTED"
+  | "TLS_NAME_MISMATCH"
   | "REGISTRY_HTTP_ONLY"
   | "INSECURE_REGISTRY_NOT_CONFIGURED"
   | "DOCKER_CA_NOT_INSTALLED"
@@ -93,7 +97,7 @@ export function failure(code: FailureCode, message: string, hint: string, detail
   return new PushImagesError(code, message, hint, EXIT.failed, detail);
 }
 
-/** One image cut short by Ctrl-C or SIGTERM: reported failed, whatever the tool's exit code said. */
+/** One image cut short by Ctrl-C, SIGTERM or SIGHUP: reported failed, whatever the tool's exit code said. */
 export function interruptedFailure(signal: string): PushImagesError {
   return failure(
     "INTERRUPTED",
@@ -102,7 +106,14 @@ export function interruptedFailure(signal: string): PushImagesError {
   );
 }
 
-/** Ctrl-C or SIGTERM: running children were stopped. */
+/** An image of the plan, as the --json report names it. */
+export interface PlannedImage {
+  readonly image: string;
+  readonly source: string;
+  readonly target: string;
+}
+
+/** Ctrl-C, SIGTERM or SIGHUP: running children were stopped. */
 export class InterruptedError extends Error {
   override readonly name = "InterruptedError";
   constructor(
@@ -111,6 +122,8 @@ export class InterruptedError extends Error {
     readonly during: string,
     /** What the stop left, e.g. "no archive was written". */
     readonly outcome = "nothing was pushed",
+    /** The plan, when there was one: every image, none started. */
+    readonly notStarted: readonly PlannedImage[] = [],
   ) {
     super(`interrupted by ${signal} during ${during}; ${outcome}`);
   }

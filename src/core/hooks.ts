@@ -51,6 +51,8 @@ export interface Report {
   readonly results: readonly JobResult[];
   /** Jobs in the plan; more than results when the run was interrupted. */
   readonly planned: number;
+  /** Jobs of the plan that an interrupt (or a broken plugin) kept from starting, in plan order. */
+  readonly notStarted: readonly Job[];
   readonly seconds: number;
   readonly dryRun: boolean;
   /** The signal that stopped the run early, if any. */

@@ -1,5 +1,6 @@
 /**
- * Ctrl-C and SIGTERM, from the first line of a run to the last: the first
+ * Ctrl-C, SIGTERM and SIGHUP (an ssh session or terminal that goes away),
+ * from the first line of a run to the last: the first
  * signal is recorded, fires `signal` (HTTP requests and waits listen to it)
  * and calls the registered stoppers (running commands). The command then
  * ends on its own, cleans up, reports what was stopped and exits 130.
@@ -11,8 +12,15 @@
 
 import { setMaxListeners } from "node:events";
 
+/**
+ * The signals that interrupt a run. SIGHUP is one of them: left to its
+ * default it would end the program at once, with docker's temporary tags,
+ * the run's temporary directory and no report left behind.
+ */
+const INTERRUPTING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 export interface Interrupts {
-  /** Aborted by the first SIGINT or SIGTERM. */
+  /** Aborted by the first SIGINT, SIGTERM or SIGHUP. */
   readonly signal: AbortSignal;
   /** The signal that interrupted the run, if one did. */
   readonly by: string | undefined;
@@ -40,8 +48,7 @@ export function listenForInterrupts(): Interrupts {
     controller.abort(new Error(`interrupted by ${signal}`));
     for (const stop of stoppers) stop(signal);
   };
-  process.on("SIGINT", handle);
-  process.on("SIGTERM", handle);
+  for (const signal of INTERRUPTING_SIGNALS) process.on(signal, handle);
   return {
     signal: controller.signal,
     get by() {
@@ -57,8 +64,7 @@ export function listenForInterrupts(): Interrupts {
       return () => repeatStoppers.delete(stop);
     },
     close() {
-      process.off("SIGINT", handle);
-      process.off("SIGTERM", handle);
+      for (const signal of INTERRUPTING_SIGNALS) process.off(signal, handle);
     },
   };
 }

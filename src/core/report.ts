@@ -2,7 +2,7 @@
  * How results are shown: one line per image as it finishes, a summary at
  * the end, and the --json document of PRODUCT.md.
  */
-import { InterruptedError, PushImagesError } from "./errors.ts";
+import { InterruptedError, PushImagesError, type PlannedImage } from "./errors.ts";
 import type { JobResult, Report } from "./hooks.ts";
 
 const STATUS_WIDTH = 10;
@@ -18,8 +18,11 @@ export function resultLine(result: JobResult, index: number, total: number): str
   return `${counter} ${status.padEnd(STATUS_WIDTH)} ${what}${detail ? `  (${detail})` : ""}`;
 }
 
-function countByStatus(report: Report): Record<JobResult["status"], number> {
-  const counts = { pushed: 0, "up-to-date": 0, failed: 0, planned: 0 };
+/** An image's status in the --json report: a result's, or `not-started` for a planned image an interrupt kept from starting. */
+type ReportedStatus = JobResult["status"] | "not-started";
+
+function countByStatus(report: Report): Record<ReportedStatus, number> {
+  const counts = { pushed: 0, "up-to-date": 0, failed: 0, planned: 0, "not-started": report.notStarted.length };
   for (const result of report.results) counts[result.status] += 1;
   return counts;
 }
@@ -28,9 +31,7 @@ export function summaryLines(report: Report): string[] {
   const counts = countByStatus(report);
   const parts = Object.entries(counts)
     .filter(([, n]) => n > 0)
-    .map(([status, n]) => `${n} ${status}`);
-  const notStarted = report.planned - report.results.length;
-  if (notStarted > 0) parts.push(`${notStarted} not started`);
+    .map(([status, n]) => `${n} ${status === "not-started" ? "not started" : status}`);
   const stopped = report.interruptedBy ? ` (stopped by ${report.interruptedBy})` : "";
   const lines = [
     `${report.dryRun ? "Dry run: " : ""}${parts.join(", ") || "nothing to do"} in ${report.seconds.toFixed(1)}s${stopped}`,
@@ -50,15 +51,15 @@ export function summaryLines(report: Report): string[] {
 
 export function reportJson(report: Report): string {
   const images = report.results.map(({ job, status, digest, error, seconds, attempts }) => ({
-    image: job.image,
-    source: job.source,
-    target: job.target,
-    status,
+    ...imageNames(job),
+    status: status as ReportedStatus,
     digest: digest ?? null,
     error: error ? { code: error.code, message: error.message, hint: error.hint } : null,
     seconds: Number(seconds.toFixed(3)),
     attempts,
   }));
+  // Every planned image is listed, so a script sees what is left to push after an interrupt.
+  images.push(...report.notStarted.map(notStartedEntry));
   const interrupted = report.interruptedBy ? { signal: report.interruptedBy, during: report.interruptedDuring ?? null } : null;
   return JSON.stringify(
     { images, summary: countByStatus(report), seconds: Number(report.seconds.toFixed(3)), dryRun: report.dryRun, interrupted },
@@ -76,7 +77,17 @@ export function errorJson(error: unknown): string {
       : error instanceof InterruptedError
         ? { code: "INTERRUPTED", message: error.message, hint: "run the same command again" }
         : { code: "INTERNAL", message: String(error), hint: "" };
-  return JSON.stringify({ images: [], error: coded, interrupted }, null, 2);
+  // Stopped after the plan was made (an interrupt during preflight): every planned image, none started.
+  const images = error instanceof InterruptedError ? error.notStarted.map(notStartedEntry) : [];
+  return JSON.stringify({ images, error: coded, interrupted }, null, 2);
+}
+
+function imageNames({ image, source, target }: PlannedImage): PlannedImage {
+  return { image, source, target };
+}
+
+function notStartedEntry(job: PlannedImage) {
+  return { ...imageNames(job), status: "not-started" as ReportedStatus, digest: null, error: null, seconds: 0, attempts: 0 };
 }
 
 function shortDigest(digest: string): string {

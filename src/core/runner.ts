@@ -12,7 +12,7 @@ import type { Shell } from "../engine/shell.ts";
 import type { Options } from "../options/options.ts";
 import { openRegistryConnection, type ConnectionParts, type RegistryConnection } from "../registry/connection.ts";
 import { InterruptedError } from "./errors.ts";
-import { createHooks, guardHooks, type JobResult, type Report, type RunnerHooks } from "./hooks.ts";
+import { createHooks, guardHooks, type Job, type JobResult, type Report, type RunnerHooks } from "./hooks.ts";
 import { layerSchedule } from "./layer-plan.ts";
 import type { Logger } from "./logger.ts";
 import { lookAhead } from "./look-ahead.ts";
@@ -76,6 +76,8 @@ export class Runner implements RunContext, TransportContext {
   private readonly stoppingNow = new AbortController();
   private readonly openRegistry: (parts: ConnectionParts) => Promise<RegistryConnection>;
   private connection?: Promise<RegistryConnection>;
+  /** The plan, once made: what an interrupt before the pushes kept from starting. */
+  private jobs: readonly Job[] = [];
   /** The site plugin file being applied, so its taps' errors can name it. */
   private applyingFile?: string;
   /** Stages of the plugins' preflight taps: one before the registry's may set up the login. */
@@ -121,6 +123,7 @@ export class Runner implements RunContext, TransportContext {
     this.phaseNow = "planning";
     const jobs = this.hooks.plan.call(basePlan(this.options));
     checkTargets(jobs);
+    this.jobs = jobs;
     // A dry run shows the plan before the checks, so it is there even when
     // the registry cannot be reached from where the plan is made.
     if (this.options.dryRun) for (const line of await planLines(this, jobs)) this.log.always(line);
@@ -157,9 +160,11 @@ export class Runner implements RunContext, TransportContext {
     // The report keeps the plan's order, whatever order the pushes ended in.
     results.sort((a, b) => jobs.indexOf(a.job) - jobs.indexOf(b.job));
     this.phaseNow = "reporting";
+    const begun = new Set(results.map((result) => result.job));
     const report: Report = {
       results,
       planned: jobs.length,
+      notStarted: jobs.filter((job) => !begun.has(job)),
       seconds: (performance.now() - started) / 1000,
       dryRun: this.options.dryRun,
       interruptedBy: this.interruptedBy,
@@ -190,7 +195,7 @@ export class Runner implements RunContext, TransportContext {
     return this.pluginCheckStages.some((tapStage) => tapStage < stage);
   }
 
-  /** Ctrl-C / SIGTERM: stop what runs; run() ends after cleaning up. */
+  /** Ctrl-C / SIGTERM / SIGHUP: stop what runs; run() ends after cleaning up. */
   interrupt(signal: string): void {
     this.interruptedBy = signal;
     this.stopping.abort();
@@ -235,6 +240,11 @@ export class Runner implements RunContext, TransportContext {
   }
 
   private stopIfInterrupted(): void {
-    if (this.interruptedBy) throw new InterruptedError(this.interruptedBy, this.phaseNow);
+    if (this.interruptedBy) throw this.interruptedError();
+  }
+
+  /** The interrupt as the error that ends a run before its report, with the plan it kept from starting. */
+  interruptedError(phase: string = this.phaseNow): InterruptedError {
+    return new InterruptedError(this.interruptedBy ?? "an interrupt", phase, undefined, this.jobs);
   }
 }

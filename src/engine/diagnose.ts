@@ -125,12 +125,22 @@ const DIAGNOSES: readonly Diagnosis[] = [
     pattern: /no space left on device|disk quota exceeded/i,
     message: (_c, output) => {
       const file = fullFile(output);
-      return file ? `${diskFullMessage(dirname(file))} (writing ${file})` : "a disk is full (local storage or the registry's)";
+      if (!file) return "a disk is full (local storage or the registry's)";
+      const tmpdir = runTmpdirOf(file);
+      return tmpdir
+        ? `no space left in TMPDIR (${tmpdir}), where the container tool copies images while it pushes (writing ${file})`
+        : `${diskFullMessage(dirname(file))} (writing ${file})`;
     },
     // Not '<tool> system prune': it deletes images and containers the user may still want.
     hint: (_c, output) => {
       const file = fullFile(output);
-      return file ? diskFullHint(dirname(file)) : "free space (df -h shows each file system), then run the same command again";
+      if (!file) return "free space (df -h shows each file system), then run the same command again";
+      const tmpdir = runTmpdirOf(file);
+      // The run's own directory is gone by the time this is read: name the TMPDIR it was made in.
+      return tmpdir
+        ? `free space there (df -h ${tmpdir} shows how much is left), or export TMPDIR=<a directory on a file system ` +
+            "with room for the largest image>, then run the same command again"
+        : diskFullHint(dirname(file));
     },
   },
   {
@@ -203,6 +213,11 @@ export function diagnose(output: string, context: DiagnoseContext): PushImagesEr
 }
 
 /** The local file a write failed on for lack of space: podman and docker print `write <file>: no space left on device`. */
+/** The TMPDIR a path of the run's own temporary directory (src/core/run-temp-dir.ts: TMPDIR/push-images-XXXXXX) is in. */
+function runTmpdirOf(file: string): string | undefined {
+  return /^(\/.*?)\/push-images-[A-Za-z0-9]{6}(?:\/|$)/.exec(file)?.[1];
+}
+
 function fullFile(output: string): string | undefined {
   return /\bwrite (\/\S*): (?:no space left on device|disk quota exceeded)/i.exec(output)?.[1];
 }

@@ -35,7 +35,7 @@ function readCaFile(file: string, host: string): CaFile {
       "--ca-file needs a file name, but it is empty",
       "name the registry's CA certificate (PEM): --ca-file ./registry-ca.crt",
     );
-  const content = readWhole(file);
+  const content = readWhole(file, host);
   const blocks = content.toString("utf8").match(CERTIFICATE_BLOCK) ?? [];
   if (blocks.length === 0) throw noCertificate(file, content, host);
   const certificates = blocks.map((block, index) => {
@@ -49,12 +49,12 @@ function readCaFile(file: string, host: string): CaFile {
   };
 }
 
-function readWhole(file: string): Buffer {
+function readWhole(file: string, host: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EISDIR") throw directory(file);
+    if (code === "EISDIR") throw directory(file, host);
     if (code === "ENOENT" || code === "ENOTDIR") {
       throw invalid(
         `--ca-file ${file} does not exist`,
@@ -72,14 +72,33 @@ function readWhole(file: string): Buffer {
   }
 }
 
-function directory(file: string): PushImagesError {
-  const inside = safeList(file).filter((name) => /\.(crt|pem|cer)$/i.test(name));
-  const example = inside.length > 0 ? join(file, inside[0] as string) : join(file, "ca.crt");
-  const found = inside.length > 0 ? ` (it holds ${inside.join(", ")})` : "";
+/** A directory: name the CA certificates in it, not merely its first file (which may be a server's certificate or a key). */
+function directory(file: string, host: string): PushImagesError {
+  const candidates = safeList(file).filter((name) => /\.(crt|pem|cer)$/i.test(name));
+  const cas = candidates.filter((name) => holdsCaCertificate(join(file, name)));
+  if (cas.length === 0) {
+    const held = candidates.length > 0 ? `: ${candidates.join(", ")} hold no CA certificate` : "";
+    return invalid(
+      `--ca-file ${file} is a directory, not a certificate file${held}`,
+      `name the registry's CA certificate file (PEM); '${showChainCommand(host)}' shows the certificates ${host} sends`,
+    );
+  }
+  const others =
+    candidates.length > cas.length ? `; ${candidates.filter((name) => !cas.includes(name)).join(", ")} are not CAs` : "";
   return invalid(
-    `--ca-file ${file} is a directory, not a certificate file${found}`,
-    `name the CA file itself: --ca-file ${example}`,
+    `--ca-file ${file} is a directory, not a certificate file (its CA certificates: ${cas.join(", ")}${others})`,
+    `name the CA file itself: ${cas.map((name) => `--ca-file ${join(file, name)}`).join(" ")}`,
   );
+}
+
+/** A file with at least one PEM certificate that is a CA (basic constraints CA:TRUE). */
+function holdsCaCertificate(file: string): boolean {
+  try {
+    const blocks = readFileSync(file, "utf8").match(CERTIFICATE_BLOCK) ?? [];
+    return blocks.some((block) => new X509Certificate(block).ca);
+  } catch {
+    return false;
+  }
 }
 
 function safeList(dir: string): string[] {

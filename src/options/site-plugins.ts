@@ -9,6 +9,7 @@ import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inputError, PushImagesError } from "../core/errors.ts";
 import { contextView, type RunContext } from "../core/run-context.ts";
+import { refuseWritableByOthers } from "./plugin-permissions.ts";
 
 const PLUGIN_FILE = /\.(?:js|mjs|cjs)$/;
 
@@ -31,11 +32,14 @@ export function sitePluginFiles(programDir: string, explicit: readonly string[],
 
 /**
  * Loads and applies each plugin; the first that fails stops the run before
- * anything is touched. A plugin that cannot be loaded or applied is invalid
- * input (BAD_PLUGIN, exit 2); one that throws later, in a hook, is a
- * failure of the run (PLUGIN_FAILED, exit 1; hooks.ts).
+ * anything is touched. A plugin file or directory others may write is
+ * refused first (PLUGIN_PERMISSIONS, exit 2). A plugin that cannot be
+ * loaded or applied is invalid input (BAD_PLUGIN, exit 2); one that throws
+ * later, in a hook, is a failure of the run (PLUGIN_FAILED, exit 1; hooks.ts).
  */
 export async function applySitePlugins(runner: SitePluginHost, files: readonly string[]): Promise<void> {
+  // All of them before the first is loaded: a refused file must not have run.
+  refuseWritableByOthers(files);
   for (const file of files) {
     let name = basename(file);
     const fail = (why: string) => inputError("BAD_PLUGIN", `plugin "${name}" (${file}) ${why}`, `fix or remove ${file}`);

@@ -63,6 +63,20 @@ export class BundlePush implements Transport {
     this.sessions = new UploadSessions(uploadStateFile(runner.env), runner.log);
   }
 
+  /**
+   * The job's image was found up to date at the target: every blob of it is
+   * there, so the uploads a run left open for them there are of no more use.
+   */
+  async forgetSessionsOf(job: Job): Promise<void> {
+    const image = this.imageOf(job.source);
+    if (!image) return;
+    const { name } = splitReference(job.target);
+    const host = this.runner.options.registry.host;
+    for (const blob of distinct([image.config, ...image.layers])) {
+      if (uploadsInChunks(blob, this.registryType)) await this.sessions.forget(host, name, blob.digest);
+    }
+  }
+
   /** What the up-to-date check and the read-back compare the target's config with. */
   imageId = (source: string): string | undefined => this.imageOf(source)?.id;
 

@@ -97,6 +97,8 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
   const loginsOf = runner.engineless ? "podman" : tool.name;
   const { baseUrl, credentials } = await probeRegistry({
     host,
+    registryPrefix: options.registry.prefix,
+    stallMs: options.stallTimeoutMs,
     tool: loginsOf,
     verify: !insecure,
     httpAllowed: insecure,

@@ -52,14 +52,7 @@ function proxyRefused(
   route: ProxyDecision & { via: "proxy" },
 ): PushImagesError & { transient: boolean } {
   const proxy = `the proxy ${maskedProxy(route.proxy)} (from ${route.variable})`;
-  if (status === 407) {
-    const error = failure(
-      "PROXY_AUTH_REQUIRED",
-      `${proxy} wants credentials (HTTP 407) to reach ${target.host}`,
-      `put the proxy's user and password into ${route.variable}, e.g. ${route.variable}=http://USER:PASSWORD@${route.proxy.host}`,
-    );
-    return Object.assign(error, { transient: false });
-  }
+  if (status === 407) return Object.assign(proxyLoginError(proxy, target, route), { transient: false });
   const error = failure(
     "PROXY_CANNOT_REACH_REGISTRY",
     `${proxy} could not reach ${target.host} (HTTP ${status})`,
@@ -67,6 +60,24 @@ function proxyRefused(
   );
   // The proxy's own trouble with the registry may pass, as a registry's 5xx may.
   return Object.assign(error, { transient: true });
+}
+
+/** HTTP 407: no login in the variable, or one the proxy refused (a wrong password, or one not percent-encoded). */
+function proxyLoginError(proxy: string, target: URL, route: ProxyDecision & { via: "proxy" }): PushImagesError {
+  const { username } = route.proxy;
+  const example = `${route.variable}='http://${username || "USER"}:PASSWORD@${route.proxy.host}'`;
+  if (!username) {
+    return failure(
+      "PROXY_AUTH_REQUIRED",
+      `${proxy} wants credentials (HTTP 407) to reach ${target.host}`,
+      `put the proxy's user and password into ${route.variable}: export ${example}`,
+    );
+  }
+  return failure(
+    "PROXY_AUTH_REJECTED",
+    `${proxy} refused the credentials of user "${decodeURIComponent(username)}" (HTTP 407) to reach ${target.host}`,
+    `put the right password into ${route.variable}, with @ : / % # ? in it written %40 %3A %2F %25 %23 %3F: export ${example}`,
+  );
 }
 
 function proxyUnreachable(cause: Coded, route: ProxyDecision & { via: "proxy" }): PushImagesError & { transient: boolean } {

@@ -7,10 +7,10 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
-import { inputError } from "../core/errors.ts";
 import { VERSION } from "../cli/version.ts";
 import { normalizedError, PROXY_GATEWAY_STATUSES, proxyGatewayError } from "./http-errors.ts";
 import { directAgent, RegistryAgent } from "./registry-agent.ts";
+import { refuseUnusableRoute } from "./unusable-proxy.ts";
 
 export interface HttpResponse {
   readonly status: number;
@@ -84,14 +84,7 @@ export async function exchange(
 ): Promise<HttpResponse> {
   const target = new URL(url);
   const route = agent.route(target);
-  if (route.via === "invalid") {
-    const { name, value } = route.variable;
-    throw inputError(
-      "USAGE",
-      `${name}=${JSON.stringify(value)} is not a proxy URL`,
-      `set ${name} to http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT), or unset it`,
-    );
-  }
+  refuseUnusableRoute(route, target);
   const idle = new IdleTimer(idleMs, () => `no answer from ${target.origin} for ${idleMs / 1000}s`);
   let waited = undefined as (() => void) | void;
   let saying: NodeJS.Timeout | undefined;
@@ -111,21 +104,25 @@ export async function exchange(
   }
   let answer: HttpResponse;
   try {
-    const response = await agent.dispatcher.request({
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
-      method: method as "GET",
-      // Named in the registry's (and the proxy's) logs.
-      headers: { "User-Agent": `push-images/${VERSION}`, ...headers },
-      body,
-      signal: signal ? AbortSignal.any([signal, idle.signal]) : idle.signal,
-      // The idle timer is the one timeout: it also sees bytes going out.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      // undici closes the connection after a HEAD (for servers that send a
-      // body with one); registries do not, and a bundle push sends a HEAD per blob.
-      reset: false,
-    });
+    const requestSignal = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
+    const response = await settledByAbort(
+      agent.dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: method as "GET",
+        // Named in the registry's (and the proxy's) logs.
+        headers: { "User-Agent": `push-images/${VERSION}`, ...headers },
+        body,
+        signal: requestSignal,
+        // The idle timer is the one timeout: it also sees bytes going out.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        // undici closes the connection after a HEAD (for servers that send a
+        // body with one); registries do not, and a bundle push sends a HEAD per blob.
+        reset: false,
+      }),
+      requestSignal,
+    );
     idle.touch();
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -155,6 +152,21 @@ export async function exchange(
     throw proxyGatewayError(answer.status, target, route);
   }
   return answer;
+}
+
+/**
+ * `request`, or the abort's reason as soon as `signal` fires. undici heeds
+ * an abort during a TLS handshake only when its own 10 s connect timeout
+ * ends it: a registry that takes the connection and never answers would
+ * hold the run that long, past --stall-timeout and past Ctrl-C.
+ */
+function settledByAbort<T>(request: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    request.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Aborts with ETIMEDOUT after `ms` without a touch. */
@@ -190,9 +202,9 @@ class IdleTimer {
   }
 
   private start(): NodeJS.Timeout {
-    return setTimeout(() => {
-      const waited = { code: "ETIMEDOUT", waitedMs: this.ms };
-      this.controller.abort(Object.assign(new Error(this.message()), waited));
-    }, this.ms);
+    // The timer ran out (nothing came for `ms`), not a connect that failed: callers say "stopped answering"
+    // (`idleMs`), and how long it waited (`waitedMs`, which grows once a body is all sent).
+    const expired = () => Object.assign(new Error(this.message()), { code: "ETIMEDOUT", idleMs: this.ms, waitedMs: this.ms });
+    return setTimeout(() => this.controller.abort(expired()), this.ms);
   }
 }

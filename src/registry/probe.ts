@@ -13,6 +13,7 @@ import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
 import { loginCommand, loginRejectedFix, loginRequiredFix } from "./login-command.ts";
 import type { RegistryAgent } from "./registry-agent.ts";
 import { unreachableHint } from "./route-text.ts";
+import { certificateNameMismatch } from "./tls-name.ts";
 
 export interface ProbeOptions {
   readonly host: string;
@@ -30,6 +31,10 @@ export interface ProbeOptions {
   readonly signal?: AbortSignal;
   /** When the run began to wait for this registry (performance.now()): a timeout says how long that was. */
   readonly since?: number;
+  /** --stall-timeout: how long /v2/ may send nothing before the registry is said to have stopped answering. */
+  readonly stallMs?: number;
+  /** -r as typed (`host[:port][/path]`), for fixes that name another host. */
+  readonly registryPrefix?: string;
   /** The files searched for a stored login, named when none is found. */
   readonly credentialFiles?: readonly string[];
   /** The run's connections: its TLS choice, CAs and proxy. */
@@ -95,7 +100,8 @@ async function answered(
 }
 
 function get(url: string, options: ProbeOptions, headers: Record<string, string> = {}): Promise<HttpResponse> {
-  return httpGet(url, { verify: options.verify, ca: options.ca, headers, signal: options.signal, agent: options.agent });
+  const { verify, ca, signal, agent, stallMs } = options;
+  return httpGet(url, { verify, ca, headers, signal, agent, ...(stallMs ? { timeoutMs: stallMs } : {}) });
 }
 
 async function authenticate(
@@ -142,6 +148,8 @@ function rejected(options: ProbeOptions, credentials: Credentials) {
 function probeNetworkError(error: unknown, options: ProbeOptions, seconds: number) {
   // The proxy's failures (http-errors.ts) are already coded, naming the proxy.
   if (error instanceof PushImagesError) return error;
+  const idleMs = (error as { idleMs?: number }).idleMs;
+  if (idleMs !== undefined) return stoppedAnswering(options.host, idleMs / 1000);
   const code = (error as NodeJS.ErrnoException).code ?? "";
   const message = code === "ETIMEDOUT" ? `no answer after ${seconds.toFixed(0)}s` : (error as Error).message;
   if (UNREACHABLE.has(code)) {
@@ -152,6 +160,8 @@ function probeNetworkError(error: unknown, options: ProbeOptions, seconds: numbe
       direct?.fix ?? `check that the registry is running and that ${options.host} is the right address and port`,
     );
   }
+  const wrongName = certificateNameMismatch(error, options.host, options.registryPrefix ?? options.host);
+  if (wrongName) return wrongName;
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate/i.test(`${code} ${message}`)) {
     const caFiles = options.caFiles ?? [];
     const wrongCa = caFiles.length > 0 && isUnknownIssuer(error);
@@ -165,6 +175,16 @@ function probeNetworkError(error: unknown, options: ProbeOptions, seconds: numbe
     "REGISTRY_UNREACHABLE",
     `cannot talk to the registry ${options.host}: ${message}`,
     `check that ${options.host} is a container registry and that it is running`,
+  );
+}
+
+/** The registry took the request and sent nothing back for --stall-timeout: not unreachable, hung (or a proxy before it is). */
+function stoppedAnswering(host: string, seconds: number) {
+  return failure(
+    "REGISTRY_STALLED",
+    `${host} took the connection but stopped answering: nothing came back for ${seconds}s (--stall-timeout)`,
+    `check that the registry at ${host} runs and answers, and any proxy or load balancer before it; ` +
+      `if the link is only slow, raise --stall-timeout (now ${seconds})`,
   );
 }
 

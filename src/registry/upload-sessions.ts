@@ -55,7 +55,8 @@ export function uploadStateFile(env: NodeJS.ProcessEnv): string {
 export class UploadSessions {
   private entries?: Map<string, RecordedUpload>;
   private writing: Promise<void> = Promise.resolve();
-  private warned = false;
+  /** Each kind of trouble (reading, writing) is said once: a read warning must not hide that nothing can be recorded. */
+  private readonly warned = new Set<"read" | "write">();
 
   constructor(
     readonly file: string,
@@ -96,8 +97,9 @@ export class UploadSessions {
     try {
       text = readFileSync(this.file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        this.warnOnce(`cannot read ${this.file} (${(error as Error).message}): uploads recorded there are not continued`);
+      // No file, or a path where none can be (ENOTDIR): nothing was recorded; whether one can be is the write's to say.
+      if (!["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) {
+        this.warnOnce("read", `cannot read ${this.file} (${(error as Error).message}): uploads recorded there are not continued`);
       }
       return new Map();
     }
@@ -108,7 +110,7 @@ export class UploadSessions {
         Object.entries(parsed.uploads ?? {}).filter(([, entry]) => isEntry(entry) && Date.parse(entry.recordedAt) >= oldest),
       );
     } catch {
-      this.warnOnce(`${this.file} is not valid JSON; it is replaced by the next recorded upload`);
+      this.warnOnce("read", `${this.file} is not valid JSON; it is replaced by the next recorded upload`);
       return new Map();
     }
   }
@@ -128,15 +130,15 @@ export class UploadSessions {
         renameSync(temporary, this.file);
       } catch (error) {
         const cannot = `cannot record upload sessions in ${this.file} (${(error as Error).message})`;
-        this.warnOnce(`${cannot}: an interrupted upload will start afresh next time`);
+        this.warnOnce("write", `${cannot}: an interrupted upload will start afresh next time`);
       }
     });
     return this.writing;
   }
 
-  private warnOnce(message: string): void {
-    if (this.warned) return;
-    this.warned = true;
+  private warnOnce(kind: "read" | "write", message: string): void {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
     this.log.warn(message);
   }
 }

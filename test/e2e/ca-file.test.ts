@@ -193,7 +193,7 @@ describe("docker", () => {
 describe("files that are not a CA certificate: exit 2, nothing touched", () => {
   it.each<[string, () => string, RegExp]>([
     ["missing", () => join(testDir(), "nope.crt"), /nope\.crt does not exist/],
-    ["a directory", () => dirname(bed.caFile), /is a directory, not a certificate file \(it holds ca\.crt/],
+    ["a directory", () => dirname(bed.caFile), /is a directory, not a certificate file \(its CA certificates: ca\.crt;/],
     [
       "not PEM",
       () => {

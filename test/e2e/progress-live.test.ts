@@ -33,6 +33,21 @@ describe("progress", () => {
     await expectPushed(plain, path, apim.tag, pick(apim.podmanIds, two));
   });
 
+  it("on a TERM=dumb terminal: the plain timestamped lines, no escape sequence", async () => {
+    const path = uniqueName();
+    const r = await runInTerminal(
+      ["-r", `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, "-i", two[0] ?? ""],
+      { columns: 100, rows: 40 },
+      {
+        env: { TERM: "dumb" },
+      },
+    );
+    expectSuccess(r);
+    expect(r.stdout, "no escape sequence at all").not.toContain("\x1b[");
+    expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\dT\S+ \[1\/1\] pushed /m);
+    await expectPushed(plain, path, apim.tag, pick(apim.podmanIds, [two[0] ?? ""]));
+  });
+
   it("piped: timestamped lines, no cursor movement", async () => {
     const path = uniqueName();
     const r = await runCli(["-r", `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, "-i", two[0] ?? ""]);

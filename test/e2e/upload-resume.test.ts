@@ -8,8 +8,8 @@
  * directory (XDG_STATE_HOME). The real distribution registry decides what
  * a session is still good for: the tool only asks it.
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { waitFor } from "../bed/wait.ts";
 import { requestsUnder } from "./helpers/access-log.ts";
@@ -145,6 +145,71 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     await expectImage(auth, s.repository, "v1", big.imageId);
     expect(s.link.forwarded, "bytes sent over both runs").toBeLessThanOrEqual(1.2 * layer.size);
     expect(s.entries(), "the finished upload is no longer recorded").toEqual([]);
+  });
+
+  it("SIGHUP with the terminal gone (an ssh session dropped): the chunk finishes and is recorded, the run's TMPDIR goes, exit 130", async (test) => {
+    const tmp = testDir();
+    const s = await setUpRun(test, plain, { TMPDIR: tmp });
+    const run = startCli(s.args, { env: s.env });
+    await waitDuring(run, () => s.link.forwarded >= LAYER_BYTES / 4, "a quarter of the layer to cross the link");
+    // The terminal goes first, then the signal: every line the run writes from now on fails.
+    run.closeOutput();
+    const forwardedAtSignal = s.link.forwarded;
+    run.kill("SIGHUP");
+    const r = await run.result;
+
+    expect(r.code, describeRun(r)).toBe(130);
+    const [entry, ...others] = s.entries();
+    expect(others).toEqual([]);
+    expect(entry, "the session is recorded").toMatchObject({ repository: s.repository });
+    // The chunk in flight was finished: the registry holds at least what had crossed at the signal.
+    expect(entry?.offset).toBeGreaterThanOrEqual(forwardedAtSignal - 2 * MiB);
+    expect(readdirSync(tmp), "left in TMPDIR").toEqual([]);
+  });
+
+  it("an image found up to date drops the upload recorded for its layer", async (test) => {
+    const s = await setUpRun(test, plain);
+    s.link.setRate(Infinity);
+    expectSuccess(await runCli(s.args, { env: s.env }));
+    const accept = "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
+    const manifest = (await (
+      await fetch(`http://${plain.host}/v2/${s.repository}/manifests/v1`, { headers: { accept } })
+    ).json()) as {
+      layers: { digest: string; size: number }[];
+    };
+    const [layer] = manifest.layers;
+    const left = {
+      registry: s.proxy.registry.host,
+      repository: s.repository,
+      digest: layer?.digest,
+      location: `http://${s.proxy.registry.host}/v2/${s.repository}/blobs/uploads/left-open?_state=x`,
+      offset: MiB,
+      size: layer?.size,
+      recordedAt: new Date().toISOString(),
+    };
+    mkdirSync(dirname(s.stateFile), { recursive: true });
+    writeFileSync(s.stateFile, JSON.stringify({ uploads: { [`${left.registry}/${left.repository}@${left.digest}`]: left } }));
+    expect(s.entries(), "the planted entry").toHaveLength(1);
+
+    const second = await runCli(s.args, { env: s.env });
+    expectSuccess(second);
+    expect(statuses(jsonImages(second)), describeRun(second)).toEqual({ [IMAGE]: "up-to-date" });
+    expect(s.entries(), "the entry of an image already at the target").toEqual([]);
+  });
+
+  it("a state directory that cannot be written: one warning, and the push still goes through", async (test) => {
+    // XDG_STATE_HOME is a file: nothing can be made under it.
+    const notADirectory = join(testDir(), "state-is-a-file");
+    writeFileSync(notADirectory, "");
+    const s = await setUpRun(test, plain, { XDG_STATE_HOME: notADirectory });
+    s.link.setRate(Infinity);
+    const r = await runCli(s.args, { env: s.env });
+
+    expectSuccess(r);
+    const warnings = r.stderr.split("\n").filter((line) => line.startsWith("Warning: cannot record upload sessions in"));
+    expect(warnings, describeRun(r)).toHaveLength(1);
+    expect(warnings[0]).toContain(notADirectory);
+    await expectImage(plain, s.repository, "v1", big.imageId);
   });
 
   it("a second Ctrl-C cuts the chunk at once; the registry forgets that session, and the next run says so and sends the layer afresh", async (test) => {

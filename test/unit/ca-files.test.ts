@@ -69,8 +69,45 @@ describe("reading --ca-file", () => {
         writeFileSync(file("certs/registry.crt"), readFileSync(ca));
         return file("certs");
       },
-      /certs is a directory, not a certificate file \(it holds registry\.crt\)/,
+      /certs is a directory, not a certificate file \(its CA certificates: registry\.crt\)/,
       /--ca-file \S+\/certs\/registry\.crt$/,
+    ],
+    [
+      "a directory whose first file is a server's certificate, not a CA",
+      () => {
+        mkdirSync(file("mixed"), { recursive: true });
+        execFileSync(
+          "openssl",
+          ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"].concat(
+            [
+              "-keyout",
+              file("mixed/a-server.key"),
+              "-out",
+              file("mixed/a-server.crt"),
+              "-days",
+              "1",
+              "-subj",
+              "/CN=reg.example.com",
+            ],
+            ["-addext", "basicConstraints=critical,CA:FALSE"],
+          ),
+          { stdio: "ignore" },
+        );
+        writeFileSync(file("mixed/z-ca.pem"), readFileSync(ca));
+        return file("mixed");
+      },
+      /mixed is a directory, not a certificate file \(its CA certificates: z-ca\.pem; a-server\.crt are not CAs\)/,
+      /^name the CA file itself: --ca-file \S+\/mixed\/z-ca\.pem$/,
+    ],
+    [
+      "a directory with no CA certificate",
+      () => {
+        mkdirSync(file("keys"), { recursive: true });
+        writeFileSync(file("keys/notes.pem"), "ask IT\n");
+        return file("keys");
+      },
+      /keys is a directory, not a certificate file: notes\.pem hold no CA certificate/,
+      /openssl s_client -showcerts -connect reg\.example\.com:443/,
     ],
     [
       "empty",

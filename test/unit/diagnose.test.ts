@@ -152,6 +152,16 @@ describe("diagnose", () => {
       expect(error.hint).not.toContain("prune");
   });
 
+  it("a full TMPDIR: named as TMPDIR, with df -h of TMPDIR itself, not of the run's directory (gone by then)", () => {
+    const output =
+      "Error: copying layer: write /mnt/small/push-images-Ab12Cd/container_images_storage9/3: no space left on device";
+    const error = diagnose(output, context);
+    expect(error.code).toBe("DISK_FULL");
+    expect(error.message).toMatch(/^no space left in TMPDIR \(\/mnt\/small\), where the container tool copies images/);
+    expect(error.hint).toMatch(/^free space there \(df -h \/mnt\/small shows how much is left\), or export TMPDIR=/);
+    expect(error.hint).not.toContain("push-images-Ab12Cd");
+  });
+
   it("the detail of a failed command: masked command, exit code and the last lines of stderr", () => {
     const stderr = "Copying blob abc\nError: writing blob: 503 Service Unavailable\n";
     const command = { command: "podman", args: ["push", "--creds", "ci:hunter2", "a", "docker://reg/a"], exitCode: 125, stderr };

@@ -84,6 +84,29 @@ describe("PlainProgressPlugin", () => {
     ]);
   });
 
+  it("a long upload: one line per state, and bytes at most every 10 s, not a line per chunk", () => {
+    const test = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"] } });
+    const lines: string[] = [];
+    let now = NOW.getTime();
+    new PlainProgressPlugin(
+      (line) => lines.push(line.slice(T.length + 1)),
+      () => new Date(now),
+    ).apply(test.runner);
+    const job = { image: "apim-le-cache", source: source("apim-le-cache"), target: target("apim-le-cache") };
+    const MiB = 1024 * 1024;
+    // 40 chunks, one a second, as a chunked upload reports them.
+    for (let second = 0; second < 40; second += 1) {
+      now = NOW.getTime() + second * 1000;
+      test.runner.hooks.progress.call(job, { stage: "pushing", attempt: 1, bytesSent: second * 8 * MiB, bytesTotal: 320 * MiB });
+    }
+    expect(lines).toEqual([
+      `pushing    ${job.source} -> ${job.target}`,
+      "pushing    apim-le-cache: 80.0 of 320.0 MiB sent",
+      "pushing    apim-le-cache: 160.0 of 320.0 MiB sent",
+      "pushing    apim-le-cache: 240.0 of 320.0 MiB sent",
+    ]);
+  });
+
   it("says nothing of its own in a dry run", async () => {
     const test = setUp({ flags: { registry: "reg.example.com/p", image: THREE, dryRun: true } });
     const lines: string[] = [];

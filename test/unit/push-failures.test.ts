@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { InterruptedError } from "../../src/core/errors.ts";
+import { errorJson, reportJson, summaryLines } from "../../src/core/report.ts";
 import { fail, fakeImageId, pushOf, verb } from "./fake-shell.ts";
 import { INSPECT_FORMAT } from "../../src/engine/container-tool.ts";
 import { expectedRun, expectedUntag, rejectionOf, setUp, untagCalls } from "./harness.ts";
@@ -221,6 +222,21 @@ describe("an interrupt", () => {
     expect(report.interruptedBy).toBe("SIGINT");
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([["failed", "INTERRUPTED"]]);
     expect(report.planned).toBe(3);
+    expect(
+      report.notStarted.map((job) => job.image),
+      "what the interrupt kept from starting",
+    ).toEqual(THREE.slice(1));
+    const json = JSON.parse(reportJson(report)) as {
+      images: { image: string; status: string }[];
+      summary: Record<string, number>;
+    };
+    expect(json.images.map((entry) => [entry.image, entry.status])).toEqual([
+      ["apim-le-cache", "failed"],
+      ["apim-le-toolkit", "not-started"],
+      ["apim-le-configui", "not-started"],
+    ]);
+    expect(json.summary).toMatchObject({ failed: 1, "not-started": 2 });
+    expect(summaryLines(report)[0]).toMatch(/^1 failed, 2 not started in /);
     expect(shell.stopAllCalls).toBe(1);
     expect(shell.mutatingArgs()).toEqual(expectedRun("podman", "apim/apim-le-cache:v6.0.0", first));
     expect(shell.local.has(first)).toBe(false);
@@ -233,7 +249,11 @@ describe("an interrupt", () => {
       shell: { answers: [{ when: (c) => verb("version")(c) && (interrupt(), false), result: fail("") }] },
     });
     interrupt = () => runner.interrupt("SIGTERM");
-    await expect(runner.run()).rejects.toBeInstanceOf(InterruptedError);
+    const error = await runner.run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InterruptedError);
     expect(shell.mutatingArgs()).toEqual([]);
+    // --json still lists the plan: every image, none started.
+    const json = JSON.parse(errorJson(error)) as { images: { image: string; status: string }[] };
+    expect(json.images.map((entry) => [entry.image, entry.status])).toEqual(THREE.map((image) => [image, "not-started"]));
   });
 });

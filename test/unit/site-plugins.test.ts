@@ -4,7 +4,7 @@
  * `(runner) => void`, as ESM default export or module.exports. A plugin
  * that cannot be loaded or applied is BAD_PLUGIN (exit 2) naming it and its file.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -32,6 +32,8 @@ function runner() {
   return { ...test, noted };
 }
 
+/** A plugin that only notes `what` when it is applied. */
+const NOTE_PLUGIN = (what: string) => `module.exports = function note(runner) { ${NOTE(what)}; };`;
 const NOTE = (what: string) => `require("node:fs").appendFileSync(runner.env.NOTES, ${JSON.stringify(`${what}\n`)})`;
 
 describe("sitePluginFiles", () => {
@@ -167,6 +169,33 @@ describe("applySitePlugins: a plugin that cannot be loaded or applied is BAD_PLU
     expect((await rejectionOf(applySitePlugins(r, [bad, good]))).code).toBe("BAD_PLUGIN");
     expect(noted()).toEqual([]);
     expect(shell.calls).toEqual([]);
+  });
+});
+
+describe("applySitePlugins: files others may write are PLUGIN_PERMISSIONS, and none is loaded", () => {
+  it.each([
+    ["a group-writable file", 0o664, 0o755, "file", "chmod go-w FILE"],
+    ["a directory anyone may write", 0o644, 0o777, "directory", "chmod go-w DIR"],
+  ])("%s", async (_what, fileMode, dirMode, kind, fix) => {
+    const first = write(join("plugins", "a.js"), NOTE_PLUGIN("a"));
+    const file = write(join("plugins", "b.js"), NOTE_PLUGIN("b"));
+    chmodSync(file, fileMode);
+    chmodSync(join(dir, "plugins"), dirMode);
+    const { runner: r, noted } = runner();
+    const error = await rejectionOf(applySitePlugins(r, [first, file]));
+    expect([error.code, error.exitCode]).toEqual(["PLUGIN_PERMISSIONS", 2]);
+    const path = kind === "file" ? file : join(dir, "plugins");
+    expect(error.message).toContain(`the plugin ${kind} ${path}`);
+    expect(error.hint).toBe(fix.replace(/FILE|DIR/, path));
+    expect(noted(), "no plugin was loaded, not even the one before").toEqual([]);
+  });
+
+  it("a sticky directory anyone may write (/tmp) is fine: others cannot replace a file there", async () => {
+    const file = write(join("shared", "a.js"), NOTE_PLUGIN("a"));
+    chmodSync(join(dir, "shared"), 0o1777);
+    const { runner: r, noted } = runner();
+    await applySitePlugins(r, [file]);
+    expect(noted()).toEqual(["a"]);
   });
 });
 

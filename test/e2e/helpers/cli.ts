@@ -52,6 +52,12 @@ export interface RunningCli {
    * terminal does: the container tool it runs gets it too. Needs `ownGroup`.
    */
   killGroup: (signal: NodeJS.Signals) => void;
+  /**
+   * Closes the reading ends of the program's stdout and stderr, as a
+   * `| head` that has had its lines or a terminal that has gone: its
+   * writes fail with EPIPE from then on.
+   */
+  closeOutput: () => void;
   /** Output so far. */
   output: () => { stdout: string; stderr: string };
   /** False once the program has ended. */
@@ -109,6 +115,10 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): Runnin
     killGroup: (signal) => {
       if (opts.ownGroup !== true) throw new Error("killGroup needs startCli(..., { ownGroup: true })");
       process.kill(-(child.pid ?? 0), signal);
+    },
+    closeOutput: () => {
+      child.stdout.destroy();
+      child.stderr.destroy();
     },
     output: () => ({ stdout, stderr }),
     running: () => !ended,

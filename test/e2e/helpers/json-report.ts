@@ -13,7 +13,7 @@ export interface ImageReport {
   image: string;
   source: string;
   target: string;
-  status: "pushed" | "up-to-date" | "failed" | "planned";
+  status: "pushed" | "up-to-date" | "failed" | "planned" | "not-started";
   digest: string | null;
   error: { code: string; message: string; hint: string } | null;
   /** Push attempts made (0 when already up to date). */
@@ -53,4 +53,25 @@ export async function expectDigestsServed(
     expect(manifest, `${repoPath}/${entry.image}:${tag} is in the registry`).toBeDefined();
     expect(entry.digest, `digest reported for ${entry.image}`).toBe(manifest?.digest);
   }
+}
+
+/**
+ * An interrupted run's report: every planned image listed, `stopped` of them
+ * `failed` with INTERRUPTED and `notStarted` of them `not-started`, and the
+ * summary counting both.
+ */
+export function expectInterruptedReport(r: CliResult, stopped: number, notStarted: number): void {
+  const images = jsonImages(r);
+  const failed = images.filter((entry) => entry.status === "failed");
+  expect(
+    failed.map((entry) => entry.error?.code),
+    describeRun(r),
+  ).toEqual(Array(stopped).fill("INTERRUPTED"));
+  expect(
+    images.filter((entry) => entry.status === "not-started"),
+    describeRun(r),
+  ).toHaveLength(notStarted);
+  expect(images, describeRun(r)).toHaveLength(stopped + notStarted);
+  const { summary } = JSON.parse(r.stdout) as { summary: Record<string, number> };
+  expect(summary, describeRun(r)).toMatchObject({ failed: stopped, "not-started": notStarted });
 }
