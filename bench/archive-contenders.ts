@@ -94,7 +94,7 @@ async function must(
 }
 
 /** Bytes of every regular file under `dir`. */
-function treeBytes(dir: string): number {
+export function treeBytes(dir: string): number {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
     .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);

@@ -121,7 +121,7 @@ function once(command: readonly string[]): number {
   return ms;
 }
 
-function peakRssKiB(command: readonly string[]): number {
+export function peakRssKiB(command: readonly string[]): number {
   const out = join(process.env.TMPDIR ?? "/tmp", `push-images-bench-rss-${process.pid}`);
   try {
     const result = spawnSync(GNU_TIME, ["-f", "%M", "-o", out, ...command], { stdio: "ignore" });

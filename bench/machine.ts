@@ -17,6 +17,7 @@ const NEEDS: Record<Section, Record<string, string>> = {
     gzip: "gzip",
   },
   artifacts: {},
+  skopeo: { podman: "podman", "docker-registry": "docker-registry", bash: "bash", skopeo: "skopeo", unshare: "util-linux" },
 };
 
 /** Throws one error naming every missing command and the package to install. */

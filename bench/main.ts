@@ -1,6 +1,6 @@
 /**
- * npm run bench: builds the tool, then measures what issues 4, 5, 11 and 13
- * ask for (artifacts, pushes, archives, layers), prints tables and the targets, and
+ * npm run bench: builds the tool, then measures what issues 4, 5, 11, 13 and
+ * 23 ask for (artifacts, pushes, archives, layers, skopeo), prints tables and the targets, and
  * writes every figure to bench/results/latest.json. Whatever it starts is
  * stopped and removed at the end, also on failure, Ctrl-C or SIGTERM.
  */
@@ -22,6 +22,7 @@ import {
   type SectionContext,
   type SectionResult,
 } from "./sections.ts";
+import { skopeoSection } from "./skopeo-section.ts";
 import { targetLines } from "./table.ts";
 
 const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -110,6 +111,7 @@ async function measure(options: BenchOptions, root: string, workDir: string, cle
   }
   // Section C builds its own (product-like) set.
   if (options.sections.includes("archives")) sections.archives = await archiveSection(ctx);
+  if (options.sections.includes("skopeo")) sections.skopeo = await skopeoSection(ctx);
 
   machine.loadAverageAtEnd = load();
   const targets = Object.values(sections).flatMap((section) => section.targets);
@@ -120,7 +122,9 @@ async function measure(options: BenchOptions, root: string, workDir: string, cle
     Number(machine.loadAverageAtStart) > Number(machine.cpus)
       ? " (busy: absolute times are inflated; the ratios were measured side by side)"
       : "";
-  const texts = ["push", "artifacts", "archives", "layers"].flatMap((name) => (sections[name] ? [sections[name].text] : []));
+  const texts = ["push", "artifacts", "archives", "layers", "skopeo"].flatMap((name) =>
+    sections[name] ? [sections[name].text] : [],
+  );
   texts.push(
     `Machine: load average ${machine.loadAverageAtStart} at start, ${machine.loadAverageAtEnd} at end, on ${machine.cpus} CPUs${busy}`,
   );

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 
-const SECTIONS = ["push", "artifacts", "archives", "layers"] as const;
+const SECTIONS = ["push", "artifacts", "archives", "layers", "skopeo"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -24,16 +24,19 @@ export interface BenchOptions {
   /** Also time each podman call in extra runs (where the time goes). */
   readonly breakdown: boolean;
   readonly build: boolean;
+  /** Section E: size of the single random layer of the incompressible image. */
+  readonly skopeoGib: number;
 }
 
 export const USAGE = `npm run bench -- [options]
   --quick             fewer runs, 1 MiB layers, product-like sets a quarter the size: a fast check (about 5 minutes)
-  --only <list>       sections to run, comma-separated: push,artifacts,archives,layers (default: all)
+  --only <list>       sections to run, comma-separated: push,artifacts,archives,layers,skopeo (default: all)
   --layer-mib <n>     size of each of the 3 random layers per image (default 4; quick 1)   env BENCH_LAYER_MIB
   --runs <n>          measured runs per contender, push and archives (default 5; quick 3) env BENCH_RUNS
   --startup-runs <n>  --help runs per artifact (default 30; quick 10)                      env BENCH_STARTUP_RUNS
   --delay-ms <n>      delay the proxy adds each way (default 15, a ~30 ms round trip)     env BENCH_DELAY_MS
   --layers-j <list>   layers section: also measure the tool at these -j, e.g. 2,4 (default: only its default)
+  --skopeo-gib <n>    section E: GiB of random bytes in the incompressible image (default 1; quick 0.25) env BENCH_SKOPEO_GIB
   --no-breakdown      skip the traced runs that split a push into podman calls and the rest
   --no-build          use build/ as it is instead of running npm run build first
   -h, --help          this text`;
@@ -49,6 +52,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
       "startup-runs": { type: "string" },
       "delay-ms": { type: "string" },
       "layers-j": { type: "string" },
+      "skopeo-gib": { type: "string" },
       "no-breakdown": { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -77,6 +81,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
       .map((j) => Math.round(number("--layers-j", j, 1, 1))),
     breakdown: !(values["no-breakdown"] ?? false),
     build: !(values["no-build"] ?? false),
+    skopeoGib: number("--skopeo-gib", values["skopeo-gib"] ?? process.env.BENCH_SKOPEO_GIB, quick ? 0.25 : 1, 0.01),
   };
 }
 

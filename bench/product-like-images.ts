@@ -71,7 +71,7 @@ export async function buildProductLikeImages(
 }
 
 /** `bytes` random bytes in `file`, written in slices so a large file costs no large buffer. */
-function writeRandom(file: string, bytes: number): void {
+export function writeRandom(file: string, bytes: number): void {
   const fd = openSync(file, "w");
   try {
     for (let left = bytes; left > 0; left -= SLICE) writeSync(fd, randomBytes(Math.min(SLICE, left)));

@@ -108,7 +108,7 @@ function formatValue(t: Target): string {
   if (t.unit === "uploads") return `${t.value} uploads`;
   if (t.unit === "x anchor") return `${t.value.toFixed(2)} x`;
   if (t.unit === "s") return `${t.value.toFixed(2)} s`;
-  if (t.unit === "MB") return `${t.value.toFixed(1)} MB`;
+  if (t.unit === "MB" || t.unit === "MiB") return `${t.value.toFixed(1)} ${t.unit}`;
   return `${t.value.toFixed(2)} x (a)`;
 }
 
@@ -116,6 +116,6 @@ function formatLimit(t: Target): string {
   if (t.unit === "bytes over base") return `${(t.limit / 1e6).toFixed(2)} MB`;
   if (t.unit === "ms over floor") return `${t.limit} ms`;
   if (t.unit === "uploads") return String(t.limit);
-  if (t.unit === "s" || t.unit === "MB") return `${t.limit} ${t.unit}`;
+  if (t.unit === "s" || t.unit === "MB" || t.unit === "MiB") return `${t.limit} ${t.unit}`;
   return `${t.limit.toFixed(2)}`;
 }

@@ -3,7 +3,6 @@
  * most `splitBytes` each (`save --split`): the parts are plain byte slices
  * of one tar, so `cat FILE.* > FILE` gives the single file back.
  */
-import { createReadStream } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { BLOCK, fileHeader, padding } from "./tar-header.ts";
 
@@ -12,6 +11,8 @@ export class TarWriter {
   private partBytes = 0;
   private readonly written: string[] = [];
   private readonly mtime = Math.floor(Date.now() / 1000);
+  // Fresh 1 MiB chunks per read are collected late and add up to tens of MB on a large layer.
+  private readonly copyBuffer = Buffer.allocUnsafeSlow(1024 * 1024);
 
   /** `fileFor(i)` names part i (the only file, i = 0, when not split). */
   constructor(
@@ -31,14 +32,21 @@ export class TarWriter {
     await this.write(Buffer.alloc(padding(data.length)));
   }
 
-  /** Copies `file` (of `size` bytes) in as `path`, in chunks: never whole in memory. */
+  /** Copies `file` (of `size` bytes) in as `path`, through one buffer reused for every chunk: never whole in memory. */
   async addFile(path: string, file: string, size: number): Promise<void> {
     await this.write(fileHeader(path, size, this.mtime));
+    const source = await open(file, "r");
     let copied = 0;
-    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-      this.signal?.throwIfAborted();
-      await this.write(chunk);
-      copied += chunk.length;
+    try {
+      for (;;) {
+        this.signal?.throwIfAborted();
+        const { bytesRead } = await source.read(this.copyBuffer, 0, this.copyBuffer.length, null);
+        if (bytesRead === 0) break;
+        await this.write(this.copyBuffer.subarray(0, bytesRead));
+        copied += bytesRead;
+      }
+    } finally {
+      await source.close();
     }
     if (copied !== size) throw new Error(`${file} changed while it was copied into the bundle (${copied} bytes, not ${size})`);
     await this.write(Buffer.alloc(padding(size)));

@@ -2,6 +2,7 @@
  * Entry point: parse, validate, dispatch to a push or `save`. The only
  * place that prints errors and decides the exit code.
  */
+import "./thread-pool.ts";
 import { EXIT, inputError, InterruptedError, PushImagesError } from "../core/errors.ts";
 import { parseCommandLine, type ParsedCommandLine } from "./flags.ts";
 import { helpText } from "./help-page.ts";

@@ -15,7 +15,6 @@
  *   is sent again.
  * - The manifest goes last; the runner then reads the target back.
  */
-import { createGzip } from "node:zlib";
 import type { BundleBlob, BundleImage } from "../bundle/bundle.ts";
 import { failure, type PushImagesError } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
@@ -34,6 +33,7 @@ import { splitReference } from "./manifest.ts";
 import { UploadSessions, uploadStateFile } from "./upload-sessions.ts";
 import { pushError } from "./push-error.ts";
 import { UploadSlots } from "./upload-slots.ts";
+import { blockGzipStream } from "../bundle/block-gzip.ts";
 
 /** Uploads in flight at once, over all images: enough to fill a link, few enough for a small registry. */
 const UPLOADS_IN_FLIGHT = 6;
@@ -191,7 +191,7 @@ export class BundlePush implements Transport {
     let hashed = new DigestTap();
     const gzipped = () =>
       counted()
-        .pipe(createGzip())
+        .pipe(blockGzipStream())
         .pipe((hashed = new DigestTap()));
     const streamed = (step: "patch" | "close") => {
       if (step === "close") made(hashed.digest(), hashed.bytes);
