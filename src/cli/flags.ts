@@ -22,7 +22,8 @@ interface Parsed {
 
 export type ParsedCommandLine =
   | (Parsed & { readonly command: "push"; readonly flags: RawFlags; readonly version: boolean })
-  | (Parsed & { readonly command: "save"; readonly flags: RawSaveFlags; readonly version: false });
+  | (Parsed & { readonly command: "save"; readonly flags: RawSaveFlags; readonly version: false })
+  | (Parsed & { readonly command: "verify"; readonly flags: RawFlags; readonly version: false });
 
 const HELP_FLAG = { type: Boolean, alias: "h", description: "Show this help" } as const;
 
@@ -109,6 +110,19 @@ export function pushFlags(defaults: ProductDefaults) {
         `of it (at most 30 min more; docker: of the image) for the registry's answer (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})`,
     },
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
+    digestFile: {
+      type: String,
+      placeholder: "<file>",
+      description:
+        "When the run ends, write each image at the target (pushed or up to date) to <file>, one pinned " +
+        "reference a line: <registry>/<image>:<tag>@sha256:<manifest digest>, as Kubernetes and Helm take it",
+    },
+    force: {
+      type: Boolean,
+      description:
+        "Send every image even when the target already holds it: the registry is asked for each blob and gets " +
+        "the ones it lacks (a blob it lost, as 'push-images verify' finds)",
+    },
     plugin: {
       type: [String],
       placeholder: "<file>",
@@ -168,6 +182,36 @@ export function saveFlags(defaults: ProductDefaults) {
   } as const;
 }
 
+/** `push-images verify`: the push's flags that choose images and reach the registry, nothing that writes. */
+export function verifyFlags(defaults: ProductDefaults) {
+  const { containerTool, image, sourcePath, sourceTag, verbose, quiet } = sharedFlags(defaults, "verify");
+  const push = pushFlags(defaults);
+  return {
+    registry: { ...push.registry, description: "Required. The registry and path pushed to, as for a push" },
+    containerTool: {
+      ...containerTool,
+      description: `Container tool whose local images the target is compared with: podman or docker (default: ${defaults.containerTool})`,
+    },
+    destTag: push.destTag,
+    image,
+    sourcePath,
+    sourceTag: { ...sourceTag, description: `Local tag of the images (default: ${defaults.sourceTag})` },
+    noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS" },
+    fromArchive: {
+      ...push.fromArchive,
+      description:
+        "Compare the target with the images a bundle holds (no podman or docker needed; without -i, all it holds); repeatable",
+    },
+    registryType: push.registryType,
+    flatten: push.flatten,
+    caFile: { ...push.caFile, description: "Trust this CA (PEM) for the registry, besides certs.d; repeatable" },
+    json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
+    help: HELP_FLAG,
+    verbose: { ...verbose, description: "Show each request's route and what could not be read" },
+    quiet,
+  } as const;
+}
+
 /** The values of sharedFlags, as a push and `save` both take them. */
 function sharedValues(flags: {
   containerTool?: string;
@@ -184,19 +228,23 @@ function sharedValues(flags: {
 export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {
   const push = pushFlags(defaults);
   const save = saveFlags(defaults);
+  const verify = verifyFlags(defaults);
   // cleye's own help is off: it sorts the flags (with localeCompare, whose
   // ICU set-up alone costs ~14 ms of start-up) and exits the process itself.
   const parsed = cli(
     {
       name: "push-images",
-      commands: [command({ name: "save", flags: listed(save), help: false })],
+      commands: [
+        command({ name: "save", flags: listed(save), help: false }),
+        command({ name: "verify", flags: listed(verify), help: false }),
+      ],
       flags: listed(push),
       help: false,
     },
     undefined,
     // type-flag takes what it parses out of the array it is given; the
     // caller's argv must stay whole (cli.ts reads -v from it for errors).
-    joinDashedValues(argv, argv[0] === "save" ? save : push),
+    joinDashedValues(argv, argv[0] === "save" ? save : argv[0] === "verify" ? verify : push),
   );
   const help = parsed.flags.help.length > 0;
   const common = { help, unknownFlags: Object.keys(parsed.unknownFlags), extraArguments: parsed._ };
@@ -207,6 +255,26 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       command: "save",
       version: false,
       flags: { output: flags.output, split: flags.split, force: flags.force === true, ...sharedValues(flags) },
+    };
+  }
+  if (parsed.command === "verify") {
+    const flags = singleValues(parsed.flags, verify, help);
+    return {
+      ...common,
+      command: "verify",
+      version: false,
+      flags: {
+        ...sharedValues(flags),
+        registry: flags.registry,
+        destTag: flags.destTag,
+        noTlsVerify: flags.noTlsVerify === true,
+        dryRun: false,
+        json: flags.json === true,
+        registryType: flags.registryType,
+        flatten: flags.flatten === true,
+        fromArchive: flags.fromArchive,
+        caFile: flags.caFile,
+      },
     };
   }
   const flags = singleValues(parsed.flags, push, help);
@@ -231,6 +299,8 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       concurrency: flags.concurrency,
       retries: flags.retries,
       stallTimeout: flags.stallTimeout,
+      digestFile: flags.digestFile,
+      force: flags.force === true,
     },
   };
 }
