@@ -12,6 +12,8 @@ import type { RawFlags } from "../options/options.ts";
 import type { ProductDefaults } from "../options/product-defaults.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "../options/push-defaults.ts";
 import { DEFAULT_RETRY_POLICY } from "../core/retry.ts";
+import { HELP_FLAG, sharedFlags, sharedValues } from "./shared-flags.ts";
+import { verifyFlags, verifyValues } from "./verify-flags.ts";
 
 interface Parsed {
   /** -h or --help: print the help and nothing else. */
@@ -24,40 +26,6 @@ export type ParsedCommandLine =
   | (Parsed & { readonly command: "push"; readonly flags: RawFlags; readonly version: boolean })
   | (Parsed & { readonly command: "save"; readonly flags: RawSaveFlags; readonly version: false })
   | (Parsed & { readonly command: "verify"; readonly flags: RawFlags; readonly version: false });
-
-const HELP_FLAG = { type: Boolean, alias: "h", description: "Show this help" } as const;
-
-/** The flags that choose images and shape the output, shared by a push and by `save`. */
-function sharedFlags(defaults: ProductDefaults, verb: string) {
-  return {
-    containerTool: {
-      type: String,
-      alias: "c",
-      placeholder: "<name>",
-      description: `Container tool holding the images: podman or docker (default: ${defaults.containerTool})`,
-    },
-    image: {
-      type: [String],
-      alias: "i",
-      placeholder: "<name>",
-      description: `Image to ${verb}; repeat for several (default: all): ${defaults.images.join(", ")}`,
-    },
-    sourcePath: {
-      type: String,
-      alias: "p",
-      placeholder: "<path>",
-      description: `Local repository path of the images (default: ${defaults.sourcePath})`,
-    },
-    sourceTag: {
-      type: String,
-      alias: "s",
-      placeholder: "<tag>",
-      description: `Local tag of the images; it must exist (default: ${defaults.sourceTag})`,
-    },
-    verbose: { type: Boolean, alias: "v", description: "Show each container-tool command and its raw output (secrets masked)" },
-    quiet: { type: Boolean, alias: "q", description: "Show only errors and the summary" },
-  } as const;
-}
 
 /** A push's flags: the seed's first, in its order, then ours. */
 export function pushFlags(defaults: ProductDefaults) {
@@ -182,49 +150,6 @@ export function saveFlags(defaults: ProductDefaults) {
   } as const;
 }
 
-/** `push-images verify`: the push's flags that choose images and reach the registry, nothing that writes. */
-export function verifyFlags(defaults: ProductDefaults) {
-  const { containerTool, image, sourcePath, sourceTag, verbose, quiet } = sharedFlags(defaults, "verify");
-  const push = pushFlags(defaults);
-  return {
-    registry: { ...push.registry, description: "Required. The registry and path pushed to, as for a push" },
-    containerTool: {
-      ...containerTool,
-      description: `Container tool whose local images the target is compared with: podman or docker (default: ${defaults.containerTool})`,
-    },
-    destTag: push.destTag,
-    image,
-    sourcePath,
-    sourceTag: { ...sourceTag, description: `Local tag of the images (default: ${defaults.sourceTag})` },
-    noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS" },
-    fromArchive: {
-      ...push.fromArchive,
-      description:
-        "Compare the target with the images a bundle holds (no podman or docker needed; without -i, all it holds); repeatable",
-    },
-    registryType: push.registryType,
-    flatten: push.flatten,
-    caFile: { ...push.caFile, description: "Trust this CA (PEM) for the registry, besides certs.d; repeatable" },
-    json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
-    help: HELP_FLAG,
-    verbose: { ...verbose, description: "Show each request's route and what could not be read" },
-    quiet,
-  } as const;
-}
-
-/** The values of sharedFlags, as a push and `save` both take them. */
-function sharedValues(flags: {
-  containerTool?: string;
-  image: string[];
-  sourcePath?: string;
-  sourceTag?: string;
-  verbose?: boolean;
-  quiet?: boolean;
-}) {
-  const { containerTool, image, sourcePath, sourceTag } = flags;
-  return { containerTool, image, sourcePath, sourceTag, verbose: flags.verbose === true, quiet: flags.quiet === true };
-}
-
 export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {
   const push = pushFlags(defaults);
   const save = saveFlags(defaults);
@@ -259,23 +184,7 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
   }
   if (parsed.command === "verify") {
     const flags = singleValues(parsed.flags, verify, help);
-    return {
-      ...common,
-      command: "verify",
-      version: false,
-      flags: {
-        ...sharedValues(flags),
-        registry: flags.registry,
-        destTag: flags.destTag,
-        noTlsVerify: flags.noTlsVerify === true,
-        dryRun: false,
-        json: flags.json === true,
-        registryType: flags.registryType,
-        flatten: flags.flatten === true,
-        fromArchive: flags.fromArchive,
-        caFile: flags.caFile,
-      },
-    };
+    return { ...common, command: "verify", version: false, flags: verifyValues(flags, sharedValues(flags)) };
   }
   const flags = singleValues(parsed.flags, push, help);
   return {

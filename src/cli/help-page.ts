@@ -3,7 +3,8 @@
  * of src/cli/flags.ts with the description, usage and examples of each page.
  */
 import ansis from "ansis";
-import { pushFlags, saveFlags, verifyFlags } from "./flags.ts";
+import { pushFlags, saveFlags } from "./flags.ts";
+import { verifyFlags } from "./verify-flags.ts";
 import { renderHelpPage, type HelpPage } from "./help-layout.ts";
 import type { ProductDefaults } from "../options/product-defaults.ts";
 import { reportedColumns } from "./terminal-size.ts";
@@ -41,7 +42,7 @@ export function pushHelpPage(defaults: ProductDefaults): HelpPage {
       ],
       [
         "verify",
-        "Check, read-only, that the registry holds every image whole (manifests, every blob) and the same as the local images or the bundle.",
+        "Check, read-only, that the registry holds every image whole (manifests, every blob), the same as the local ones or the bundle.",
       ],
     ],
     flags: pushFlags(defaults),
@@ -64,7 +65,7 @@ export function pushHelpPage(defaults: ProductDefaults): HelpPage {
   };
 }
 
-export function verifyHelpPage(defaults: ProductDefaults): HelpPage {
+function verifyHelpPage(defaults: ProductDefaults): HelpPage {
   return {
     name: "push-images verify",
     description: [
