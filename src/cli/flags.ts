@@ -78,19 +78,6 @@ export function pushFlags(defaults: ProductDefaults) {
         `of it (at most 30 min more; docker: of the image) for the registry's answer (default: ${DEFAULT_STALL_TIMEOUT_SECONDS})`,
     },
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
-    digestFile: {
-      type: String,
-      placeholder: "<file>",
-      description:
-        "When the run ends, write each image at the target (pushed or up to date) to <file>, one pinned " +
-        "reference a line: <registry>/<image>:<tag>@sha256:<manifest digest>, as Kubernetes and Helm take it",
-    },
-    force: {
-      type: Boolean,
-      description:
-        "Send every image even when the target already holds it: the registry is asked for each blob and gets " +
-        "the ones it lacks (a blob it lost, as 'push-images verify' finds)",
-    },
     plugin: {
       type: [String],
       placeholder: "<file>",
@@ -121,6 +108,19 @@ export function pushFlags(defaults: ProductDefaults) {
       description:
         "Trust this CA (PEM) for the registry, besides certs.d; repeatable. podman gets it " +
         "with --cert-dir; docker's daemon must have it in /etc/docker/certs.d/<host:port>/",
+    },
+    digestFile: {
+      type: String,
+      placeholder: "<file>",
+      description:
+        "When the run ends, write each image at the target (pushed or up to date) to <file>, one pinned " +
+        "reference a line: <registry>/<image>:<tag>@sha256:<manifest digest>, as Kubernetes and Helm take it",
+    },
+    force: {
+      type: Boolean,
+      description:
+        "Send every image even when the target already holds it: the registry is asked for each blob and gets " +
+        "the ones it lacks (a blob it lost, as 'push-images verify' finds)",
     },
     verbose,
     quiet,
