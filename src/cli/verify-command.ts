@@ -28,7 +28,7 @@ export async function runVerify(options: Options, typed: RawFlags, programDir: s
   const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
   const tempDir = createRunTempDir(process.env);
   const shell = createShell({ dryRun: false, log, tempDir: tempDir.forTool });
-  const runner = new Runner({ options, log, env: process.env, shell, tempDir: tempDir.path });
+  const runner = new Runner({ options, log: checkingNotPushing(log), env: process.env, shell, tempDir: tempDir.path });
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
   const started = performance.now();
   try {
@@ -88,6 +88,11 @@ async function localImageIds(runner: Runner, jobs: readonly Job[], log: Logger):
     );
     return new Map();
   }
+}
+
+/** The bundle's plan note ends "pushing those" (src/bundle/archive-plan.ts); verify pushes nothing. */
+function checkingNotPushing(log: Logger): Logger {
+  return { ...log, info: (message) => log.info(message.replace(/: pushing (those|it)$/, ": checking $1")) };
 }
 
 /** The push that sends one image again, with the flags this verify was given. */

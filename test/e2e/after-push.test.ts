@@ -6,13 +6,13 @@
  * on pulls prints the pull-secret line (never the password); an anonymous
  * one prints none.
  */
-import { readFileSync } from "node:fs";
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { uniqueName, useBed } from "./helpers/bed.ts";
 import { requestsUnder } from "./helpers/access-log.ts";
 import { runCli, type CliResult } from "./helpers/cli.ts";
-import { describeRun, EXIT, expectSuccess } from "./helpers/expect-cli.ts";
+import { describeRun, EXIT, expectError, expectSuccess } from "./helpers/expect-cli.ts";
 import { isolatedLogins, testDir, tool } from "./helpers/local-tools.ts";
 import { RegistryClient } from "./helpers/registry-client.ts";
 import { deleteFirstLayer, deleteManifest } from "./helpers/registry-delete.ts";
@@ -28,10 +28,16 @@ function expectExit(r: CliResult, code: number): void {
 describe("--digest-file and verify", () => {
   it("pins all seven, verifies them read-only, and names each image the registry lost a part of", async () => {
     const path = uniqueName();
-    const digests = join(testDir(), "apim.digests");
+    const dir = testDir();
+    const digests = join(dir, "apim.digests");
+    // A symlink planted at the name is replaced, not written through.
+    writeFileSync(join(dir, "victim"), "untouched\n");
+    symlinkSync(join(dir, "victim"), digests);
     const target = ["-r", `${plain.host}/${path}`, "-c", "podman", "-t"];
     const pushed = await runCli([...target, "--digest-file", digests, "--json"]);
     expectSuccess(pushed);
+    expect(lstatSync(digests).isFile()).toBe(true);
+    expect(readFileSync(join(dir, "victim"), "utf8")).toBe("untouched\n");
 
     const client = new RegistryClient(plain);
     const served = await Promise.all(
@@ -95,6 +101,14 @@ describe("--digest-file and verify", () => {
     expectExit(differs, EXIT.failed);
     expect(differs.stderr).toMatch(/apim-le-cache: .* it is another image/);
   });
+});
+
+it("--digest-file naming a directory: exit 2 before anything is pushed, naming the value", async () => {
+  const dir = testDir();
+  const path = uniqueName();
+  const r = await runCli(["-r", `${plain.host}/${path}`, "-c", "podman", "-t", "--digest-file", dir]);
+  expect(expectError(r, EXIT.invalid, "OUTPUT_NOT_A_FILE")).toContain(`--digest-file ${dir} is a directory`);
+  expect(requestsUnder(plain, path)).toEqual([]);
 });
 
 describe("can Kubernetes pull?", () => {
