@@ -8,6 +8,7 @@ import { pullSecretLines } from "../core/pull-secret.ts";
 import type { Options } from "../options/options.ts";
 import type { RegistryConnection } from "../registry/connection.ts";
 import { anonymousPull } from "../registry/pull-access.ts";
+import { resolveRegistryType } from "../options/registry-type.ts";
 
 /**
  * Writes one pinned reference a line, under a new partial name renamed into
@@ -34,6 +35,9 @@ export async function checkPullAccess(
   const answer = await anonymousPull(connection, reference);
   log.verbose(`an anonymous pull of ${reference}: ${answer ?? "no clear answer"}`);
   if (answer !== "login") return { requiresLogin: answer === undefined ? null : false, lines: [] };
-  const setting = { host: options.registry.host, username: connection.credentials?.username, registryType: options.registryType };
+  const host = options.registry.host;
+  // Detected again only now that it matters: Harbor's note (robot accounts) depends on it.
+  const registryType = await resolveRegistryType(host, options.registryType, undefined, process.env);
+  const setting = { host, username: connection.credentials?.username, registryType };
   return { requiresLogin: true, lines: pullSecretLines(setting) };
 }
