@@ -116,7 +116,8 @@ describe("can Kubernetes pull?", () => {
     const { username, password } = auth.credentials ?? { username: "", password: "" };
     const logins = isolatedLogins();
     await tool("podman", ["login", "--tls-verify=false", "-u", username, "-p", password, auth.host], logins);
-    const r = await runCli(["-r", `${auth.host}/${uniqueName()}`, "-c", "podman", "-t", "-i", "apim-le-cache", "--json"], {
+    const path = uniqueName();
+    const r = await runCli(["-r", `${auth.host}/${path}`, "-c", "podman", "-t", "-i", "apim-le-cache", "--json"], {
       env: logins,
     });
     expectSuccess(r);
@@ -126,5 +127,17 @@ describe("can Kubernetes pull?", () => {
     expect(r.stderr).toContain("imagePullSecrets");
     expect(r.stderr).not.toContain(password);
     expect((JSON.parse(r.stdout) as { pullRequiresLogin: boolean }).pullRequiresLogin).toBe(true);
+
+    // verify asks the same, and says the same.
+    const verified = await runCli(
+      ["verify", "-r", `${auth.host}/${path}`, "-c", "podman", "-t", "-i", "apim-le-cache", "--json"],
+      {
+        env: logins,
+      },
+    );
+    expectExit(verified, EXIT.ok);
+    expect(verified.stderr).toContain(`--docker-username=${username} --docker-password=<password>`);
+    expect(verified.stderr).not.toContain(password);
+    expect((JSON.parse(verified.stdout) as { pullRequiresLogin: boolean }).pullRequiresLogin).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyImage } from "../../src/core/verify-image.ts";
 import { pullSecretLines } from "../../src/core/pull-secret.ts";
+import { pinnedReferences } from "../../src/core/report.ts";
 import type { RegistryConnection } from "../../src/registry/connection.ts";
 
 const NAME = "apim/apim-le-cache";
@@ -108,5 +109,21 @@ describe("pull-secret lines", () => {
   it("no login known: <user> to fill in; Docker Hub's server is its v1 index", () => {
     const [, create] = pullSecretLines({ host: "docker.io", registryType: "dockerhub" });
     expect(create).toContain("--docker-server=https://index.docker.io/v1/ --docker-username=<user> ");
+  });
+});
+
+describe("--digest-file's lines", () => {
+  it("after a partial failure: the images at the target (pushed or up to date), pinned, in the plan's order", () => {
+    const at = (image: string) => ({ image, source: `apim/${image}:v6.0.0`, target: `reg.example.com/apim/${image}:v6.0.0` });
+    const results = [
+      { job: at("a"), status: "pushed" as const, digest: digest("1"), seconds: 1, attempts: 1 },
+      { job: at("b"), status: "failed" as const, seconds: 1, attempts: 4 },
+      { job: at("c"), status: "up-to-date" as const, digest: digest("2"), seconds: 0, attempts: 0 },
+    ];
+    const report = { results, planned: 4, notStarted: [at("d")], seconds: 2, dryRun: false };
+    expect(pinnedReferences(report)).toEqual([
+      `reg.example.com/apim/a:v6.0.0@${digest("1")}`,
+      `reg.example.com/apim/c:v6.0.0@${digest("2")}`,
+    ]);
   });
 });
