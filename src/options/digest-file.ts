@@ -5,7 +5,7 @@
  * input exits 2 before anything is pushed.
  */
 import { closeSync, lstatSync, openSync, rmSync, type Stats } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { inputError } from "../core/errors.ts";
 import { partialName } from "../bundle/replace-file.ts";
 
@@ -34,9 +34,10 @@ export function checkDigestFile(typed: string): string {
     rmSync(probe, { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const why = code === "ENOENT" ? "does not exist" : `cannot be written (${code})`;
     throw inputError(
       "OUTPUT_NOT_WRITABLE",
-      `--digest-file ${typed}: its directory cannot be written (${code})`,
+      `--digest-file ${typed}: its directory ${dirname(file)} ${why}`,
       `choose a directory that exists and that you can write, for example --digest-file /var/tmp/${basename(file)}`,
     );
   }
