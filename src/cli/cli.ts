@@ -3,7 +3,8 @@
  * place that prints errors and decides the exit code.
  */
 import { EXIT, inputError, InterruptedError, PushImagesError } from "../core/errors.ts";
-import { parseCommandLine, type ParsedCommandLine } from "./flags.ts";
+import { parseCommandLine } from "./flags.ts";
+import type { ParsedCommandLine } from "./parsed-command-line.ts";
 import { helpText } from "./help-page.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { BUILT_IN_DEFAULTS, loadProductDefaults, type LoadedDefaults } from "../options/product-defaults.ts";

@@ -6,26 +6,47 @@
  * PRODUCT_DEFAULTS).
  */
 import { cli, command } from "cleye";
-import type { RawSaveFlags } from "../bundle/save-options.ts";
 import { joinDashedValues, listed, singleValues } from "./flag-occurrences.ts";
 import type { RawFlags } from "../options/options.ts";
 import type { ProductDefaults } from "../options/product-defaults.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "../options/push-defaults.ts";
 import { DEFAULT_RETRY_POLICY } from "../core/retry.ts";
-import { HELP_FLAG, sharedFlags, sharedValues } from "./shared-flags.ts";
-import { verifyFlags, verifyValues } from "./verify-flags.ts";
+import { DEPLOYMENT_FLAGS, verifyFlags, verifyValues } from "./verify-flags.ts";
+import type { ParsedCommandLine } from "./parsed-command-line.ts";
 
-interface Parsed {
-  /** -h or --help: print the help and nothing else. */
-  readonly help: boolean;
-  readonly unknownFlags: string[];
-  readonly extraArguments: string[];
+const HELP_FLAG = { type: Boolean, alias: "h", description: "Show this help" } as const;
+
+/** The flags that choose images and shape the output, shared by a push and by `save`. */
+function sharedFlags(defaults: ProductDefaults, verb: string) {
+  return {
+    containerTool: {
+      type: String,
+      alias: "c",
+      placeholder: "<name>",
+      description: `Container tool holding the images: podman or docker (default: ${defaults.containerTool})`,
+    },
+    image: {
+      type: [String],
+      alias: "i",
+      placeholder: "<name>",
+      description: `Image to ${verb}; repeat for several (default: all): ${defaults.images.join(", ")}`,
+    },
+    sourcePath: {
+      type: String,
+      alias: "p",
+      placeholder: "<path>",
+      description: `Local repository path of the images (default: ${defaults.sourcePath})`,
+    },
+    sourceTag: {
+      type: String,
+      alias: "s",
+      placeholder: "<tag>",
+      description: `Local tag of the images; it must exist (default: ${defaults.sourceTag})`,
+    },
+    verbose: { type: Boolean, alias: "v", description: "Show each container-tool command and its raw output (secrets masked)" },
+    quiet: { type: Boolean, alias: "q", description: "Show only errors and the summary" },
+  } as const;
 }
-
-export type ParsedCommandLine =
-  | (Parsed & { readonly command: "push"; readonly flags: RawFlags; readonly version: boolean })
-  | (Parsed & { readonly command: "save"; readonly flags: RawSaveFlags; readonly version: false })
-  | (Parsed & { readonly command: "verify"; readonly flags: RawFlags; readonly version: false });
 
 /** A push's flags: the seed's first, in its order, then ours. */
 export function pushFlags(defaults: ProductDefaults) {
@@ -109,19 +130,7 @@ export function pushFlags(defaults: ProductDefaults) {
         "Trust this CA (PEM) for the registry, besides certs.d; repeatable. podman gets it " +
         "with --cert-dir; docker's daemon must have it in /etc/docker/certs.d/<host:port>/",
     },
-    digestFile: {
-      type: String,
-      placeholder: "<file>",
-      description:
-        "When the run ends, write each image at the target (pushed or up to date) to <file>, one pinned " +
-        "reference a line: <registry>/<image>:<tag>@sha256:<manifest digest>, as Kubernetes and Helm take it",
-    },
-    force: {
-      type: Boolean,
-      description:
-        "Send every image even when the target already holds it: the registry is asked for each blob and gets " +
-        "the ones it lacks (a blob it lost, as 'push-images verify' finds)",
-    },
+    ...DEPLOYMENT_FLAGS,
     verbose,
     quiet,
   } as const;
@@ -150,10 +159,30 @@ export function saveFlags(defaults: ProductDefaults) {
   } as const;
 }
 
+/** `push-images verify`'s flags (src/cli/verify-flags.ts), with the shared ones. */
+export function verifyCommandFlags(defaults: ProductDefaults) {
+  const { verbose, quiet, ...shared } = sharedFlags(defaults, "verify");
+  const { registry, ...own } = verifyFlags(defaults);
+  return { registry, ...shared, ...own, help: HELP_FLAG, verbose, quiet } as const;
+}
+
+/** The values of sharedFlags, as a push and `save` both take them. */
+function sharedValues(flags: {
+  containerTool?: string;
+  image: string[];
+  sourcePath?: string;
+  sourceTag?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+}) {
+  const { containerTool, image, sourcePath, sourceTag } = flags;
+  return { containerTool, image, sourcePath, sourceTag, verbose: flags.verbose === true, quiet: flags.quiet === true };
+}
+
 export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {
   const push = pushFlags(defaults);
   const save = saveFlags(defaults);
-  const verify = verifyFlags(defaults);
+  const verify = verifyCommandFlags(defaults);
   // cleye's own help is off: it sorts the flags (with localeCompare, whose
   // ICU set-up alone costs ~14 ms of start-up) and exits the process itself.
   const parsed = cli(

@@ -3,8 +3,7 @@
  * of src/cli/flags.ts with the description, usage and examples of each page.
  */
 import ansis from "ansis";
-import { pushFlags, saveFlags } from "./flags.ts";
-import { verifyFlags } from "./verify-flags.ts";
+import { pushFlags, saveFlags, verifyCommandFlags } from "./flags.ts";
 import { renderHelpPage, type HelpPage } from "./help-layout.ts";
 import type { ProductDefaults } from "../options/product-defaults.ts";
 import { reportedColumns } from "./terminal-size.ts";
@@ -77,7 +76,7 @@ function verifyHelpPage(defaults: ProductDefaults): HelpPage {
       "2 invalid input, 130 interrupted.",
     ],
     usage: ["push-images verify -r <registry>[/<repository path>] [-i <image>]... [-d <tag>] [--from-archive <file>] [options]"],
-    flags: verifyFlags(defaults),
+    flags: verifyCommandFlags(defaults),
     examples: [
       "push-images verify -r registry.example.com/apim",
       "push-images verify -r registry.example.com/apim --from-archive apim-images.tar --json",

@@ -4,23 +4,46 @@
  */
 import type { RawFlags } from "../options/options.ts";
 import type { ProductDefaults } from "../options/product-defaults.ts";
-import { HELP_FLAG, sharedFlags } from "./shared-flags.ts";
+
+/** A push's flags for the deployment after it (README: After the push), in PRODUCT.md's order. */
+export const DEPLOYMENT_FLAGS = {
+  digestFile: {
+    type: String,
+    placeholder: "<file>",
+    description:
+      "When the run ends, write each image at the target (pushed or up to date) to <file>, one pinned " +
+      "reference a line: <registry>/<image>:<tag>@sha256:<manifest digest>, as Kubernetes and Helm take it",
+  },
+  force: {
+    type: Boolean,
+    description:
+      "Send every image even when the target already holds it: the registry is asked for each blob and gets " +
+      "the ones it lacks (a blob it lost, as 'push-images verify' finds)",
+  },
+} as const;
 
 const REGISTRY_FLAG = { type: String, alias: "r", placeholder: "<uri>" } as const;
 
-/** `push-images verify`: the push's flags that choose images and reach the registry, nothing that writes. */
+/**
+ * `push-images verify`'s own flags: the push's that reach the registry and
+ * name the targets, nothing that writes. flags.ts adds the shared ones (-i, -p, -v, -q).
+ */
 export function verifyFlags(defaults: ProductDefaults) {
-  const { containerTool, image, sourcePath, sourceTag, verbose, quiet } = sharedFlags(defaults, "verify");
   return {
     registry: { ...REGISTRY_FLAG, description: "Required. The registry and repository path pushed to: host[:port][/path...]" },
     containerTool: {
-      ...containerTool,
+      type: String,
+      alias: "c",
+      placeholder: "<name>",
       description: `Container tool whose local images the target is compared with: podman or docker (default: ${defaults.containerTool})`,
     },
     destTag: { type: String, alias: "d", placeholder: "<tag>", description: "Tag at the destination (default: the source tag)" },
-    image,
-    sourcePath,
-    sourceTag: { ...sourceTag, description: `Local tag of the images (default: ${defaults.sourceTag})` },
+    sourceTag: {
+      type: String,
+      alias: "s",
+      placeholder: "<tag>",
+      description: `Local tag of the images (default: ${defaults.sourceTag})`,
+    },
     noTlsVerify: { type: Boolean, alias: "t", description: "Do not verify TLS" },
     fromArchive: {
       type: [String],
@@ -40,9 +63,6 @@ export function verifyFlags(defaults: ProductDefaults) {
       description: "Trust this CA (PEM) for the registry, besides certs.d; repeatable",
     },
     json: { type: Boolean, description: "Print a machine-readable report on stdout (human output stays on stderr)" },
-    help: HELP_FLAG,
-    verbose: { ...verbose, description: "Show each request's route and what could not be read" },
-    quiet,
   } as const;
 }
 
