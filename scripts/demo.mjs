@@ -5,7 +5,9 @@
 //   2. the same command again: all up-to-date, in a fraction of the time;
 //   3. `save` of a bundle, then `--from-archive` into a second repository
 //      with a PATH that holds no podman or docker (the air-gapped host);
-//   4. what the registry now holds, read from its API.
+//   4. what the registry now holds, read from its API;
+//   5. `verify` of the air-gapped push against the bundle (read-only), and
+//      the pinned references step 2 wrote with --digest-file.
 // `npm run demo` installs podman and docker-registry first when they are
 // missing (scripts/system-packages.mjs).
 import { execFileSync, spawn } from "node:child_process";
@@ -52,7 +54,12 @@ try {
 
   const push = ["-r", `${host}/demo`, "-c", "podman", "-t"];
   const first = run(`1. Push the ${images.length} images`, push, env);
-  const second = run("2. The same command again: everything is already there", push, env);
+  const digests = join(root, "apim-images.digests");
+  const second = run(
+    "2. The same command again: everything is already there (and each image's pinned reference goes to a file)",
+    [...push, "--digest-file", digests],
+    env,
+  );
   console.log(
     `\n   first run ${first.toFixed(1)}s, second run ${second.toFixed(1)}s (${((second / first) * 100).toFixed(0)}% of the first)`,
   );
@@ -64,10 +71,8 @@ try {
   mkdirSync(bin);
   for (const shell of ["bash", "sh"])
     symlinkSync(execFileSync("sh", ["-c", `command -v ${shell}`], { encoding: "utf8" }).trim(), join(bin, shell));
-  run("   ... and push it with no podman or docker on PATH", ["--from-archive", bundle, "-r", `${host}/air-gapped`, "-t"], {
-    ...env,
-    PATH: bin,
-  });
+  const airGapped = ["--from-archive", bundle, "-r", `${host}/air-gapped`, "-t"];
+  run("   ... and push it with no podman or docker on PATH", airGapped, { ...env, PATH: bin });
 
   console.log(`\n4. What the registry now holds (GET http://${host}/v2/_catalog and .../tags/list):`);
   const { repositories } = await getJson(`http://${host}/v2/_catalog`);
@@ -75,6 +80,13 @@ try {
     const { tags } = await getJson(`http://${host}/v2/${repository}/tags/list`);
     console.log(`  ${host}/${repository}:${tags.join(",")}`);
   }
+
+  run("5. Verify, read-only: every manifest and blob there, and the bundle's images", ["verify", ...airGapped], {
+    ...env,
+    PATH: bin,
+  });
+  console.log(`\n   The pinned references step 2 wrote (--digest-file), for Helm values:`);
+  for (const line of readFileSync(digests, "utf8").trim().split("\n")) console.log(`  ${line}`);
 } finally {
   registry.kill();
   try {

@@ -1,10 +1,11 @@
 /**
- * Entry point: parse, validate, dispatch to a push or `save`. The only
+ * Entry point: parse, validate, dispatch to a push, `save` or `verify`. The only
  * place that prints errors and decides the exit code.
  */
 import "./thread-pool.ts";
 import { EXIT, inputError, InterruptedError, PushImagesError } from "../core/errors.ts";
-import { parseCommandLine, type ParsedCommandLine } from "./flags.ts";
+import { parseCommandLine } from "./flags.ts";
+import type { ParsedCommandLine } from "./parsed-command-line.ts";
 import { helpText } from "./help-page.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { BUILT_IN_DEFAULTS, loadProductDefaults, type LoadedDefaults } from "../options/product-defaults.ts";
@@ -43,12 +44,19 @@ async function main(argv: string[], interrupts: Interrupts): Promise<number> {
     ]);
     return runSave(resolveSaveOptions(command.flags, loaded.defaults), interrupts);
   }
+  if (command.command === "verify") {
+    const [{ runVerify }, { resolveOptions }] = await Promise.all([
+      import("./verify-command.ts"),
+      import("../options/options.ts"),
+    ]);
+    return runVerify(resolveOptions(command.flags, loaded.defaults), command.flags, programDir, interrupts);
+  }
   const [{ runPush }, { resolveOptions }] = await Promise.all([import("./push-command.ts"), import("../options/options.ts")]);
   return runPush(resolveOptions(command.flags, loaded.defaults), programDir, interrupts, loaded.file);
 }
 
 function refuseLeftovers(command: ParsedCommandLine): void {
-  const help = command.command === "save" ? "push-images save --help" : "push-images --help";
+  const help = command.command === "push" ? "push-images --help" : `push-images ${command.command} --help`;
   if (command.unknownFlags.length > 0) {
     throw inputError(
       "USAGE",

@@ -6,23 +6,13 @@
  * PRODUCT_DEFAULTS).
  */
 import { cli, command } from "cleye";
-import type { RawSaveFlags } from "../bundle/save-options.ts";
 import { joinDashedValues, listed, singleValues } from "./flag-occurrences.ts";
 import type { RawFlags } from "../options/options.ts";
 import type { ProductDefaults } from "../options/product-defaults.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "../options/push-defaults.ts";
 import { DEFAULT_RETRY_POLICY } from "../core/retry.ts";
-
-interface Parsed {
-  /** -h or --help: print the help and nothing else. */
-  readonly help: boolean;
-  readonly unknownFlags: string[];
-  readonly extraArguments: string[];
-}
-
-export type ParsedCommandLine =
-  | (Parsed & { readonly command: "push"; readonly flags: RawFlags; readonly version: boolean })
-  | (Parsed & { readonly command: "save"; readonly flags: RawSaveFlags; readonly version: false });
+import { DEPLOYMENT_FLAGS, verifyFlags, verifyValues } from "./verify-flags.ts";
+import type { ParsedCommandLine } from "./parsed-command-line.ts";
 
 const HELP_FLAG = { type: Boolean, alias: "h", description: "Show this help" } as const;
 
@@ -140,6 +130,7 @@ export function pushFlags(defaults: ProductDefaults) {
         "Trust this CA (PEM) for the registry, besides certs.d; repeatable. podman gets it " +
         "with --cert-dir; docker's daemon must have it in /etc/docker/certs.d/<host:port>/",
     },
+    ...DEPLOYMENT_FLAGS,
     verbose,
     quiet,
   } as const;
@@ -168,6 +159,13 @@ export function saveFlags(defaults: ProductDefaults) {
   } as const;
 }
 
+/** `push-images verify`'s flags (src/cli/verify-flags.ts), with the shared ones. */
+export function verifyCommandFlags(defaults: ProductDefaults) {
+  const { verbose, quiet, ...shared } = sharedFlags(defaults, "verify");
+  const { registry, ...own } = verifyFlags(defaults);
+  return { registry, ...shared, ...own, help: HELP_FLAG, verbose, quiet } as const;
+}
+
 /** The values of sharedFlags, as a push and `save` both take them. */
 function sharedValues(flags: {
   containerTool?: string;
@@ -184,19 +182,23 @@ function sharedValues(flags: {
 export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {
   const push = pushFlags(defaults);
   const save = saveFlags(defaults);
+  const verify = verifyCommandFlags(defaults);
   // cleye's own help is off: it sorts the flags (with localeCompare, whose
   // ICU set-up alone costs ~14 ms of start-up) and exits the process itself.
   const parsed = cli(
     {
       name: "push-images",
-      commands: [command({ name: "save", flags: listed(save), help: false })],
+      commands: [
+        command({ name: "save", flags: listed(save), help: false }),
+        command({ name: "verify", flags: listed(verify), help: false }),
+      ],
       flags: listed(push),
       help: false,
     },
     undefined,
     // type-flag takes what it parses out of the array it is given; the
     // caller's argv must stay whole (cli.ts reads -v from it for errors).
-    joinDashedValues(argv, argv[0] === "save" ? save : push),
+    joinDashedValues(argv, argv[0] === "save" ? save : argv[0] === "verify" ? verify : push),
   );
   const help = parsed.flags.help.length > 0;
   const common = { help, unknownFlags: Object.keys(parsed.unknownFlags), extraArguments: parsed._ };
@@ -208,6 +210,10 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       version: false,
       flags: { output: flags.output, split: flags.split, force: flags.force === true, ...sharedValues(flags) },
     };
+  }
+  if (parsed.command === "verify") {
+    const flags = singleValues(parsed.flags, verify, help);
+    return { ...common, command: "verify", version: false, flags: verifyValues(flags, sharedValues(flags)) };
   }
   const flags = singleValues(parsed.flags, push, help);
   return {
@@ -231,6 +237,8 @@ export function parseCommandLine(argv: string[], defaults: ProductDefaults): Par
       concurrency: flags.concurrency,
       retries: flags.retries,
       stallTimeout: flags.stallTimeout,
+      digestFile: flags.digestFile,
+      force: flags.force === true,
     },
   };
 }

@@ -3,14 +3,15 @@
  * of src/cli/flags.ts with the description, usage and examples of each page.
  */
 import ansis from "ansis";
-import { pushFlags, saveFlags } from "./flags.ts";
+import { pushFlags, saveFlags, verifyCommandFlags } from "./flags.ts";
 import { renderHelpPage, type HelpPage } from "./help-layout.ts";
 import type { ProductDefaults } from "../options/product-defaults.ts";
 import { reportedColumns } from "./terminal-size.ts";
 
 /** The help of `command`, laid out for stdout: its width on a terminal, bold headings where colours are on. */
-export function helpText(command: "push" | "save", defaults: ProductDefaults): string {
-  const page = command === "save" ? saveHelpPage(defaults) : pushHelpPage(defaults);
+export function helpText(command: "push" | "save" | "verify", defaults: ProductDefaults): string {
+  const pages = { push: pushHelpPage, save: saveHelpPage, verify: verifyHelpPage };
+  const page = pages[command](defaults);
   return renderHelpPage(page, {
     columns: reportedColumns(process.stdout) ?? Number.POSITIVE_INFINITY,
     bold: ansis.level > 0 ? (text) => ansis.bold(text) : undefined,
@@ -31,11 +32,16 @@ export function pushHelpPage(defaults: ProductDefaults): HelpPage {
     usage: [
       "push-images -r <registry>[/<repository path>] [options]",
       "push-images save -o <file> [options]   (push-images save --help)",
+      "push-images verify -r <registry>[/<repository path>] [options]   (push-images verify --help)",
     ],
     commands: [
       [
         "save",
         "Write the product's images to one archive, to carry them into an air-gapped site and push them there with --from-archive.",
+      ],
+      [
+        "verify",
+        "Check, read-only, that the registry holds every image whole (manifests, every blob), the same as the local ones or the bundle.",
       ],
     ],
     flags: pushFlags(defaults),
@@ -51,6 +57,29 @@ export function pushHelpPage(defaults: ProductDefaults): HelpPage {
       "# Air gap: save on a connected host, push inside the site",
       "push-images save -o apim-images.tar",
       "push-images --from-archive apim-images.tar -r registry.example.com/apim",
+      "# Pinned references for Helm values, then check the registry before the install",
+      "push-images -r registry.example.com/apim --digest-file apim-images.digests",
+      "push-images verify -r registry.example.com/apim",
+    ],
+  };
+}
+
+function verifyHelpPage(defaults: ProductDefaults): HelpPage {
+  return {
+    name: "push-images verify",
+    description: [
+      "Check, read-only (GET and HEAD only), that the registry holds each image as a pull needs it: the manifest",
+      "(for a list, every platform's) and every blob it names; and, where the local image (-c) or the bundle",
+      "(--from-archive) is at hand, that it is the same image. Takes the push's options, so it checks the push's targets.",
+      "Also says whether the registry refuses anonymous pulls (the cluster then needs a pull secret).",
+      "Exit codes: 0 every image whole, 1 something missing or different (each named, with the push that fixes it),",
+      "2 invalid input, 130 interrupted.",
+    ],
+    usage: ["push-images verify -r <registry>[/<repository path>] [-i <image>]... [-d <tag>] [--from-archive <file>] [options]"],
+    flags: verifyCommandFlags(defaults),
+    examples: [
+      "push-images verify -r registry.example.com/apim",
+      "push-images verify -r registry.example.com/apim --from-archive apim-images.tar --json",
     ],
   };
 }

@@ -8,7 +8,8 @@ import { EXIT, InterruptedError } from "../core/errors.ts";
 import type { Interrupts } from "../core/interrupts.ts";
 import { createLogger } from "../core/logger.ts";
 import type { Options } from "../options/options.ts";
-import { reportJson, summaryLines } from "../core/report.ts";
+import { pinnedReferences, reportJson, summaryLines } from "../core/report.ts";
+import { checkPullAccess, writeDigestFile } from "./after-push.ts";
 import { createRunTempDir } from "../core/run-temp-dir.ts";
 import { Runner } from "../core/runner.ts";
 import { createShell } from "../engine/shell.ts";
@@ -33,8 +34,14 @@ export async function runPush(
     await applyPlugins(runner, { programDir, terminal, signal: interrupts.signal });
 
     const report = await runner.run();
-    for (const line of summaryLines(report)) log.always(line);
-    if (options.json) process.stdout.write(`${reportJson(report)}\n`);
+    const pinned = pinnedReferences(report);
+    // Also after a partial failure or an interrupt: the images that made it are at the target.
+    if (options.digestFile && !report.dryRun) await writeDigestFile(options.digestFile, pinned, log);
+    const atTarget = report.results.find((result) => result.status === "pushed" || result.status === "up-to-date");
+    const asked = report.interruptedBy ? undefined : atTarget?.job.target;
+    const pull = await checkPullAccess(() => runner.registry(), asked, options, log);
+    for (const line of [...summaryLines(report), ...pull.lines]) log.always(line);
+    if (options.json) process.stdout.write(`${reportJson(report, pull.requiresLogin)}\n`);
     if (report.interruptedBy) return EXIT.interrupted;
     return report.results.some((r) => r.status === "failed") ? EXIT.failed : EXIT.ok;
   } catch (error) {

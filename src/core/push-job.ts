@@ -29,6 +29,8 @@ export interface PushJobParts extends ReadBackParts {
   /** The read-back's brief retries wait as pushes do, and stop on the first Ctrl-C. */
   readonly retryPolicy: RetryPolicy;
   readonly stopSignal: AbortSignal;
+  /** --force: send the image even when the target holds it (a registry that lost a blob gets it back). */
+  readonly options: { readonly force: boolean };
 }
 
 /** What one job came to: its status, or the error that failed it; the push attempts either way. */
@@ -48,7 +50,7 @@ export async function pushJob(runner: PushJobParts, job: Job, before?: Promise<R
 
   hooks.progress.call(job, { stage: "checking" });
   const held = await (before ?? lookUp(runner, job.target));
-  if (held && holds(held, localId)) return { status: "up-to-date", digest: held.digest, attempts: 0 };
+  if (held && holds(held, localId) && !runner.options.force) return { status: "up-to-date", digest: held.digest, attempts: 0 };
 
   const sent = await transport.send(job);
   if ("error" in sent) return { status: "failed", ...sent };

@@ -49,11 +49,25 @@ export function summaryLines(report: Report): string[] {
   return lines;
 }
 
-export function reportJson(report: Report): string {
+/** `host/path/image:tag@sha256:...`: the image as Kubernetes and Helm pull it, whatever the tag comes to name later. */
+export function pinnedReference(target: string, digest: string): string {
+  return `${target}@${digest}`;
+}
+
+/** The pinned references of the images at the target (pushed or up to date), in the plan's order. */
+export function pinnedReferences(report: Report): string[] {
+  return report.results.flatMap(({ job, status, digest }) =>
+    (status === "pushed" || status === "up-to-date") && digest ? [pinnedReference(job.target, digest)] : [],
+  );
+}
+
+/** `pullRequiresLogin`: whether the registry refused an anonymous pull of a pushed image; null when not asked. */
+export function reportJson(report: Report, pullRequiresLogin: boolean | null = null): string {
   const images = report.results.map(({ job, status, digest, error, seconds, attempts }) => ({
     ...imageNames(job),
     status: status as ReportedStatus,
     digest: digest ?? null,
+    pinned: digest && status !== "failed" ? pinnedReference(job.target, digest) : null,
     error: error ? { code: error.code, message: error.message, hint: error.hint } : null,
     seconds: Number(seconds.toFixed(3)),
     attempts,
@@ -62,7 +76,14 @@ export function reportJson(report: Report): string {
   images.push(...report.notStarted.map(notStartedEntry));
   const interrupted = report.interruptedBy ? { signal: report.interruptedBy, during: report.interruptedDuring ?? null } : null;
   return JSON.stringify(
-    { images, summary: countByStatus(report), seconds: Number(report.seconds.toFixed(3)), dryRun: report.dryRun, interrupted },
+    {
+      images,
+      summary: countByStatus(report),
+      seconds: Number(report.seconds.toFixed(3)),
+      dryRun: report.dryRun,
+      interrupted,
+      pullRequiresLogin,
+    },
     null,
     2,
   );
@@ -87,7 +108,8 @@ function imageNames({ image, source, target }: PlannedImage): PlannedImage {
 }
 
 function notStartedEntry(job: PlannedImage) {
-  return { ...imageNames(job), status: "not-started" as ReportedStatus, digest: null, error: null, seconds: 0, attempts: 0 };
+  const status = "not-started" as ReportedStatus;
+  return { ...imageNames(job), status, digest: null, pinned: null, error: null, seconds: 0, attempts: 0 };
 }
 
 function shortDigest(digest: string): string {

@@ -5,6 +5,7 @@
  */
 import { checkArchiveGiven } from "../bundle/split-parts.ts";
 import { readCaFiles, type CaFile } from "./ca-files.ts";
+import { checkDigestFile } from "./digest-file.ts";
 import { inputError } from "../core/errors.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
 import { assertTag, MAX_NAME_LENGTH, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
@@ -35,6 +36,8 @@ export interface RawFlags {
   stallTimeout?: string;
   fromArchive?: string[];
   caFile?: string[];
+  digestFile?: string;
+  force?: boolean;
 }
 
 /** Everything a run needs, validated. Plugins read it as `runner.options`. */
@@ -71,6 +74,10 @@ export interface Options {
   readonly plugins: readonly string[];
   /** --ca-file certificates, read and checked: trusted for the registry besides certs.d. */
   readonly caFiles: readonly CaFile[];
+  /** --digest-file: where the pinned references of the images at the target go when the run ends. */
+  readonly digestFile?: string;
+  /** --force: send every image, even one the target already holds. */
+  readonly force: boolean;
 }
 
 export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Options {
@@ -120,6 +127,8 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     plugins: checkPluginFiles(flags.plugin ?? []),
     fromArchive: (flags.fromArchive ?? []).map(checkArchiveGiven),
     caFiles,
+    digestFile: flags.digestFile === undefined ? undefined : checkDigestFile(flags.digestFile),
+    force: flags.force === true,
     concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
     stallTimeoutMs: wholeNumber("--stall-timeout", flags.stallTimeout, DEFAULT_STALL_TIMEOUT_SECONDS, 1, 3600) * 1000,

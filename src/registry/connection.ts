@@ -59,6 +59,12 @@ export interface RegistryConnection {
    * `signal` of its own (a chunk allowed to finish, chunked-upload.ts).
    */
   stream(url: string, request: StreamingRequest): Promise<HttpResponse>;
+  /**
+   * A GET or HEAD of `path` as a client with no login sends it (a cluster
+   * node without a pull secret): no stored credentials, only the token a
+   * token server gives anyone. Redirects are followed as for `request`.
+   */
+  anonymous(path: string, request?: RegistryRequest): Promise<HttpResponse>;
 }
 
 /** What the connection is worked out from. */
@@ -121,6 +127,7 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
       ? tokens.send(request.scope ?? "", (authorization) => call(url, request, authorization))
       : send(url, { ...request, ...tls, headers: withoutCredentials(request.headers) });
   const tokens = new BearerTokens({ baseUrl, basic, get: (url, authorization) => call(url, { method: "GET" }, authorization) });
+  const anyonesTokens = new BearerTokens({ baseUrl, get: (url) => call(url, { method: "GET" }) });
 
   return {
     baseUrl,
@@ -139,6 +146,13 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
       };
       if (!sameOrigin(target, baseUrl)) return sendWith(withoutCredentials(request.headers));
       return tokens.send(scope, (authorization) => sendWith(withAuthorization(authorization, request.headers)));
+    },
+    anonymous(path, request = {}) {
+      const anyone = (url: string, home: boolean) =>
+        home
+          ? anyonesTokens.send(request.scope ?? "", (authorization) => call(url, request, authorization))
+          : send(url, { ...request, ...tls, headers: withoutCredentials(request.headers) });
+      return withRedirects(new URL(path, baseUrl).toString(), baseUrl, anyone);
     },
     request(path, request = {}) {
       const target = new URL(path, baseUrl).toString();

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { RegistryConnection } from "./connection.ts";
 
-const MANIFEST_TYPES = [
+export const MANIFEST_TYPES = [
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.docker.distribution.manifest.v2+json",
   "application/vnd.oci.image.index.v1+json",

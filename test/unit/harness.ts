@@ -101,6 +101,9 @@ function inMemoryConnection(host: string, store: RegistryStore): RegistryConnect
     stream: async () => {
       throw new Error("streamed blob uploads are not faked here: bundle pushes are tested end to end");
     },
+    anonymous(path, request) {
+      return this.request(path, request);
+    },
     async request(path, { method = "GET", body = "" } = {}) {
       const reply = store.answer({ method, path, authorization: "", body });
       const headers = Object.fromEntries(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

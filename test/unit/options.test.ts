@@ -132,6 +132,8 @@ describe("resolved options", () => {
       plugins: [],
       fromArchive: [],
       caFiles: [],
+      digestFile: undefined,
+      force: false,
       concurrency: 4,
       retries: 3,
       stallTimeoutMs: 60_000,
