@@ -32,7 +32,7 @@ export async function runSave(options: SaveOptions, interrupts: Interrupts): Pro
       signal: interrupts.signal,
       stage: (now) => (stage = now),
     });
-    for (const line of saveSummary(result)) log.always(line);
+    for (const line of saveSummary(result, columns?.())) log.always(line);
     return EXIT.ok;
   } catch (error) {
     // The partial file is already gone; say so rather than show the killed tool's error.

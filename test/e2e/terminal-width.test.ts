@@ -52,6 +52,9 @@ describe("lines fit the terminal", () => {
     const two = ["apim-le-cacheloader-cron", "apim-le-trafficmanager"];
     const saved = await screenOf(["save", "-c", "podman", "-o", bundle, ...two.flatMap((image) => ["-i", image])], 60);
     expect(saved.join("\n")).toMatch(/Saved 2 images/);
+    expect(saved.filter((row) => row === `  ${apim.path}/*:${apim.tag}`)).toHaveLength(1);
+    for (const image of two)
+      expect(saved, image).toContainEqual(expect.stringMatching(new RegExp(`^    ${image}  sha256:[0-9a-f]{12}`)));
     const path = `${uniqueName()}/some/deeper/path`;
     const rows = await screenOf(["--from-archive", bundle, "-r", `${plain.host}/${path}`, "-t"], 60);
     for (const image of two)

@@ -107,6 +107,28 @@ describe("PlainProgressPlugin", () => {
     ]);
   });
 
+  it("an engine push: layers at the registry at most every 10 s", () => {
+    const test = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"] } });
+    const lines: string[] = [];
+    let now = NOW.getTime();
+    new PlainProgressPlugin(
+      (line) => lines.push(line.slice(T.length + 1)),
+      () => new Date(now),
+    ).apply(test.runner);
+    const job = { image: "apim-le-cache", source: source("apim-le-cache"), target: target("apim-le-cache") };
+    test.runner.hooks.progress.call(job, { stage: "pushing", attempt: 1 });
+    // A layer done every 3 s, as docker says `Pushed` for each.
+    for (let layer = 0; layer <= 8; layer += 1) {
+      now = NOW.getTime() + layer * 3000;
+      test.runner.hooks.progress.call(job, { stage: "pushing", attempt: 1, layersDone: layer, layersTotal: 8, layersSending: 1 });
+    }
+    expect(lines).toEqual([
+      `pushing    ${job.source} -> ${job.target}`,
+      "pushing    apim-le-cache: 4 of 8 layers at the registry",
+      "pushing    apim-le-cache: 8 of 8 layers at the registry",
+    ]);
+  });
+
   it("says nothing of its own in a dry run", async () => {
     const test = setUp({ flags: { registry: "reg.example.com/p", image: THREE, dryRun: true } });
     const lines: string[] = [];
