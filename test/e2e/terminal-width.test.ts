@@ -21,9 +21,10 @@ const apim = bed.images.defaults;
 const images = Object.keys(apim.podmanIds);
 
 /** The screen a run leaves on a terminal `columns` wide; no row of it wider, none wrapped by the terminal. */
-async function screenOf(args: readonly string[], columns: number): Promise<string[]> {
+async function screenOf(args: readonly string[], columns: number, code = 0): Promise<string[]> {
   const r = await runInTerminal(args, { columns, rows: 40 });
-  expectSuccess(r);
+  if (code === 0) expectSuccess(r);
+  else expect(r.code, r.stdout).toBe(code);
   const screen = renderScreen(r.stdout, columns);
   expect(screen.wrapped, `rows the terminal wrapped at ${columns} columns:\n${screen.rows.join("\n")}`).toBe(0);
   for (const row of screen.rows) expect([...row].length, row).toBeLessThanOrEqual(columns);
@@ -63,5 +64,17 @@ describe("lines fit the terminal", () => {
     const header = new RegExp(`^${apim.path}/\\*:${apim.tag} -> ${plain.host}/\\S*…\\S*/\\*:${apim.tag}$`);
     expect(rows.filter((row) => header.test(row))).toHaveLength(1);
     await expectPushed(plain, path, apim.tag, pick(apim.podmanIds, two));
+  });
+
+  it("an error and its fix at 60 columns: broken at spaces, every word kept", async () => {
+    const rows = await screenOf(
+      ["-r", `${plain.host}/${uniqueName()}`, "-c", "podman", "-i", "apim-le-not-a-product-image"],
+      60,
+      2,
+    );
+    const text = rows.join(" ").replace(/\s+/g, " ");
+    expect(text).toContain('Error [UNKNOWN_IMAGE]: -i "apim-le-not-a-product-image" is not one of the product\'s images');
+    expect(text).toContain("Fix: use -i with one of: ");
+    for (const image of images) expect(text).toMatch(new RegExp(`[ ,]${image}(,|$)`));
   });
 });
