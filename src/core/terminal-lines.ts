@@ -3,7 +3,8 @@
  * fits to the width: the header of what all images share, then one line
  * per image naming just the image (shared-names.ts). What gives way first
  * when the terminal is narrow: the speed, the elapsed time, then how much
- * has gone, then the middle of the image's name.
+ * has gone; then the end of what a push waits for, and the middle of the
+ * image's name (the longer first).
  */
 import ansis from "ansis";
 import type { Field } from "./fit-line.ts";
@@ -50,7 +51,7 @@ export function liveFields(name: string, total: number, { spinner, progress, sec
     { before: "  ", text: `${seconds.toFixed(1)}s`, drop: 2, paint: ansis.dim },
     ...(retries > 0 ? [{ before: "  ", text: `retry ${retries}`, drop: 5, paint: ansis.yellow }] : []),
     ...(progress?.waiting
-      ? [{ before: "  ", text: `waiting for ${progress.waiting}`, drop: 0, shorten: "end" as const, paint: ansis.yellow }]
+      ? [{ before: "  ", text: `waiting for ${progress.waiting}`, shorten: "end" as const, paint: ansis.yellow }]
       : []),
   ];
 }
@@ -78,7 +79,7 @@ export function finalFields(result: JobResult, name: string, index: number, tota
   const head = { text: `[${index}/${total}]`.padStart(margin(total)) };
   const state = { before: " ", text: status.padEnd(STATUS_WIDTH) };
   if (status === "failed")
-    return [head, state, nameField(name), { before: ": ", text: error?.message ?? "unknown error", shorten: "end" }];
+    return [head, state, nameField(name), { before: ": ", text: oneLine(error?.message ?? "unknown error"), shorten: "end" }];
   return [
     head,
     state,
@@ -104,6 +105,11 @@ function digestField(digest: string): Field {
 
 function nameField(name: string, paint?: (text: string) => string): Field {
   return { before: " ", text: name, shorten: "middle", ...(paint ? { paint } : {}) };
+}
+
+/** A message as one line: a line break inside it would break the live display's count of rows. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ");
 }
 
 function mib(bytes: number): string {
