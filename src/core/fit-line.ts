@@ -63,8 +63,10 @@ export function fitFields(fields: readonly Field[], width: number): string {
     const excess = plainWidth() - width;
     if (excess <= 0) break;
     if (!field.shorten) continue;
-    const max = Math.max(1, columnsOf(field.text) - excess);
-    field.text = field.shorten === "middle" ? shortenMiddle(field.text, max) : shortenEnd(field.text, max);
+    const max = columnsOf(field.text) - excess;
+    // Not even one column of it fits beside what may not give way: it goes, separator and all.
+    if (max < 1) kept.splice(kept.indexOf(field), 1);
+    else field.text = field.shorten === "middle" ? shortenMiddle(field.text, max) : shortenEnd(field.text, max);
   }
   const plain = kept.map((field) => `${field.before ?? ""}${field.text}`).join("");
   // Nothing left to give way: the end is cut, colours with it.
