@@ -1,13 +1,18 @@
 /**
- * Progress on a terminal: a live line per image (state, elapsed time,
- * retries), redrawn in place with log-update; finished images keep their
- * final line. Colours follow NO_COLOR / FORCE_COLOR through ansis.
+ * Progress on a terminal: what all images share said once above, then a
+ * live line per image (state, how much has gone, elapsed time, retries),
+ * redrawn in place with log-update; finished images keep their final line.
+ * Every line fits the terminal's width, read again at each redraw so a
+ * resize is followed (terminal-lines.ts says what gives way). Colours
+ * follow NO_COLOR / FORCE_COLOR through ansis.
  */
 import ansis from "ansis";
-import { REPORTING_STAGE, type Job, type JobProgress } from "../src/core/hooks.ts";
-import { resultLine } from "../src/core/report.ts";
+import { fitFields, type Field } from "../src/core/fit-line.ts";
+import { REPORTING_STAGE, type Job, type JobProgress, type JobResult } from "../src/core/hooks.ts";
 import type { Plugin, RunContext } from "../src/core/run-context.ts";
-import { withoutZeroSize } from "../src/cli/terminal-size.ts";
+import { sharedNames, type SharedNames } from "../src/core/shared-names.ts";
+import { finalFields, headerFields, liveFields, notStartedFields, waitingFields } from "../src/core/terminal-lines.ts";
+import { DEFAULT_COLUMNS, reportedColumns, withoutZeroSize } from "../src/cli/terminal-size.ts";
 
 const PLUGIN_NAME = "progress-live";
 
@@ -18,7 +23,7 @@ interface Row {
   progress?: JobProgress;
   started?: number;
   retries: number;
-  final?: string;
+  final?: Field[];
 }
 
 export class LiveProgressPlugin implements Plugin {
@@ -35,17 +40,21 @@ export class LiveProgressPlugin implements Plugin {
     hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
       const { createLogUpdate } = await import("log-update");
       // A terminal reporting 0 columns would have every line wrapped away: 80 then.
-      update = createLogUpdate(withoutZeroSize(this.stream), { defaultWidth: 80 });
+      update = createLogUpdate(withoutZeroSize(this.stream), { defaultWidth: DEFAULT_COLUMNS });
     });
     let frame = 0;
     let timer: NodeJS.Timeout | undefined;
-    const render = () =>
-      update?.(
-        [...rows].map(([job, row]) => row.final ?? liveLine(job, row, SPINNER[frame++ % SPINNER.length] ?? "*")).join("\n"),
-      );
+    let names: SharedNames = sharedNames([]);
+    const render = () => {
+      const width = reportedColumns(this.stream) ?? DEFAULT_COLUMNS;
+      const lines = [...rows].map(([job, row]) => row.final ?? liveLine(names.name(job), rows.size, row, frame++));
+      if (names.header) lines.unshift(headerFields(names.header));
+      update?.(lines.map((fields) => fitFields(fields, width)).join("\n"));
+    };
 
     hooks.plan.tap({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, (jobs) => {
       for (const job of jobs) rows.set(job, { retries: 0 });
+      names = sharedNames(jobs);
       return jobs;
     });
     hooks.beforePush.tapPromise(PLUGIN_NAME, async (job) => {
@@ -56,56 +65,51 @@ export class LiveProgressPlugin implements Plugin {
     hooks.progress.tap(PLUGIN_NAME, (job, progress) => {
       const row = rows.get(job);
       if (!row) return;
-      row.progress = progress;
+      row.progress = withLayersKept(row.progress, progress);
       if (progress.stage === "retrying") row.retries += 1;
       render();
     });
-    const finish = (job: Job, text: string) => {
+    // Rows stay in plan order, so each is numbered by its place in the plan.
+    const finish = (job: Job, result: JobResult) => {
       const row = rows.get(job);
-      if (row) row.final = text;
+      const place = [...rows.keys()].indexOf(job) + 1;
+      if (row)
+        row.final = finalFields(result, names.name(job), place, rows.size).map((field) => ({ ...field, paint: colour(result) }));
       render();
     };
-    // Rows stay in plan order, so each is numbered by its place in the plan.
-    const place = (job: Job) => [...rows.keys()].indexOf(job) + 1;
-    hooks.afterPush.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, result) =>
-      finish(job, colour(resultLine(result, place(job), rows.size), result.status)),
-    );
+    hooks.afterPush.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, result) => finish(job, result));
     hooks.failed.tapPromise({ name: PLUGIN_NAME, stage: REPORTING_STAGE }, async (job, error) =>
-      finish(job, colour(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, place(job), rows.size), "failed")),
+      finish(job, { job, status: "failed", error, attempts: 0, seconds: 0 }),
     );
     hooks.done.tapPromise(PLUGIN_NAME, async (report) => {
       if (timer) clearInterval(timer);
       if (report.dryRun || !timer) return;
       // Images never started (interrupt) leave no half-drawn line behind.
       for (const [job, row] of rows)
-        if (!row.final) rows.set(job, { ...row, final: ansis.dim(`      not started  ${job.source}`) });
+        if (!row.final) rows.set(job, { ...row, final: notStartedFields(names.name(job), rows.size) });
       render();
       update?.done();
     });
   }
 }
 
-function liveLine(job: Job, row: Row, spinner: string): string {
-  if (row.started === undefined) return ansis.dim(`      waiting      ${job.source} -> ${job.target}`);
-  const elapsed = `${((Date.now() - row.started) / 1000).toFixed(1)}s`;
-  const stage = row.progress?.stage ?? "starting";
-  const retries = row.retries > 0 ? ansis.yellow(` retry ${row.retries}`) : "";
-  const waiting = row.progress?.waiting ? ansis.yellow(` waiting for ${row.progress.waiting}`) : "";
-  const timing = ansis.dim(`${elapsed}${bytes(row)}`);
-  return `${ansis.cyan(spinner)}     ${stage.padEnd(12)} ${job.source} -> ${job.target}  ${timing}${retries}${waiting}`;
+function liveLine(name: string, total: number, row: Row, frame: number): Field[] {
+  if (row.started === undefined) return waitingFields(name, total);
+  const spinner = SPINNER[frame % SPINNER.length] ?? "*";
+  const seconds = (Date.now() - row.started) / 1000;
+  return liveFields(name, total, { spinner, seconds, retries: row.retries, ...(row.progress ? { progress: row.progress } : {}) });
 }
 
-/** `, 12.0/60.0 MiB at 25.1 MiB/s` while the registry API sends an image's blobs. */
-function bytes(row: Row): string {
-  const { bytesSent, bytesTotal } = row.progress ?? {};
-  if (bytesSent === undefined || bytesTotal === undefined || row.started === undefined) return "";
-  const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
-  const seconds = Math.max(0.1, (Date.now() - row.started) / 1000);
-  return `, ${mib(bytesSent)}/${mib(bytesTotal)} MiB at ${mib(bytesSent / seconds)} MiB/s`;
+/** A report without layer counts (a wait for the registry's answer) keeps those the same attempt had. */
+function withLayersKept(before: JobProgress | undefined, now: JobProgress): JobProgress {
+  if (now.layersTotal !== undefined || before?.layersTotal === undefined) return now;
+  if (before.stage !== now.stage || before.attempt !== now.attempt) return now;
+  const { layersDone, layersTotal, layersSending } = before;
+  return { ...now, layersDone, layersTotal, layersSending };
 }
 
-function colour(line: string, status: string): string {
-  if (status === "failed") return ansis.red(line);
-  if (status === "up-to-date") return ansis.dim(line);
-  return ansis.green(line);
+function colour({ status }: JobResult): (text: string) => string {
+  if (status === "failed") return ansis.red;
+  if (status === "up-to-date") return ansis.dim;
+  return ansis.green;
 }

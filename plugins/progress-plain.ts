@@ -1,9 +1,11 @@
 /**
  * Progress for logs and pipes (CI, `| tee`): one timestamped line when an
  * image starts, when a push is retried, and when it ends, and for a long
- * upload at most one line of bytes sent per image every 10 s. No cursor tricks.
+ * push at most one line per image every 10 s of how much has gone: bytes
+ * sent through the registry API, layers at the registry through podman or
+ * docker. No cursor tricks.
  */
-import { REPORTING_STAGE, type Job } from "../src/core/hooks.ts";
+import { REPORTING_STAGE, type Job, type JobProgress } from "../src/core/hooks.ts";
 import { resultLine } from "../src/core/report.ts";
 import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
@@ -43,9 +45,10 @@ export class PlainProgressPlugin implements Plugin {
       const last = said.get(job);
       if (last?.state === state) {
         const now = this.now().getTime();
-        if (progress.bytesSent === undefined || now - last.bytesAt < BYTES_EVERY_MS) return;
+        const amount = amountSent(progress);
+        if (amount === undefined || now - last.bytesAt < BYTES_EVERY_MS) return;
         last.bytesAt = now;
-        return line(`pushing    ${job.image}: ${mib(progress.bytesSent)} of ${mib(progress.bytesTotal ?? 0)} MiB sent`);
+        return line(`pushing    ${job.image}: ${amount}`);
       }
       said.set(job, { state, bytesAt: this.now().getTime() });
       if (progress.stage === "pushing" && progress.attempt === 1) line(`pushing    ${job.source} -> ${job.target}`);
@@ -63,6 +66,13 @@ export class PlainProgressPlugin implements Plugin {
       line(resultLine({ job, status: "failed", error, attempts: 0, seconds: 0 }, ++finished, total)),
     );
   }
+}
+
+/** How much of an image has gone, as far as it is known. */
+function amountSent({ bytesSent, bytesTotal, layersDone, layersTotal }: JobProgress): string | undefined {
+  if (bytesSent !== undefined) return `${mib(bytesSent)} of ${mib(bytesTotal ?? 0)} MiB sent`;
+  if (layersDone !== undefined) return `${layersDone} of ${layersTotal ?? 0} layers at the registry`;
+  return undefined;
 }
 
 function mib(bytes: number): string {

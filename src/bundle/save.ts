@@ -20,6 +20,7 @@ import { compressLayers } from "./compress-layers.ts";
 import { readBundle } from "./open-bundle.ts";
 import { type SaveIndex } from "./oci-documents.ts";
 import { writeBundle } from "./write-bundle.ts";
+import { savedImageLines } from "./saved-image-lines.ts";
 import { removeStaleOutputs } from "./stale-outputs.ts";
 import { writeChecksumFile } from "./checksum-file.ts";
 import { partialName } from "./replace-file.ts";
@@ -141,7 +142,8 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
   }
 }
 
-export function saveSummary(result: SaveResult): string[] {
+/** The summary; `columns`: the terminal's width, which the image lines fit (saved-image-lines.ts). */
+export function saveSummary(result: SaveResult, columns?: number): string[] {
   const megabytes = (result.bytes / 1024 / 1024).toFixed(1);
   const count = result.index.images.length;
   const where =
@@ -152,7 +154,7 @@ export function saveSummary(result: SaveResult): string[] {
     result.files.length > 1 ? `sha256sum -c ${basename(result.file)}.*.sha256` : `sha256sum -c ${basename(result.file)}.sha256`;
   return [
     `Saved ${count} image${count === 1 ? "" : "s"} (${megabytes} MiB, gzip layers) to ${where} in ${result.seconds.toFixed(1)}s`,
-    ...result.index.images.map((image) => `  ${image.reference}  ${image.id}`),
+    ...savedImageLines(result.index.images, columns),
     ...result.files.map((file) => `sha256 ${file.sha256}  ${basename(file.file)} (in ${basename(file.checksumFile)})`),
     `Check each copy with: ${check}`,
     `Push from it with: push-images --from-archive ${result.files.length > 1 ? result.files[0]?.file : result.file} -r <registry>[/path]`,

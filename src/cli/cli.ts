@@ -8,6 +8,7 @@ import { parseCommandLine } from "./flags.ts";
 import type { ParsedCommandLine } from "./parsed-command-line.ts";
 import { helpText } from "./help-page.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
+import { fittingColumns } from "./terminal-size.ts";
 import { BUILT_IN_DEFAULTS, loadProductDefaults, type LoadedDefaults } from "../options/product-defaults.ts";
 import { programDirectory } from "./program-location.ts";
 import { maskSecrets } from "../engine/command-text.ts";
@@ -80,7 +81,8 @@ function printError(error: unknown, log: Logger, verbose: boolean): number {
   }
   if (error instanceof PushImagesError) {
     log.always(`Error [${error.code}]: ${error.message}\n  Fix: ${error.hint}`);
-    if (verbose && error.detail) log.always(maskSecrets(error.detail).replace(/^/gm, "  | "));
+    // Raw tool output, left whole as all -v output is.
+    if (error.detail) log.verbose(maskSecrets(error.detail).replace(/^/gm, "  | "));
     return error.exitCode;
   }
   log.always(`Error: ${error instanceof Error ? (verbose ? error.stack : error.message) : String(error)}`);
@@ -101,7 +103,9 @@ main(argv, interrupts)
       const verbose = argv.includes("-v") || argv.includes("--verbose");
       // Scripts reading --json get a document whatever stopped the run, invalid input included.
       if (argv.includes("--json") && argv[0] !== "save") process.stdout.write(`${errorJson(error)}\n`);
-      return printError(error, createLogger({ quiet: false, verbose }), verbose);
+      // The error and its fix fit a terminal's width; --json and pipes keep whole lines.
+      const columns = argv.includes("--json") ? undefined : fittingColumns();
+      return printError(error, createLogger({ quiet: false, verbose, ...(columns ? { columns } : {}) }), verbose);
     },
   )
   .then((code) => {

@@ -13,6 +13,7 @@ import { checkPullAccess, writeDigestFile } from "./after-push.ts";
 import { createRunTempDir } from "../core/run-temp-dir.ts";
 import { Runner } from "../core/runner.ts";
 import { createShell } from "../engine/shell.ts";
+import { drawsOn, fittingColumns } from "./terminal-size.ts";
 
 export async function runPush(
   options: Options,
@@ -20,7 +21,11 @@ export async function runPush(
   interrupts: Interrupts,
   defaultsFile?: string,
 ): Promise<number> {
-  const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
+  // TERM=dumb: a terminal that does not move the cursor gets the plain lines.
+  const terminal = drawsOn();
+  // The summary fits a terminal's width; -q, --json and pipes keep whole lines for scripts.
+  const columns = options.quiet || options.json ? undefined : fittingColumns();
+  const log = createLogger({ quiet: options.quiet, verbose: options.verbose, ...(columns ? { columns } : {}) });
   if (defaultsFile) log.verbose(`product defaults from ${defaultsFile}`);
   const tempDir = createRunTempDir(process.env);
   const shell = createShell({ dryRun: options.dryRun, log, tempDir: tempDir.forTool });
@@ -29,8 +34,6 @@ export async function runPush(
   const stopListening = interrupts.onInterrupt((signal) => runner.interrupt(signal));
   const stopListeningAgain = interrupts.onRepeat(() => runner.interruptAgain());
   try {
-    // TERM=dumb: a terminal that does not move the cursor gets the plain lines.
-    const terminal = process.stderr.isTTY === true && process.env.TERM !== "dumb";
     await applyPlugins(runner, { programDir, terminal, signal: interrupts.signal });
 
     const report = await runner.run();

@@ -13,12 +13,15 @@ import type { Interrupts } from "../core/interrupts.ts";
 import { createLogger } from "../core/logger.ts";
 import { createRunTempDir } from "../core/run-temp-dir.ts";
 import { createShell } from "../engine/shell.ts";
+import { fittingColumns } from "./terminal-size.ts";
 
 /** Stages of a save that write beside -o; the others write in the run's temporary directory. */
 const WRITES_BESIDE_OUTPUT = new Set(["writing", "the bundle check", "renaming"]);
 
 export async function runSave(options: SaveOptions, interrupts: Interrupts): Promise<number> {
-  const log = createLogger({ quiet: options.quiet, verbose: options.verbose });
+  // Its lines fit a terminal's width; -q and pipes keep whole lines for scripts.
+  const columns = options.quiet ? undefined : fittingColumns();
+  const log = createLogger({ quiet: options.quiet, verbose: options.verbose, ...(columns ? { columns } : {}) });
   const tempDir = createRunTempDir(process.env);
   const shell = createShell({ dryRun: false, log, tempDir: tempDir.forTool });
   const stopListening = interrupts.onInterrupt(() => shell.stopAll());
@@ -29,7 +32,7 @@ export async function runSave(options: SaveOptions, interrupts: Interrupts): Pro
       signal: interrupts.signal,
       stage: (now) => (stage = now),
     });
-    for (const line of saveSummary(result)) log.always(line);
+    for (const line of saveSummary(result, columns?.())) log.always(line);
     return EXIT.ok;
   } catch (error) {
     // The partial file is already gone; say so rather than show the killed tool's error.

@@ -20,3 +20,22 @@ export function withoutZeroSize(stream: NodeJS.WriteStream): NodeJS.WriteStream 
     },
   });
 }
+
+/**
+ * The width human lines are fitted to, read again at each call (a resize
+ * changes it): stderr's when it is a terminal that draws (not TERM=dumb,
+ * which gets the plain lines), 80 when it reports 0; undefined elsewhere,
+ * where lines stay whole for scripts.
+ */
+export function fittingColumns(stream: NodeJS.WriteStream = process.stderr, env = process.env): (() => number) | undefined {
+  if (!drawsOn(stream, env)) return undefined;
+  return () => reportedColumns(stream) ?? DEFAULT_COLUMNS;
+}
+
+/** A terminal that moves the cursor: live lines are drawn on it. */
+export function drawsOn(stream: NodeJS.WriteStream = process.stderr, env = process.env): boolean {
+  return stream.isTTY === true && env.TERM !== "dumb";
+}
+
+/** Taken for a terminal that reports 0 columns, as log-update does. */
+export const DEFAULT_COLUMNS = 80;

@@ -30,6 +30,10 @@ export interface JobProgress {
   /** With "pushing" through the registry API: bytes of the image sent (or found there) so far, of all. */
   readonly bytesSent?: number;
   readonly bytesTotal?: number;
+  /** With "pushing" through podman or docker: layers the engine said are at the registry, of all; and those it is sending. */
+  readonly layersDone?: number;
+  readonly layersTotal?: number;
+  readonly layersSending?: number;
   /** With "pushing": what the push waits for with nothing left to send (a registry placing a blob), and for how long at most. */
   readonly waiting?: string;
 }

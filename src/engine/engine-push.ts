@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { digestFromDockerPush, type ContainerTool } from "./container-tool.ts";
 import type { FailedCommand } from "./command-failure.ts";
+import { LayerProgress } from "./layer-progress.ts";
 import { diagnose, isTransient, type DiagnoseContext } from "./diagnose.ts";
 import type { Shell } from "./shell.ts";
 import type { StallRule } from "./stall-watch.ts";
@@ -29,6 +30,8 @@ export interface Engine {
   readonly localImages: ReadonlyMap<string, string | undefined>;
   /** Sizes of the local images, by reference: docker's stand-in for the bytes it sent. */
   readonly localSizes?: ReadonlyMap<string, number>;
+  /** Layers of the local images, by reference: what an engine push counts its progress against (layer-progress.ts). */
+  readonly localLayers?: ReadonlyMap<string, readonly string[]>;
 }
 
 export class EnginePush implements Transport {
@@ -107,7 +110,11 @@ async function pushWithRetries(core: TransportContext, engine: Engine, job: Job)
     for (let attempt = 1; ; attempt++) {
       hooks.progress.call(job, { stage: "pushing", attempt });
       const args = hooks.pushArgs.call(tool.pushArgs(job, digestFile), job);
-      const push = await shell.run(tool.name, args, { mutates: true, stall: stallRule(core, engine, job, attempt) });
+      const layers = new LayerProgress(new Set(engine.localLayers?.get(job.source)).size, (counts) =>
+        hooks.progress.call(job, { stage: "pushing", attempt, ...counts }),
+      );
+      const stall = stallRule(core, engine, job, attempt);
+      const push = await shell.run(tool.name, args, { mutates: true, stall, onOutput: (text) => layers.read(text) });
       // podman exits 0 when it is stopped by SIGTERM: after an interrupt, its exit code proves nothing.
       if (core.interrupted) return { error: interruptedFailure(core.interrupted), attempts: attempt };
       // Stopped for stalling: podman exits 0 on SIGTERM, so the exit code says nothing here either.

@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly input?: string;
   /** Stop the command when it reads, writes and prints nothing for longer than this allows (src/engine/stall-watch.ts). */
   readonly stall?: StallRule;
+  /** Each piece of output as the command prints it (stdout and stderr alike), for progress read from it. */
+  readonly onOutput?: (text: string) => void;
 }
 
 export interface Shell {
@@ -67,7 +69,9 @@ export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
         input: options.input,
         env,
         log: (entry) => {
-          if (entry.kind === "stdout" || entry.kind === "stderr") watch?.activity();
+          if (entry.kind !== "stdout" && entry.kind !== "stderr") return;
+          watch?.activity();
+          options.onOutput?.(entry.data.toString());
         },
       })`${command} ${args}`;
       running.add(child);

@@ -27,8 +27,9 @@ describe("progress", () => {
     expectSuccess(r);
     expect(r.stdout, "log-update drew in place").toContain(HIDE_CURSOR);
     const text = plainText(r.stdout);
+    expect(text).toContain(`${apim.path}/*:${apim.tag} -> ${plain.host}/${path}/*:${apim.tag}`);
     for (const [place, image] of two.entries())
-      expect(text).toMatch(new RegExp(`\\[${place + 1}/2\\] pushed +${apim.path}/${image}:${apim.tag} -> `));
+      expect(text).toMatch(new RegExp(`\\[${place + 1}/2\\] pushed +${image}  sha256:`));
     expect(text).not.toMatch(/^\d{4}-\d\d-\d\dT/m);
     await expectPushed(plain, path, apim.tag, pick(apim.podmanIds, two));
   });

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PlainProgressPlugin } from "../../plugins/progress-plain.ts";
+import type { JobProgress } from "../../src/core/hooks.ts";
 import { fail, fakeDigest, fakeImageId, inTurn, pushOf } from "./fake-shell.ts";
 import { setUp } from "./harness.ts";
 import { RegistryStore } from "./tiny-registry.ts";
@@ -40,6 +41,23 @@ function run(concurrency: string) {
     () => NOW,
   ).apply(test.runner);
   return { ...test, lines };
+}
+
+/** The plugin on one image, its lines without their timestamps, and progress reported `ms` after NOW. */
+function oneImageClocked() {
+  const test = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"] } });
+  const lines: string[] = [];
+  let now = NOW.getTime();
+  new PlainProgressPlugin(
+    (line) => lines.push(line.slice(T.length + 1)),
+    () => new Date(now),
+  ).apply(test.runner);
+  const job = { image: "apim-le-cache", source: source("apim-le-cache"), target: target("apim-le-cache") };
+  const report = (ms: number, progress: JobProgress) => {
+    now = NOW.getTime() + ms;
+    test.runner.hooks.progress.call(job, progress);
+  };
+  return { report, lines, job };
 }
 
 describe("PlainProgressPlugin", () => {
@@ -85,25 +103,31 @@ describe("PlainProgressPlugin", () => {
   });
 
   it("a long upload: one line per state, and bytes at most every 10 s, not a line per chunk", () => {
-    const test = setUp({ flags: { registry: "reg.example.com/p", image: ["apim-le-cache"] } });
-    const lines: string[] = [];
-    let now = NOW.getTime();
-    new PlainProgressPlugin(
-      (line) => lines.push(line.slice(T.length + 1)),
-      () => new Date(now),
-    ).apply(test.runner);
-    const job = { image: "apim-le-cache", source: source("apim-le-cache"), target: target("apim-le-cache") };
+    const { report, lines, job } = oneImageClocked();
     const MiB = 1024 * 1024;
     // 40 chunks, one a second, as a chunked upload reports them.
     for (let second = 0; second < 40; second += 1) {
-      now = NOW.getTime() + second * 1000;
-      test.runner.hooks.progress.call(job, { stage: "pushing", attempt: 1, bytesSent: second * 8 * MiB, bytesTotal: 320 * MiB });
+      report(second * 1000, { stage: "pushing", attempt: 1, bytesSent: second * 8 * MiB, bytesTotal: 320 * MiB });
     }
     expect(lines).toEqual([
       `pushing    ${job.source} -> ${job.target}`,
       "pushing    apim-le-cache: 80.0 of 320.0 MiB sent",
       "pushing    apim-le-cache: 160.0 of 320.0 MiB sent",
       "pushing    apim-le-cache: 240.0 of 320.0 MiB sent",
+    ]);
+  });
+
+  it("an engine push: layers at the registry at most every 10 s", () => {
+    const { report, lines, job } = oneImageClocked();
+    report(0, { stage: "pushing", attempt: 1 });
+    // A layer done every 3 s, as docker says `Pushed` for each.
+    for (let layer = 0; layer <= 8; layer += 1) {
+      report(layer * 3000, { stage: "pushing", attempt: 1, layersDone: layer, layersTotal: 8, layersSending: 1 });
+    }
+    expect(lines).toEqual([
+      `pushing    ${job.source} -> ${job.target}`,
+      "pushing    apim-le-cache: 4 of 8 layers at the registry",
+      "pushing    apim-le-cache: 8 of 8 layers at the registry",
     ]);
   });
 
