@@ -5,7 +5,8 @@
  * the words given, through
  * - formatCommand (the commands --dry-run and -v print for pasting), and
  * - src/engine/shell.ts itself, which hands each argument to bash through zx.
- * Few runs: each starts a bash.
+ * Few runs: each starts a bash. A generous timeout: 150 bash starts take
+ * longer than vitest's 5 s default on a busy shared machine.
  */
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
@@ -45,7 +46,7 @@ describe("formatCommand", () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });
 
 describe("the shell module", () => {
@@ -60,5 +61,5 @@ describe("the shell module", () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 });
