@@ -5,7 +5,6 @@
  * the registry's own API. Requests answer bearer challenges themselves, with
  * one token per scope, renewed as it expires (bearer-tokens.ts).
  */
-import type { Readable } from "node:stream";
 import type { ContainerTool } from "../engine/container-tool.ts";
 import type { Shell } from "../engine/shell.ts";
 import type { Options } from "../options/options.ts";
@@ -14,7 +13,7 @@ import { authFiles } from "./auth-files.ts";
 import { BearerTokens } from "./bearer-tokens.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";
 import { isInsecureForDocker } from "./docker-insecure.ts";
-import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
+import { basicAuth, closeBody, send, type HttpResponse, type RequestOptions, type UploadBody } from "./http.ts";
 import { sendStream, type StreamRequest } from "./http-stream.ts";
 import { loginCommand } from "./login-command.ts";
 import { probeRegistry } from "./probe.ts";
@@ -34,7 +33,7 @@ export interface StreamingRequest extends Omit<StreamRequest, "verify" | "ca" | 
   /** Token scope, as for `request`. */
   readonly scope: string;
   /** Opens the body's bytes from their start; called again for each send. */
-  readonly body: () => Readable;
+  readonly body: () => UploadBody;
 }
 
 export interface RegistryConnection {
@@ -134,7 +133,7 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
           return await sendStream(target, { ...request, ...tls, signal, body: bytes, headers });
         } finally {
           // A 401 can come before the body was read: stop reading it.
-          bytes.destroy();
+          closeBody(bytes);
         }
       };
       if (!sameOrigin(target, baseUrl)) return sendWith(withoutCredentials(request.headers));
