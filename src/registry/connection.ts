@@ -94,7 +94,7 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
   if (dockerNote) runner.log.verbose(dockerNote);
   // Logins: podman's files first, then docker's config.json and its helpers (src/registry/credentials.ts).
   const loginsOf = runner.engineless ? "podman" : tool.name;
-  const { baseUrl, credentials } = await probeRegistry({
+  const { baseUrl, credentials, challenge } = await probeRegistry({
     host,
     registryPrefix: options.registry.prefix,
     stallMs: options.stallTimeoutMs,
@@ -119,7 +119,8 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
     home
       ? tokens.send(request.scope ?? "", (authorization) => call(url, request, authorization))
       : send(url, { ...request, ...tls, headers: withoutCredentials(request.headers) });
-  const tokens = new BearerTokens({ baseUrl, basic, get: (url, authorization) => call(url, { method: "GET" }, authorization) });
+  const get = (url: string, authorization: string | undefined) => call(url, { method: "GET" }, authorization);
+  const tokens = new BearerTokens({ baseUrl, basic, get, challenge });
 
   return {
     baseUrl,

@@ -101,7 +101,7 @@ export async function exchange(
   try {
     const requestSignal = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
     const response = await settledByAbort(
-      agent.dispatcher.request({
+      (await agent.dispatcher()).request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: method as "GET",
