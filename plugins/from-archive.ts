@@ -1,10 +1,11 @@
 /**
  * --from-archive: push the images a bundle holds straight to the registry,
- * through its API, with no podman or docker. Each bundle is read whole and
- * every blob checked against its digest before anything is sent (and the
- * `<file>.sha256` beside it, when there is one). Without -i the plan is
- * what the bundles hold; with -i each image asked for must be there.
- * Nothing is loaded into local storage.
+ * through its API, with no podman or docker. Each bundle is opened before
+ * anything is sent: its tar, manifests, configs and index files checked
+ * against each other; every layer is then checked as it is sent
+ * (src/bundle/blob-check.ts). Without -i the plan is what the bundles
+ * hold; with -i each image asked for must be there. Nothing is loaded into
+ * local storage.
  */
 import type { Bundle, BundleImage } from "../src/bundle/bundle.ts";
 import { planFromArchives } from "../src/bundle/archive-plan.ts";
@@ -37,7 +38,6 @@ export class FromArchivePlugin implements Plugin {
     runner.hooks.prepare.tapPromise(PLUGIN_NAME, async () => {
       // Loaded here, not at the top: the tar reader and node:crypto cost every other run start-up time.
       const { openBundle } = await import("../src/bundle/open-bundle.ts");
-      // One at a time: each is one sequential read of its file(s).
       for (const file of this.files) {
         runner.log.info(`Checking ${file} ...`);
         this.bundles.push(await openBundle(file, { log: runner.log, signal: runner.stopSignal, tempDir: runner.tempDir }));

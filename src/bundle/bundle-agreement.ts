@@ -95,7 +95,7 @@ function addClaim(contents: BundleContents, byName: Map<string, Claim>, file: st
   byName.set(name, claim);
 }
 
-/** manifest.json's names, each leading to the config and layers its paths hold (hashed in the bundle's one read). */
+/** manifest.json's names, each leading to the config and layers its paths hold (the digests their paths name, or their hashes). */
 async function fromDockerManifest(contents: BundleContents): Promise<Map<string, Claim>> {
   const { value } = await contents.json<unknown>(contents.member("manifest.json", "its manifest.json"), "a manifest.json");
   if (!Array.isArray(value)) throw contents.invalid("has a manifest.json that is not a list of images");
@@ -105,12 +105,18 @@ async function fromDockerManifest(contents: BundleContents): Promise<Map<string,
     const what = `${names[0] ?? "an image"} in manifest.json`;
     if (typeof item?.Config !== "string" || !Array.isArray(item.Layers))
       throw contents.invalid(`has a manifest.json entry for ${names[0] ?? "an image"} without a Config and Layers`);
-    const digestOf = (path: unknown, part: string) => {
+    const digestOf = async (path: unknown, part: string) => {
       const entry = typeof path === "string" ? resolveEntry(contents.index.entries, path) : undefined;
-      if (!entry?.digest) throw contents.invalid(`${contents.cutShort()}lacks ${part} ${String(path)} of ${what}`);
-      return entry.digest;
+      if (!entry) throw contents.invalid(`${contents.cutShort()}lacks ${part} ${String(path)} of ${what}`);
+      // Unhashed and not named by its digest (a docker-archive's layer.tar): the member itself is the claim.
+      const claimed = contents.claimedDigest(entry);
+      if (claimed !== undefined) return claimed;
+      return part === "the config" ? (await contents.json(entry, `${part} of ${what}`)).digest : `the member ${entry.path}`;
     };
-    const claim = { config: digestOf(item.Config, "the config"), layers: item.Layers.map((path) => digestOf(path, "the layer")) };
+    const claim = {
+      config: await digestOf(item.Config, "the config"),
+      layers: await Promise.all(item.Layers.map((path) => digestOf(path, "the layer"))),
+    };
     for (const name of names) addClaim(contents, byName, "manifest.json", comparable(name), claim);
   }
   return byName;

@@ -1,11 +1,18 @@
 /**
- * What the OCI-layout and docker-archive readers share: the checked tar
- * index, errors that name the bundle (and the part a blob sits in), small
- * JSON members read back by offset, and one BundleBlob per stored blob.
+ * What the OCI-layout and docker-archive readers share: the tar index,
+ * errors that name the bundle (and the part a blob sits in), small JSON
+ * members read back by offset and hashed, and one BundleBlob per stored
+ * blob. When the index hashed every member (save checking its output),
+ * each blob is judged at once; otherwise (--from-archive) while it is read
+ * for its upload (blob-check.ts).
  */
+import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import { failure, type PushImagesError } from "../core/errors.ts";
+import { BlobCheck, type Judge } from "./blob-check.ts";
 import type { BundleBlob } from "./bundle.ts";
+import { checkedBlob } from "./checked-blob.ts";
+import { blameByChecksums } from "./checksum-file.ts";
 import type { PartSource } from "./part-source.ts";
 import { unevenPart } from "./split-parts.ts";
 import type { TarEntry, TarIndex } from "./tar-index.ts";
@@ -15,6 +22,8 @@ const JSON_LIMIT = 4 * 1024 * 1024;
 
 export class BundleContents {
   private readonly blobs = new Map<string, BundleBlob>();
+  /** Each blob's check, when the index did not hash its bytes (--from-archive): made as it is read. */
+  private readonly checks = new Map<string, BlobCheck>();
   /** A split part whose size says it was cut short: blamed in every error, not the part the tar breaks in. */
   private readonly uneven: ReturnType<typeof unevenPart>;
 
@@ -23,6 +32,8 @@ export class BundleContents {
     readonly index: TarIndex,
     /** How messages name the bundle: the file, or its first part. */
     readonly name: string,
+    /** Whether each part's `.sha256`, where there is one, may name the part a damaged blob sits in. */
+    private readonly checksums = false,
   ) {
     this.uneven = unevenPart(source.parts);
   }
@@ -51,7 +62,7 @@ export class BundleContents {
   /** The member, or an error saying it is missing (because the bundle is cut short, when it is). */
   member(path: string, what: string): TarEntry {
     const entry = this.index.entries.get(path);
-    if (entry?.kind === "file" && entry.digest !== undefined) return entry;
+    if (entry?.kind === "file") return entry;
     throw this.invalid(`${this.cutShort()}lacks ${what}`);
   }
 
@@ -80,29 +91,72 @@ export class BundleContents {
     return "";
   }
 
-  async json<T>(entry: TarEntry, what: string): Promise<{ value: T; bytes: Buffer }> {
+  /** A small member parsed, with its bytes and their sha256 (`sha256:<hex>`). */
+  async json<T>(entry: TarEntry, what: string): Promise<{ value: T; bytes: Buffer; digest: string }> {
     if (entry.size > JSON_LIMIT) throw this.invalid(`has ${what} of ${entry.size} bytes: not a JSON document of an image`);
     const bytes = await this.source.read(entry.offset, entry.size);
+    const digest = entry.digest ?? `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
     try {
-      return { value: JSON.parse(bytes.toString("utf8")) as T, bytes };
+      return { value: JSON.parse(bytes.toString("utf8")) as T, bytes, digest };
     } catch {
       throw this.invalid(`has ${what} that is not valid JSON`);
     }
   }
 
-  /** One BundleBlob per member, however many images share it. */
-  blob(entry: TarEntry, mediaType: string, uploadAsStored: boolean): BundleBlob {
+  /**
+   * The digest a member is known or said to have: its hash when the index
+   * hashed it, else the one its path names (`blobs/sha256/<hex>`), checked
+   * when it is read for its upload.
+   */
+  claimedDigest(entry: TarEntry): string | undefined {
+    if (entry.digest !== undefined) return entry.digest;
+    const named = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(entry.path)?.[1];
+    return named === undefined ? undefined : `sha256:${named}`;
+  }
+
+  /**
+   * One BundleBlob per member, however many images share it. `judge` says
+   * what is wrong with its bytes, if anything: asked at once when the
+   * index hashed them, else when the blob has been read (`inflate`: a
+   * gzip layer, unpacked beside the read to learn its diff_id).
+   */
+  blob(entry: TarEntry, described: Pick<BundleBlob, "digest" | "mediaType" | "uploadAsStored">, judge: Judge, inflate = false) {
+    if (entry.digest !== undefined) {
+      const error = judge({ digest: entry.digest, plain: entry.plain });
+      if (error) throw error;
+    }
     const key = `${entry.offset}`;
+    let check = this.checks.get(key);
+    if (entry.digest === undefined) {
+      const readAt = (start: number, length: number, into: Buffer) => this.source.read(entry.offset + start, length, into);
+      check ??= new BlobCheck(entry.size, inflate, readAt);
+      this.checks.set(
+        key,
+        check.judgedBy(async (read) => this.blamed(judge(read), entry), inflate),
+      );
+    }
     let blob = this.blobs.get(key);
     if (!blob) {
-      const { source } = this;
-      const digest = entry.digest ?? "";
-      const open = (start = 0, length = entry.size - start) =>
-        source.stream(entry.offset + start, Math.min(length, entry.size - start));
-      blob = { digest, size: entry.size, mediaType, uploadAsStored, open };
+      blob = checkedBlob(this.source, entry, described, check);
       this.blobs.set(key, blob);
     }
     return blob;
+  }
+
+  /**
+   * `error`, or the error of a part (of those `entry` spans, or of all)
+   * that differs from its `.sha256`: a damaged copy is best named by the
+   * file that differs. The parts are hashed only here, once something is wrong.
+   */
+  async blamed<T extends PushImagesError | undefined>(error: T, entry?: TarEntry): Promise<T | PushImagesError> {
+    if (!error || !this.checksums) return error;
+    const { parts } = this.source;
+    const first = entry ? parts.indexOf(this.source.partAt(entry.offset) as (typeof parts)[number]) : 0;
+    const last = entry
+      ? parts.indexOf(this.source.partAt(entry.offset + Math.max(entry.size - 1, 0)) as (typeof parts)[number])
+      : -1;
+    const spanned = entry ? parts.slice(first, last + 1) : parts;
+    return (await blameByChecksums(spanned.map((part) => part.file))) ?? error;
   }
 
   /** Sum of the stored sizes of the distinct blobs handed out. */

@@ -29,6 +29,22 @@ export interface BundleBlob {
    * chunk of a chunked upload, or the rest of one the registry kept).
    */
   open(start?: number, length?: number): Readable;
+  /**
+   * The same bytes for an upload's body, in a few buffers used again and
+   * again (memory stays flat however large the blob): each is read into
+   * again only after the consumer asked for the next two, so it must be
+   * done with a chunk by then (undici is: it waits for the socket to drain
+   * before it asks). The blob's check takes the bytes in passing; the
+   * stream that reaches the blob's end fails there instead of giving its
+   * last bytes when the blob is not what the bundle says.
+   */
+  chunks(start?: number, length?: number): AsyncIterable<Buffer>;
+  /**
+   * Resolves once every byte of the blob is known to match its digest (and
+   * a layer its config's diff_id), reading here what no upload read;
+   * rejects with ARCHIVE_INVALID naming the blob and its image.
+   */
+  checked(): Promise<void>;
 }
 
 export interface BundleImage {

@@ -3,10 +3,12 @@
  * say: containerd checks that when it unpacks a pulled layer, so a bundle
  * whose layer and config disagree would be pushed, reported `pushed`, and
  * fail later on the site, at the Kubernetes pull. The plain digests come
- * from the bundle's one read (src/bundle/layer-digest.ts); nothing is read
- * again here but the config.
+ * from the read that hashes the layer (src/bundle/layer-digest.ts): the
+ * bundle's one read for `save`, the upload's read for --from-archive.
  */
+import type { PushImagesError } from "../core/errors.ts";
 import type { BundleContents } from "./bundle-blobs.ts";
+import type { LayerDigest } from "./layer-digest.ts";
 import type { TarEntry } from "./tar-index.ts";
 
 /** Layer media types stored uncompressed (docker 25's save): the stored digest is the diff_id. */
@@ -20,34 +22,51 @@ export interface ManifestLayer {
   readonly entry: TarEntry;
 }
 
-/** Throws ARCHIVE_INVALID naming the image and the layer whose content its config does not list. */
-export async function checkDiffIds(
+/** The config's diff_ids, one per layer of the manifest; else ARCHIVE_INVALID naming the image. */
+export async function diffIdsOf(
   contents: BundleContents,
   reference: string,
   config: TarEntry,
-  layers: readonly ManifestLayer[],
-): Promise<void> {
+  layers: number,
+): Promise<unknown[]> {
   const { value } = await contents.json<{ rootfs?: { diff_ids?: unknown } }>(config, `the config of ${reference}`);
   const diffIds = value?.rootfs?.diff_ids;
-  if (!Array.isArray(diffIds) || diffIds.length !== layers.length) {
+  if (!Array.isArray(diffIds) || diffIds.length !== layers) {
     const listed = Array.isArray(diffIds) ? `${diffIds.length} layers` : "no rootfs.diff_ids";
-    throw contents.invalid(`has ${reference} whose config lists ${listed}, but its manifest ${layers.length}`);
+    throw contents.invalid(`has ${reference} whose config lists ${listed}, but its manifest ${layers}`);
   }
-  for (const [i, layer] of layers.entries()) {
-    const plain = plainDigest(layer);
-    const what = `layer ${i + 1} (${layer.digest}) of ${reference}${contents.where(layer.entry)}`;
-    if (plain === undefined) continue;
-    if ("error" in plain) throw contents.invalid(`has ${what} that does not unpack: ${plain.error}`);
-    if (plain.digest !== diffIds[i])
-      throw contents.invalid(
-        `has ${what} that does not match its config: it unpacks to ${plain.digest}, the config's diff_ids say ${String(diffIds[i])}`,
-      );
-  }
+  return diffIds;
+}
+
+/** Whether the layer is inflated to learn its diff_id (a gzip layer). */
+export function inflates(layer: Pick<ManifestLayer, "mediaType">): boolean {
+  return GZIP.test(layer.mediaType);
+}
+
+/**
+ * ARCHIVE_INVALID naming the image and the layer whose content its config
+ * does not list, given what reading the layer gave (`plain`: what a gzip
+ * layer unpacked to); undefined when it matches.
+ */
+export function diffIdMismatch(
+  contents: BundleContents,
+  what: string,
+  layer: ManifestLayer,
+  plain: LayerDigest | undefined,
+  diffId: unknown,
+): PushImagesError | undefined {
+  const unpacked = plainDigest(layer, plain);
+  if (unpacked === undefined) return undefined;
+  if ("error" in unpacked) return contents.invalid(`has ${what} that does not unpack: ${unpacked.error}`);
+  if (unpacked.digest === diffId) return undefined;
+  return contents.invalid(
+    `has ${what} that does not match its config: it unpacks to ${unpacked.digest}, the config's diff_ids say ${String(diffId)}`,
+  );
 }
 
 /** The layer's plain digest; undefined for a compression this reader does not inflate (zstd). */
-function plainDigest(layer: ManifestLayer): { digest: string } | { error: string } | undefined {
+function plainDigest(layer: ManifestLayer, plain: LayerDigest | undefined): LayerDigest | undefined {
   if (UNCOMPRESSED.test(layer.mediaType)) return { digest: layer.digest };
-  if (GZIP.test(layer.mediaType)) return layer.entry.plain ?? { error: "it is not gzip, as its media type says" };
+  if (GZIP.test(layer.mediaType)) return plain ?? { error: "it is not gzip, as its media type says" };
   return undefined;
 }

@@ -1,15 +1,17 @@
 /**
  * Opens a bundle for pushing: `push-images save`'s OCI layout (one file or
  * split parts) or a plain docker/podman docker-archive (gzipped or not).
- * The whole bundle is read once, front to back, every blob hashed against
- * its digest and every part against its `.sha256` when there is one, so a
- * damaged copy is refused before anything is uploaded. Blobs are then
- * streamed from their offsets, never extracted.
+ * What is read before the first request is what tells the images apart:
+ * the tar headers, index.json, manifest.json, push-images-index.json, the
+ * manifests and the configs, each hashed and all checked against each
+ * other (bundle-agreement.ts). The layers are checked as they are read for
+ * their upload (blob-check.ts): an image already at the target needs none
+ * of its layers read, and a large layer is read once, not twice.
  */
 import { basename } from "node:path";
-import { failure } from "../core/errors.ts";
+import { failure, PushImagesError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
-import { readChecksumFile } from "./checksum-file.ts";
+import { blameByChecksums, checksumMismatch, readChecksumFile } from "./checksum-file.ts";
 import type { Bundle } from "./bundle.ts";
 import { checkAgreement } from "./bundle-agreement.ts";
 import { BundleContents } from "./bundle-blobs.ts";
@@ -37,75 +39,78 @@ export interface CheckedBundle extends Bundle {
 export async function openBundle(file: string, options: OpenBundleOptions): Promise<Bundle> {
   const parts = findParts(file);
   const plain = parts.length === 1 ? await gunzipIfGzipped(file, options) : undefined;
+  // The gzip file's sum comes from unpacking it; a part's .sha256 is read now, its sum compared only to name a damage.
   if (plain) await compareWithChecksumFile(file, plain.sha256, options.log);
-  // Each part against its .sha256 first: a damaged copy is best named by the file that differs.
-  const bundle = await readBundle(plain ? [plain] : parts, options, async (sums) => {
-    if (plain) return;
-    for (const [i, part] of parts.entries())
-      if (sums[i] !== undefined) await compareWithChecksumFile(part.file, sums[i], options.log);
+  else for (const part of parts) await readChecksumFile(part.file);
+  const source = PartSource.of(plain ? [plain] : parts);
+  // Left open for the run: the uploads read their blobs through it.
+  const bundle = await readContents(source, options, { hash: false, checksums: !plain }).catch(async (error: unknown) => {
+    await source.close();
+    const named = error instanceof PushImagesError && !plain ? await blameByChecksums(parts.map((part) => part.file)) : undefined;
+    throw named ?? error;
   });
   const count = bundle.images.length;
-  options.log.info(`${bundleName(bundle.files)}: ${count} image${count === 1 ? "" : "s"}, every blob checked against its digest`);
+  options.log.info(`${bundleName(bundle.files)}: ${count} image${count === 1 ? "" : "s"}; each blob is checked as it is sent`);
   return bundle;
 }
 
-/** Reads and checks the given files as one bundle (save checks its own output with this, before renaming). */
+/** Reads and checks the files as one bundle, every byte hashed in one read (save checks its own output with this, before renaming). */
 export async function readBundle(
   files: ReadonlyArray<{ file: string; size: number }>,
   options: OpenBundleOptions,
-  checkSums?: (sums: readonly string[]) => Promise<void>,
 ): Promise<CheckedBundle> {
   const source = PartSource.of(files);
-  const name = bundleName(files.map((part) => part.file));
   try {
-    const index = await indexTar(source, { hash: true, signal: options.signal }).catch((error: NodeJS.ErrnoException) => {
-      if (options.signal?.aborted) throw error;
-      throw failure(
-        "ARCHIVE_INVALID",
-        `${name} cannot be read: ${error.message}`,
-        `check the file and its permissions: ls -l ${files[0]?.file ?? name}`,
-      );
-    });
-    if (index.partSums) await checkSums?.(index.partSums);
-    const contents = new BundleContents(source, index, name);
-    if (index.badHeaderAt !== undefined) {
-      const part = source.partAt(index.badHeaderAt);
-      const where = files.length > 1 ? ` in ${basename(part?.file ?? "")}` : "";
-      throw contents.invalid(
-        index.badHeaderAt === 0
-          ? "is not a tar archive of images"
-          : `is damaged at byte ${index.badHeaderAt}${where} (a tar header is not one)`,
-      );
-    }
-    const entries = index.entries;
-    const layout = entries.has("index.json") && entries.has("oci-layout");
-    const images = layout
-      ? await readOciLayout(contents)
-      : entries.has("manifest.json")
-        ? await readDockerArchive(contents)
-        : undefined;
-    if (!images)
-      throw contents.invalid(
-        `${contents.cutShort()}is not an image bundle: it holds neither an OCI index.json nor a docker manifest.json`,
-      );
-    if (images.length === 0) throw contents.invalid("holds no images");
-    await checkAgreement(contents, images, layout);
-    return { files: files.map((part) => part.file), images, blobBytes: contents.blobBytes(), sums: index.partSums ?? [] };
+    return await readContents(source, options, { hash: true, checksums: false });
   } finally {
     await source.close();
   }
 }
 
+/** The bundle's images, read and checked; with `hash`, every byte of it in one read. */
+async function readContents(
+  source: PartSource,
+  options: OpenBundleOptions,
+  { hash, checksums }: { hash: boolean; checksums: boolean },
+): Promise<CheckedBundle> {
+  const files = source.parts;
+  const name = bundleName(files.map((part) => part.file));
+  const index = await indexTar(source, { hash, signal: options.signal }).catch((error: NodeJS.ErrnoException) => {
+    if (options.signal?.aborted) throw error;
+    throw failure(
+      "ARCHIVE_INVALID",
+      `${name} cannot be read: ${error.message}`,
+      `check the file and its permissions: ls -l ${files[0]?.file ?? name}`,
+    );
+  });
+  const contents = new BundleContents(source, index, name, checksums);
+  if (index.badHeaderAt !== undefined) {
+    const part = source.partAt(index.badHeaderAt);
+    const where = files.length > 1 ? ` in ${basename(part?.file ?? "")}` : "";
+    throw contents.invalid(
+      index.badHeaderAt === 0
+        ? "is not a tar archive of images"
+        : `is damaged at byte ${index.badHeaderAt}${where} (a tar header is not one)`,
+    );
+  }
+  const entries = index.entries;
+  const layout = entries.has("index.json") && entries.has("oci-layout");
+  const images = layout
+    ? await readOciLayout(contents)
+    : entries.has("manifest.json")
+      ? await readDockerArchive(contents)
+      : undefined;
+  if (!images)
+    throw contents.invalid(
+      `${contents.cutShort()}is not an image bundle: it holds neither an OCI index.json nor a docker manifest.json`,
+    );
+  if (images.length === 0) throw contents.invalid("holds no images");
+  await checkAgreement(contents, images, layout);
+  return { files: files.map((part) => part.file), images, blobBytes: contents.blobBytes(), sums: index.partSums ?? [] };
+}
 async function compareWithChecksumFile(file: string, sha256: string, log: Logger): Promise<void> {
   const recorded = await readChecksumFile(file);
   if (!recorded) return;
-  if (recorded.sha256 !== sha256) {
-    throw failure(
-      "ARCHIVE_INVALID",
-      `${file} does not match ${recorded.checksumFile}: its sha256 is ${sha256}, not ${recorded.sha256}`,
-      `copy ${basename(file)} again from the original and check it (sha256sum -c ` +
-        `${basename(recorded.checksumFile)}), or remove ${recorded.checksumFile} if it belongs to another file`,
-    );
-  }
+  if (recorded.sha256 !== sha256) throw checksumMismatch(file, sha256, recorded);
   log.info(`${file} matches ${recorded.checksumFile}`);
 }

@@ -2,11 +2,12 @@
  * The images of a plain `docker save` / `podman save` docker-archive:
  * manifest.json lists each image's config and uncompressed layer tars. The
  * config's name is the image id and its rootfs.diff_ids give each layer's
- * digest, so every byte is checked here too. Layers go to the registry
+ * digest, so every byte is checked too (a layer as it is read). Layers go to the registry
  * compressed on the way (`uploadAsStored: false`), with a manifest the
  * uploader writes.
  */
 import { basename } from "node:path";
+import type { BlobRead } from "./blob-check.ts";
 import type { BundleImage } from "./bundle.ts";
 import { shortReference, type BundleContents } from "./bundle-blobs.ts";
 import { resolveEntry } from "./tar-index.ts";
@@ -37,25 +38,40 @@ async function readImage(contents: BundleContents, image: ManifestEntry): Promis
     resolveEntry(contents.index.entries, image.Config ?? "") ??
     contents.member(image.Config ?? "", `the config ${image.Config} of ${what}`);
   const named = /^([0-9a-f]{64})(\.json)?$/.exec(basename(image.Config ?? ""))?.[1];
-  if (named !== undefined && configEntry.digest !== `sha256:${named}`) {
-    throw contents.invalid(
-      `has a damaged config ${image.Config} of ${what}${contents.where(configEntry)}: it hashes to ${configEntry.digest}`,
-    );
-  }
-  const { value: config } = await contents.json<{ rootfs?: { diff_ids?: string[] } }>(configEntry, `the config of ${what}`);
+  const { value: config, digest: configDigest } = await contents.json<{ rootfs?: { diff_ids?: string[] } }>(
+    configEntry,
+    `the config of ${what}`,
+  );
+  const configDamaged = (digest: string) =>
+    named !== undefined && digest !== `sha256:${named}`
+      ? contents.invalid(`has a damaged config ${image.Config} of ${what}${contents.where(configEntry)}: it hashes to ${digest}`)
+      : undefined;
+  const damagedNow = configDamaged(configDigest);
+  if (damagedNow) throw damagedNow;
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== (image.Layers ?? []).length)
     throw contents.invalid(`has ${what} whose config lists ${diffIds.length} layers, not ${image.Layers?.length ?? 0}`);
   const layers = (image.Layers ?? []).map((path, i) => {
     const entry = resolveEntry(contents.index.entries, path) ?? contents.member(path, `layer ${path} of ${what}`);
-    if (entry.digest !== diffIds[i]) {
-      throw contents.invalid(
-        `has a damaged layer ${path} of ${what}${contents.where(entry)}: it hashes to ${entry.digest}, not ${diffIds[i]}`,
-      );
-    }
-    return contents.blob(entry, LAYER_TYPE, false);
+    const diffId = String(diffIds[i]);
+    // A plain layer's digest is its diff_id: checked as it is read for its upload.
+    const judge = ({ digest }: BlobRead) =>
+      digest === diffId
+        ? undefined
+        : contents.invalid(
+            `has a damaged layer ${path} of ${what}${contents.where(entry)}: it hashes to ${digest}, not ${diffId}`,
+          );
+    return contents.blob(entry, { digest: diffId, mediaType: LAYER_TYPE, uploadAsStored: false }, judge);
   });
-  const configBlob = contents.blob(configEntry, CONFIG_TYPE, true);
+  const configBlob = contents.blob(
+    configEntry,
+    { digest: configDigest, mediaType: CONFIG_TYPE, uploadAsStored: true },
+    ({ digest }) =>
+      configDamaged(digest) ??
+      (digest === configDigest
+        ? undefined
+        : contents.invalid(`has a config ${image.Config} of ${what} that changed while it was read`)),
+  );
   const id = configBlob.digest;
   return (names.length > 0 ? names : [id]).map((reference) => ({ reference, id, config: configBlob, layers }));
 }

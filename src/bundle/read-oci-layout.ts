@@ -2,11 +2,15 @@
  * The images of an OCI image layout in a tar (what `push-images save`
  * writes; also `docker save` from docker 25 on): index.json names each
  * manifest, and each blob sits at `blobs/sha256/<hex>`. Every blob an image
- * needs must be there whole with the digest its descriptor gives.
+ * needs must be there whole with the digest its descriptor gives: the
+ * manifests and configs are hashed here, the layers when they are read
+ * (src/bundle/bundle-blobs.ts).
  */
+import type { BlobRead } from "./blob-check.ts";
 import type { BundleImage } from "./bundle.ts";
-import { checkDiffIds } from "./diff-ids.ts";
+import { diffIdMismatch, diffIdsOf, inflates } from "./diff-ids.ts";
 import { shortReference, type BundleContents } from "./bundle-blobs.ts";
+import type { TarEntry } from "./tar-index.ts";
 
 const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"];
 const INDEX_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
@@ -40,27 +44,38 @@ export async function readOciLayout(contents: BundleContents): Promise<BundleIma
         `holds a multi-platform index for ${reference}; push-images pushes single-platform images (save them with push-images save)`,
       );
     }
-    const manifestEntry = checked(contents, descriptor, `the manifest of ${reference}`);
-    const { value: manifest, bytes } = await contents.json<Manifest>(manifestEntry, `the manifest of ${reference}`);
+    const manifestWhat = `the manifest of ${reference}`;
+    const manifestEntry = located(contents, descriptor, manifestWhat);
+    const { value: manifest, bytes, digest } = await contents.json<Manifest>(manifestEntry, manifestWhat);
+    if (digest !== descriptor.digest) throw damaged(contents, descriptor, manifestWhat, manifestEntry, digest);
     const mediaType = manifest.mediaType ?? descriptor.mediaType ?? "";
     if (!MANIFEST_TYPES.includes(mediaType) || !manifest.config || !Array.isArray(manifest.layers)) {
       throw contents.invalid(`has a manifest for ${reference} that is not an image manifest (${mediaType || "no media type"})`);
     }
-    const configEntry = checked(contents, manifest.config, `the config of ${reference}`);
-    const config = contents.blob(configEntry, manifest.config.mediaType ?? "", true);
-    const layerEntries = manifest.layers.map((layer, i) => ({
-      mediaType: layer.mediaType ?? "",
-      digest: layer.digest ?? "",
-      entry: checked(contents, layer, `layer ${i + 1} (${layer.digest}) of ${reference}`),
-    }));
-    await checkDiffIds(contents, reference, configEntry, layerEntries);
-    const layers = layerEntries.map(({ mediaType, entry }) => contents.blob(entry, mediaType, !UNCOMPRESSED.test(mediaType)));
+    const config = await configBlob(contents, manifest.config, `the config of ${reference}`);
+    const diffIds = await diffIdsOf(contents, reference, config.entry, manifest.layers.length);
+    const layers = manifest.layers.map((layer, i) => {
+      const what = `layer ${i + 1} (${layer.digest}) of ${reference}`;
+      const entry = located(contents, layer, what);
+      const stored = { mediaType: layer.mediaType ?? "", digest: layer.digest ?? "", entry };
+      const judge = (read: BlobRead) =>
+        read.digest !== stored.digest
+          ? damaged(contents, layer, what, entry, read.digest)
+          : diffIdMismatch(contents, `${what}${contents.where(entry)}`, stored, read.plain, diffIds[i]);
+      const uploadAsStored = !UNCOMPRESSED.test(stored.mediaType);
+      return contents.blob(
+        entry,
+        { digest: stored.digest, mediaType: stored.mediaType, uploadAsStored },
+        judge,
+        inflates(stored),
+      );
+    });
     const asStored = layers.every((layer) => layer.uploadAsStored);
     images.push({
       reference: referenceOf(descriptor) ?? "",
-      id: config.digest,
-      manifest: asStored ? { mediaType, bytes, digest: manifestEntry.digest ?? "" } : undefined,
-      config,
+      id: config.blob.digest,
+      manifest: asStored ? { mediaType, bytes, digest } : undefined,
+      config: config.blob,
       layers,
     });
   }
@@ -74,16 +89,33 @@ function referenceOf(descriptor: Descriptor): string | undefined {
   return name === undefined ? undefined : shortReference(name);
 }
 
-/** The descriptor's blob, present, whole and hashing to its digest; else an error naming it and its image. */
-function checked(contents: BundleContents, descriptor: Descriptor, what: string) {
+/** The config, its bytes checked against its digest now (it is small and read anyway). */
+async function configBlob(contents: BundleContents, descriptor: Descriptor, what: string) {
+  const entry = located(contents, descriptor, what);
+  const { digest } = await contents.json(entry, what);
+  const judge = (read: BlobRead) =>
+    read.digest === descriptor.digest ? undefined : damaged(contents, descriptor, what, entry, read.digest);
+  if (digest !== descriptor.digest) throw judge({ digest }) as Error;
+  const described = { digest: digest, mediaType: descriptor.mediaType ?? "", uploadAsStored: true };
+  return { entry, blob: contents.blob(entry, described, judge) };
+}
+
+/** The descriptor's blob, present and of the size it gives; else an error naming it and its image. */
+function located(contents: BundleContents, descriptor: Descriptor, what: string): TarEntry {
   const match = /^sha256:([0-9a-f]{64})$/.exec(descriptor.digest ?? "");
   if (!match) throw contents.invalid(`names ${what} by a digest that is not sha256:<hex>: ${descriptor.digest}`);
   const entry = contents.member(`blobs/sha256/${match[1]}`, `blob ${descriptor.digest}, ${what}`);
-  if (entry.digest !== descriptor.digest || (descriptor.size !== undefined && entry.size !== descriptor.size)) {
+  if (descriptor.size !== undefined && entry.size !== descriptor.size)
     throw contents.invalid(
-      `has a damaged blob ${descriptor.digest}, ${what}${contents.where(entry)}: its ${entry.size} bytes hash to ${entry.digest}` +
-        ` (expected ${descriptor.size ?? "?"} bytes)`,
+      `has a damaged blob ${descriptor.digest}, ${what}${contents.where(entry)}: it is ${entry.size} bytes, not ${descriptor.size}`,
     );
-  }
   return entry;
+}
+
+/** ARCHIVE_INVALID naming a blob whose bytes hash to `actual`, not to its digest. */
+function damaged(contents: BundleContents, descriptor: Descriptor, what: string, entry: TarEntry, actual: string) {
+  return contents.invalid(
+    `has a damaged blob ${descriptor.digest}, ${what}${contents.where(entry)}: its ${entry.size} bytes hash to ${actual}` +
+      ` (expected ${descriptor.size ?? "?"} bytes)`,
+  );
 }

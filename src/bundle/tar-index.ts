@@ -3,8 +3,9 @@
  * where each member's bytes start, so a blob can be streamed from its place
  * later without extracting anything. When asked, every byte is read and
  * hashed on the way: each member's sha256 and each part's, in the same
- * single read. Without hashing, members' data are skipped (save's own
- * docker-archive, which it only needs to find its way in).
+ * single read (save checking what it wrote). Without hashing, members'
+ * data are skipped: --from-archive checks each blob as it reads it for its
+ * upload (src/bundle/blob-check.ts).
  */
 import { createHash, type Hash } from "node:crypto";
 import { posix } from "node:path";
@@ -87,7 +88,12 @@ export async function indexTar(
       const linkTo = normalise(header.kind === "link" ? linkPath : posix.join(posix.dirname(path), linkPath));
       entries.set(path, { path, kind: "link", offset: dataStart, size: 0, linkTo });
     } else if (header.kind === "file") {
-      const hashed = options.hash ? await hashData(read, scratch, dataStart, size) : { digest: "" };
+      // Unhashed, a member is cut short when the bundle ends before its data do.
+      const hashed = options.hash
+        ? await hashData(read, scratch, dataStart, size)
+        : dataStart + size <= source.size
+          ? { digest: "" }
+          : undefined;
       if (hashed === undefined) return { entries, complete: false, cutIn: path, partSums: sums?.digests() };
       entries.set(path, { path, kind: "file", offset: dataStart, size, digest: hashed.digest || undefined, plain: hashed.plain });
     }

@@ -21,6 +21,8 @@ export interface BearerTokensOptions {
   readonly get: (url: string, authorization: string | undefined) => Promise<HttpResponse>;
   /** Wall-clock time in ms (token servers speak it in `issued_at`). */
   readonly now?: () => number;
+  /** The bearer challenge preflight saw: the first request of each scope then fetches its token first, with no 401. */
+  readonly challenge?: Challenge;
 }
 
 /** One request sent with the given Authorization header (none when undefined); called again to resend. */
@@ -41,6 +43,7 @@ export class BearerTokens {
 
   constructor(private readonly options: BearerTokensOptions) {
     this.now = options.now ?? Date.now;
+    this.challenge = options.challenge;
   }
 
   /** Sends `attempt` with the token for `scope` (a space-separated list of scope entries; "" for none). */

@@ -12,7 +12,7 @@
  */
 import { Readable } from "node:stream";
 import type { RegistryConnection } from "./connection.ts";
-import type { HttpResponse } from "./http.ts";
+import type { HttpResponse, UploadBody } from "./http.ts";
 import { statusFailure } from "./status-failure.ts";
 import { uploadLocation } from "./upload-location.ts";
 
@@ -87,7 +87,7 @@ export async function putWhole(
   session: string,
   digest: string,
   size: number,
-  body: () => Readable,
+  body: () => UploadBody,
   patience: Patience,
 ): Promise<void> {
   const response = await registry.stream(withDigest(session, digest), {

@@ -1,21 +1,23 @@
 /**
  * The registry API as a transport: each image of a bundle goes up blob by
  * blob, straight from the bundle file, with no container engine.
- * - A blob the target repository has (HEAD) is skipped.
- * - A blob this run already put into another repository of the registry is
- *   mounted from there, not sent again: images sharing a base layer send it
- *   once.
+ * - A blob the target repository has (HEAD) is skipped. A blob this run
+ *   already put into another repository of the registry is mounted from
+ *   there: images sharing a base layer send it once.
  * - The rest are uploaded several at a time across all images, largest
- *   first (upload-slots.ts), each retried on its own on transient errors.
- *   Large ones go in chunks that a later run can continue
- *   (chunked-upload.ts); the others in one request.
+ *   first (upload-slots.ts), each retried on its own on transient errors;
+ *   large ones in chunks that a later run can continue (chunked-upload.ts).
+ *   Each is checked as it is read (src/bundle/blob-check.ts).
  * - Once a blob's body is all sent, its answer is awaited for a time that
  *   grows with its size (src/core/answer-wait.ts), and the progress line
  *   says so. A blob whose answer was lost is looked for (HEAD) before it
  *   is sent again.
- * - The manifest goes last; the runner then reads the target back.
+ * - The manifest goes last, once every blob passed its check; the runner
+ *   then reads the target back.
  */
+import { pipeline } from "node:stream";
 import type { BundleBlob, BundleImage } from "../bundle/bundle.ts";
+import { bundleInvalid } from "../bundle/blob-check.ts";
 import { failure, type PushImagesError } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
 import type { RegistryType } from "../options/registry-type.ts";
@@ -110,7 +112,8 @@ export class BundlePush implements Transport {
     const settled = await Promise.allSettled(placing);
     const failed = settled.find((outcome) => outcome.status === "rejected");
     if (failed) throw failed.reason;
-    progress.done();
+    // No manifest names a blob whose check failed: those the registry had, or a run before sent part of, are read here.
+    await Promise.all(blobs.map((blob) => blob.checked())).then(() => progress.done());
 
     const manifest = image.manifest ?? dockerManifest(image, placed);
     const digest = await this.withRetries(job, tally, () => putManifest(registry, name, tag, manifest));
@@ -127,7 +130,9 @@ export class BundlePush implements Transport {
     progress: ByteProgress,
   ): Promise<Placed> {
     const known = this.placed.get(blob.digest);
-    const elsewhere = known && (await known.catch(() => undefined));
+    // A blob whose check failed fails every image that names it, without being read again.
+    const elsewhere =
+      known && (await known.catch((error: unknown) => (bundleInvalid(error) ? Promise.reject(error) : undefined)));
     if (elsewhere?.repository === name) return this.skip(blob, elsewhere, progress);
     const { runner } = this;
     // The digest of a docker-archive layer gzipped on the way, once a send got to its end.
@@ -182,17 +187,14 @@ export class BundlePush implements Transport {
     }
     opened ??= await startUpload(registry, name);
     // A body is opened again when a request is sent again (a token expired on the way).
-    const counted = () => blob.open().pipe(progress.counter());
     if (blob.uploadAsStored) {
-      await putWhole(registry, name, opened, blob.digest, blob.size, counted, patience(blob.size));
+      await putWhole(registry, name, opened, blob.digest, blob.size, () => progress.counted(blob.chunks()), patience(blob.size));
       return { repository: name, digest: blob.digest, size: blob.size };
     }
-    // A docker-archive layer: gzipped on the way; its digest is known at its end.
+    // A docker-archive layer: gzipped on the way; its digest is known at its end. A failed check ends the body.
     let hashed = new DigestTap();
     const gzipped = () =>
-      counted()
-        .pipe(blockGzipStream())
-        .pipe((hashed = new DigestTap()));
+      pipeline(blob.open(), progress.counter(), blockGzipStream(), (hashed = new DigestTap()), () => undefined);
     const streamed = (step: "patch" | "close") => {
       if (step === "close") made(hashed.digest(), hashed.bytes);
       return step === "patch" ? patience(blob.size) : patience(hashed.bytes);

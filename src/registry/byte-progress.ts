@@ -28,6 +28,14 @@ export class ByteProgress {
     return counting;
   }
 
+  /** An upload body's chunks, counted as undici takes them. */
+  async *counted(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      this.add(chunk.length);
+      yield chunk;
+    }
+  }
+
   add(bytes: number): void {
     this.sent += bytes;
     const now = performance.now();

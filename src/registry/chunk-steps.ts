@@ -4,12 +4,11 @@
  * registries in the field answer it (ECR's 201 and stuck Range, a refusal
  * for the chunk's size, a session the registry forgot).
  */
-import type { Readable } from "node:stream";
 import { failure, type PushImagesError } from "../core/errors.ts";
 import { accepted, location, pushScope, streamTimes, type Patience } from "./blob-steps.ts";
 import { offsetFromRange } from "./chunk-plan.ts";
 import type { RegistryConnection } from "./connection.ts";
-import type { HttpResponse } from "./http.ts";
+import type { HttpResponse, UploadBody } from "./http.ts";
 import { registryMessage, statusFailure } from "./status-failure.ts";
 
 /** Where an upload session stands: its latest Location and the bytes the registry holds. */
@@ -41,7 +40,7 @@ export async function uploadStatus(
 export interface Chunk {
   readonly session: UploadSession;
   /** Opens the chunk's bytes afresh (a send refused for an expired token is sent again). */
-  readonly body: () => Readable;
+  readonly body: () => UploadBody;
   readonly length: number;
 }
 

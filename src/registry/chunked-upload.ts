@@ -13,8 +13,8 @@
  *   goes whole, as chunk-limits.ts decides for the run: the caller then
  *   sends it in one PUT.
  */
-import type { PassThrough } from "node:stream";
 import type { BundleBlob } from "../bundle/bundle.ts";
+import { bundleInvalid } from "../bundle/blob-check.ts";
 import { interruptedFailure } from "../core/errors.ts";
 import type { TransportContext } from "../core/transport.ts";
 import { closeUpload, openUpload, type Patience } from "./blob-steps.ts";
@@ -39,7 +39,7 @@ export interface ChunkedUpload {
    * Reports bytes on their way: each chunk's as they go, a continued
    * session's at once; `add` with a negative count takes back a refused chunk's.
    */
-  readonly progress: { counter(): PassThrough; add(bytes: number): void };
+  readonly progress: { counted(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer>; add(bytes: number): void };
   /** What the registry said about chunks, for the whole run. */
   readonly limits: ChunkLimits;
   /** The wait for the answer once all of `bytes` are sent (answer-wait.ts), and the line saying so. */
@@ -59,6 +59,8 @@ export async function uploadInChunks(upload: ChunkedUpload): Promise<"done" | "w
     try {
       session = await sendChunk(upload, session, length);
     } catch (error) {
+      // A damaged blob: the bytes the registry holds of it are of no use to a later run.
+      if (bundleInvalid(error)) await sessions.forget(registryHost, name, blob.digest);
       if (!(error instanceof ChunkRefused)) throw error;
       upload.progress.add(-length);
       const next = limits.refusal(error.status, length, session.offset);
@@ -79,6 +81,11 @@ export async function uploadInChunks(upload: ChunkedUpload): Promise<"done" | "w
       throw interruptedFailure(runner.interrupted);
     }
   }
+  // All sent, some of it by an earlier run: the whole blob is checked before the registry is told to keep it.
+  await blob.checked().catch(async (error: unknown) => {
+    await sessions.forget(registryHost, name, blob.digest);
+    throw error;
+  });
   await closeUpload(registry, name, session.location, blob.digest, upload.patience(blob.size));
   await sessions.forget(registryHost, name, blob.digest);
   return "done";
@@ -140,13 +147,8 @@ async function sendChunk(upload: ChunkedUpload, session: UploadSession, length: 
   runner.stopSignal.addEventListener("abort", finish, { once: true });
   runner.stopNowSignal.addEventListener("abort", stopNow, { once: true });
   // Opened afresh for each send (a token that expired on the way sends the chunk again).
-  const body = () => {
-    const source = blob.open(session.offset, length);
-    const counted = source.pipe(upload.progress.counter());
-    // A body cut short leaves its file stream paused and open: close it.
-    counted.once("close", () => source.destroy());
-    return counted;
-  };
+  // The chunk's bytes feed the blob's check; the last chunk fails, unsent, when the blob is not what the bundle says.
+  const body = () => upload.progress.counted(blob.chunks(session.offset, length));
   try {
     const refused = (status: number) => upload.limits.refuses(status, session.offset);
     return await patchChunk(registry, name, { session, body, length }, upload.patience(length), chunk.signal, refused);

@@ -5,7 +5,6 @@
  * the registry's own API. Requests answer bearer challenges themselves, with
  * one token per scope, renewed as it expires (bearer-tokens.ts).
  */
-import type { Readable } from "node:stream";
 import type { ContainerTool } from "../engine/container-tool.ts";
 import type { Shell } from "../engine/shell.ts";
 import type { Options } from "../options/options.ts";
@@ -14,7 +13,7 @@ import { authFiles } from "./auth-files.ts";
 import { BearerTokens } from "./bearer-tokens.ts";
 import { storedCredentials, type Credentials } from "./credentials.ts";
 import { isInsecureForDocker } from "./docker-insecure.ts";
-import { basicAuth, send, type HttpResponse, type RequestOptions } from "./http.ts";
+import { basicAuth, closeBody, send, type HttpResponse, type RequestOptions, type UploadBody } from "./http.ts";
 import { sendStream, type StreamRequest } from "./http-stream.ts";
 import { loginCommand } from "./login-command.ts";
 import { probeRegistry } from "./probe.ts";
@@ -34,7 +33,7 @@ export interface StreamingRequest extends Omit<StreamRequest, "verify" | "ca" | 
   /** Token scope, as for `request`. */
   readonly scope: string;
   /** Opens the body's bytes from their start; called again for each send. */
-  readonly body: () => Readable;
+  readonly body: () => UploadBody;
 }
 
 export interface RegistryConnection {
@@ -101,7 +100,7 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
   if (dockerNote) runner.log.verbose(dockerNote);
   // Logins: podman's files first, then docker's config.json and its helpers (src/registry/credentials.ts).
   const loginsOf = runner.engineless ? "podman" : tool.name;
-  const { baseUrl, credentials } = await probeRegistry({
+  const { baseUrl, credentials, challenge } = await probeRegistry({
     host,
     registryPrefix: options.registry.prefix,
     stallMs: options.stallTimeoutMs,
@@ -126,7 +125,8 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
     home
       ? tokens.send(request.scope ?? "", (authorization) => call(url, request, authorization))
       : send(url, { ...request, ...tls, headers: withoutCredentials(request.headers) });
-  const tokens = new BearerTokens({ baseUrl, basic, get: (url, authorization) => call(url, { method: "GET" }, authorization) });
+  const get = (url: string, authorization: string | undefined) => call(url, { method: "GET" }, authorization);
+  const tokens = new BearerTokens({ baseUrl, basic, get, challenge });
   const anyonesTokens = new BearerTokens({ baseUrl, get: (url) => call(url, { method: "GET" }) });
 
   return {
@@ -141,7 +141,7 @@ export async function openRegistryConnection(runner: ConnectionParts): Promise<R
           return await sendStream(target, { ...request, ...tls, signal, body: bytes, headers });
         } finally {
           // A 401 can come before the body was read: stop reading it.
-          bytes.destroy();
+          closeBody(bytes);
         }
       };
       if (!sameOrigin(target, baseUrl)) return sendWith(withoutCredentials(request.headers));

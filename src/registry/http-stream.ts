@@ -4,14 +4,13 @@
  * Content-Length (a monolithic PUT); without, chunked (a PATCH of a layer
  * compressed on the way). No byte either way for `idleMs` is a stall.
  */
-import type { Readable } from "node:stream";
-import { exchange, type HttpResponse } from "./http.ts";
+import { exchange, type HttpResponse, type UploadBody } from "./http.ts";
 import { directAgent, RegistryAgent } from "./registry-agent.ts";
 
 export interface StreamRequest {
   readonly method: "PUT" | "PATCH";
   readonly headers: Record<string, string>;
-  readonly body: Readable;
+  readonly body: UploadBody;
   /** Bytes the body holds; unknown (chunked) when undefined. */
   readonly size?: number;
   readonly verify: boolean;

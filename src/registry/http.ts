@@ -6,7 +6,7 @@
  * names (registry-agent.ts).
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { VERSION } from "../cli/version.ts";
 import { normalizedError, PROXY_GATEWAY_STATUSES, proxyGatewayError } from "./http-errors.ts";
 import { directAgent, RegistryAgent } from "./registry-agent.ts";
@@ -61,7 +61,7 @@ export function basicAuth(username: string, password: string): string {
 export interface Exchange {
   readonly method: string;
   readonly headers: Record<string, string>;
-  readonly body?: string | Readable;
+  readonly body?: string | UploadBody;
   readonly agent: RegistryAgent;
   readonly signal?: AbortSignal;
   /** No byte either way for this long ends the request with ETIMEDOUT. */
@@ -88,31 +88,27 @@ export async function exchange(
   const idle = new IdleTimer(idleMs, () => `no answer from ${target.origin} for ${idleMs / 1000}s`);
   let waited = undefined as (() => void) | void;
   let saying: NodeJS.Timeout | undefined;
-  if (typeof body === "object") {
-    // Held until undici sends it (it resumes the stream then): a stream that
-    // already flows, e.g. to a progress counter, would lose what it gives meanwhile.
-    body.pause();
-    // Bytes going out are progress too.
-    body.on("data", () => idle.touch());
-    // Nothing left to send: what follows is the registry's time, not a stall.
-    body.once("end", () => {
-      if (answerWaitMs === undefined || answerWaitMs <= idleMs) return;
-      idle.limit(answerWaitMs, () => `no answer from ${target.origin} for ${answerWaitMs / 1000}s after the whole body was sent`);
-      // Said only once the answer is later than a stall would be: most come at once.
-      saying = setTimeout(() => (waited = onWaiting?.()), idleMs);
-    });
-  }
+  // Nothing left to send: what follows is the registry's time, not a stall.
+  const allSent = () => {
+    if (answerWaitMs === undefined || answerWaitMs <= idleMs) return;
+    idle.limit(answerWaitMs, () => `no answer from ${target.origin} for ${answerWaitMs / 1000}s after the whole body was sent`);
+    // Said only once the answer is later than a stall would be: most come at once.
+    saying = setTimeout(() => (waited = onWaiting?.()), idleMs);
+  };
+  // Bytes going out are progress too. undici pulls each chunk once the socket took the last one.
+  const sent = typeof body === "object" ? watched(body, () => idle.touch(), allSent) : body;
   let answer: HttpResponse;
   try {
     const requestSignal = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
     const response = await settledByAbort(
-      agent.dispatcher.request({
+      (await agent.dispatcher()).request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: method as "GET",
         // Named in the registry's (and the proxy's) logs.
         headers: { "User-Agent": `push-images/${VERSION}`, ...headers },
-        body,
+        // undici sends an async iterable too (its docs list it; its request types do not).
+        body: sent as Readable | string | undefined,
         signal: requestSignal,
         // The idle timer is the one timeout: it also sees bytes going out.
         headersTimeout: 0,
@@ -140,7 +136,7 @@ export async function exchange(
     // caller sends at once would open another (registry-http.test.ts).
     await new Promise<void>((resolve) => setImmediate(resolve));
   } catch (error) {
-    if (typeof body === "object") body.destroy();
+    if (typeof body === "object") closeBody(body);
     throw normalizedError(idle.signal.aborted ? idle.signal.reason : error, target, route);
   } finally {
     idle.stop();
@@ -152,6 +148,24 @@ export async function exchange(
     throw proxyGatewayError(answer.status, target, route);
   }
   return answer;
+}
+
+/** A streamed request body: a stream, or chunks an upload pump gives one at a time (src/bundle/checked-blob.ts). */
+export type UploadBody = Readable | AsyncIterable<Buffer>;
+
+/** The body's chunks as undici pulls them, each a touch of the idle timer, and `onEnd` after the last. */
+async function* watched(body: UploadBody, onChunk: () => void, onEnd: () => void): AsyncGenerator<Buffer> {
+  for await (const chunk of body) {
+    onChunk();
+    yield chunk as Buffer;
+  }
+  onEnd();
+}
+
+/** Stops reading a body that will not be sent (whole): closes its file. */
+export function closeBody(body: UploadBody): void {
+  if (body instanceof Readable) body.destroy();
+  else void (body as AsyncGenerator<Buffer>).return?.(undefined)?.catch(() => undefined);
 }
 
 /**

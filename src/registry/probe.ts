@@ -8,7 +8,7 @@ import { httpOnlyFix, untrustedCertificateFix, wrongCaFileFix } from "./tls-hint
 import { isUnknownIssuer, tlsReason } from "./tls-reason.ts";
 import type { ContainerToolName } from "../options/product-defaults.ts";
 import type { Credentials } from "./credentials.ts";
-import { parseChallenge, tokenFrom, tokenUrl } from "./challenge.ts";
+import { parseChallenge, tokenFrom, tokenUrl, type Challenge } from "./challenge.ts";
 import { basicAuth, httpGet, type HttpResponse } from "./http.ts";
 import { loginCommand, loginRejectedFix, loginRequiredFix } from "./login-command.ts";
 import type { RegistryAgent } from "./registry-agent.ts";
@@ -45,6 +45,8 @@ export interface ProbeResult {
   readonly baseUrl: string;
   /** The stored credentials the registry accepted; none when it let us in anonymously. */
   readonly credentials?: Credentials;
+  /** Where its bearer tokens come from, when it wants them: the run's first requests then ask for a token before, not after, a 401. */
+  readonly challenge?: Challenge;
 }
 
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET"]);
@@ -95,7 +97,11 @@ async function answered(
   networkError: (error: unknown, at: ProbeOptions) => Error,
 ): Promise<ProbeResult> {
   if (response.status === 200) return { baseUrl };
-  if (response.status === 401) return { baseUrl, credentials: await authenticate(baseUrl, response, options, networkError) };
+  if (response.status === 401) {
+    const credentials = await authenticate(baseUrl, response, options, networkError);
+    const { scheme, realm, service } = parseChallenge(response);
+    return { baseUrl, credentials, ...(scheme === "bearer" ? { challenge: { scheme, realm, service } } : {}) };
+  }
   throw statusError(response.status, options.host);
 }
 

@@ -8,7 +8,6 @@
  *   as Go's transport (podman) sends them, not tunnelled.
  */
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from "undici";
-import { Agent, ProxyAgent } from "./undici-parts.ts";
 import { proxyAuthorization, proxyFor, proxySettings, type ProxyDecision, type ProxySettings } from "./proxy-rules.ts";
 
 export interface RegistryAgentOptions {
@@ -20,29 +19,51 @@ export interface RegistryAgentOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
-export class RegistryAgent {
-  /** Where requests are dispatched: `dispatcher.request(...)`. */
+type UndiciParts = typeof import("./undici-parts.ts");
+
+/** undici (and its WebAssembly parser) is loaded with the first request: --help, --version and save never pay for it. */
+let undici: Promise<UndiciParts> | undefined;
+const loadUndici = () => (undici ??= import("./undici-parts.ts"));
+
+/** The agents of one RegistryAgent, made once undici is loaded. */
+interface Agents {
+  readonly parts: UndiciParts;
+  readonly direct: UndiciAgent;
+  readonly plainHttp: UndiciAgent;
   readonly dispatcher: Dispatcher;
+}
+
+export class RegistryAgent {
   readonly settings: ProxySettings;
-  private readonly direct: UndiciAgent;
-  private readonly plainHttp: UndiciAgent;
+  private agents?: Promise<Agents>;
   private readonly proxies = new Map<string, UndiciProxyAgent>();
   private readonly tls: { rejectUnauthorized: boolean; ca?: string[] };
 
-  constructor({ verify, ca, env }: RegistryAgentOptions) {
-    this.settings = proxySettings(env);
-    this.tls = { rejectUnauthorized: verify, ...(verify && ca ? { ca: [...ca] } : {}) };
+  constructor(private readonly options: RegistryAgentOptions) {
+    this.settings = proxySettings(options.env);
+    this.tls = { rejectUnauthorized: options.verify, ...(options.verify && options.ca ? { ca: [...options.ca] } : {}) };
+  }
+
+  /** Where requests are dispatched: `(await dispatcher()).request(...)`. */
+  async dispatcher(): Promise<Dispatcher> {
+    this.agents ??= this.connect();
+    return (await this.agents).dispatcher;
+  }
+
+  private async connect(): Promise<Agents> {
+    const parts = await loadUndici();
     // No limit of connections per origin: uploads are bounded by the bundle
     // push's slots, and a request queued behind others would count its wait
     // against the stall timeout.
-    this.direct = new Agent({ connect: this.tls });
-    this.plainHttp = sharedPlainHttp(env);
-    this.dispatcher = this.direct.compose((dispatch) => (options, handler) => {
+    const direct = new parts.Agent({ connect: this.tls });
+    const plainHttp = sharedPlainHttp(this.options.env, parts);
+    const dispatcher = direct.compose((dispatch) => (options, handler) => {
       const origin = new URL(String(options.origin));
       const route = this.route(origin);
-      if (route.via === "proxy") return this.viaProxy(route.proxy).dispatch(options, handler);
-      return origin.protocol === "http:" ? this.plainHttp.dispatch(options, handler) : dispatch(options, handler);
+      if (route.via === "proxy") return this.viaProxy(parts, route.proxy).dispatch(options, handler);
+      return origin.protocol === "http:" ? plainHttp.dispatch(options, handler) : dispatch(options, handler);
     });
+    return { parts, direct, plainHttp, dispatcher };
   }
 
   /** Where a request to `url` goes. */
@@ -51,10 +72,12 @@ export class RegistryAgent {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.direct.close(), this.plainHttp.close(), ...[...this.proxies.values()].map((agent) => agent.close())]);
+    if (!this.agents) return;
+    const { direct, plainHttp } = await this.agents;
+    await Promise.all([direct.close(), plainHttp.close(), ...[...this.proxies.values()].map((agent) => agent.close())]);
   }
 
-  private viaProxy(proxy: URL): UndiciProxyAgent {
+  private viaProxy({ ProxyAgent }: UndiciParts, proxy: URL): UndiciProxyAgent {
     let agent = this.proxies.get(proxy.href);
     if (!agent) {
       const token = proxyAuthorization(proxy);
@@ -79,7 +102,7 @@ export class RegistryAgent {
  */
 const plainHttpAgents = new WeakMap<NodeJS.ProcessEnv, UndiciAgent>();
 
-function sharedPlainHttp(env: NodeJS.ProcessEnv): UndiciAgent {
+function sharedPlainHttp(env: NodeJS.ProcessEnv, { Agent }: UndiciParts): UndiciAgent {
   let agent = plainHttpAgents.get(env);
   if (!agent || agent.closed) {
     agent = new Agent();

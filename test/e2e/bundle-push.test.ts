@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestsUnder } from "./helpers/access-log.ts";
+import { blobsCompleted, manifestPuts, requestsUnder } from "./helpers/access-log.ts";
 import { uniqueName, useBed } from "./helpers/bed.ts";
 import { runCli } from "./helpers/cli.ts";
 import { enginelessPath } from "./helpers/engineless.ts";
@@ -103,7 +103,7 @@ describe("--from-archive with no podman or docker on PATH", () => {
     await expectPushed(plain, path, "v1", { "apim-le-toolkit": ids["apim-le-toolkit"] as string });
   });
 
-  it("a flipped byte in a layer is refused before anything is sent", async () => {
+  it("a flipped byte in a layer: refused as the layer is sent, never completed at the registry, no manifest", async () => {
     const damaged = join(testDir(), "damaged.tar");
     const bytes = readFileSync(bundle);
     // Past the tar headers of the first members: inside the 4 MiB base layer's gzip stream.
@@ -114,8 +114,12 @@ describe("--from-archive with no podman or docker on PATH", () => {
     const r = await runCli(["--from-archive", damaged, "-r", `${plain.host}/${path}`, "-t", "-p", sourcePath, "-s", "v1"], {
       env: { PATH: enginelessPath() },
     });
-    expectError(r, 1, "ARCHIVE_INVALID");
-    expect(requestsUnder(plain, path), "requests to the registry").toEqual([]);
+    const error = expectError(r, 1, "ARCHIVE_INVALID");
+    const damagedBlob = /has a damaged blob (sha256:[0-9a-f]{64})/.exec(error)?.[1];
+    expect(damagedBlob, error).toBeDefined();
+    const requests = requestsUnder(plain, path);
+    expect(manifestPuts(requests), "manifests pushed").toEqual([]);
+    expect(blobsCompleted(requests), "blobs the registry completed").not.toContain(damagedBlob);
   });
 
   it("a truncated bundle is refused before anything is sent", async () => {

@@ -1,8 +1,9 @@
 /**
- * openBundle on small bundles made here: every blob hashed once and
- * streamed back from its offset (across split parts too), and a damaged,
- * truncated or incomplete bundle refused with ARCHIVE_INVALID naming the
- * blob and the image, or the part.
+ * openBundle on small bundles made here: every blob streamed back from its
+ * offset (across split parts too) and checked as it is read, and a
+ * damaged, truncated or incomplete bundle refused with ARCHIVE_INVALID
+ * naming the blob and the image, or the part: up front when the tar or a
+ * manifest or config is wrong, at the blob's end when a layer is.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
@@ -15,7 +16,16 @@ import { bundleRefusal, dockerArchive, ociBundle, quietLog, readAll, scratchDir,
 const REFS = ["apim/apim-le-cache:v6.0.0", "apim/apim-le-toolkit:v6.0.0"];
 const open = (file: string) => openBundle(file, { log: quietLog });
 
-const refusal = (file: string) => bundleRefusal(open(file));
+/** Opens the bundle and sends every blob as an upload would (its chunks, then its verdict): the first refusal. */
+const refusal = (file: string) =>
+  bundleRefusal(
+    open(file).then(async (bundle) => {
+      for (const blob of bundle.images.flatMap((image) => [image.config, ...image.layers])) {
+        await readAll(blob.chunks());
+        await blob.checked();
+      }
+    }),
+  );
 
 /** The file with one byte flipped inside `blob` (found by its content). */
 function flipByteOf(file: string, blob: Buffer): void {
@@ -147,6 +157,8 @@ describe("a split bundle", () => {
 
   it("names a damaged part by its .sha256, and a damaged blob by the part it sits in", async () => {
     const { file, images } = await ociBundle(scratchDir(), REFS);
+    // The sums of the original's parts, as save wrote them.
+    const sums = splitFile(file, 1500).map((part) => createHash("sha256").update(readFileSync(part)).digest("hex"));
     const layer = images[0]?.layers[1] as Buffer;
     flipByteOf(file, layer);
     const parts = splitFile(file, 1500);
@@ -154,12 +166,8 @@ describe("a split bundle", () => {
     expect((await refusal(file)).message).toMatch(
       new RegExp(`damaged blob ${sha256(layer)}.* \\(in bundle\\.tar\\.\\d{3}( (and|\\.\\.\\.) bundle\\.tar\\.\\d{3})?\\)`),
     );
-    const damaged = parts[1] as string;
-    for (const part of parts)
-      writeFileSync(
-        `${part}.sha256`,
-        `${part === damaged ? "0".repeat(64) : createHash("sha256").update(readFileSync(part)).digest("hex")}  ${basename(part)}\n`,
-      );
+    for (const [i, part] of parts.entries()) writeFileSync(`${part}.sha256`, `${sums[i]}  ${basename(part)}\n`);
+    const damaged = parts.find((part, i) => createHash("sha256").update(readFileSync(part)).digest("hex") !== sums[i]);
     expect((await refusal(file)).message).toContain(`${damaged} does not match ${damaged}.sha256`);
   });
 

@@ -35,3 +35,16 @@ export function writes(requests: readonly LoggedRequest[]): LoggedRequest[] {
       (r.method === "PUT" && r.path.includes("/manifests/")),
   );
 }
+
+/** Manifest PUTs: what makes an image at the registry. */
+export function manifestPuts(requests: readonly LoggedRequest[]): LoggedRequest[] {
+  return requests.filter((r) => r.method === "PUT" && r.path.includes("/manifests/"));
+}
+
+/** The digests of the blob uploads the registry completed (a PUT with `?digest=` it answered 201). */
+export function blobsCompleted(requests: readonly LoggedRequest[]): string[] {
+  return requests.flatMap((r) => {
+    const digest = r.method === "PUT" && r.status === 201 ? /[?&]digest=([^&]+)/.exec(r.path)?.[1] : undefined;
+    return digest ? [decodeURIComponent(digest)] : [];
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * A blob of a bundle as the uploader reads it: straight from its offset in
+ * the bundle's file(s), every read handed to the blob's check in passing
+ * (blob-check.ts). Upload bodies reuse a ring of three buffers, so a
+ * gigabyte layer costs the same memory as a small one: a fresh buffer a
+ * read lets RSS climb far ahead of the garbage collector.
+ */
+import { Readable } from "node:stream";
+import type { BlobCheck } from "./blob-check.ts";
+import type { BundleBlob } from "./bundle.ts";
+import type { PartSource } from "./part-source.ts";
+import type { TarEntry } from "./tar-index.ts";
+
+/** Large enough that undici's socket write never returns true before it drains (its high-water mark is 16-64 KiB). */
+const CHUNK = 256 * 1024;
+const RING = 3;
+
+/** The blob stored at `entry`; with `check`, whatever reads it feeds the check, and its end waits for the verdict. */
+export function checkedBlob(
+  source: PartSource,
+  entry: TarEntry,
+  described: Pick<BundleBlob, "digest" | "mediaType" | "uploadAsStored">,
+  check: BlobCheck | undefined,
+): BundleBlob {
+  const range = (start = 0, length = entry.size - start) => ({ start, end: start + Math.min(length, entry.size - start) });
+  const read = (reuse: boolean, start?: number, length?: number) => chunks(source, entry, check, range(start, length), reuse);
+  return {
+    ...described,
+    size: entry.size,
+    open: (start, length) => {
+      if (check) return Readable.from(read(false, start, length), { objectMode: false });
+      // Judged already (save's check): read by name, so that no handle keeps a removed file.
+      const { start: from, end } = range(start, length);
+      return source.stream(entry.offset + from, end - from);
+    },
+    chunks: (start, length) => read(true, start, length),
+    checked: () => check?.whole() ?? Promise.resolve(),
+  };
+}
+
+async function* chunks(
+  source: PartSource,
+  entry: TarEntry,
+  check: BlobCheck | undefined,
+  { start, end }: { start: number; end: number },
+  reuse: boolean,
+): AsyncGenerator<Buffer> {
+  const ring = reuse ? Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK)) : [];
+  // Each buffer is read into again only once the check (and zlib) are done with it.
+  const released: Array<Promise<void>> = Array.from({ length: RING }, () => Promise.resolve());
+  for (let at = start, turn = 0; at < end; turn = (turn + 1) % RING) {
+    await released[turn];
+    const into = reuse ? (ring[turn] as Buffer) : Buffer.allocUnsafe(Math.min(CHUNK, end - at));
+    const chunk = await source.read(entry.offset + at, Math.min(CHUNK, end - at), into);
+    if (chunk.length === 0) {
+      // The file shrank since the bundle was opened: the check says how, else a plain error.
+      await check?.whole();
+      throw new Error(`${entry.path} ends at byte ${at} of ${entry.size}: the bundle changed while it was read`);
+    }
+    if (check) released[turn] = check.take(at, chunk);
+    at += chunk.length;
+    // The blob's last bytes go only once the whole blob is known to be right.
+    if (at >= entry.size) await check?.whole();
+    yield chunk;
+  }
+}
