@@ -31,7 +31,9 @@ export type InputErrorCode =
   | "ARCHIVE_NOT_FOUND"
   | "INVALID_SIZE"
   | "CA_FILE_INVALID"
-  | "PROXY_UNSUPPORTED";
+  | "PROXY_UNSUPPORTED"
+  | "INVALID_PLATFORM"
+  | "PLATFORM_MISSING";
 
 /** Something in the environment or at the registry failed; exit 1. */
 export type FailureCode =

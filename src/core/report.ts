@@ -52,6 +52,8 @@ export function summaryLines(report: Report): string[] {
 export function reportJson(report: Report): string {
   const images = report.results.map(({ job, status, digest, error, seconds, attempts }) => ({
     ...imageNames(job),
+    // A multi-platform image's platforms; single-platform images have none.
+    ...(job.platforms ? { platforms: job.platforms } : {}),
     status: status as ReportedStatus,
     digest: digest ?? null,
     error: error ? { code: error.code, message: error.message, hint: error.hint } : null,

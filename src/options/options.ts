@@ -6,6 +6,7 @@
 import { checkArchiveGiven } from "../bundle/split-parts.ts";
 import { readCaFiles, type CaFile } from "./ca-files.ts";
 import { inputError } from "../core/errors.ts";
+import { parsePlatform, type Platform } from "../core/platforms.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
 import { assertTag, MAX_NAME_LENGTH, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "./push-defaults.ts";
@@ -35,6 +36,8 @@ export interface RawFlags {
   stallTimeout?: string;
   fromArchive?: string[];
   caFile?: string[];
+  /** --platform values, as given. */
+  platform?: string[];
 }
 
 /** Everything a run needs, validated. Plugins read it as `runner.options`. */
@@ -71,6 +74,8 @@ export interface Options {
   readonly plugins: readonly string[];
   /** --ca-file certificates, read and checked: trusted for the registry besides certs.d. */
   readonly caFiles: readonly CaFile[];
+  /** --platform: the platforms of multi-platform images to push; empty for all. */
+  readonly platforms: readonly Platform[];
 }
 
 export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Options {
@@ -120,6 +125,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     plugins: checkPluginFiles(flags.plugin ?? []),
     fromArchive: (flags.fromArchive ?? []).map(checkArchiveGiven),
     caFiles,
+    platforms: (flags.platform ?? []).map((value) => parsePlatform(value, "push-images")),
     concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
     stallTimeoutMs: wholeNumber("--stall-timeout", flags.stallTimeout, DEFAULT_STALL_TIMEOUT_SECONDS, 1, 3600) * 1000,

@@ -132,6 +132,7 @@ describe("resolved options", () => {
       plugins: [],
       fromArchive: [],
       caFiles: [],
+      platforms: [],
       concurrency: 4,
       retries: 3,
       stallTimeoutMs: 60_000,
