@@ -7,6 +7,7 @@
 import type { BundleImage } from "./bundle.ts";
 import { checkDiffIds } from "./diff-ids.ts";
 import { shortReference, type BundleContents } from "./bundle-blobs.ts";
+import { readIndexImage } from "./read-oci-index.ts";
 
 const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"];
 const INDEX_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
@@ -35,36 +36,47 @@ export async function readOciLayout(contents: BundleContents): Promise<BundleIma
   const images: BundleImage[] = [];
   for (const [position, descriptor] of index.manifests.entries()) {
     const reference = referenceOf(descriptor) ?? `image ${position + 1} of index.json`;
-    if (INDEX_TYPES.includes(descriptor.mediaType ?? "")) {
-      throw contents.invalid(
-        `holds a multi-platform index for ${reference}; push-images pushes single-platform images (save them with push-images save)`,
-      );
-    }
-    const manifestEntry = checked(contents, descriptor, `the manifest of ${reference}`);
-    const { value: manifest, bytes } = await contents.json<Manifest>(manifestEntry, `the manifest of ${reference}`);
-    const mediaType = manifest.mediaType ?? descriptor.mediaType ?? "";
-    if (!MANIFEST_TYPES.includes(mediaType) || !manifest.config || !Array.isArray(manifest.layers)) {
-      throw contents.invalid(`has a manifest for ${reference} that is not an image manifest (${mediaType || "no media type"})`);
-    }
-    const configEntry = checked(contents, manifest.config, `the config of ${reference}`);
-    const config = contents.blob(configEntry, manifest.config.mediaType ?? "", true);
-    const layerEntries = manifest.layers.map((layer, i) => ({
-      mediaType: layer.mediaType ?? "",
-      digest: layer.digest ?? "",
-      entry: checked(contents, layer, `layer ${i + 1} (${layer.digest}) of ${reference}`),
-    }));
-    await checkDiffIds(contents, reference, configEntry, layerEntries);
-    const layers = layerEntries.map(({ mediaType, entry }) => contents.blob(entry, mediaType, !UNCOMPRESSED.test(mediaType)));
-    const asStored = layers.every((layer) => layer.uploadAsStored);
-    images.push({
-      reference: referenceOf(descriptor) ?? "",
-      id: config.digest,
-      manifest: asStored ? { mediaType, bytes, digest: manifestEntry.digest ?? "" } : undefined,
-      config,
-      layers,
-    });
+    const read = INDEX_TYPES.includes(descriptor.mediaType ?? "")
+      ? readIndexImage(contents, descriptor, reference, {
+          image: (child, what) => readImage(contents, child, what, referenceOf(descriptor)),
+          checked: (child, what) => checked(contents, child, what),
+        })
+      : readImage(contents, descriptor, reference, referenceOf(descriptor));
+    images.push(await read);
   }
   return images;
+}
+
+/** One image manifest the layout holds, with its config and layers, every blob checked. */
+async function readImage(
+  contents: BundleContents,
+  descriptor: Descriptor,
+  reference: string,
+  name: string | undefined,
+): Promise<BundleImage> {
+  const manifestEntry = checked(contents, descriptor, `the manifest of ${reference}`);
+  const { value: manifest, bytes } = await contents.json<Manifest>(manifestEntry, `the manifest of ${reference}`);
+  const mediaType = manifest.mediaType ?? descriptor.mediaType ?? "";
+  if (!MANIFEST_TYPES.includes(mediaType) || !manifest.config || !Array.isArray(manifest.layers)) {
+    throw contents.invalid(`has a manifest for ${reference} that is not an image manifest (${mediaType || "no media type"})`);
+  }
+  const configEntry = checked(contents, manifest.config, `the config of ${reference}`);
+  const config = contents.blob(configEntry, manifest.config.mediaType ?? "", true);
+  const layerEntries = manifest.layers.map((layer, i) => ({
+    mediaType: layer.mediaType ?? "",
+    digest: layer.digest ?? "",
+    entry: checked(contents, layer, `layer ${i + 1} (${layer.digest}) of ${reference}`),
+  }));
+  await checkDiffIds(contents, reference, configEntry, layerEntries);
+  const layers = layerEntries.map(({ mediaType, entry }) => contents.blob(entry, mediaType, !UNCOMPRESSED.test(mediaType)));
+  const asStored = layers.every((layer) => layer.uploadAsStored);
+  return {
+    reference: name ?? "",
+    id: config.digest,
+    manifest: asStored ? { mediaType, bytes, digest: manifestEntry.digest ?? "" } : undefined,
+    config,
+    layers,
+  };
 }
 
 /** containerd's full name (docker 25) when there, else the OCI ref.name (push-images save and podman put the full name there). */

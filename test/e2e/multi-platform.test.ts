@@ -11,6 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { chownSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniqueName, useBed } from "./helpers/bed.ts";
@@ -19,6 +20,8 @@ import { EXIT, expectError, expectSuccess } from "./helpers/expect-cli.ts";
 import { expectNoTrace } from "./helpers/expect-registry.ts";
 import { jsonImages } from "./helpers/json-report.ts";
 import { asOperator, operator } from "./helpers/operator.ts";
+import { enginelessPath } from "./helpers/engineless.ts";
+import { run } from "../bed/run.ts";
 import { RegistryClient } from "./helpers/registry-client.ts";
 
 const bed = useBed();
@@ -101,6 +104,30 @@ describe("a podman manifest list", () => {
     const dest = uniqueName();
     expectSuccess(await push(dest, "--platform", "linux/arm64"));
     expect(await servedPlatforms(`${dest}/${IMAGE}`)).toEqual({ single: local.ids.arm64 });
+  });
+
+  it("a `skopeo copy --all` OCI archive: --from-archive pushes both platforms (the index's digest kept), or --platform's", async () => {
+    const from = uniqueName();
+    expectSuccess(await push(from));
+    const archive = join(mkdtempSync(join(tmpdir(), "pib-multi-")), "multi.tar");
+    const source = `docker://${plain.host}/${from}/${IMAGE}:${TAG}`;
+    await run("skopeo", ["copy", "--all", "--src-tls-verify=false", source, `oci-archive:${archive}:apim/${IMAGE}:${TAG}`]);
+    const fromArchive = (dest: string, ...extra: string[]) =>
+      runCli(["--from-archive", archive, "-r", `${plain.host}/${dest}`, "-t", "--json", ...extra], {
+        env: { PATH: enginelessPath() },
+      });
+
+    const dest = uniqueName();
+    const r = await fromArchive(dest);
+    expectSuccess(r);
+    expect(jsonImages(r)[0]).toMatchObject({ status: "pushed", platforms: ["linux/amd64", "linux/arm64"] });
+    expect(await servedPlatforms(`${dest}/${IMAGE}`)).toEqual({ "linux/amd64": local.ids.amd64, "linux/arm64": local.ids.arm64 });
+    expect((await client.index(`${dest}/${IMAGE}`, TAG))?.digest).toBe((await client.index(`${from}/${IMAGE}`, TAG))?.digest);
+    expect(jsonImages(await fromArchive(dest))[0]?.status).toBe("up-to-date");
+
+    const arm = uniqueName();
+    expectSuccess(await fromArchive(arm, "--platform", "linux/arm64"));
+    expect(await servedPlatforms(`${arm}/${IMAGE}`)).toEqual({ single: local.ids.arm64 });
   });
 
   it("-n names both platforms", async () => {
