@@ -72,7 +72,8 @@ export type FailureCode =
   | "INTERRUPTED"
   | "REGISTRY_STALLED"
   | "PUSH_FAILED"
-  | "AUTH_FILE_INVALID";
+  | "AUTH_FILE_INVALID"
+  | "SAVE_MULTI_PLATFORM";
 
 export type ErrorCode = InputErrorCode | FailureCode;
 

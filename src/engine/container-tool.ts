@@ -12,7 +12,8 @@ import type { CommandResult, Shell } from "./shell.ts";
 export class ContainerTool {
   constructor(
     readonly name: ContainerToolName,
-    private readonly shell: Shell,
+    /** What runs its commands (local-lists.ts asks podman about lists through it too). */
+    readonly shell: Shell,
   ) {}
 
   /** Fails with a coded error unless the tool is installed and answers. */

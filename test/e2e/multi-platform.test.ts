@@ -130,6 +130,24 @@ describe("a podman manifest list", () => {
     expect(await servedPlatforms(`${arm}/${IMAGE}`)).toEqual({ single: local.ids.arm64 });
   });
 
+  it("save refuses a list, naming podman's command that writes it whole; --from-archive pushes what that wrote", async () => {
+    const op = operator();
+    const dir = mkdtempSync(join(op.home, "mp-save-"));
+    chownSync(dir, op.uid, op.gid);
+    const output = join(dir, "apim.tar");
+    const save = await runCli(["save", "-o", output, "-c", "podman", "-p", local.path, "-s", TAG, "-i", IMAGE], { as: op });
+    const text = expectError(save, EXIT.failed, "SAVE_MULTI_PLATFORM");
+    const list = `${local.path}/${IMAGE}:${TAG}`;
+    expect(text).toContain(`podman manifest push --all ${list} oci-archive:${output}:${list}`);
+    await asOperator("podman", ["manifest", "push", "--all", list, `oci-archive:${output}:${list}`]);
+    const dest = uniqueName();
+    const r = await runCli(["--from-archive", output, "-r", `${plain.host}/${dest}`, "-t", "-p", local.path, "-s", TAG], {
+      env: { PATH: enginelessPath() },
+    });
+    expectSuccess(r);
+    expect(await servedPlatforms(`${dest}/${IMAGE}`)).toEqual({ "linux/amd64": local.ids.amd64, "linux/arm64": local.ids.arm64 });
+  });
+
   it("-n names both platforms", async () => {
     const dest = uniqueName();
     const r = await push(dest, "-n");
