@@ -6,8 +6,8 @@
  * were, and a push of a multi-platform bundle (issue 21). Without qemu or the sysroot the tests fail, saying what to
  * install; they are never skipped.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILD_DIR, REPO_ROOT } from "../bed/program.ts";
 import { findOnPath } from "../bed/tool-path.ts";
@@ -96,7 +96,9 @@ describe("build/push-images-linux-arm64 under qemu-aarch64-static", () => {
   it("--from-archive of a multi-platform bundle pushes both platforms, then the index", async () => {
     const archive = await ociIndexArchive("apim/apim-le-cache:v6.0.0");
     const token = uniqueName();
-    const r = await runCli(["--from-archive", archive.file, "-r", `${plain.host}/${token}`, "-t", "--json"], underQemu());
+    const r = await runCli(["--from-archive", archive.file, "-r", `${plain.host}/${token}`, "-t", "--json"], underQemu()).finally(
+      () => rmSync(dirname(archive.file), { recursive: true, force: true }),
+    );
     expectSuccess(r);
     expect(jsonImages(r)[0]).toMatchObject({
       status: "pushed",

@@ -10,7 +10,7 @@
  * bed's storage.
  */
 import { randomBytes } from "node:crypto";
-import { chownSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,6 +72,17 @@ async function servedPlatforms(repo: string): Promise<Record<string, string>> {
   return served;
 }
 
+/** Directories of this file's own, removed after its tests. */
+const scratchDirs: string[] = [];
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), "pib-multi-"));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 describe("a podman manifest list", () => {
   let local: LocalList;
   const push = (dest: string, ...extra: string[]) =>
@@ -109,7 +120,7 @@ describe("a podman manifest list", () => {
   it("a `skopeo copy --all` OCI archive: --from-archive pushes both platforms (the index's digest kept), or --platform's", async () => {
     const from = uniqueName();
     expectSuccess(await push(from));
-    const archive = join(mkdtempSync(join(tmpdir(), "pib-multi-")), "multi.tar");
+    const archive = join(scratch(), "multi.tar");
     const source = `docker://${plain.host}/${from}/${IMAGE}:${TAG}`;
     await run("skopeo", ["copy", "--all", "--src-tls-verify=false", source, `oci-archive:${archive}:apim/${IMAGE}:${TAG}`]);
     const fromArchive = (dest: string, ...extra: string[]) =>
