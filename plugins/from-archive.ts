@@ -12,6 +12,7 @@ import { planFromArchives } from "../src/bundle/archive-plan.ts";
 import type { Job } from "../src/core/hooks.ts";
 import type { RegistryType } from "../src/options/registry-type.ts";
 import { BundlePush } from "../src/registry/bundle-push.ts";
+import { chosenPlatforms } from "../src/registry/index-put.ts";
 import type { Plugin, RunContext } from "../src/core/run-context.ts";
 
 const PLUGIN_NAME = "from-archive";
@@ -58,6 +59,8 @@ export class FromArchivePlugin implements Plugin {
     for (const job of plan.jobs) {
       const image = this.bundles.flatMap((bundle) => bundle.images).find((candidate) => candidate.reference === job.source);
       if (!image) continue;
+      // A platform asked for that a multi-platform image lacks: exit 2 before anything is sent.
+      if (image.index) chosenPlatforms(image, runner.options.platforms);
       this.images.set(job.source, image);
     }
     return plan.jobs;

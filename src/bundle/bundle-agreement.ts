@@ -75,11 +75,10 @@ function fromImages(contents: BundleContents, file: string, images: readonly Bun
   const byName = new Map<string, Claim>();
   for (const image of images) {
     if (!image.reference || image.reference === image.id) continue;
-    const claim: Claim = {
-      manifest: image.manifest?.digest,
-      config: image.config.digest,
-      layers: image.layers.map((layer) => layer.digest),
-    };
+    // A multi-platform image is its index: the platforms' images are checked as the index's digest holds them.
+    const claim: Claim = image.index
+      ? { manifest: image.manifest?.digest }
+      : { manifest: image.manifest?.digest, config: image.config.digest, layers: image.layers.map((layer) => layer.digest) };
     addClaim(contents, byName, file, comparable(image.reference), claim);
   }
   return byName;

@@ -8,6 +8,7 @@
  * on the fly).
  */
 import type { Readable } from "node:stream";
+import type { Platform } from "../core/platforms.ts";
 
 /** One blob, stored once in the bundle however many images share it. */
 export interface BundleBlob {
@@ -59,8 +60,27 @@ export interface BundleImage {
    */
   readonly manifest?: { readonly mediaType: string; readonly bytes: Buffer; readonly digest: string };
   readonly config: BundleBlob;
-  /** In the image's layer order. */
+  /** In the image's layer order; for a multi-platform image, every other blob of its platforms' images. */
   readonly layers: readonly BundleBlob[];
+  /**
+   * A multi-platform image (an OCI index, as `skopeo copy --all` writes
+   * it): its platforms' images. Then `id` and `manifest` are the index's,
+   * and `config` and `layers` the blobs of all its platforms' images.
+   */
+  readonly index?: BundleIndex;
+}
+
+/** One platform of a multi-platform image in a bundle: its image (manifest as stored) and the index's descriptor of it. */
+export interface BundlePlatformImage {
+  readonly platform: Platform;
+  readonly image: BundleImage & { readonly manifest: NonNullable<BundleImage["manifest"]> };
+  readonly descriptor: Readonly<Record<string, unknown>>;
+}
+
+export interface BundleIndex {
+  readonly platforms: readonly BundlePlatformImage[];
+  /** The index as stored, but for its list of manifests: to write an index of some of its platforms. */
+  readonly document: Readonly<Record<string, unknown>>;
 }
 
 export interface Bundle {

@@ -11,6 +11,7 @@ import type { BundleImage } from "./bundle.ts";
 import { diffIdMismatch, diffIdsOf, inflates } from "./diff-ids.ts";
 import { shortReference, type BundleContents } from "./bundle-blobs.ts";
 import type { TarEntry } from "./tar-index.ts";
+import { readIndexImage } from "./read-oci-index.ts";
 
 const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"];
 const INDEX_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
@@ -39,47 +40,64 @@ export async function readOciLayout(contents: BundleContents): Promise<BundleIma
   const images: BundleImage[] = [];
   for (const [position, descriptor] of index.manifests.entries()) {
     const reference = referenceOf(descriptor) ?? `image ${position + 1} of index.json`;
-    if (INDEX_TYPES.includes(descriptor.mediaType ?? "")) {
-      throw contents.invalid(
-        `holds a multi-platform index for ${reference}; push-images pushes single-platform images (save them with push-images save)`,
-      );
-    }
-    const manifestWhat = `the manifest of ${reference}`;
-    const manifestEntry = located(contents, descriptor, manifestWhat);
-    const { value: manifest, bytes, digest } = await contents.json<Manifest>(manifestEntry, manifestWhat);
-    if (digest !== descriptor.digest) throw damaged(contents, descriptor, manifestWhat, manifestEntry, digest);
-    const mediaType = manifest.mediaType ?? descriptor.mediaType ?? "";
-    if (!MANIFEST_TYPES.includes(mediaType) || !manifest.config || !Array.isArray(manifest.layers)) {
-      throw contents.invalid(`has a manifest for ${reference} that is not an image manifest (${mediaType || "no media type"})`);
-    }
-    const config = await configBlob(contents, manifest.config, `the config of ${reference}`);
-    const diffIds = await diffIdsOf(contents, reference, config.entry, manifest.layers.length);
-    const layers = manifest.layers.map((layer, i) => {
-      const what = `layer ${i + 1} (${layer.digest}) of ${reference}`;
-      const entry = located(contents, layer, what);
-      const stored = { mediaType: layer.mediaType ?? "", digest: layer.digest ?? "", entry };
-      const judge = (read: BlobRead) =>
-        read.digest !== stored.digest
-          ? damaged(contents, layer, what, entry, read.digest)
-          : diffIdMismatch(contents, `${what}${contents.where(entry)}`, stored, read.plain, diffIds[i]);
-      const uploadAsStored = !UNCOMPRESSED.test(stored.mediaType);
-      return contents.blob(
-        entry,
-        { digest: stored.digest, mediaType: stored.mediaType, uploadAsStored },
-        judge,
-        inflates(stored),
-      );
-    });
-    const asStored = layers.every((layer) => layer.uploadAsStored);
-    images.push({
-      reference: referenceOf(descriptor) ?? "",
-      id: config.blob.digest,
-      manifest: asStored ? { mediaType, bytes, digest } : undefined,
-      config: config.blob,
-      layers,
-    });
+    const read = INDEX_TYPES.includes(descriptor.mediaType ?? "")
+      ? readIndexImage(contents, descriptor, reference, {
+          image: (child, what) => readImage(contents, child, what, referenceOf(descriptor)),
+          document: (child, what) => checkedDocument(contents, child, what),
+        })
+      : readImage(contents, descriptor, reference, referenceOf(descriptor));
+    images.push(await read);
   }
   return images;
+}
+
+/** One image manifest the layout holds, with its config and layers; the layers are checked as they are read. */
+async function readImage(
+  contents: BundleContents,
+  descriptor: Descriptor,
+  reference: string,
+  name: string | undefined,
+): Promise<BundleImage> {
+  const manifestWhat = `the manifest of ${reference}`;
+  const manifestEntry = located(contents, descriptor, manifestWhat);
+  const { value: manifest, bytes, digest } = await checkedDocument<Manifest>(contents, descriptor, manifestWhat, manifestEntry);
+  const mediaType = manifest.mediaType ?? descriptor.mediaType ?? "";
+  if (!MANIFEST_TYPES.includes(mediaType) || !manifest.config || !Array.isArray(manifest.layers)) {
+    throw contents.invalid(`has a manifest for ${reference} that is not an image manifest (${mediaType || "no media type"})`);
+  }
+  const config = await configBlob(contents, manifest.config, `the config of ${reference}`);
+  const diffIds = await diffIdsOf(contents, reference, config.entry, manifest.layers.length);
+  const layers = manifest.layers.map((layer, i) => {
+    const what = `layer ${i + 1} (${layer.digest}) of ${reference}`;
+    const entry = located(contents, layer, what);
+    const stored = { mediaType: layer.mediaType ?? "", digest: layer.digest ?? "", entry };
+    const judge = (read: BlobRead) =>
+      read.digest !== stored.digest
+        ? damaged(contents, layer, what, entry, read.digest)
+        : diffIdMismatch(contents, `${what}${contents.where(entry)}`, stored, read.plain, diffIds[i]);
+    const uploadAsStored = !UNCOMPRESSED.test(stored.mediaType);
+    return contents.blob(entry, { digest: stored.digest, mediaType: stored.mediaType, uploadAsStored }, judge, inflates(stored));
+  });
+  const asStored = layers.every((layer) => layer.uploadAsStored);
+  return {
+    reference: name ?? "",
+    id: config.blob.digest,
+    manifest: asStored ? { mediaType, bytes, digest } : undefined,
+    config: config.blob,
+    layers,
+  };
+}
+
+/** A small document (a manifest, an index), read whole and checked against its digest now. */
+async function checkedDocument<T>(
+  contents: BundleContents,
+  descriptor: Descriptor,
+  what: string,
+  entry = located(contents, descriptor, what),
+) {
+  const read = await contents.json<T>(entry, what);
+  if (read.digest !== descriptor.digest) throw damaged(contents, descriptor, what, entry, read.digest);
+  return read;
 }
 
 /** containerd's full name (docker 25) when there, else the OCI ref.name (push-images save and podman put the full name there). */

@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from "node:path";
 import { existingOutputs } from "./stale-outputs.ts";
 import { parseSplitSize } from "./split-size.ts";
 import { inputError } from "../core/errors.ts";
+import { parsePlatform, type Platform } from "../core/platforms.ts";
 import { resolveOptions, type RawFlags } from "../options/options.ts";
 import type { ContainerToolName, ProductDefaults } from "../options/product-defaults.ts";
 import { refuseNonFiles, refuseUnwritable } from "./output-file.ts";
@@ -19,13 +20,15 @@ export interface SaveOptions {
   readonly images: readonly string[];
   readonly sourcePath: string;
   readonly sourceTag: string;
+  /** --platform: the platforms of multi-platform images to save; empty for all. */
+  readonly platforms: readonly Platform[];
   readonly verbose: boolean;
   readonly quiet: boolean;
 }
 
 export interface RawSaveFlags extends Pick<
   RawFlags,
-  "containerTool" | "image" | "sourcePath" | "sourceTag" | "verbose" | "quiet"
+  "containerTool" | "image" | "sourcePath" | "sourceTag" | "platform" | "verbose" | "quiet"
 > {
   output?: string;
   split?: string;
@@ -56,8 +59,12 @@ export function resolveSaveOptions(flags: RawSaveFlags, defaults: ProductDefault
       "choose another file, or add --force to replace it",
     );
   }
+  const platforms = (flags.platform ?? []).map((value) => parsePlatform(value, "push-images save"));
   // The image, path and tag rules are a push's; a placeholder registry borrows its checks.
-  const checked = resolveOptions({ ...flags, registry: "localhost", noTlsVerify: false, dryRun: false, json: false }, defaults);
+  const checked = resolveOptions(
+    { ...flags, platform: [], registry: "localhost", noTlsVerify: false, dryRun: false, json: false },
+    defaults,
+  );
   return {
     output,
     split,
@@ -65,6 +72,7 @@ export function resolveSaveOptions(flags: RawSaveFlags, defaults: ProductDefault
     images: checked.images,
     sourcePath: checked.sourcePath,
     sourceTag: checked.sourceTag,
+    platforms,
     verbose: checked.verbose,
     quiet: checked.quiet,
   };

@@ -17,6 +17,7 @@ import type { Logger } from "../core/logger.ts";
 import { sourceImagesMissing } from "../engine/source-images.ts";
 import { VERSION } from "../cli/version.ts";
 import { compressLayers } from "./compress-layers.ts";
+import { refuseLists } from "./save-lists.ts";
 import { readBundle } from "./open-bundle.ts";
 import { type SaveIndex } from "./oci-documents.ts";
 import { writeBundle } from "./write-bundle.ts";
@@ -57,8 +58,9 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
   };
   const toolVersion = await tool.checkAvailable("");
   const references = options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
-  const found = await tool.imageIds(references);
-  const ids = references.map((reference) => found.get(reference));
+  const inspected = await tool.inspectImages(references);
+  await refuseLists(tool, inspected, options);
+  const ids = references.map((reference) => inspected.get(reference)?.id);
   const missing = references.filter((_, index) => ids[index] === undefined);
   if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing, references.length);
 

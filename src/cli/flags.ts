@@ -43,6 +43,13 @@ function sharedFlags(defaults: ProductDefaults, verb: string) {
       placeholder: "<tag>",
       description: `Local tag of the images; it must exist (default: ${defaults.sourceTag})`,
     },
+    platform: {
+      type: [String],
+      placeholder: "<os/arch>",
+      description:
+        `Of a multi-platform image (manifest list), ${verb} only this platform (os/arch[/variant]); repeatable ` +
+        "(default: all its platforms; a single-platform image goes as it is)",
+    },
     verbose: { type: Boolean, alias: "v", description: "Show each container-tool command and its raw output (secrets masked)" },
     quiet: { type: Boolean, alias: "q", description: "Show only errors and the summary" },
   } as const;
@@ -50,7 +57,7 @@ function sharedFlags(defaults: ProductDefaults, verb: string) {
 
 /** A push's flags: the seed's first, in its order, then ours. */
 export function pushFlags(defaults: ProductDefaults) {
-  const { containerTool, image, sourcePath, sourceTag, verbose, quiet } = sharedFlags(defaults, "push");
+  const { containerTool, image, sourcePath, sourceTag, platform, verbose, quiet } = sharedFlags(defaults, "push");
   return {
     registry: {
       type: String,
@@ -123,6 +130,7 @@ export function pushFlags(defaults: ProductDefaults) {
     },
     createProject: { type: Boolean, description: "Harbor: create the project of -r if it is missing" },
     createRepositories: { type: Boolean, description: "ECR: create the missing repositories (needs the aws CLI)" },
+    platform,
     caFile: {
       type: [String],
       placeholder: "<file>",
@@ -172,11 +180,12 @@ function sharedValues(flags: {
   image: string[];
   sourcePath?: string;
   sourceTag?: string;
+  platform: string[];
   verbose?: boolean;
   quiet?: boolean;
 }) {
-  const { containerTool, image, sourcePath, sourceTag } = flags;
-  return { containerTool, image, sourcePath, sourceTag, verbose: flags.verbose === true, quiet: flags.quiet === true };
+  const { containerTool, image, sourcePath, sourceTag, platform } = flags;
+  return { containerTool, image, sourcePath, sourceTag, platform, verbose: flags.verbose === true, quiet: flags.quiet === true };
 }
 
 export function parseCommandLine(argv: string[], defaults: ProductDefaults): ParsedCommandLine {

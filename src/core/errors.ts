@@ -31,7 +31,9 @@ export type InputErrorCode =
   | "ARCHIVE_NOT_FOUND"
   | "INVALID_SIZE"
   | "CA_FILE_INVALID"
-  | "PROXY_UNSUPPORTED";
+  | "PROXY_UNSUPPORTED"
+  | "INVALID_PLATFORM"
+  | "PLATFORM_MISSING";
 
 /** Something in the environment or at the registry failed; exit 1. */
 export type FailureCode =
@@ -70,7 +72,8 @@ export type FailureCode =
   | "INTERRUPTED"
   | "REGISTRY_STALLED"
   | "PUSH_FAILED"
-  | "AUTH_FILE_INVALID";
+  | "AUTH_FILE_INVALID"
+  | "SAVE_MULTI_PLATFORM";
 
 export type ErrorCode = InputErrorCode | FailureCode;
 

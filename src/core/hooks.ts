@@ -15,6 +15,12 @@ export interface Job {
   readonly source: string;
   /** Destination reference, `<registry>/<image>:<dest-tag>`. */
   readonly target: string;
+  /**
+   * A multi-platform image (manifest list): the platforms pushed, e.g.
+   * `["linux/amd64", "linux/arm64"]`; set from `beforePush` on (preflight finds
+   * podman's lists). Undefined for a single-platform image.
+   */
+  readonly platforms?: readonly string[];
 }
 
 export type ImageStatus = "pushed" | "up-to-date" | "failed" | "planned";

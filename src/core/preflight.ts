@@ -13,6 +13,8 @@ import { PREFLIGHT_STAGE, type Job, type RunnerHooks } from "./hooks.ts";
 import type { Logger } from "./logger.ts";
 import { loginCommand } from "../registry/login-command.ts";
 import { sourceImagesMissing } from "../engine/source-images.ts";
+import { findLocalLists, type LocalList } from "../engine/local-lists.ts";
+import type { Shell } from "../engine/shell.ts";
 
 /** Names of the built-in taps: their errors are ours, not a plugin's. */
 export const BUILT_IN_PREFLIGHT = new Set(["container-tool", "source-images", "registry"]);
@@ -34,6 +36,9 @@ export interface PreflightParts {
   readonly localLayers: Map<string, readonly string[]>;
   /** Sizes of the local images preflight found, by reference. */
   readonly localSizes?: Map<string, number>;
+  /** Filled here: podman's manifest lists among the sources, by reference (src/engine/local-lists.ts). */
+  readonly localLists?: Map<string, LocalList>;
+  readonly shell?: Shell;
 }
 
 /** Taps the built-in checks onto the `preflight` hook, in stage order. */
@@ -70,7 +75,7 @@ function checkAuthFileSetting({ env, tool, options }: PreflightParts): void {
 }
 
 async function checkSourceImages(
-  { options, tool, localImages, localLayers, localSizes }: PreflightParts,
+  { options, tool, localImages, localLayers, localSizes, localLists, shell }: PreflightParts,
   jobs: readonly Job[],
 ): Promise<void> {
   // Targets too: a target tag that is already there is not removed after the
@@ -78,11 +83,22 @@ async function checkSourceImages(
   const references = [...new Set(jobs.flatMap((job) => [job.source, job.target]))].filter(
     (reference) => !localImages.has(reference),
   );
-  for (const [reference, image] of await tool.inspectImages(references)) {
+  const inspected = await tool.inspectImages(references);
+  for (const [reference, image] of inspected) {
     localImages.set(reference, image?.id);
     // The same answer gives each image's layers: the push order is planned by them (src/core/layer-order.ts).
     if (image) localLayers.set(reference, image.layers);
     if (image?.size !== undefined) localSizes?.set(reference, image.size);
+  }
+  const sources = new Map(
+    jobs.filter((job) => inspected.has(job.source)).map((job) => [job.source, inspected.get(job.source)] as const),
+  );
+  if (localLists && shell) {
+    for (const [reference, list] of await findLocalLists(tool, shell, sources, options.platforms)) {
+      localLists.set(reference, list);
+      localImages.set(reference, list.chosen[0]?.id);
+      localLayers.set(reference, list.layers);
+    }
   }
   const missing = jobs.filter((job) => localImages.get(job.source) === undefined);
   if (missing.length > 0)

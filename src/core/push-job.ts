@@ -12,6 +12,9 @@ import type { RegistryConnection } from "../registry/connection.ts";
 import { remoteImage, splitReference, type RemoteImage } from "../registry/manifest.ts";
 import { backoffMs, pause, type RetryPolicy } from "./retry.ts";
 import type { Transport } from "./transport.ts";
+import { indexDifference } from "./index-held.ts";
+import { imageIndexOf } from "./platform-plan.ts";
+import { platformsText, type ImageIndex } from "./platforms.ts";
 
 /** Where the target's manifest is read: the registry's API, and the log for what could not be read. */
 export interface ReadBackParts {
@@ -31,6 +34,8 @@ export interface PushJobParts extends ReadBackParts {
   readonly stopSignal: AbortSignal;
   /** --force: send the image even when the target holds it (a registry that lost a blob gets it back). */
   readonly options: { readonly force: boolean };
+  /** podman's manifest lists among the sources (a bundle's indexes come from the transport). */
+  readonly localLists?: ReadonlyMap<string, ImageIndex>;
 }
 
 /** What one job came to: its status, or the error that failed it; the push attempts either way. */
@@ -50,12 +55,18 @@ export async function pushJob(runner: PushJobParts, job: Job, before?: Promise<R
 
   hooks.progress.call(job, { stage: "checking" });
   const held = await (before ?? lookUp(runner, job.target));
-  if (held && holds(held, localId) && !runner.options.force) return { status: "up-to-date", digest: held.digest, attempts: 0 };
+  const index = imageIndexOf(runner, job.source);
+  if (
+    held &&
+    !runner.options.force &&
+    (index ? (await indexDifference(runner, job.target, held, index.chosen)) === undefined : holds(held, localId))
+  )
+    return { status: "up-to-date", digest: held.digest, attempts: 0 };
 
   const sent = await transport.send(job);
   if ("error" in sent) return { status: "failed", ...sent };
   try {
-    return await verify(runner, job, localId, sent);
+    return await verify(runner, job, localId, sent, index);
   } catch (error) {
     return { status: "failed", error, attempts: sent.attempts };
   }
@@ -67,6 +78,7 @@ async function verify(
   job: Job,
   localId: string | undefined,
   sent: { digest?: string; attempts: number },
+  index: ImageIndex | undefined,
 ): Promise<PushOutcome> {
   const { hooks, transport } = runner;
   const { attempts } = sent;
@@ -90,7 +102,15 @@ async function verify(
         "(a proxy or redirect answering in its place?), then run push-images again",
     );
   }
-  if (!holds(after, localId)) {
+  const difference = index && (await indexDifference(runner, job.target, after, index.chosen));
+  if (difference) {
+    throw failure(
+      "VERIFY_FAILED",
+      `${job.target} does not hold ${job.source} (${platformsText(index.chosen)}) after the push: ${difference}`,
+      "another push to the same tag may have raced this one; run push-images again",
+    );
+  }
+  if (!index && !holds(after, localId)) {
     throw failure(
       "VERIFY_FAILED",
       `${job.target} does not hold ${job.source} after the push (it names config ${after.configDigest ?? "none"})`,

@@ -65,6 +65,8 @@ export function pinnedReferences(report: Report): string[] {
 export function reportJson(report: Report, pullRequiresLogin: boolean | null = null): string {
   const images = report.results.map(({ job, status, digest, error, seconds, attempts }) => ({
     ...imageNames(job),
+    // A multi-platform image's platforms; single-platform images have none.
+    ...(job.platforms ? { platforms: job.platforms } : {}),
     status: status as ReportedStatus,
     digest: digest ?? null,
     pinned: digest && status !== "failed" ? pinnedReference(job.target, digest) : null,

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { ContainerTool } from "../engine/container-tool.ts";
 import { EnginePush } from "../engine/engine-push.ts";
 import type { Shell } from "../engine/shell.ts";
+import type { LocalList } from "../engine/local-lists.ts";
 import type { Options } from "../options/options.ts";
 import { openRegistryConnection, type ConnectionParts, type RegistryConnection } from "../registry/connection.ts";
 import { InterruptedError } from "./errors.ts";
@@ -21,15 +22,13 @@ import { basePlan, checkTargets } from "./plan.ts";
 import { runPool } from "./pool.ts";
 import { BUILT_IN_PREFLIGHT, tapBuiltInPreflight } from "./preflight.ts";
 import { lookUp } from "./push-job.ts";
+import { withPlatforms } from "./platform-plan.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
 import type { RunContext } from "./run-context.ts";
 import { runJob } from "./run-job.ts";
 import type { Transport, TransportContext } from "./transport.ts";
 
-/**
- * Up-to-date checks in flight ahead of the pushes: as many as -j, and at
- * least this handful (not one per image: no burst at the registry).
- */
+/** Up-to-date checks in flight ahead of the pushes: as many as -j, and at least this handful (not one per image). */
 const LOOK_AHEAD = 4;
 
 export interface RunnerParts {
@@ -62,6 +61,7 @@ export class Runner implements RunContext, TransportContext {
   readonly localLayers = new Map<string, readonly string[]>();
   /** Sizes of the local images preflight found, by reference. */
   readonly localSizes = new Map<string, number>();
+  readonly localLists = new Map<string, LocalList>(); // podman's manifest lists among the sources: preflight's finding
   readonly retryPolicy: RetryPolicy;
   readonly tempDir: string;
   /** --from-archive: images go through the registry API; no podman or docker is used. */
@@ -121,7 +121,7 @@ export class Runner implements RunContext, TransportContext {
     this.phaseNow = "preparing";
     await this.hooks.prepare.promise();
     this.phaseNow = "planning";
-    const jobs = this.hooks.plan.call(basePlan(this.options));
+    let jobs = this.hooks.plan.call(basePlan(this.options));
     checkTargets(jobs);
     this.jobs = jobs;
     // A dry run shows the plan before the checks, so it is there even when
@@ -135,8 +135,8 @@ export class Runner implements RunContext, TransportContext {
       throw error;
     });
     this.stopIfInterrupted();
+    jobs = this.jobs = withPlatforms(this, jobs);
     this.phaseNow = "pushing";
-
     let brokenPlugin = false;
     const { order, waitsFor } = layerSchedule(this.localLayers, jobs);
     const lookAheadCount = Math.max(LOOK_AHEAD, this.options.concurrency);

@@ -9,6 +9,7 @@ import type { RegistryConnection } from "../registry/connection.ts";
 import type { Job, RunnerHooks } from "./hooks.ts";
 import type { Logger } from "./logger.ts";
 import type { RetryPolicy } from "./retry.ts";
+import type { ImageIndex } from "./platforms.ts";
 
 /** What a send came to: the image sent (with the digest, when the sender knows it), or the error that stopped it; attempts either way. */
 export type SendOutcome =
@@ -21,6 +22,8 @@ export interface Transport {
   send(job: Job): Promise<SendOutcome>;
   /** The image id a source stands for, when the transport knows it itself (a bundle's image), for the up-to-date check. */
   imageId?(source: string): string | undefined;
+  /** The source's multi-platform image, when the transport knows it itself (a bundle's index). */
+  imageIndex?(source: string): ImageIndex | undefined;
   /** After the last push (interrupted or not): put back what the sends changed locally. */
   finish?(): Promise<void>;
 }

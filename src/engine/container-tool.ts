@@ -12,7 +12,8 @@ import type { CommandResult, Shell } from "./shell.ts";
 export class ContainerTool {
   constructor(
     readonly name: ContainerToolName,
-    private readonly shell: Shell,
+    /** What runs its commands (local-lists.ts asks podman about lists through it too). */
+    readonly shell: Shell,
   ) {}
 
   /** Fails with a coded error unless the tool is installed and answers. */
@@ -96,6 +97,11 @@ export class ContainerTool {
       : ["push", job.target];
   }
 
+  /** podman pushes a manifest list with every image it names (`--all`), the index last, to the target. */
+  listPushArgs(list: string, job: Job, digestFile: string): string[] {
+    return ["manifest", "push", "--all", "--digestfile", digestFile, list, `docker://${job.target}`];
+  }
+
   /**
    * Removes only the names we added, all in one process; each image keeps
    * its source name. (`podman untag IMAGE` without names would remove them all.)
@@ -144,16 +150,25 @@ export interface LocalImage {
   readonly layers: readonly string[];
   /** Its size in bytes, uncompressed: what a docker push's wait for the registry's answer is reckoned from (engine-push.ts). */
   readonly size?: number;
+  /**
+   * The names it has (`tags=` of INSPECT_FORMAT). podman answers for a
+   * manifest list with the image of this host's platform, which does not
+   * bear the list's name: that tells a list from an image (local-lists.ts).
+   */
+  readonly names?: readonly string[];
 }
 
-/** The id, the size, then each layer, on one line: one line per image, whatever it holds. */
-export const INSPECT_FORMAT = "{{.Id}} {{.Size}}{{range .RootFS.Layers}} {{.}}{{end}}";
+/** The id, the size, each layer, then the names, on one line: one line per image, whatever it holds. */
+export const INSPECT_FORMAT = "{{.Id}} {{.Size}}{{range .RootFS.Layers}} {{.}}{{end}} tags={{range .RepoTags}}{{.}},{{end}}";
 
 function parseInspectLine(line: string): LocalImage {
-  const [id = "", ...rest] = line.trim().split(/\s+/);
+  const tokens = line.trim().split(/\s+/);
+  const tags = tokens.findIndex((token) => token.startsWith("tags="));
+  const names = tags < 0 ? undefined : (tokens.splice(tags, 1)[0] ?? "").slice("tags=".length).split(",").filter(Boolean);
+  const [id = "", ...rest] = tokens;
   // Layers are digests: a bare number among them is the size.
   const size = /^\d+$/.test(rest[0] ?? "") ? Number(rest.shift()) : undefined;
-  return { id: withAlgorithm(id), layers: rest, ...(size === undefined ? {} : { size }) };
+  return { id: withAlgorithm(id), layers: rest, ...(size === undefined ? {} : { size }), ...(names ? { names } : {}) };
 }
 
 /** The part of `docker info` that lists insecure registries. */

@@ -19,6 +19,8 @@ import { answerWaitMs, waitText } from "../core/answer-wait.ts";
 import { pause, retryAfterInOutput, retryWait } from "../core/retry.ts";
 import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import type { Options } from "../options/options.ts";
+import type { LocalList } from "./local-lists.ts";
+import { TemporaryLists, type ListSource } from "./list-source.ts";
 
 /** How long dockerd gets to finish a push whose CLI an interrupt stopped. */
 const DOCKERD_SETTLE_MS = 1000;
@@ -32,16 +34,22 @@ export interface Engine {
   readonly localSizes?: ReadonlyMap<string, number>;
   /** Layers of the local images, by reference: what an engine push counts its progress against (layer-progress.ts). */
   readonly localLayers?: ReadonlyMap<string, readonly string[]>;
+  /** podman's manifest lists among the sources (local-lists.ts): pushed whole, or the platforms --platform keeps. */
+  readonly localLists?: ReadonlyMap<string, LocalList>;
 }
 
 export class EnginePush implements Transport {
   /** Target tags this transport added to local storage; removed by finish(). */
   private readonly temporaryTags = new Set<string>();
+  /** Lists of the platforms --platform keeps, made for a push; removed by finish(). */
+  private readonly temporaryLists: TemporaryLists;
 
   constructor(
     private readonly core: TransportContext,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    this.temporaryLists = new TemporaryLists(engine.tool, engine.shell);
+  }
 
   get name(): string {
     return this.engine.tool.name;
@@ -49,8 +57,15 @@ export class EnginePush implements Transport {
 
   async send(job: Job): Promise<SendOutcome> {
     const { core } = this;
-    const { tool, shell, localImages } = this.engine;
-    if (!makesTag(tool, core.hooks)) return pushWithRetries(core, this.engine, job);
+    const { tool, shell, localImages, localLists } = this.engine;
+    const list = localLists?.get(job.source);
+    let pushed: ListSource | undefined;
+    if (list) {
+      const made = await this.temporaryLists.sourceOf(job, list).catch((error: unknown) => ({ error }));
+      if ("error" in made) return { error: made.error, attempts: 0 };
+      pushed = made;
+    }
+    if (!makesTag(tool, core.hooks)) return pushWithRetries(core, this.engine, job, pushed);
     const targetExisted = job.target === job.source || localImages.get(job.target) !== undefined;
     core.hooks.progress.call(job, { stage: "tagging" });
     const tagArgs = core.hooks.tagArgs.call(tool.tagArgs(job), job);
@@ -62,10 +77,12 @@ export class EnginePush implements Transport {
       const failed = { command: tool.name, args: tagArgs, ...tag };
       return { error: diagnose(tag.stderr, await context(core, tool, job, "tag", failed)), attempts: 0 };
     }
-    return pushWithRetries(core, this.engine, job);
+    return pushWithRetries(core, this.engine, job, pushed);
   }
 
   async finish(): Promise<void> {
+    const listsLeft = await this.temporaryLists.remove();
+    if (listsLeft) this.core.log.warn(`could not remove the temporary manifest lists: ${listsLeft}`);
     if (this.temporaryTags.size === 0) return;
     const { tool, shell } = this.engine;
     const targets = [...this.temporaryTags];
@@ -101,7 +118,7 @@ export function makesTag(tool: ContainerTool, hooks: RunnerHooks): boolean {
   return tool.name === "docker" || hooks.tagArgs.taps.length > 0;
 }
 
-async function pushWithRetries(core: TransportContext, engine: Engine, job: Job): Promise<SendOutcome> {
+async function pushWithRetries(core: TransportContext, engine: Engine, job: Job, list?: ListSource): Promise<SendOutcome> {
   const { tool, shell } = engine;
   const { hooks, options } = core;
   const workDir = await mkdtemp(join(core.tempDir, "push-"));
@@ -109,7 +126,7 @@ async function pushWithRetries(core: TransportContext, engine: Engine, job: Job)
     const digestFile = join(workDir, "digest");
     for (let attempt = 1; ; attempt++) {
       hooks.progress.call(job, { stage: "pushing", attempt });
-      const args = hooks.pushArgs.call(tool.pushArgs(job, digestFile), job);
+      const args = hooks.pushArgs.call(pushArgsOf(tool, job, digestFile, list), job);
       const layers = new LayerProgress(new Set(engine.localLayers?.get(job.source)).size, (counts) =>
         hooks.progress.call(job, { stage: "pushing", attempt, ...counts }),
       );
@@ -138,6 +155,14 @@ async function pushWithRetries(core: TransportContext, engine: Engine, job: Job)
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** A list goes with podman's `manifest push`; one platform of it as that image; anything else as the tool pushes an image. */
+function pushArgsOf(tool: ContainerTool, job: Job, digestFile: string, list: ListSource | undefined): string[] {
+  if (!list) return tool.pushArgs(job, digestFile);
+  return list.list
+    ? tool.listPushArgs(list.reference, job, digestFile)
+    : tool.pushArgs({ ...job, source: list.reference }, digestFile);
 }
 
 /**

@@ -7,6 +7,7 @@ import { checkArchiveGiven } from "../bundle/split-parts.ts";
 import { readCaFiles, type CaFile } from "./ca-files.ts";
 import { checkDigestFile } from "./digest-file.ts";
 import { inputError } from "../core/errors.ts";
+import { parsePlatform, type Platform } from "../core/platforms.ts";
 import { CONTAINER_TOOLS, type ContainerToolName, type ProductDefaults } from "./product-defaults.ts";
 import { assertTag, MAX_NAME_LENGTH, PATH_RULE, sourcePathProblem } from "./reference-rules.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT_SECONDS } from "./push-defaults.ts";
@@ -38,6 +39,8 @@ export interface RawFlags {
   caFile?: string[];
   digestFile?: string;
   force?: boolean;
+  /** --platform values, as given. */
+  platform?: string[];
 }
 
 /** Everything a run needs, validated. Plugins read it as `runner.options`. */
@@ -78,6 +81,8 @@ export interface Options {
   readonly digestFile?: string;
   /** --force: send every image, even one the target already holds. */
   readonly force: boolean;
+  /** --platform: the platforms of multi-platform images to push; empty for all. */
+  readonly platforms: readonly Platform[];
 }
 
 export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Options {
@@ -129,6 +134,7 @@ export function resolveOptions(flags: RawFlags, defaults: ProductDefaults): Opti
     caFiles,
     digestFile: flags.digestFile === undefined ? undefined : checkDigestFile(flags.digestFile),
     force: flags.force === true,
+    platforms: (flags.platform ?? []).map((value) => parsePlatform(value, "push-images")),
     concurrency: wholeNumber("-j", flags.concurrency, DEFAULT_CONCURRENCY, 1, 16),
     retries: wholeNumber("--retries", flags.retries, DEFAULT_RETRIES, 0, 10),
     stallTimeoutMs: wholeNumber("--stall-timeout", flags.stallTimeout, DEFAULT_STALL_TIMEOUT_SECONDS, 1, 3600) * 1000,

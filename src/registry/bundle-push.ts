@@ -36,6 +36,7 @@ import { UploadSessions, uploadStateFile } from "./upload-sessions.ts";
 import { pushError } from "./push-error.ts";
 import { UploadSlots } from "./upload-slots.ts";
 import { blockGzipStream } from "../bundle/block-gzip.ts";
+import { bundleImageIndex, distinct, sendPlan } from "./index-put.ts";
 
 /** Uploads in flight at once, over all images: enough to fill a link, few enough for a small registry. */
 const UPLOADS_IN_FLIGHT = 6;
@@ -81,6 +82,7 @@ export class BundlePush implements Transport {
 
   /** What the up-to-date check and the read-back compare the target's config with. */
   imageId = (source: string): string | undefined => this.imageOf(source)?.id;
+  imageIndex = (source: string) => bundleImageIndex(this.imageOf(source), this.runner.options.platforms);
 
   async send(job: Job): Promise<SendOutcome> {
     // This send's own count: its blobs retry concurrently, and the most attempts any step took is the job's.
@@ -98,11 +100,12 @@ export class BundlePush implements Transport {
       throw failure("ARCHIVE_MISSING_IMAGE", `the bundle holds no image ${job.source}`, "choose the images it holds with -i");
     const { name, tag } = splitReference(job.target);
     const registry = await this.runner.registry();
-    const total = distinct([image.config, ...image.layers]).reduce((sum, blob) => sum + blob.size, 0);
+    const plan = sendPlan(image, this.runner.options.platforms);
+    const total = plan.blobs.reduce((sum, blob) => sum + blob.size, 0);
     const progress = new ByteProgress(this.runner.hooks, job, total);
     tally.attempts = Math.max(tally.attempts, 1);
 
-    const blobs = distinct([image.config, ...image.layers]).sort((a, b) => b.size - a.size);
+    const blobs = [...plan.blobs].sort((a, b) => b.size - a.size);
     const placed = new Map<string, Placed>();
     // Every blob settles before the job does: after Ctrl-C a chunk still
     // finishing must be recorded before the run reports and exits.
@@ -114,6 +117,8 @@ export class BundlePush implements Transport {
     if (failed) throw failed.reason;
     // No manifest names a blob whose check failed: those the registry had, or a run before sent part of, are read here.
     await Promise.all(blobs.map((blob) => blob.checked())).then(() => progress.done());
+    if (plan.putIndex)
+      return plan.putIndex(tag, (at, doc) => this.withRetries(job, tally, () => putManifest(registry, name, at, doc)));
 
     const manifest = image.manifest ?? dockerManifest(image, placed);
     const digest = await this.withRetries(job, tally, () => putManifest(registry, name, tag, manifest));
@@ -244,8 +249,4 @@ export class BundlePush implements Transport {
       }
     }
   }
-}
-
-function distinct(blobs: readonly BundleBlob[]): BundleBlob[] {
-  return [...new Map(blobs.map((blob) => [blob.digest, blob])).values()];
 }

@@ -3,11 +3,11 @@
  * qemu-aarch64-static with Debian's arm64 cross libraries as the sysroot
  * (-L): --help, --version, and a --dry-run against a bed registry whose
  * plan is checked and which leaves the registry and local storage as they
- * were. Without qemu or the sysroot the tests fail, saying what to
+ * were, and a push of a multi-platform bundle (issue 21). Without qemu or the sysroot the tests fail, saying what to
  * install; they are never skipped.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILD_DIR, REPO_ROOT } from "../bed/program.ts";
 import { findOnPath } from "../bed/tool-path.ts";
@@ -16,6 +16,8 @@ import { runCli, type CliOptions } from "./helpers/cli.ts";
 import { expectSuccess } from "./helpers/expect-cli.ts";
 import { expectNoTrace } from "./helpers/expect-registry.ts";
 import { jsonImages, statuses } from "./helpers/json-report.ts";
+import { ociIndexArchive } from "./helpers/oci-index-archive.ts";
+import { RegistryClient } from "./helpers/registry-client.ts";
 
 const bed = useBed();
 const { plain } = bed.registries;
@@ -89,5 +91,25 @@ describe("build/push-images-linux-arm64 under qemu-aarch64-static", () => {
       );
     }
     await expectNoTrace(token);
+  });
+
+  it("--from-archive of a multi-platform bundle pushes both platforms, then the index", async () => {
+    const archive = await ociIndexArchive("apim/apim-le-cache:v6.0.0");
+    const token = uniqueName();
+    const r = await runCli(["--from-archive", archive.file, "-r", `${plain.host}/${token}`, "-t", "--json"], underQemu()).finally(
+      () => rmSync(dirname(archive.file), { recursive: true, force: true }),
+    );
+    expectSuccess(r);
+    expect(jsonImages(r)[0]).toMatchObject({
+      status: "pushed",
+      digest: archive.indexDigest,
+      platforms: ["linux/amd64", "linux/arm64"],
+    });
+    const client = new RegistryClient(plain);
+    const index = await client.index(`${token}/apim-le-cache`, "v6.0.0");
+    const configs = await Promise.all(
+      (index?.manifests ?? []).map((entry) => client.manifest(`${token}/apim-le-cache`, entry.digest)),
+    );
+    expect(configs.map((manifest) => manifest?.configDigest)).toEqual([archive.ids.amd64, archive.ids.arm64]);
   });
 });

@@ -170,6 +170,8 @@ export class FakeShell implements Shell {
       if (digestFile) writeFileSync(digestFile, fakeDigest(target));
       return ok();
     }
+    // No manifest lists here: preflight asks podman only about sources it did not find.
+    if (word === "manifest" && rest[0] === "exists" && !docker) return fail(`Error: ${last}: image not known`, 1);
     if (word === "rmi" && !docker) return this.remove(docker, rest);
     if (word === "image" && rest[0] === "rm" && docker) return this.remove(docker, rest.slice(1));
     // The names dockerd may add as it finishes a stopped push: none here.

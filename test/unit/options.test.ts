@@ -134,6 +134,7 @@ describe("resolved options", () => {
       caFiles: [],
       digestFile: undefined,
       force: false,
+      platforms: [],
       concurrency: 4,
       retries: 3,
       stallTimeoutMs: 60_000,

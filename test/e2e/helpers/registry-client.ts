@@ -10,6 +10,15 @@ import type { BedRegistry } from "./bed.ts";
 /** Manifest types a push can produce: docker's (docker push) and OCI's (podman push). */
 const MANIFEST_TYPES = ["application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json"];
 
+/** Index types: OCI's and docker's manifest list. */
+const INDEX_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
+
+export interface PushedIndex {
+  mediaType: string;
+  digest: string;
+  manifests: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[];
+}
+
 export interface PushedManifest {
   mediaType: string;
   /** Digest of the manifest itself (Docker-Content-Digest). */
@@ -44,6 +53,16 @@ export class RegistryClient {
       throw new Error(`manifest ${repo}:${ref} is ${mediaType}, not a single-image manifest with a config`);
     }
     return { mediaType, digest: String(res.headers["docker-content-digest"]), configDigest: body.config.digest };
+  }
+
+  /** The index (manifest list) at `repo:ref`, or undefined when the registry holds none there. */
+  async index(repo: string, ref: string): Promise<PushedIndex | undefined> {
+    const res = await this.#get(`/v2/${repo}/manifests/${ref}`, { accept: INDEX_TYPES.join(", ") });
+    if (res.status === 404) return undefined;
+    const body = this.#json<{ mediaType?: string; manifests?: PushedIndex["manifests"] }>(res, `index ${repo}:${ref}`);
+    const mediaType = body.mediaType ?? String(res.headers["content-type"]);
+    if (!INDEX_TYPES.includes(mediaType)) return undefined;
+    return { mediaType, digest: String(res.headers["docker-content-digest"]), manifests: body.manifests ?? [] };
   }
 
   /** Every repository in the registry, following the catalog's pagination. */
