@@ -1,9 +1,8 @@
 /**
  * The command line, declared once: every flag has a description, so
  * `--help` is the documentation. cleye parses; src/cli/help-page.ts prints the
- * help, flags in the order declared here (PRODUCT.md's and the README's).
- * Defaults shown come from the product defaults in force (built in, or
- * PRODUCT_DEFAULTS).
+ * help, flags in the order declared here (PRODUCT.md's and the README's),
+ * defaults from the product defaults in force (built in, or PRODUCT_DEFAULTS).
  */
 import { cli, command } from "cleye";
 import { joinDashedValues, listed, singleValues } from "./flag-occurrences.ts";
@@ -46,9 +45,7 @@ function sharedFlags(defaults: ProductDefaults, verb: string) {
     platform: {
       type: [String],
       placeholder: "<os/arch>",
-      description:
-        `Of a multi-platform image (manifest list), ${verb} only this platform (os/arch[/variant]); repeatable ` +
-        "(default: all its platforms; a single-platform image goes as it is)",
+      description: `Of a multi-platform image, ${verb} only this platform (os/arch[/variant]); repeatable (default: all)`,
     },
     verbose: { type: Boolean, alias: "v", description: "Show each container-tool command and its raw output (secrets masked)" },
     quiet: { type: Boolean, alias: "q", description: "Show only errors and the summary" },

@@ -4,14 +4,12 @@
  * - A blob the target repository has (HEAD) is skipped. A blob this run
  *   already put into another repository of the registry is mounted from
  *   there: images sharing a base layer send it once.
- * - The rest are uploaded several at a time across all images, largest
- *   first (upload-slots.ts), each retried on its own on transient errors;
- *   large ones in chunks that a later run can continue (chunked-upload.ts).
- *   Each is checked as it is read (src/bundle/blob-check.ts).
- * - Once a blob's body is all sent, its answer is awaited for a time that
- *   grows with its size (src/core/answer-wait.ts), and the progress line
- *   says so. A blob whose answer was lost is looked for (HEAD) before it
- *   is sent again.
+ * - The rest are uploaded several at a time, largest first (upload-slots.ts),
+ *   each retried on its own, large ones in chunks a later run can continue
+ *   (chunked-upload.ts), each checked as it is read (bundle/blob-check.ts).
+ * - A sent blob's answer is awaited for a time that grows with its size
+ *   (core/answer-wait.ts); one whose answer was lost is looked for (HEAD)
+ *   before it is sent again.
  * - The manifest goes last, once every blob passed its check; the runner
  *   then reads the target back.
  */
