@@ -127,7 +127,6 @@ export function pushFlags(defaults: ProductDefaults) {
     },
     createProject: { type: Boolean, description: "Harbor: create the project of -r if it is missing" },
     createRepositories: { type: Boolean, description: "ECR: create the missing repositories (needs the aws CLI)" },
-    platform,
     caFile: {
       type: [String],
       placeholder: "<file>",
@@ -135,6 +134,7 @@ export function pushFlags(defaults: ProductDefaults) {
         "Trust this CA (PEM) for the registry, besides certs.d; repeatable. podman gets it " +
         "with --cert-dir; docker's daemon must have it in /etc/docker/certs.d/<host:port>/",
     },
+    platform,
     ...DEPLOYMENT_FLAGS,
     verbose,
     quiet,

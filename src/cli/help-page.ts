@@ -27,7 +27,7 @@ export function pushHelpPage(defaults: ProductDefaults): HelpPage {
       "Log in to the registry first (podman login / docker login). Exit codes: 0 all " +
         "pushed, 1 something failed, 2 invalid input (nothing touched), 130 interrupted.",
       "PRODUCT_DEFAULTS=<file.json>, or product-defaults.json beside the program, replaces the defaults.",
-      "Each option is given once, except the repeatable -i, --plugin, --from-archive and --ca-file.",
+      "Each option is given once, except the repeatable -i, --plugin, --from-archive, --ca-file and --platform.",
     ],
     usage: [
       "push-images -r <registry>[/<repository path>] [options]",
