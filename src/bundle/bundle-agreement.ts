@@ -121,7 +121,7 @@ async function fromDockerManifest(contents: BundleContents): Promise<Map<string,
   return byName;
 }
 
-/** push-images-index.json: each image's source reference, manifest and image id (its config). */
+/** push-images-index.json: each image's source reference, manifest and image id (its config; a multi-platform image's: its index). */
 async function fromOwnIndex(contents: BundleContents): Promise<Map<string, Claim>> {
   const { value } = await contents.json<{ images?: unknown }>(
     contents.member(PUSH_IMAGES_INDEX, `its ${PUSH_IMAGES_INDEX}`),
@@ -132,7 +132,9 @@ async function fromOwnIndex(contents: BundleContents): Promise<Map<string, Claim
   for (const item of value.images as Array<{ reference?: unknown; id?: unknown; manifest?: unknown }>) {
     if (typeof item?.reference !== "string" || typeof item.id !== "string" || typeof item.manifest !== "string")
       throw contents.invalid(`has a ${PUSH_IMAGES_INDEX} entry without a reference, id and manifest`);
-    addClaim(contents, byName, PUSH_IMAGES_INDEX, comparable(item.reference), { manifest: item.manifest, config: item.id });
+    // A multi-platform image's id is its index (no config): manifest.json names one platform's config for it.
+    const claim = item.id === item.manifest ? { manifest: item.manifest } : { manifest: item.manifest, config: item.id };
+    addClaim(contents, byName, PUSH_IMAGES_INDEX, comparable(item.reference), claim);
   }
   return byName;
 }

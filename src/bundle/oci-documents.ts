@@ -1,12 +1,15 @@
 /**
- * The small files of a bundle `save` writes: each image's OCI manifest,
- * the layout's `index.json` and `oci-layout` (what podman and skopeo read),
+ * The small files of a bundle `save` writes: each image's OCI manifest (and
+ * a multi-platform image's OCI index over its platforms' manifests), the
+ * layout's `index.json` and `oci-layout` (what podman and skopeo read),
  * docker's `manifest.json` pointing at the same gzip blobs (what
  * `docker load` reads), and push-images' own index (who wrote it, when).
  */
 import { createHash } from "node:crypto";
+import type { Platform } from "../core/platforms.ts";
 
 const MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+const INDEX_TYPE = "application/vnd.oci.image.index.v1+json";
 export const CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
 export const GZIP_LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
 /** The annotation podman reads the image's name from (it adds `localhost/` to a name with no registry). */
@@ -26,12 +29,27 @@ export interface StoredBlob extends Descriptor {
   readonly file?: string;
 }
 
-/** One image of the bundle as `save` assembles it. */
-export interface SavedImage {
-  readonly image: string;
-  readonly reference: string;
+/** An image's blobs: a config and its layers. */
+export interface ImageBlobs {
   readonly config: StoredBlob;
   readonly layers: readonly StoredBlob[];
+}
+
+/**
+ * One image of the bundle as `save` assembles it. A multi-platform image has
+ * `platforms`; its own config and layers are then the one platform's image
+ * `docker load` takes (manifest.json), which keeps no lists.
+ */
+export interface SavedImage extends ImageBlobs {
+  readonly image: string;
+  readonly reference: string;
+  readonly platforms?: ReadonlyArray<ImageBlobs & { readonly platform: Platform }>;
+}
+
+/** An image's documents: what index.json points at (its manifest, or its index), and every document blob to store. */
+export interface ImageDocuments {
+  readonly top: StoredBlob;
+  readonly blobs: readonly StoredBlob[];
 }
 
 /** What push-images-index.json holds. */
@@ -55,7 +73,7 @@ function jsonBlob(mediaType: string, value: unknown): StoredBlob {
   return { mediaType, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, size: bytes.length, bytes };
 }
 
-export function imageManifest(image: SavedImage): StoredBlob {
+function imageManifest(image: ImageBlobs): StoredBlob {
   const descriptor = ({ mediaType, digest, size }: Descriptor) => ({ mediaType, digest, size });
   return jsonBlob(MANIFEST_TYPE, {
     schemaVersion: 2,
@@ -65,17 +83,35 @@ export function imageManifest(image: SavedImage): StoredBlob {
   });
 }
 
+/** A single image's manifest; a multi-platform image's platform manifests and the index over them, each with its platform. */
+export function imageDocuments(image: SavedImage): ImageDocuments {
+  if (!image.platforms) {
+    const manifest = imageManifest(image);
+    return { top: manifest, blobs: [manifest] };
+  }
+  const manifests = image.platforms.map(imageManifest);
+  const index = jsonBlob(INDEX_TYPE, {
+    schemaVersion: 2,
+    mediaType: INDEX_TYPE,
+    manifests: image.platforms.map(({ platform }, i) => {
+      const { mediaType, digest, size } = manifests[i] as StoredBlob;
+      return { mediaType, digest, size, platform };
+    }),
+  });
+  return { top: index, blobs: [...manifests, index] };
+}
+
 /** oci-layout, index.json, manifest.json and push-images-index.json, in the order they go into the tar; and the last one's content. */
 export function layoutFiles(
   images: readonly SavedImage[],
-  manifests: readonly StoredBlob[],
+  tops: readonly StoredBlob[],
   writer: string,
 ): { files: Array<[string, Buffer]>; index: SaveIndex } {
   const index = {
     schemaVersion: 2,
-    mediaType: "application/vnd.oci.image.index.v1+json",
+    mediaType: INDEX_TYPE,
     manifests: images.map((image, i) => {
-      const { mediaType, digest, size } = manifests[i] as StoredBlob;
+      const { mediaType, digest, size } = tops[i] as StoredBlob;
       return { mediaType, digest, size, annotations: { [REF_NAME]: image.reference } };
     }),
   };
@@ -90,8 +126,9 @@ export function layoutFiles(
     images: images.map((image, i) => ({
       image: image.image,
       reference: image.reference,
-      id: image.config.digest,
-      manifest: manifests[i]?.digest ?? "",
+      // A multi-platform image's id is its index's digest, as --from-archive reads it.
+      id: image.platforms ? (tops[i]?.digest ?? "") : image.config.digest,
+      manifest: tops[i]?.digest ?? "",
     })),
   };
   const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);

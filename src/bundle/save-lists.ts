@@ -1,27 +1,40 @@
 /**
- * `save` of a podman manifest list: `podman save` would write only this
- * host's platform, silently. Until `save` writes indexes itself, a list is
- * refused, naming podman's command that writes the whole list as an OCI
- * archive, which --from-archive pushes with every platform.
+ * `save` of a podman manifest list: `podman save LIST` would write only
+ * this host's platform, silently. Each chosen platform's image is a local
+ * image of its own, so it goes into the tool's archive by its image id, and
+ * the bundle gets an index over them (write-bundle.ts). docker keeps no
+ * lists: manifest.json names the image of this host's platform, or the
+ * first one, for `docker load`.
  */
-import type { ContainerTool, LocalImage } from "../engine/container-tool.ts";
-import { findLocalLists } from "../engine/local-lists.ts";
+import type { LocalList } from "../engine/local-lists.ts";
 import { failure } from "../core/errors.ts";
-import type { SaveOptions } from "./save-options.ts";
+import { platformText } from "../core/platforms.ts";
+import type { BundleImage } from "./bundle.ts";
+import type { ChosenImage } from "./write-bundle.ts";
 
-export async function refuseLists(
-  tool: ContainerTool,
-  inspected: ReadonlyMap<string, LocalImage | undefined>,
-  options: SaveOptions,
-): Promise<void> {
-  const lists = await findLocalLists(tool, tool.shell, inspected, options.platforms);
-  const [first] = lists.keys();
-  if (!first) return;
-  throw failure(
-    "SAVE_MULTI_PLATFORM",
-    `${[...lists.keys()].join(", ")} ${lists.size === 1 ? "is a multi-platform image" : "are multi-platform images"} ` +
-      "(manifest list), which save does not write yet; podman save would keep one platform only",
-    `write each list with all its platforms: podman manifest push --all ${first} oci-archive:${options.output}:${first} ` +
-      `(one file per list), then push it with --from-archive; save the other images with -i`,
-  );
+/** What the tool saves for each reference: the reference itself, or a list's chosen platform images by id. */
+export function namesToSave(references: readonly string[], lists: ReadonlyMap<string, LocalList>): string[] {
+  const names = references.flatMap((reference) => {
+    const list = lists.get(reference);
+    // podman takes a full image id without its `sha256:`.
+    return list ? list.chosen.map((entry) => entry.id.replace(/^sha256:/, "")) : [reference];
+  });
+  return [...new Set(names)];
+}
+
+/** Picks an image out of the tool's archive by id; ARCHIVE_INVALID when the tool left it out. */
+export type SavedById = (id: string, what: string) => BundleImage;
+
+/** A list as save writes it: each chosen platform's image, and the one `docker load` takes. */
+export function chosenList(image: string, reference: string, list: LocalList, find: SavedById): ChosenImage {
+  const platforms = list.chosen.map((entry) => ({
+    platform: entry.platform,
+    source: find(entry.id, `${reference} (${platformText(entry.platform)})`),
+  }));
+  const host = process.arch === "x64" ? "amd64" : process.arch;
+  const loadable = platforms.find((entry) => entry.platform.os === "linux" && entry.platform.architecture === host);
+  const source = (loadable ?? platforms[0])?.source;
+  if (!source)
+    throw failure("ARCHIVE_INVALID", `${reference} has no platform image to save`, `podman manifest inspect ${reference}`);
+  return { image, reference, source, platforms };
 }

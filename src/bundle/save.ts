@@ -17,7 +17,8 @@ import type { Logger } from "../core/logger.ts";
 import { sourceImagesMissing } from "../engine/source-images.ts";
 import { VERSION } from "../cli/version.ts";
 import { compressLayers } from "./compress-layers.ts";
-import { refuseLists } from "./save-lists.ts";
+import { findLocalLists } from "../engine/local-lists.ts";
+import { chosenList, namesToSave, type SavedById } from "./save-lists.ts";
 import { readBundle } from "./open-bundle.ts";
 import { type SaveIndex } from "./oci-documents.ts";
 import { writeBundle } from "./write-bundle.ts";
@@ -59,9 +60,10 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
   const toolVersion = await tool.checkAvailable("");
   const references = options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
   const inspected = await tool.inspectImages(references);
-  await refuseLists(tool, inspected, options);
+  // podman's manifest lists among them, with the platforms --platform keeps (PLATFORM_MISSING, exit 2, before anything is written).
+  const lists = await findLocalLists(tool, tool.shell, inspected, options.platforms);
   const ids = references.map((reference) => inspected.get(reference)?.id);
-  const missing = references.filter((_, index) => ids[index] === undefined);
+  const missing = references.filter((reference, index) => ids[index] === undefined && !lists.has(reference));
   if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing, references.length);
 
   const work = join(run.tempDir, "save");
@@ -72,7 +74,7 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     stage("saving");
     log.info(`Saving ${references.length} image${references.length === 1 ? "" : "s"} with ${tool.name} to ${options.output} ...`);
     const archive = join(work, "images.tar");
-    const saved = await tool.save(references, archive);
+    const saved = await tool.save(namesToSave(references, lists), archive);
     if (saved.exitCode !== 0) {
       const context = { tool: tool.name, registryHost: "", action: `${tool.name} save`, command: saved };
       throw diagnose(`${saved.stderr}\n${saved.stdout}`, context);
@@ -84,19 +86,24 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
       log,
       signal: run.signal,
     });
-    const chosen = options.images.map((image, i) => {
-      const found = savedImages.find((saved) => saved.id === ids[i]);
+    const find: SavedById = (id, what) => {
+      const found = savedImages.find((saved) => saved.id === id);
       if (!found)
         throw failure(
           "ARCHIVE_INVALID",
-          `${tool.name} save left out ${references[i]} (${ids[i]})`,
-          `run it by hand to see why: ${tool.name} save -o /tmp/check.tar ${references[i]}`,
+          `${tool.name} save left out ${what} (${id})`,
+          `run it by hand to see why: ${tool.name} save -o /tmp/check.tar ${id.replace(/^sha256:/, "")}`,
         );
-      return { image, reference: references[i] as string, source: found };
+      return found;
+    };
+    const chosen = options.images.map((image, i) => {
+      const reference = references[i] as string;
+      const list = lists.get(reference);
+      return list ? chosenList(image, reference, list, find) : { image, reference, source: find(ids[i] ?? "", reference) };
     });
 
     stage("compressing");
-    const layers = chosen.flatMap((image) => image.source.layers);
+    const layers = chosen.flatMap((image) => (image.platforms ?? [image]).flatMap((entry) => entry.source.layers));
     log.info(`Compressing ${new Set(layers.map((layer) => layer.digest)).size} distinct layers ...`);
     const compressed = await compressLayers(layers, { dir: work, signal: run.signal });
 

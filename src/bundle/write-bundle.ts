@@ -1,15 +1,18 @@
 /**
  * Writes the bundle's tar: the layout's small files first (so even a cut
- * copy says what it should hold), then manifests, configs and gzip layers
- * under `blobs/sha256/`, each blob once however many images share it.
+ * copy says what it should hold), then manifests (and a multi-platform
+ * image's index), configs and gzip layers under `blobs/sha256/`, each blob
+ * once however many images share it.
  */
+import type { Platform } from "../core/platforms.ts";
 import type { BundleImage } from "./bundle.ts";
 import type { CompressedLayer } from "./compress-layers.ts";
 import {
   blobPath,
   CONFIG_TYPE,
   GZIP_LAYER_TYPE,
-  imageManifest,
+  imageDocuments,
+  type ImageBlobs,
   layoutFiles,
   type SaveIndex,
   type SavedImage,
@@ -17,11 +20,17 @@ import {
 } from "./oci-documents.ts";
 import { TarWriter } from "./tar-writer.ts";
 
-/** An image `save` puts in the bundle: its product name, its source reference, and what the tool's archive holds of it. */
+/**
+ * An image `save` puts in the bundle: its product name, its source
+ * reference, and what the tool's archive holds of it. A multi-platform
+ * image has each chosen platform's image; `source` is then the one of them
+ * `docker load` takes.
+ */
 export interface ChosenImage {
   readonly image: string;
   readonly reference: string;
   readonly source: BundleImage;
+  readonly platforms?: ReadonlyArray<{ readonly platform: Platform; readonly source: BundleImage }>;
 }
 
 export interface WriteOptions {
@@ -39,23 +48,29 @@ export async function writeBundle(
   options: WriteOptions,
 ): Promise<{ files: readonly string[]; index: SaveIndex }> {
   const images: SavedImage[] = [];
-  for (const { image, reference, source } of chosen) {
-    const bytes = await readAll(source.config.open());
-    const config: StoredBlob = { mediaType: CONFIG_TYPE, digest: source.config.digest, size: bytes.length, bytes };
-    const layers = source.layers.map((layer): StoredBlob => {
-      const packed = compressed.get(layer.digest);
-      if (!packed) throw new Error(`layer ${layer.digest} of ${reference} was not compressed`);
-      return { mediaType: GZIP_LAYER_TYPE, digest: packed.digest, size: packed.size, file: packed.file };
-    });
-    images.push({ image, reference, config, layers });
+  for (const { image, reference, source, platforms } of chosen) {
+    const blobs = (one: BundleImage) => storedBlobs(one, reference, compressed);
+    const saved = platforms
+      ? await Promise.all(platforms.map(async (entry) => ({ platform: entry.platform, ...(await blobs(entry.source)) })))
+      : undefined;
+    images.push({ image, reference, ...(await blobs(source)), ...(saved && { platforms: saved }) });
   }
-  const manifests = images.map(imageManifest);
-  const { files, index } = layoutFiles(images, manifests, options.writer);
+  const documents = images.map(imageDocuments);
+  const { files, index } = layoutFiles(
+    images,
+    documents.map((document) => document.top),
+    options.writer,
+  );
   const tar = new TarWriter(options.fileFor, options.splitBytes, options.signal);
   try {
     for (const [path, bytes] of files) await tar.addBuffer(path, bytes);
     const stored = new Set<string>();
-    for (const blob of [...manifests, ...images.map((image) => image.config), ...images.flatMap((image) => image.layers)]) {
+    const everyImage = images.flatMap((image): readonly ImageBlobs[] => image.platforms ?? [image]);
+    for (const blob of [
+      ...documents.flatMap((document) => document.blobs),
+      ...everyImage.map((image) => image.config),
+      ...everyImage.flatMap((image) => image.layers),
+    ]) {
       if (stored.has(blob.digest)) continue;
       stored.add(blob.digest);
       if (blob.bytes) await tar.addBuffer(blobPath(blob.digest), blob.bytes);
@@ -66,6 +81,22 @@ export async function writeBundle(
     await tar.close();
   }
   return { files: tar.files, index };
+}
+
+/** An image's config (its bytes, from the tool's archive) and its layers as compressed. */
+async function storedBlobs(
+  source: BundleImage,
+  reference: string,
+  compressed: ReadonlyMap<string, CompressedLayer>,
+): Promise<ImageBlobs> {
+  const bytes = await readAll(source.config.open());
+  const config: StoredBlob = { mediaType: CONFIG_TYPE, digest: source.config.digest, size: bytes.length, bytes };
+  const layers = source.layers.map((layer): StoredBlob => {
+    const packed = compressed.get(layer.digest);
+    if (!packed) throw new Error(`layer ${layer.digest} of ${reference} was not compressed`);
+    return { mediaType: GZIP_LAYER_TYPE, digest: packed.digest, size: packed.size, file: packed.file };
+  });
+  return { config, layers };
 }
 
 async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {

@@ -72,8 +72,7 @@ export type FailureCode =
   | "INTERRUPTED"
   | "REGISTRY_STALLED"
   | "PUSH_FAILED"
-  | "AUTH_FILE_INVALID"
-  | "SAVE_MULTI_PLATFORM";
+  | "AUTH_FILE_INVALID";
 
 export type ErrorCode = InputErrorCode | FailureCode;
 

@@ -2,7 +2,7 @@
  * Multi-platform images (issue 21): a podman manifest list over an amd64
  * and an arm64 image (`FROM scratch` builds with --arch, so no emulation)
  * is pushed whole, found up to date on a re-run, cut down by --platform,
- * and named in -n; a platform it lacks is refused before anything is sent.
+ * saved whole into a bundle (or cut down) and pushed from it, and named in -n; a platform it lacks is refused before anything is sent.
  * The registry is asked what it serves: the index, each platform's manifest
  * and its config (the local image id). The list lives in the operator's
  * rootless storage: podman 4.3's `podman images` fails on a storage holding
@@ -20,6 +20,7 @@ import { EXIT, expectError, expectSuccess } from "./helpers/expect-cli.ts";
 import { expectNoTrace } from "./helpers/expect-registry.ts";
 import { jsonImages } from "./helpers/json-report.ts";
 import { asOperator, operator } from "./helpers/operator.ts";
+import { archiveManifest, archivePlatforms } from "./helpers/archive-inspect.ts";
 import { enginelessPath } from "./helpers/engineless.ts";
 import { run } from "../bed/run.ts";
 import { RegistryClient } from "./helpers/registry-client.ts";
@@ -141,22 +142,40 @@ describe("a podman manifest list", () => {
     expect(await servedPlatforms(`${arm}/${IMAGE}`)).toEqual({ single: local.ids.arm64 });
   });
 
-  it("save refuses a list, naming podman's command that writes it whole; --from-archive pushes what that wrote", async () => {
+  it("save writes the index and both platforms' images; --from-archive pushes both; save --platform keeps only those", async () => {
     const op = operator();
     const dir = mkdtempSync(join(op.home, "mp-save-"));
     chownSync(dir, op.uid, op.gid);
-    const output = join(dir, "apim.tar");
-    const save = await runCli(["save", "-o", output, "-c", "podman", "-p", local.path, "-s", TAG, "-i", IMAGE], { as: op });
-    const text = expectError(save, EXIT.failed, "SAVE_MULTI_PLATFORM");
-    const list = `${local.path}/${IMAGE}:${TAG}`;
-    expect(text).toContain(`podman manifest push --all ${list} oci-archive:${output}:${list}`);
-    await asOperator("podman", ["manifest", "push", "--all", list, `oci-archive:${output}:${list}`]);
-    const dest = uniqueName();
-    const r = await runCli(["--from-archive", output, "-r", `${plain.host}/${dest}`, "-t", "-p", local.path, "-s", TAG], {
-      env: { PATH: enginelessPath() },
-    });
-    expectSuccess(r);
-    expect(await servedPlatforms(`${dest}/${IMAGE}`)).toEqual({ "linux/amd64": local.ids.amd64, "linux/arm64": local.ids.arm64 });
+    const save = (output: string, ...extra: string[]) =>
+      runCli(["save", "-o", output, "-c", "podman", "-p", local.path, "-s", TAG, "-i", IMAGE, ...extra], { as: op });
+    try {
+      const output = join(dir, "apim.tar");
+      expectSuccess(await save(output));
+      expect(await archivePlatforms(output)).toEqual({ "linux/amd64": local.ids.amd64, "linux/arm64": local.ids.arm64 });
+      // docker keeps no lists: manifest.json gives it the image of this host's platform (the bed runs on amd64).
+      expect((await archiveManifest(output))[0]?.Config).toBe(`blobs/${local.ids.amd64.replace(":", "/")}`);
+      const dest = uniqueName();
+      const r = await runCli(
+        ["--from-archive", output, "-r", `${plain.host}/${dest}`, "-t", "-p", local.path, "-s", TAG, "--json"],
+        {
+          env: { PATH: enginelessPath() },
+        },
+      );
+      expectSuccess(r);
+      expect(jsonImages(r)[0]).toMatchObject({ status: "pushed", platforms: ["linux/amd64", "linux/arm64"] });
+      expect(await servedPlatforms(`${dest}/${IMAGE}`)).toEqual({
+        "linux/amd64": local.ids.amd64,
+        "linux/arm64": local.ids.arm64,
+      });
+
+      const arm = join(dir, "arm.tar");
+      expectSuccess(await save(arm, "--platform", "linux/arm64"));
+      expect(await archivePlatforms(arm)).toEqual({ "linux/arm64": local.ids.arm64 });
+      const missing = await save(join(dir, "s390x.tar"), "--platform", "linux/s390x");
+      expect(expectError(missing, EXIT.invalid, "PLATFORM_MISSING")).toContain("it has linux/amd64, linux/arm64");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("-n names both platforms", async () => {

@@ -31,6 +31,19 @@ export async function archiveIndex(file: string): Promise<SaveIndex> {
   return JSON.parse(await archiveMember(file, "push-images-index.json")) as SaveIndex;
 }
 
+/** The platforms of the index index.json's first entry points at, each (os/arch) with its image's config digest. */
+export async function archivePlatforms(file: string): Promise<Record<string, string>> {
+  const blob = async <T>(digest: string) => JSON.parse(await archiveMember(file, `blobs/${digest.replace(":", "/")}`)) as T;
+  const layout = JSON.parse(await archiveMember(file, "index.json")) as { manifests: { digest: string }[] };
+  const index = await blob<{ manifests: { digest: string; platform: { os: string; architecture: string } }[] }>(
+    layout.manifests[0]?.digest ?? "",
+  );
+  const platforms: Record<string, string> = {};
+  for (const { digest, platform } of index.manifests)
+    platforms[`${platform.os}/${platform.architecture}`] = (await blob<{ config: { digest: string } }>(digest)).config.digest;
+  return platforms;
+}
+
 /** `repo:tag` without the registry podman or docker put in front of a short name. */
 export function shortName(ref: string): string {
   return ref.replace(/^(localhost|docker\.io)\//, "");
