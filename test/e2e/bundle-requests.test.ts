@@ -5,11 +5,13 @@
  * the token server first and is never refused with a 401 to learn what it
  * already knew (issue 23). A re-run reads no layer of the bundle: with a
  * layer damaged since, the images at the target are still up to date.
+ * The one request meant to be refused is issue 22's pull check: a manifest
+ * asked for with no login, as a node without a pull secret would.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestsUnder } from "./helpers/access-log.ts";
+import { requestsUnder, type LoggedRequest } from "./helpers/access-log.ts";
 import { uniqueName, useBed } from "./helpers/bed.ts";
 import { runCli } from "./helpers/cli.ts";
 import { enginelessPath } from "./helpers/engineless.ts";
@@ -48,10 +50,11 @@ describe("--from-archive to a registry that wants bearer tokens", () => {
     const path = uniqueName();
     const env = { PATH: enginelessPath(), ...storedLogin() };
     const args = ["--from-archive", bundle, "-r", `${tokens.registry.host}/${path}`, "-t"];
-    expectSuccess(await runCli(args, { env }));
+    const first = await runCli([...args, "--json"], { env });
+    expectSuccess(first);
+    expect((JSON.parse(first.stdout) as { pullRequiresLogin: unknown }).pullRequiresLogin).toBe(true);
     // Read before the test's own reads of the registry, which learn its challenge the usual way.
-    const refused = requestsUnder(tokens.registry, path).filter((r) => r.status === 401);
-    expect(refused, "requests refused for want of a token").toEqual([]);
+    expect(refusedButThePullCheck(requestsUnder(tokens.registry, path)), "requests refused for want of a token").toEqual([]);
     await expectPushed(tokens.registry, path, apim.tag, Object.fromEntries(IMAGES.map((i) => [i, apim.podmanIds[i] ?? ""])));
     const before = requestsUnder(tokens.registry, path).length;
 
@@ -65,10 +68,18 @@ describe("--from-archive to a registry that wants bearer tokens", () => {
     expectSuccess(rerun);
     const statuses = (JSON.parse(rerun.stdout) as { images: Array<{ status: string }> }).images.map((image) => image.status);
     expect(statuses).toEqual(IMAGES.map(() => "up-to-date"));
-    expect(
-      requestsUnder(tokens.registry, path)
-        .slice(before)
-        .filter((r) => r.status === 401),
-    ).toEqual([]);
+    expect(refusedButThePullCheck(requestsUnder(tokens.registry, path).slice(before))).toEqual([]);
   });
 });
+
+/**
+ * The 401s of a run, less the pull check's: at most two asks (with no token,
+ * then an anonymous one) for one manifest, by HEAD. An up-to-date check
+ * refused for want of a token asks for each image's manifest and shows.
+ */
+function refusedButThePullCheck(requests: readonly LoggedRequest[]): LoggedRequest[] {
+  const refused = requests.filter((r) => r.status === 401);
+  const pullCheck = refused.filter((r) => r.method === "HEAD" && r.path.includes("/manifests/"));
+  const onePath = new Set(pullCheck.map((r) => r.path)).size <= 1 && pullCheck.length <= 2;
+  return onePath ? refused.filter((r) => !pullCheck.includes(r)) : refused;
+}
