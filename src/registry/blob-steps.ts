@@ -41,8 +41,9 @@ export async function blobExists(registry: RegistryConnection, name: string, dig
 const MOUNT_REFUSED = new Set([401, 403, 404]);
 
 /**
- * Asks the registry to mount `digest` from `from` into `name`: "mounted",
- * the Location of a new upload session when it would not (202: distribution
+ * Asks the registry to mount `digest` from `from` into `name`: "mounted"
+ * (201 naming `digest` in Docker-Content-Digest), "unconfirmed" (a 201
+ * that names no digest or another), the Location of a new upload session when it would not (202: distribution
  * across projects it may not read, ECR for a blob no manifest references),
  * or undefined when it refused outright (Harbor: 401 for a project the
  * robot cannot read, goharbor/harbor#17097; Docker Hub: pull scope on the
@@ -54,12 +55,12 @@ export async function mountBlob(
   name: string,
   digest: string,
   from: string,
-): Promise<"mounted" | string | undefined> {
+): Promise<"mounted" | "unconfirmed" | string | undefined> {
   const query = new URLSearchParams({ mount: digest, from });
   // The registry checks pull rights on `from` too (distribution: 401 insufficient_scope without them).
   const scope = `${pushScope(name)} repository:${from}:pull`;
   const response = await registry.request(`/v2/${name}/blobs/uploads/?${query}`, { method: "POST", scope });
-  if (response.status === 201) return "mounted";
+  if (response.status === 201) return response.headers["docker-content-digest"] === digest ? "mounted" : "unconfirmed";
   if (response.status === 202) return location(response, name, registry);
   if (MOUNT_REFUSED.has(response.status)) return undefined;
   throw statusFailure(response, `mounting ${digest} into ${name}`, registry.login);

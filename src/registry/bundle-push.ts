@@ -1,9 +1,9 @@
 /**
  * The registry API as a transport: each image of a bundle goes up blob by
  * blob, straight from the bundle file, with no container engine.
- * - A blob the target repository has (HEAD) is skipped. A blob this run
- *   already put into another repository of the registry is mounted from
- *   there: images sharing a base layer send it once.
+ * - A blob the target repository has (HEAD) is skipped. A blob this run,
+ *   or an earlier one (remembered-mount.ts), put into another repository
+ *   of the registry is mounted from there: shared layers go up once.
  * - The rest are uploaded several at a time, largest first (upload-slots.ts),
  *   each retried on its own, large ones in chunks a later run can continue
  *   (chunked-upload.ts), each checked as it is read (bundle/blob-check.ts).
@@ -19,7 +19,6 @@ import { bundleInvalid } from "../bundle/blob-check.ts";
 import { failure, type PushImagesError } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
 import type { RegistryType } from "../options/registry-type.ts";
-import { pause, retryWait } from "../core/retry.ts";
 import type { SendOutcome, Transport, TransportContext } from "../core/transport.ts";
 import { answerWaitMs, waitText } from "../core/answer-wait.ts";
 import { blobExists, mountBlob, putManifest, putStreamed, putWhole, startUpload, type Patience } from "./blob-steps.ts";
@@ -31,18 +30,14 @@ import { ByteProgress } from "./byte-progress.ts";
 import { DigestTap, dockerManifest, type Placed } from "./docker-archive-upload.ts";
 import { splitReference } from "./manifest.ts";
 import { UploadSessions, uploadStateFile } from "./upload-sessions.ts";
-import { pushError } from "./push-error.ts";
+import { withRetries, type AttemptTally } from "./blob-retries.ts";
 import { UploadSlots } from "./upload-slots.ts";
 import { blockGzipStream } from "../bundle/block-gzip.ts";
+import { mountRemembered, type RememberedMount } from "./remembered-mount.ts";
 import { bundleImageIndex, distinct, sendPlan } from "./index-put.ts";
 
 /** Uploads in flight at once, over all images: enough to fill a link, few enough for a small registry. */
 const UPLOADS_IN_FLIGHT = 6;
-
-/** Attempts one send has made so far. */
-interface AttemptTally {
-  attempts: number;
-}
 
 export class BundlePush implements Transport {
   readonly name = "the registry API";
@@ -53,6 +48,8 @@ export class BundlePush implements Transport {
   private readonly sessions: UploadSessions;
   /** What the registry said about chunks (their sizes, or none at all), for the whole run. */
   private readonly limits = new ChunkLimits();
+  /** Where earlier runs left blobs, to mount them from. */
+  private readonly remembered: RememberedMount;
 
   constructor(
     private readonly runner: TransportContext,
@@ -62,6 +59,7 @@ export class BundlePush implements Transport {
     private readonly registryType: RegistryType = "generic",
   ) {
     this.sessions = new UploadSessions(uploadStateFile(runner.env), runner.log);
+    this.remembered = { host: runner.options.registry.host, sessions: this.sessions, log: runner.log };
   }
 
   /**
@@ -116,10 +114,10 @@ export class BundlePush implements Transport {
     // No manifest names a blob whose check failed: those the registry had, or a run before sent part of, are read here.
     await Promise.all(blobs.map((blob) => blob.checked())).then(() => progress.done());
     if (plan.putIndex)
-      return plan.putIndex(tag, (at, doc) => this.withRetries(job, tally, () => putManifest(registry, name, at, doc)));
+      return plan.putIndex(tag, (at, doc) => withRetries(this.runner, job, tally, () => putManifest(registry, name, at, doc)));
 
     const manifest = image.manifest ?? dockerManifest(image, placed);
-    const digest = await this.withRetries(job, tally, () => putManifest(registry, name, tag, manifest));
+    const digest = await withRetries(this.runner, job, tally, () => putManifest(registry, name, tag, manifest));
     return digest ?? image.manifest?.digest;
   }
 
@@ -140,7 +138,7 @@ export class BundlePush implements Transport {
     const { runner } = this;
     // The digest of a docker-archive layer gzipped on the way, once a send got to its end.
     let made: { digest: string; size: number } | undefined;
-    const placing = this.withRetries(job, tally, async () => {
+    const placing = withRetries(this.runner, job, tally, async () => {
       let session: string | undefined;
       if (made && (await blobExists(registry, name, made.digest))) {
         // Its answer was lost after the body went: the registry may hold it all the same.
@@ -148,18 +146,23 @@ export class BundlePush implements Transport {
       }
       if (elsewhere) {
         const mounted = await mountBlob(registry, name, elsewhere.digest, elsewhere.repository);
-        if (mounted === "mounted") return this.skip(blob, { ...elsewhere, repository: name }, progress);
+        if (mounted === "mounted" || mounted === "unconfirmed")
+          return this.skip(blob, { ...elsewhere, repository: name }, progress);
         if (mounted === undefined) runner.log.verbose(`${name}: the registry refused to mount ${blob.digest}; uploading it`);
         session = mounted;
-      } else if (blob.uploadAsStored && (await blobExists(registry, name, blob.digest))) {
-        return this.skip(blob, { repository: name, digest: blob.digest, size: blob.size }, progress);
+      } else if (blob.uploadAsStored) {
+        session = await mountRemembered(this.remembered, registry, name, blob);
+        const here = { repository: name, digest: blob.digest, size: blob.size };
+        if (session === "mounted" || (await blobExists(registry, name, blob.digest))) return this.skip(blob, here, progress);
       }
       const madeAs = (digest: string, size: number) => (made = { digest, size });
       return this.slots.run(blob.size, () => this.upload(registry, name, blob, session, job, progress, madeAs));
     });
-    // The first image to need a blob places it; the others mount it from there.
+    // The first image to need a blob places it; the others, and later runs, mount it from there.
     if (!known) this.placed.set(blob.digest, placing);
-    return placing;
+    const where = await placing;
+    if (blob.uploadAsStored) await this.sessions.placed(this.remembered.host, where.repository, blob.digest);
+    return where;
   }
 
   /** The blob is in `where.repository` already: counted as sent, and a session left open for it there is of no more use. */
@@ -226,25 +229,5 @@ export class BundlePush implements Transport {
       return progress.waiting(what);
     };
     return { idleMs, answerMs, onWaiting };
-  }
-
-  /** Runs one step again after transient failures, with backoff, up to --retries times. */
-  private async withRetries<T>(job: Job, tally: AttemptTally, step: () => Promise<T>): Promise<T> {
-    const { runner } = this;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await step();
-      } catch (caught) {
-        const error = pushError(caught, job.image, runner);
-        const transient = (error as { transient?: boolean }).transient === true;
-        if (!transient || attempt > runner.options.retries || runner.interrupted) throw error;
-        tally.attempts = Math.max(tally.attempts, attempt + 1);
-        const { delayMs, said } = retryWait(attempt, runner.retryPolicy, (error as { retryAfterMs?: number }).retryAfterMs);
-        const reason = `${error.message}${said}`;
-        runner.hooks.progress.call(job, { stage: "retrying", attempt: attempt + 1, delayMs, reason });
-        await pause(delayMs, runner.stopSignal);
-        if (runner.interrupted) throw error;
-      }
-    }
   }
 }

@@ -14,11 +14,14 @@
  * then rename), so a crash never leaves half a file and entries of
  * another run at the same time survive unless both write at once (then
  * that run's session starts afresh: the worst case is bytes sent again).
+ * The same file remembers the blobs each registry confirmed, and where
+ * (placed-blobs.ts), for the next run to mount rather than send again.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Logger } from "../core/logger.ts";
+import { readPlaced, withoutPlaced, withPlaced, type PlacedBlob } from "./placed-blobs.ts";
 
 /** One upload session a registry keeps open for a later run. */
 export interface RecordedUpload {
@@ -44,6 +47,14 @@ const KEPT_FOR_MS = 7 * 24 * 3600 * 1000;
 
 interface StateFile {
   readonly uploads: Record<string, RecordedUpload>;
+  /** By registry, oldest first. */
+  readonly placed?: Record<string, PlacedBlob[]>;
+}
+
+/** What the file holds, as the run works on it. */
+interface State {
+  readonly uploads: Map<string, RecordedUpload>;
+  readonly placed: Map<string, PlacedBlob[]>;
 }
 
 /** Where the state file lives for this environment (the XDG base directory rule). */
@@ -53,7 +64,7 @@ export function uploadStateFile(env: NodeJS.ProcessEnv): string {
 }
 
 export class UploadSessions {
-  private entries?: Map<string, RecordedUpload>;
+  private state?: State;
   private writing: Promise<void> = Promise.resolve();
   /** Each kind of trouble (reading, writing) is said once: a read warning must not hide that nothing can be recorded. */
   private readonly warned = new Set<"read" | "write">();
@@ -65,7 +76,7 @@ export class UploadSessions {
   ) {}
 
   get(registry: string, repository: string, digest: string): RecordedUpload | undefined {
-    return this.loaded().get(keyOf(registry, repository, digest));
+    return this.loaded().uploads.get(keyOf(registry, repository, digest));
   }
 
   /** Records (or moves on) a session; resolves once the file holds it. */
@@ -76,23 +87,44 @@ export class UploadSessions {
       recordedAt: new Date(this.now()).toISOString(),
     };
     const key = keyOf(upload.registry, upload.repository, upload.digest);
-    this.loaded().set(key, entry);
-    return this.write((entries) => entries.set(key, entry));
+    this.loaded().uploads.set(key, entry);
+    return this.write(({ uploads }) => uploads.set(key, entry));
   }
 
   /** Drops a session: the blob is complete, present, or the registry no longer knows the session. */
   forget(registry: string, repository: string, digest: string): Promise<void> {
     const key = keyOf(registry, repository, digest);
-    if (!this.loaded().delete(key)) return Promise.resolve();
-    return this.write((entries) => entries.delete(key));
+    if (!this.loaded().uploads.delete(key)) return Promise.resolve();
+    return this.write(({ uploads }) => uploads.delete(key));
   }
 
-  private loaded(): Map<string, RecordedUpload> {
-    this.entries ??= this.read();
-    return this.entries;
+  /** The repository an earlier run confirmed `digest` in at `registry`, as the file said when this run first read it. */
+  placedAt(registry: string, digest: string): string | undefined {
+    return this.loaded()
+      .placed.get(registry)
+      ?.find((entry) => entry.digest === digest)?.repository;
   }
 
-  private read(): Map<string, RecordedUpload> {
+  /** Remembers that `registry` confirmed `digest` in `repository` (the newest entry; the oldest go beyond the bound). */
+  placed(registry: string, repository: string, digest: string): Promise<void> {
+    const entry: PlacedBlob = { digest, repository, placedAt: new Date(this.now()).toISOString() };
+    return this.write(({ placed }) => placed.set(registry, withPlaced(placed.get(registry) ?? [], entry)));
+  }
+
+  /** Forgets where `digest` was: the registry would not mount it from there (gone, or not readable). */
+  notPlaced(registry: string, digest: string): Promise<void> {
+    const list = this.loaded().placed.get(registry);
+    if (!list?.some((entry) => entry.digest === digest)) return Promise.resolve();
+    this.loaded().placed.set(registry, withoutPlaced(list, digest));
+    return this.write(({ placed }) => placed.set(registry, withoutPlaced(placed.get(registry) ?? [], digest)));
+  }
+
+  private loaded(): State {
+    this.state ??= this.read();
+    return this.state;
+  }
+
+  private read(): State {
     let text: string;
     try {
       text = readFileSync(this.file, "utf8");
@@ -101,30 +133,31 @@ export class UploadSessions {
       if (!["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) {
         this.warnOnce("read", `cannot read ${this.file} (${(error as Error).message}): uploads recorded there are not continued`);
       }
-      return new Map();
+      return emptyState();
     }
     try {
       const parsed = JSON.parse(text) as Partial<StateFile>;
       const oldest = this.now() - KEPT_FOR_MS;
-      return new Map(
-        Object.entries(parsed.uploads ?? {}).filter(([, entry]) => isEntry(entry) && Date.parse(entry.recordedAt) >= oldest),
+      const uploads = Object.entries(parsed.uploads ?? {}).filter(
+        ([, entry]) => isEntry(entry) && Date.parse(entry.recordedAt) >= oldest,
       );
+      return { uploads: new Map(uploads), placed: readPlaced(parsed.placed) };
     } catch {
       this.warnOnce("read", `${this.file} is not valid JSON; it is replaced by the next recorded upload`);
-      return new Map();
+      return emptyState();
     }
   }
 
   /** Applies `change` to what the file holds now and writes it back whole; one write at a time. */
-  private write(change: (entries: Map<string, RecordedUpload>) => void): Promise<void> {
+  private write(change: (state: State) => void): Promise<void> {
     this.writing = this.writing.then(() => {
       try {
-        const entries = this.read();
-        change(entries);
+        const state = this.read();
+        change(state);
         mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
         const temporary = `${this.file}.${process.pid}.tmp`;
-        const state: StateFile = { uploads: Object.fromEntries(entries) };
-        writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+        const written: StateFile = { uploads: Object.fromEntries(state.uploads), placed: Object.fromEntries(state.placed) };
+        writeFileSync(temporary, `${JSON.stringify(written, null, 2)}\n`, { mode: 0o600 });
         // An existing file keeps the mode it was made with; ours is private whatever the umask.
         chmodSync(temporary, 0o600);
         renameSync(temporary, this.file);
@@ -141,6 +174,10 @@ export class UploadSessions {
     this.warned.add(kind);
     this.log.warn(message);
   }
+}
+
+function emptyState(): State {
+  return { uploads: new Map(), placed: new Map() };
 }
 
 function keyOf(registry: string, repository: string, digest: string): string {
