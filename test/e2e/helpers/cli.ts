@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { installProgram, isScript } from "../../bed/program.ts";
 import { findOnPath } from "../../bed/tool-path.ts";
 import { useBed, type BedOperator } from "./bed.ts";
+import { testDir } from "./local-tools.ts";
 
 export interface CliResult {
   /** Exit code; null when killed by a signal (see `signal`). */
@@ -81,7 +82,9 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
 export function startCli(args: readonly string[], opts: CliOptions = {}): RunningCli {
   const program = opts.program ?? useBed().program;
   if (!existsSync(program)) throw new Error(`${program} does not exist: run \`npm run build\` first`);
-  const env: NodeJS.ProcessEnv = opts.as ? { ...opts.as.env } : { ...withoutTestRunnerVars(process.env), ...useBed().env };
+  const env: NodeJS.ProcessEnv = opts.as
+    ? { ...opts.as.env }
+    : { ...withoutTestRunnerVars(process.env), ...useBed().env, XDG_STATE_HOME: stateHomeOfThisFile() };
   for (const [key, value] of Object.entries(opts.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
@@ -133,6 +136,17 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): Runnin
 function refuseNodeOnPath(path: string): void {
   const node = findOnPath("node", path);
   if (node) throw new Error(`the program's PATH must not hold node, but ${node} is on it (PATH=${path})`);
+}
+
+/**
+ * The runs of one test file share a state directory (open upload sessions,
+ * blobs remembered for mounts), and no other file sees it: a blob one file
+ * pushed is not mounted by the next, whatever order they run in. Module
+ * state is per file: vitest isolates each test file's modules.
+ */
+let fileStateHome: string | undefined;
+function stateHomeOfThisFile(): string {
+  return (fileStateHome ??= testDir());
 }
 
 /** The user's environment has none of the variables vitest sets in its workers. */
