@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { createGunzip } from "node:zlib";
+import { droppedBuffers } from "../core/young-garbage.ts";
 
 /** Output chunks of this size: fewer, larger callbacks into the hash than zlib's 16 KiB default. */
 const OUT_CHUNK = 256 * 1024;
@@ -32,7 +33,11 @@ export class LayerDigester {
   private readonly finished: Promise<void>;
 
   constructor() {
-    this.gunzip.on("data", (chunk: Buffer) => this.hash.update(chunk));
+    this.gunzip.on("data", (chunk: Buffer) => {
+      this.hash.update(chunk);
+      // zlib made this buffer for this chunk alone: it is garbage from here.
+      droppedBuffers(chunk.length);
+    });
     this.finished = new Promise((resolve) => {
       this.gunzip.once("end", resolve);
       this.gunzip.once("error", (error) => {
