@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 // bundle (issue 23): V8 frees the buffers zlib hands out per chunk only
 // when it collects, and a small young generation and old-space limit make
 // it collect often (peak RSS 178 -> 123 MB, save 151 -> 112 MB);
-// --expose-gc lets src/core/young-garbage.ts ask for more (about 20 MB less).
+// --expose-gc lets src/core/young-garbage.ts ask for more (about 14 MB less).
 const V8_FLAGS = ["--max-semi-space-size=1", "--max-old-space-size=64", "--expose-gc"];
 const version = await bundle();
 console.log(`bundled build/push-images.mjs and build/sea/push-images.cjs (push-images ${version})`);
