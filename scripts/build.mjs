@@ -6,11 +6,9 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { bundle } from "./bundle.mjs";
 import { ARCHES, NODE_VERSION, nodeBase, seedPkgCache } from "./node-bases.mjs";
 
-const require = createRequire(import.meta.url);
 // V8's flags for the binary, measured on --from-archive of a 1 GB random
 // bundle (issue 23): V8 frees the buffers zlib hands out per chunk only
 // when it collects, and a small young generation and old-space limit make
