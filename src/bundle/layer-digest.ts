@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { createGunzip } from "node:zlib";
+import { droppedBuffers } from "../core/young-garbage.ts";
 
 /** Output chunks of this size: fewer, larger callbacks into the hash than zlib's 16 KiB default. */
 const OUT_CHUNK = 256 * 1024;
@@ -30,13 +31,20 @@ export class LayerDigester {
   private readonly gunzip = createGunzip({ chunkSize: OUT_CHUNK });
   private failed?: string;
   private readonly finished: Promise<void>;
+  /** Writes zlib has not called back yet: a failure releases them, as their callbacks may never come. */
+  private readonly pending = new Set<() => void>();
 
   constructor() {
-    this.gunzip.on("data", (chunk: Buffer) => this.hash.update(chunk));
+    this.gunzip.on("data", (chunk: Buffer) => {
+      this.hash.update(chunk);
+      // zlib made this buffer for this chunk alone: it is garbage from here.
+      droppedBuffers(chunk.length);
+    });
     this.finished = new Promise((resolve) => {
       this.gunzip.once("end", resolve);
       this.gunzip.once("error", (error) => {
         this.failed = error.message;
+        for (const release of this.pending) release();
         resolve();
       });
     });
@@ -48,10 +56,14 @@ export class LayerDigester {
    */
   write(chunk: Buffer): Promise<void> {
     if (this.failed !== undefined) return Promise.resolve();
+    // Not a reaction on `finished` per write: those would be held until the layer's end.
     return new Promise((resolve) => {
-      const ok = this.gunzip.write(chunk, () => resolve());
-      // After an error the callback may never come: the failure resolves it.
-      if (!ok) void this.finished.then(() => resolve());
+      const release = () => {
+        this.pending.delete(release);
+        resolve();
+      };
+      this.pending.add(release);
+      this.gunzip.write(chunk, release);
     });
   }
 
