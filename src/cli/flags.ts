@@ -1,7 +1,6 @@
 /**
- * The command line, declared once: every flag has a description, so
- * `--help` is the documentation. cleye parses; src/cli/help-page.ts prints the
- * help, flags in the order declared here (PRODUCT.md's and the README's),
+ * The command line, declared once: every flag has a description, so `--help` is the
+ * documentation. cleye parses; help-page.ts prints it, flags in the order declared (PRODUCT.md's),
  * defaults from the product defaults in force (built in, or PRODUCT_DEFAULTS).
  */
 import { cli, command } from "cleye";
@@ -164,11 +163,12 @@ export function saveFlags(defaults: ProductDefaults) {
   } as const;
 }
 
-/** `push-images verify`'s flags (src/cli/verify-flags.ts), with the shared ones. */
+/** `push-images verify`'s flags (src/cli/verify-flags.ts), with the shared ones; --platform as the push took it. */
 export function verifyCommandFlags(defaults: ProductDefaults) {
-  const { verbose, quiet, ...shared } = sharedFlags(defaults, "verify");
+  const { verbose, quiet, platform, ...shared } = sharedFlags(defaults, "verify");
   const { registry, ...own } = verifyFlags(defaults);
-  return { registry, ...shared, ...own, help: HELP_FLAG, verbose, quiet } as const;
+  const asPushed = { ...platform, description: "The --platform the push had; every platform at the target is checked" };
+  return { registry, ...shared, platform: asPushed, ...own, help: HELP_FLAG, verbose, quiet } as const;
 }
 
 /** The values of sharedFlags, as a push and `save` both take them. */
