@@ -81,9 +81,12 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     run.signal?.throwIfAborted();
     run.stage?.(now);
   };
-  const toolVersion = await tool.checkAvailable("");
   const references = options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
-  const inspected = await tool.inspectImages(references);
+  // Asked at once (a tenth of a second each); the inspection is judged only once the tool is known to answer.
+  const inspecting = tool.inspectImages(references);
+  inspecting.catch(() => undefined);
+  const toolVersion = await tool.checkAvailable("");
+  const inspected = await inspecting;
   // podman's manifest lists among them, with the platforms --platform keeps (PLATFORM_MISSING, exit 2, before anything is written).
   const lists = await findLocalLists(tool, tool.shell, inspected, options.platforms);
   const ids = references.map((reference) => inspected.get(reference)?.id);
