@@ -153,9 +153,9 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
 
 /**
  * Runs the tool's save into a pipe and takes the archive as it comes. When
- * the tool fails, its own error is the one to show; when the archive breaks
- * off or disagrees with itself, ARCHIVE_INVALID; when the bundle's side
- * fails (a full disk), the tool is stopped by closing its pipe.
+ * the bundle's side fails (a full disk, Ctrl-C), that is the error, and the
+ * tool is stopped by closing its pipe; when the tool fails, its own error;
+ * when the archive breaks off or disagrees with itself, ARCHIVE_INVALID.
  */
 async function streamSave(
   tool: ContainerTool,
@@ -163,24 +163,29 @@ async function streamSave(
   tar: TarWriter,
   broken: (why: string) => Error,
 ): Promise<StreamedArchive> {
-  let taken: Promise<StreamedArchive> | undefined;
-  const saved = await tool.save(names, (archive: Readable) => {
-    taken = takeEngineArchive(readAhead(archive), tar).finally(async () => {
-      // The tool may still be writing (the bundle side failed) or have padding after the end of the tar.
-      archive.destroy();
-    });
-    taken.catch(() => undefined);
+  let taken: Promise<{ archive?: StreamedArchive; error?: unknown }> | undefined;
+  const saved = await tool.save(names, (stdout: Readable) => {
+    taken = takeEngineArchive(readAhead(stdout), tar).then(
+      (archive) => {
+        // What follows the tar's end (its second zero block) is let through, so the tool ends as it should.
+        stdout.removeAllListeners("data");
+        stdout.resume();
+        return { archive };
+      },
+      (error: unknown) => {
+        stdout.destroy();
+        return { error };
+      },
+    );
   });
+  const { archive, error } = (await taken) ?? { error: new TarStreamError("it wrote nothing") };
+  if (error !== undefined && !(error instanceof TarStreamError)) throw error;
   if (saved.exitCode !== 0) {
     const context = { tool: tool.name, registryHost: "", action: `${tool.name} save`, command: saved };
     throw diagnose(`${saved.stderr}\n${saved.stdout}`, context);
   }
-  if (!taken) throw broken("it wrote nothing");
-  try {
-    return await taken;
-  } catch (error) {
-    throw error instanceof TarStreamError ? broken(error.message) : error;
-  }
+  if (!archive) throw broken(error instanceof Error ? error.message : String(error));
+  return archive;
 }
 
 /** The summary; `columns`: the terminal's width, which the image lines fit (saved-image-lines.ts). */
