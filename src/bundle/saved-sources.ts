@@ -8,11 +8,9 @@
 import { createHash } from "node:crypto";
 import { failure, type PushImagesError } from "../core/errors.ts";
 import { resolvePath, type StreamedArchive, type StreamedLayer } from "./engine-archive.ts";
-import { shortReference } from "./bundle-blobs.ts";
 
-/** An image the tool saved: its names, id, config bytes and layers (diff_id and gzip blob each). */
+/** An image the tool saved: its id, config bytes and layers (diff_id and gzip blob each). */
 export interface SavedSource {
-  readonly references: readonly string[];
   /** The config's digest. */
   readonly id: string;
   readonly config: Buffer;
@@ -50,7 +48,7 @@ export function savedSources(archive: StreamedArchive, broken: (why: string) => 
         throw broken(`layer ${path} of ${what} hashes to ${layer.diffId}, not ${diffIds[i]} as its config says`);
       return layer;
     });
-    return { references: (entry.RepoTags ?? []).map(shortReference), id, config, layers };
+    return { id, config, layers };
   });
 }
 
