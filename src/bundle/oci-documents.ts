@@ -23,10 +23,9 @@ export interface Descriptor {
   readonly size: number;
 }
 
-/** A blob `save` stores: its descriptor, and its bytes or the file that holds them. */
+/** A blob `save` stores: its descriptor, and its bytes when it is a document or a config (a layer is in the bundle already). */
 export interface StoredBlob extends Descriptor {
   readonly bytes?: Buffer;
-  readonly file?: string;
 }
 
 /** An image's blobs: a config and its layers. */

@@ -30,11 +30,6 @@ export interface OpenBundleOptions {
   readonly tempDir?: string;
 }
 
-/** A checked bundle, and each file's sha256 (hex) from the same read. */
-export interface CheckedBundle extends Bundle {
-  readonly sums: readonly string[];
-}
-
 /** Opens `FILE`, `FILE.000` or `FILE` whose parts are `FILE.000...`; throws ARCHIVE_INVALID naming what is wrong. */
 export async function openBundle(file: string, options: OpenBundleOptions): Promise<Bundle> {
   const parts = findParts(file);
@@ -44,7 +39,7 @@ export async function openBundle(file: string, options: OpenBundleOptions): Prom
   else for (const part of parts) await readChecksumFile(part.file);
   const source = PartSource.of(plain ? [plain] : parts);
   // Left open for the run: the uploads read their blobs through it.
-  const bundle = await readContents(source, options, { hash: false, checksums: !plain }).catch(async (error: unknown) => {
+  const bundle = await readContents(source, options, { checksums: !plain }).catch(async (error: unknown) => {
     await source.close();
     const named = error instanceof PushImagesError && !plain ? await blameByChecksums(parts.map((part) => part.file)) : undefined;
     throw named ?? error;
@@ -54,28 +49,33 @@ export async function openBundle(file: string, options: OpenBundleOptions): Prom
   return bundle;
 }
 
-/** Reads and checks the files as one bundle, every byte hashed in one read (save checks its own output with this, before renaming). */
-export async function readBundle(
+/**
+ * Reads the files as one bundle and checks it as --from-archive does before
+ * its first request: the tar, the documents and the configs against each
+ * other, every blob where they say. Not the layers' bytes: `save` checks
+ * its own output with this, and took each layer's digests as it wrote it.
+ */
+export async function checkBundleFiles(
   files: ReadonlyArray<{ file: string; size: number }>,
   options: OpenBundleOptions,
-): Promise<CheckedBundle> {
+): Promise<Bundle> {
   const source = PartSource.of(files);
   try {
-    return await readContents(source, options, { hash: true, checksums: false });
+    return await readContents(source, options, { checksums: false });
   } finally {
     await source.close();
   }
 }
 
-/** The bundle's images, read and checked; with `hash`, every byte of it in one read. */
+/** The bundle's images, read and checked (the layers' bytes later, as they are read). */
 async function readContents(
   source: PartSource,
   options: OpenBundleOptions,
-  { hash, checksums }: { hash: boolean; checksums: boolean },
-): Promise<CheckedBundle> {
+  { checksums }: { checksums: boolean },
+): Promise<Bundle> {
   const files = source.parts;
   const name = bundleName(files.map((part) => part.file));
-  const index = await indexTar(source, { hash, signal: options.signal }).catch((error: NodeJS.ErrnoException) => {
+  const index = await indexTar(source, { hash: false, signal: options.signal }).catch((error: NodeJS.ErrnoException) => {
     if (options.signal?.aborted) throw error;
     throw failure(
       "ARCHIVE_INVALID",
@@ -106,7 +106,7 @@ async function readContents(
     );
   if (images.length === 0) throw contents.invalid("holds no images");
   await checkAgreement(contents, images, layout);
-  return { files: files.map((part) => part.file), images, blobBytes: contents.blobBytes(), sums: index.partSums ?? [] };
+  return { files: files.map((part) => part.file), images, blobBytes: contents.blobBytes() };
 }
 async function compareWithChecksumFile(file: string, sha256: string, log: Logger): Promise<void> {
   const recorded = await readChecksumFile(file);

@@ -9,7 +9,7 @@
 import type { LocalList } from "../engine/local-lists.ts";
 import { failure } from "../core/errors.ts";
 import { platformText } from "../core/platforms.ts";
-import type { BundleImage } from "./bundle.ts";
+import type { SavedSource } from "./saved-sources.ts";
 import type { ChosenImage } from "./write-bundle.ts";
 
 /** What the tool saves for each reference: the reference itself, or a list's chosen platform images by id. */
@@ -23,7 +23,7 @@ export function namesToSave(references: readonly string[], lists: ReadonlyMap<st
 }
 
 /** Picks an image out of the tool's archive by id; ARCHIVE_INVALID when the tool left it out. */
-export type SavedById = (id: string, what: string) => BundleImage;
+export type SavedById = (id: string, what: string) => SavedSource;
 
 /** A list as save writes it: each chosen platform's image, and the one `docker load` takes. */
 export function chosenList(image: string, reference: string, list: LocalList, find: SavedById): ChosenImage {

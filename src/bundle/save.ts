@@ -1,32 +1,57 @@
 /**
  * `push-images save`: the chosen images in one bundle, an OCI image layout
- * in a tar with gzip layers (compressed once, here) that podman and docker
- * both load too (src/bundle/oci-documents.ts). The container tool's own
- * docker-archive goes to the run's temporary directory; the bundle is
- * written under temporary names beside the target, read back and checked
- * like any bundle to be pushed from, and only then renamed: a failed or
- * interrupted save leaves nothing under the final names. Each file's
- * sha256 goes beside it in `<name>.sha256`.
+ * in a tar with gzip layers that podman and docker both load too
+ * (src/bundle/oci-documents.ts), written in one pass: the container tool's
+ * docker-archive comes through a pipe and each layer is hashed and gzipped
+ * straight into the bundle as it arrives (engine-archive.ts), nothing of it
+ * kept on disk or in memory; the documents follow once every layer is in.
+ *
+ * What proves the bundle right before it is renamed into place, each digest
+ * taken once, on the way:
+ * - each layer's diff_id, from the tool's bytes as they pass, against its
+ *   config's `rootfs.diff_ids` (a mismatch, or an archive that breaks off,
+ *   fails the save);
+ * - each gzip blob's digest and size, from the bytes written; the gzip's
+ *   own CRC-32 and size trailer, from the layer's bytes on the way in;
+ * - each file's sha256 (`<name>.sha256`), from the file read back as it is
+ *   written (tar-writer.ts);
+ * - then the bundle is read as --from-archive reads it before pushing: the
+ *   tar, the documents and configs against each other, every blob where
+ *   they say (open-bundle.ts's checkBundleFiles).
+ * The layers are not inflated again: that second pass over every byte
+ * (and a second diff_id) made save half again as slow as skopeo, and what
+ * it would catch, a wrong gzip of right bytes, is the compressor's, proven
+ * by the e2e tests that load bundles and round-trip random and text layers
+ * to their image ids (block-gzip.test.ts). Any engine that loads or pulls
+ * the layer checks its CRC-32 and diff_id again.
+ *
+ * Written under temporary names beside the target and only then renamed: a
+ * failed or interrupted save leaves nothing under the final names.
  */
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { rename, rm } from "node:fs/promises";
+import { basename } from "node:path";
+import type { Readable } from "node:stream";
 import type { ContainerTool } from "../engine/container-tool.ts";
 import { diagnose } from "../engine/diagnose.ts";
 import { failure } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { sourceImagesMissing } from "../engine/source-images.ts";
 import { VERSION } from "../cli/version.ts";
-import { compressLayers } from "./compress-layers.ts";
 import { findLocalLists } from "../engine/local-lists.ts";
 import { chosenList, namesToSave, type SavedById } from "./save-lists.ts";
-import { readBundle } from "./open-bundle.ts";
+import { checkBundleFiles } from "./open-bundle.ts";
 import { type SaveIndex } from "./oci-documents.ts";
-import { writeBundle } from "./write-bundle.ts";
+import { finishBundle } from "./write-bundle.ts";
 import { savedImageLines } from "./saved-image-lines.ts";
 import { removeStaleOutputs } from "./stale-outputs.ts";
 import { writeChecksumFile } from "./checksum-file.ts";
 import { partialName } from "./replace-file.ts";
 import type { SaveOptions } from "./save-options.ts";
+import { takeEngineArchive, type StreamedArchive } from "./engine-archive.ts";
+import { brokenSave, savedSources } from "./saved-sources.ts";
+import { TarStreamError } from "./tar-stream.ts";
+import { TarWriter } from "./tar-writer.ts";
+import { readAhead } from "./read-ahead.ts";
 
 export interface SaveResult {
   /** The bundle as named by -o (its parts carry `.000`, ... when split). */
@@ -43,9 +68,8 @@ export interface SaveResult {
   readonly seconds: number;
 }
 
-/** How a save is run: where temporary files go, what stops it, and who hears which stage it is in. */
+/** How a save is run: what stops it, and who hears which stage it is in. */
 export interface SaveRun {
-  readonly tempDir: string;
   /** Aborted by Ctrl-C or SIGTERM: the save stops at its next step and leaves nothing. */
   readonly signal?: AbortSignal;
   readonly stage?: (stage: string) => void;
@@ -57,43 +81,32 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     run.signal?.throwIfAborted();
     run.stage?.(now);
   };
-  const toolVersion = await tool.checkAvailable("");
   const references = options.images.map((image) => `${options.sourcePath}/${image}:${options.sourceTag}`);
-  const inspected = await tool.inspectImages(references);
+  // Asked at once (a tenth of a second each); the inspection is judged only once the tool is known to answer.
+  const inspecting = tool.inspectImages(references);
+  inspecting.catch(() => undefined);
+  const toolVersion = await tool.checkAvailable("");
+  const inspected = await inspecting;
   // podman's manifest lists among them, with the platforms --platform keeps (PLATFORM_MISSING, exit 2, before anything is written).
   const lists = await findLocalLists(tool, tool.shell, inspected, options.platforms);
   const ids = references.map((reference) => inspected.get(reference)?.id);
   const missing = references.filter((reference, index) => ids[index] === undefined && !lists.has(reference));
   if (missing.length > 0) throw await sourceImagesMissing(tool, options.sourcePath, missing, references.length);
 
-  const work = join(run.tempDir, "save");
   const partials: string[] = [];
   const partial = (index: number) => partialName(`${options.output}${options.split ? `.${String(index).padStart(3, "0")}` : ""}`);
+  const tar = new TarWriter((index) => (partials[index] = partial(index)), options.split, run.signal);
   try {
-    await mkdir(work, { recursive: true });
     stage("saving");
-    log.info(`Saving ${references.length} image${references.length === 1 ? "" : "s"} with ${tool.name} to ${options.output} ...`);
-    const archive = join(work, "images.tar");
-    const saved = await tool.save(namesToSave(references, lists), archive);
-    if (saved.exitCode !== 0) {
-      const context = { tool: tool.name, registryHost: "", action: `${tool.name} save`, command: saved };
-      throw diagnose(`${saved.stderr}\n${saved.stdout}`, context);
-    }
-
-    stage("the archive check");
-    log.info(`Checking the archive ${tool.name} saved ...`);
-    const { images: savedImages } = await readBundle([{ file: archive, size: (await stat(archive)).size }], {
-      log,
-      signal: run.signal,
-    });
+    const names = namesToSave(references, lists);
+    const count = `${references.length} image${references.length === 1 ? "" : "s"}`;
+    log.info(`Saving ${count} with ${tool.name} to ${options.output}, each layer compressed as it comes ...`);
+    const broken = brokenSave(tool.name, names);
+    const archive = await streamSave(tool, names, tar, broken);
+    const sources = savedSources(archive, broken);
     const find: SavedById = (id, what) => {
-      const found = savedImages.find((saved) => saved.id === id);
-      if (!found)
-        throw failure(
-          "ARCHIVE_INVALID",
-          `${tool.name} save left out ${what} (${id})`,
-          `run it by hand to see why: ${tool.name} save -o /tmp/check.tar ${id.replace(/^sha256:/, "")}`,
-        );
+      const found = sources.find((saved) => saved.id === id);
+      if (!found) throw broken(`it left out ${what} (${id})`);
       return found;
     };
     const chosen = options.images.map((image, i) => {
@@ -102,27 +115,14 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
       return list ? chosenList(image, reference, list, find) : { image, reference, source: find(ids[i] ?? "", reference) };
     });
 
-    stage("compressing");
-    const layers = chosen.flatMap((image) => (image.platforms ?? [image]).flatMap((entry) => entry.source.layers));
-    log.info(`Compressing ${new Set(layers.map((layer) => layer.digest)).size} distinct layers ...`);
-    const compressed = await compressLayers(layers, { dir: work, signal: run.signal });
-
     stage("writing");
-    const writer = `push-images ${VERSION} with ${tool.name} ${toolVersion}`;
-    const written = await writeBundle(chosen, compressed, {
-      fileFor: (index) => (partials[index] = partial(index)),
-      splitBytes: options.split,
-      writer,
-      signal: run.signal,
-    });
-    // The configs came from it until now; the check below needs the disk more.
-    await rm(archive, { force: true });
+    const index = await finishBundle(tar, chosen, `push-images ${VERSION} with ${tool.name} ${toolVersion}`);
+    const written = tar.sums().map((sum, i) => ({ ...sum, file: tar.files[i] as string }));
 
     stage("the bundle check");
     log.info("Checking the bundle ...");
-    const sizes = await Promise.all(written.files.map(async (file) => ({ file, size: (await stat(file)).size })));
-    const check = await readBundle(sizes, { log, signal: run.signal });
-    const absent = written.index.images.filter(
+    const check = await checkBundleFiles(written, { log, signal: run.signal });
+    const absent = index.images.filter(
       (image) => !check.images.some((read) => read.reference === image.reference && read.id === image.id),
     );
     if (absent.length > 0)
@@ -133,22 +133,59 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
       );
 
     stage("renaming");
-    const finalNames = written.files.map((_, index) =>
-      options.split ? `${options.output}.${String(index).padStart(3, "0")}` : options.output,
+    const finalNames = written.map((_, i) =>
+      options.split ? `${options.output}.${String(i).padStart(3, "0")}` : options.output,
     );
     await removeStaleOutputs(options.output, finalNames.length, options.split !== undefined);
     const files = [];
-    for (const [index, file] of finalNames.entries()) {
-      await rename(written.files[index] as string, file);
-      const sha256 = check.sums[index] ?? "";
-      files.push({ file, bytes: sizes[index]?.size ?? 0, sha256, checksumFile: await writeChecksumFile(file, sha256) });
+    for (const [i, file] of finalNames.entries()) {
+      const { size, sha256 } = written[i] as { size: number; sha256: string };
+      await rename(written[i]?.file as string, file);
+      files.push({ file, bytes: size, sha256, checksumFile: await writeChecksumFile(file, sha256) });
     }
     const bytes = files.reduce((total, file) => total + file.bytes, 0);
-    return { file: options.output, files, bytes, index: written.index, seconds: (performance.now() - started) / 1000 };
+    return { file: options.output, files, bytes, index, seconds: (performance.now() - started) / 1000 };
   } finally {
+    await tar.close();
     await Promise.all(partials.map((file) => rm(file, { force: true })));
-    await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs the tool's save into a pipe and takes the archive as it comes. When
+ * the bundle's side fails (a full disk, Ctrl-C), that is the error, and the
+ * tool is stopped by closing its pipe; when the tool fails, its own error;
+ * when the archive breaks off or disagrees with itself, ARCHIVE_INVALID.
+ */
+async function streamSave(
+  tool: ContainerTool,
+  names: readonly string[],
+  tar: TarWriter,
+  broken: (why: string) => Error,
+): Promise<StreamedArchive> {
+  let taken: Promise<{ archive?: StreamedArchive; error?: unknown }> | undefined;
+  const saved = await tool.save(names, (stdout: Readable) => {
+    taken = takeEngineArchive(readAhead(stdout), tar).then(
+      (archive) => {
+        // What follows the tar's end (its second zero block) is let through, so the tool ends as it should.
+        stdout.removeAllListeners("data");
+        stdout.resume();
+        return { archive };
+      },
+      (error: unknown) => {
+        stdout.destroy();
+        return { error };
+      },
+    );
+  });
+  const { archive, error } = (await taken) ?? { error: new TarStreamError("it wrote nothing") };
+  if (error !== undefined && !(error instanceof TarStreamError)) throw error;
+  if (saved.exitCode !== 0) {
+    const context = { tool: tool.name, registryHost: "", action: `${tool.name} save`, command: saved };
+    throw diagnose(`${saved.stderr}\n${saved.stdout}`, context);
+  }
+  if (!archive) throw broken(error instanceof Error ? error.message : String(error));
+  return archive;
 }
 
 /** The summary; `columns`: the terminal's width, which the image lines fit (saved-image-lines.ts). */

@@ -1,12 +1,14 @@
 /**
- * Writes the bundle's tar: the layout's small files first (so even a cut
- * copy says what it should hold), then manifests (and a multi-platform
- * image's index), configs and gzip layers under `blobs/sha256/`, each blob
- * once however many images share it.
+ * Ends the bundle's tar once the layers are in (engine-archive.ts gzips
+ * them into it as the container tool's archive streams by): each image's
+ * manifest (and a multi-platform image's index), its config under
+ * `blobs/sha256/`, each blob once however many images share it, then the
+ * layout's small files, `oci-layout`, `index.json`, `manifest.json` and
+ * push-images-index.json. They come last because they name the gzip blobs'
+ * digests, known only once each layer has passed; every reader of the
+ * bundle (podman, docker, push-images) reads the whole tar first.
  */
 import type { Platform } from "../core/platforms.ts";
-import type { BundleImage } from "./bundle.ts";
-import type { CompressedLayer } from "./compress-layers.ts";
 import {
   blobPath,
   CONFIG_TYPE,
@@ -16,9 +18,9 @@ import {
   layoutFiles,
   type SaveIndex,
   type SavedImage,
-  type StoredBlob,
 } from "./oci-documents.ts";
-import { TarWriter } from "./tar-writer.ts";
+import type { SavedSource } from "./saved-sources.ts";
+import type { TarWriter } from "./tar-writer.ts";
 
 /**
  * An image `save` puts in the bundle: its product name, its source
@@ -29,78 +31,40 @@ import { TarWriter } from "./tar-writer.ts";
 export interface ChosenImage {
   readonly image: string;
   readonly reference: string;
-  readonly source: BundleImage;
-  readonly platforms?: ReadonlyArray<{ readonly platform: Platform; readonly source: BundleImage }>;
+  readonly source: SavedSource;
+  readonly platforms?: ReadonlyArray<{ readonly platform: Platform; readonly source: SavedSource }>;
 }
 
-export interface WriteOptions {
-  /** Names file i of the bundle (the only one, i = 0, when not split). */
-  readonly fileFor: (index: number) => string;
-  readonly splitBytes?: number;
-  /** Who wrote it, for push-images-index.json. */
-  readonly writer: string;
-  readonly signal?: AbortSignal;
-}
-
-export async function writeBundle(
-  chosen: readonly ChosenImage[],
-  compressed: ReadonlyMap<string, CompressedLayer>,
-  options: WriteOptions,
-): Promise<{ files: readonly string[]; index: SaveIndex }> {
-  const images: SavedImage[] = [];
-  for (const { image, reference, source, platforms } of chosen) {
-    const blobs = (one: BundleImage) => storedBlobs(one, reference, compressed);
-    const saved = platforms
-      ? await Promise.all(platforms.map(async (entry) => ({ platform: entry.platform, ...(await blobs(entry.source)) })))
-      : undefined;
-    images.push({ image, reference, ...(await blobs(source)), ...(saved && { platforms: saved }) });
-  }
+/** Writes the documents and configs of `chosen` after the layers, and ends the tar; returns push-images-index.json's content. */
+export async function finishBundle(tar: TarWriter, chosen: readonly ChosenImage[], writer: string): Promise<SaveIndex> {
+  const images: SavedImage[] = chosen.map(({ image, reference, source, platforms }) => ({
+    image,
+    reference,
+    ...storedBlobs(source),
+    ...(platforms && { platforms: platforms.map((entry) => ({ platform: entry.platform, ...storedBlobs(entry.source) })) }),
+  }));
   const documents = images.map(imageDocuments);
   const { files, index } = layoutFiles(
     images,
     documents.map((document) => document.top),
-    options.writer,
+    writer,
   );
-  const tar = new TarWriter(options.fileFor, options.splitBytes, options.signal);
-  try {
-    for (const [path, bytes] of files) await tar.addBuffer(path, bytes);
-    const stored = new Set<string>();
-    const everyImage = images.flatMap((image): readonly ImageBlobs[] => image.platforms ?? [image]);
-    for (const blob of [
-      ...documents.flatMap((document) => document.blobs),
-      ...everyImage.map((image) => image.config),
-      ...everyImage.flatMap((image) => image.layers),
-    ]) {
-      if (stored.has(blob.digest)) continue;
-      stored.add(blob.digest);
-      if (blob.bytes) await tar.addBuffer(blobPath(blob.digest), blob.bytes);
-      else await tar.addFile(blobPath(blob.digest), blob.file ?? "", blob.size);
-    }
-    await tar.finish();
-  } finally {
-    await tar.close();
+  const stored = new Set<string>();
+  const everyImage = images.flatMap((image): readonly ImageBlobs[] => image.platforms ?? [image]);
+  for (const blob of [...documents.flatMap((document) => document.blobs), ...everyImage.map((image) => image.config)]) {
+    if (stored.has(blob.digest) || !blob.bytes) continue;
+    stored.add(blob.digest);
+    await tar.addBuffer(blobPath(blob.digest), blob.bytes);
   }
-  return { files: tar.files, index };
+  for (const [path, bytes] of files) await tar.addBuffer(path, bytes);
+  await tar.finish();
+  return index;
 }
 
-/** An image's config (its bytes, from the tool's archive) and its layers as compressed. */
-async function storedBlobs(
-  source: BundleImage,
-  reference: string,
-  compressed: ReadonlyMap<string, CompressedLayer>,
-): Promise<ImageBlobs> {
-  const bytes = await readAll(source.config.open());
-  const config: StoredBlob = { mediaType: CONFIG_TYPE, digest: source.config.digest, size: bytes.length, bytes };
-  const layers = source.layers.map((layer): StoredBlob => {
-    const packed = compressed.get(layer.digest);
-    if (!packed) throw new Error(`layer ${layer.digest} of ${reference} was not compressed`);
-    return { mediaType: GZIP_LAYER_TYPE, digest: packed.digest, size: packed.size, file: packed.file };
-  });
-  return { config, layers };
-}
-
-async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks);
+/** An image's config (its bytes, from the tool's archive) and its layers as gzipped into the bundle. */
+function storedBlobs(source: SavedSource): ImageBlobs {
+  return {
+    config: { mediaType: CONFIG_TYPE, digest: source.id, size: source.config.length, bytes: source.config },
+    layers: source.layers.map((layer) => ({ mediaType: GZIP_LAYER_TYPE, ...layer.gzip })),
+  };
 }

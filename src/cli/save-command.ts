@@ -15,8 +15,8 @@ import { createRunTempDir } from "../core/run-temp-dir.ts";
 import { createShell } from "../engine/shell.ts";
 import { fittingColumns } from "./terminal-size.ts";
 
-/** Stages of a save that write beside -o; the others write in the run's temporary directory. */
-const WRITES_BESIDE_OUTPUT = new Set(["writing", "the bundle check", "renaming"]);
+/** Stages of a save that write beside -o (the layers go into the bundle as the tool's archive streams by). */
+const WRITES_BESIDE_OUTPUT = new Set(["saving", "writing", "the bundle check", "renaming"]);
 
 export async function runSave(options: SaveOptions, interrupts: Interrupts): Promise<number> {
   // Its lines fit a terminal's width; -q and pipes keep whole lines for scripts.
@@ -28,7 +28,6 @@ export async function runSave(options: SaveOptions, interrupts: Interrupts): Pro
   let stage = "the checks";
   try {
     const result = await saveArchive(options, new ContainerTool(options.containerTool, shell), log, {
-      tempDir: tempDir.path,
       signal: interrupts.signal,
       stage: (now) => (stage = now),
     });
@@ -37,7 +36,7 @@ export async function runSave(options: SaveOptions, interrupts: Interrupts): Pro
   } catch (error) {
     // The partial file is already gone; say so rather than show the killed tool's error.
     if (interrupts.by) throw new InterruptedError(interrupts.by, stage, "no archive was written");
-    // Our own writes: the tool's copy and the compressed layers go to the run's directory, the bundle beside -o.
+    // Our own writes: the bundle beside -o; the tool's temporary files (if any) go to the run's directory.
     if ((error as NodeJS.ErrnoException).code === "ENOSPC")
       throw diskFull(WRITES_BESIDE_OUTPUT.has(stage) ? dirname(options.output) : tempDir.path, String(error));
     throw error;

@@ -2,6 +2,7 @@
  * What push-images asks of podman or docker, as argument lists. Everything
  * is spawned through the shell; this module only knows each tool's words.
  */
+import type { Readable } from "node:stream";
 import { failureDetail, failureReason, type FailedCommand } from "./command-failure.ts";
 import { diagnose } from "./diagnose.ts";
 import { failure } from "../core/errors.ts";
@@ -115,11 +116,16 @@ export class ContainerTool {
     return ["image", "ls", "--digests", "--no-trunc", "--format", "{{.ID}}\t{{.Repository}}@{{.Digest}}"];
   }
 
-  /** Writes the images into one docker-archive that both tools load; the answer names the command, to report its failure. */
-  async save(references: readonly string[], file: string): Promise<CommandResult & FailedCommand> {
+  /**
+   * Writes the images as one docker-archive to its standard output, handed
+   * to `read` as it comes (both tools write a pipe as they write a file;
+   * neither accepts a terminal); the answer names the command, to report
+   * its failure.
+   */
+  async save(references: readonly string[], read: (archive: Readable) => void): Promise<CommandResult & FailedCommand> {
     const format = this.name === "podman" ? ["--format", "docker-archive", "--multi-image-archive"] : [];
-    const args = ["save", ...format, "-o", file, ...references];
-    return { command: this.name, args, ...(await this.shell.run(this.name, args, { mutates: true })) };
+    const args = ["save", ...format, ...references];
+    return { command: this.name, args, ...(await this.shell.run(this.name, args, { mutates: true, stdout: read })) };
   }
 
   private registryConfigAnswer?: Promise<DockerRegistryConfig>;

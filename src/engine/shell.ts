@@ -3,6 +3,8 @@
  * (zx quotes each one), so no value a user typed is ever read by a shell.
  * Dry-run lives here once: commands that change something are shown, not run.
  */
+import { spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 import { $, type ProcessPromise } from "zx/core";
 import { exitStatus } from "./command-failure.ts";
 import { formatCommand, maskSecrets, showCommand } from "./command-text.ts";
@@ -29,6 +31,13 @@ export interface RunOptions {
   readonly stall?: StallRule;
   /** Each piece of output as the command prints it (stdout and stderr alike), for progress read from it. */
   readonly onOutput?: (text: string) => void;
+  /**
+   * Hands the command's standard output over as a stream, read at the
+   * caller's pace (an archive of gigabytes), instead of collecting it: the
+   * result's `stdout` is then empty. The caller must read it to its end or
+   * destroy it, or the command never ends.
+   */
+  readonly stdout?: (stream: Readable) => void;
 }
 
 export interface Shell {
@@ -68,6 +77,7 @@ export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
         detached: true,
         input: options.input,
         env,
+        ...(options.stdout && { spawn: handOverStdout(options.stdout) }),
         log: (entry) => {
           if (entry.kind !== "stdout" && entry.kind !== "stderr") return;
           watch?.activity();
@@ -111,6 +121,16 @@ export function createShell({ dryRun, log, tempDir }: ShellOptions): Shell {
       for (const child of running) stopGroup(child.pid);
     },
   };
+}
+
+/** A spawn that gives the child's stdout to `take` and hides it from zx, which would collect it all. */
+function handOverStdout(take: (stream: Readable) => void): typeof spawn {
+  return ((command: string, args: readonly string[], options: object) => {
+    const child = spawn(command, args, options);
+    if (child.stdout) take(child.stdout);
+    (child as { stdout: Readable | null }).stdout = null;
+    return child;
+  }) as typeof spawn;
 }
 
 /** SIGTERM to the command's process group, then SIGKILL to what is still there after a grace period. */

@@ -58,7 +58,11 @@ describe("save --split", () => {
 
     const joined = join(testDir(), "joined.tar");
     writeFileSync(joined, Buffer.concat(parts.map((part) => readFileSync(join(dir, part)))));
-    expect((await run("tar", ["-tf", joined])).split("\n").slice(0, 2)).toEqual(["oci-layout", "index.json"]);
+    // A layer's header is written once its gzip has passed, into a part closed by then: the joined tar still lists whole.
+    expect((await run("tar", ["-tf", joined])).split("\n").filter(Boolean).slice(-2)).toEqual([
+      "manifest.json",
+      "push-images-index.json",
+    ]);
     for (const id of made.ids) await forget("podman", id);
     await tool("podman", ["load", "-i", joined]);
     for (const id of made.ids) expect(await holdsImage("podman", id)).toBe(true);

@@ -89,4 +89,10 @@ describe("docker through the socket the user's group may use", () => {
       await asOperator("docker", ["logout", auth.host]);
     }
   });
+
+  it("save: docker's archive streams through the pipe into the bundle", async () => {
+    const r = await runCli(["save", "-o", join(op.home, `${uniqueName()}.tar`), "-c", "docker", ...only], { as: op });
+    expectSuccess(r);
+    for (const id of Object.values(pick(bed.images.defaults.dockerIds, two))) expect(r.stderr).toContain(id);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { LocalList } from "../../src/engine/local-lists.ts";
-import type { BundleImage } from "../../src/bundle/bundle.ts";
+import type { SavedSource } from "../../src/bundle/saved-sources.ts";
 import { chosenList, namesToSave } from "../../src/bundle/save-lists.ts";
 
 const HEX = { amd: "a".repeat(64), arm: "b".repeat(64), s390x: "c".repeat(64) };
@@ -21,7 +21,7 @@ const ARM = entry("arm64", HEX.arm);
 const S390X = entry("s390x", HEX.s390x);
 const list = (...chosen: LocalList["chosen"]): LocalList => ({ platforms: [AMD, ARM, S390X], chosen, layers: [] });
 const LIST = "apim/apim-le-cache:v6.0.0";
-const found = (id: string) => ({ id, reference: LIST }) as BundleImage;
+const found = (id: string) => ({ id }) as SavedSource;
 
 describe("save of a manifest list", () => {
   it("saves the chosen platforms' images by id, single images by name, each once", () => {

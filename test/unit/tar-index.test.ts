@@ -79,23 +79,36 @@ describe("indexTar", () => {
 });
 
 describe("TarWriter", () => {
-  it("parts are byte slices of one tar that GNU tar lists and extracts", async () => {
+  it("parts are byte slices of one tar that GNU tar lists and extracts, each with its sum", async () => {
     const dir = scratchDir();
-    const big = join(dir, "big.bin");
-    writeFileSync(big, noise(10_000, 9));
+    const big = noise(10_000, 9);
     const writer = new TarWriter((index) => join(dir, `out.tar.${String(index).padStart(3, "0")}`), 4096);
     await writer.addBuffer("oci-layout", Buffer.from("{}"));
-    await writer.addFile(`blobs/sha256/${"a".repeat(64)}`, big, 10_000);
+    // A streamed entry's header is written last, into a part closed since; one named undefined is taken out again.
+    const pieces = async function* (bytes: Buffer) {
+      for (let at = 0; at < bytes.length; at += 3000) yield bytes.subarray(at, at + 3000);
+    };
+    await writer.addStream(pieces(big), () => `blobs/sha256/${"a".repeat(64)}`);
+    await writer.addStream(pieces(noise(9_000, 3)), () => undefined);
+    await writer.addBuffer("index.json", Buffer.from("[]"));
     await writer.finish();
     const sizes = writer.files.map((file) => readFileSync(file).length);
     expect(sizes.slice(0, -1).every((size) => size === 4096)).toBe(true);
     expect(sizes.at(-1)).toBeLessThanOrEqual(4096);
+    expect(writer.sums()).toEqual(
+      writer.files.map((file) => ({ size: readFileSync(file).length, sha256: sha256(readFileSync(file)).slice(7) })),
+    );
     const joined = join(dir, "joined.tar");
     writeFileSync(joined, Buffer.concat(writer.files.map((file) => readFileSync(file))));
+    expect(execFileSync("tar", ["-tf", joined], { encoding: "utf8" }).trim().split("\n")).toEqual([
+      "oci-layout",
+      `blobs/sha256/${"a".repeat(64)}`,
+      "index.json",
+    ]);
     const out = join(dir, "x");
     mkdirSync(out);
     execFileSync("tar", ["-xf", joined, "-C", out]);
-    expect(readFileSync(join(out, "blobs", "sha256", "a".repeat(64)))).toEqual(readFileSync(big));
+    expect(readFileSync(join(out, "blobs", "sha256", "a".repeat(64)))).toEqual(big);
     expect(readFileSync(join(out, "oci-layout"), "utf8")).toBe("{}");
   });
 });

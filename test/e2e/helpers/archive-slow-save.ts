@@ -1,7 +1,7 @@
 /**
  * A `save` that can be interrupted on cue. The bed's images are tiny and
  * save in a blink, so a stand-in for the container tool, first on PATH,
- * runs the real `save` (the partial archive is then on disk) and then
+ * runs the real `save` (its archive has then streamed into the bundle) and then
  * sleeps; it leaves its pid in a file, so the test knows when to press
  * Ctrl-C and can tell afterwards that the tool stopped it. Every other
  * command goes straight to the real tool.
@@ -48,35 +48,6 @@ exec '${real}' "$@"
       return Number(readFileSync(marker, "utf8").trim());
     },
   };
-}
-
-/**
- * A `save` whose archive takes a while to check: the stand-in runs the real
- * save, then appends a 512 MiB member of zeros (the check reads and hashes
- * every byte, about a second here), so a test can press Ctrl-C while
- * push-images checks the archive.
- */
-export function paddedSave(tool: Tool): { path: string } {
-  const dir = testDir();
-  const bedPath = useBed().env.PATH ?? "";
-  const real = required(tool, bedPath);
-  const tar = required("tar", process.env.PATH ?? "");
-  const head = required("head", process.env.PATH ?? "");
-  const script = join(dir, tool);
-  writeFileSync(
-    script,
-    `#!/bin/sh
-if [ "$1" = save ]; then
-  '${real}' "$@" || exit $?
-  for arg in "$@"; do [ "$previous" = -o ] && out="$arg"; previous="$arg"; done
-  '${head}' -c 512M /dev/zero > '${join(dir, "padding")}' || exit $?
-  exec '${tar}' -rf "$out" -C '${dir}' padding
-fi
-exec '${real}' "$@"
-`,
-  );
-  chmodSync(script, 0o755);
-  return { path: `${dir}${delimiter}${bedPath}` };
 }
 
 /** True while `pid` runs (a zombie, waiting to be reaped, has stopped). */
