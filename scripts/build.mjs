@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { bundle } from "./bundle.mjs";
 import { ARCHES, NODE_VERSION, nodeBase, seedPkgCache } from "./node-bases.mjs";
+import { installPkgTool } from "./pkg-tool.mjs";
 
 // V8's flags for the binary, measured on --from-archive of a 1 GB random
 // bundle (issue 23): V8 frees the buffers zlib hands out per chunk only
@@ -35,9 +36,18 @@ console.log(`bundled build/push-images.mjs and build/sea/push-images.cjs (push-i
 if (!process.argv.includes("--bundle-only")) {
   const bases = Object.fromEntries(ARCHES.map((arch) => [arch, nodeBase(arch)]));
   const home = seedPkgCache(bases);
+  const pkgTool = installPkgTool(bases.x64.node);
   execFileSync(
     bases.x64.node,
-    ["scripts/pkg-sea.mjs", "build/sea/push-images.cjs", "build/push-images", NODE_VERSION, JSON.stringify(V8_FLAGS), ...ARCHES],
+    [
+      "scripts/pkg-sea.mjs",
+      pkgTool,
+      "build/sea/push-images.cjs",
+      "build/push-images",
+      NODE_VERSION,
+      JSON.stringify(V8_FLAGS),
+      ...ARCHES,
+    ],
     {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, HOME: home },

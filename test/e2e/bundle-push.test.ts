@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobsCompleted, manifestPuts, requestsUnder } from "./helpers/access-log.ts";
 import { uniqueName, useBed } from "./helpers/bed.ts";
+import { sourceFlags } from "./helpers/tool-flags.ts";
 import { runCli } from "./helpers/cli.ts";
 import { enginelessPath } from "./helpers/engineless.ts";
 import { describeRun, expectError, expectSuccess } from "./helpers/expect-cli.ts";
@@ -185,10 +186,7 @@ describe("trust and parts", () => {
       "-r",
       `${plain.host}/${path}`,
       "-t",
-      "-p",
-      sourcePath,
-      "-s",
-      "v1",
+      ...sourceFlags(sourcePath, []),
     ];
     const whole = uniqueName();
     expectSuccess(await runCli(args(whole), { env: { PATH: enginelessPath() } }));

@@ -23,7 +23,8 @@ import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
 import { expectPushed } from "./helpers/expect-registry.ts";
 import { jsonImages, statuses } from "./helpers/json-report.ts";
 import { testDir, tool } from "./helpers/local-tools.ts";
-import { buildRandomImage, sourceFlags } from "./helpers/random-image.ts";
+import { buildRandomImage } from "./helpers/random-image.ts";
+import { sourceFlags } from "./helpers/tool-flags.ts";
 
 const bed = useBed();
 const { plain } = bed.registries;

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../bed/wait.ts";
 import { uniqueName, useBed } from "./helpers/bed.ts";
+import { LOOPBACK_FLAGS, sourceFlags } from "./helpers/tool-flags.ts";
 import { startCli } from "./helpers/cli.ts";
 import { describeRun } from "./helpers/expect-cli.ts";
 import { testDir, tool } from "./helpers/local-tools.ts";
@@ -41,15 +42,8 @@ describe("podman stopped mid-push", () => {
     const args = [
       "-r",
       `${proxy.registry.host}/${uniqueName()}`,
-      "-c",
-      "podman",
-      "-t",
-      "-p",
-      sourcePath,
-      "-s",
-      "v1",
-      "-i",
-      "apim-le-cache",
+      ...LOOPBACK_FLAGS.podman,
+      ...sourceFlags(sourcePath, ["apim-le-cache"]),
     ];
     const run = startCli(args, { env: { TMPDIR: tmp }, ownGroup: true });
     const uploads = () => proxy.requests().filter((req) => req.answeredByProxy).length;

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { blobsCompleted, requestsUnder, type LoggedRequest } from "./helpers/access-log.ts";
 import { uniqueName, useBed } from "./helpers/bed.ts";
+import { sourceFlags } from "./helpers/tool-flags.ts";
 import { runCli } from "./helpers/cli.ts";
 import { enginelessPath } from "./helpers/engineless.ts";
 import { expectSuccess } from "./helpers/expect-cli.ts";
@@ -55,12 +56,7 @@ describe("--from-archive after an earlier run put a shared layer into another re
       "-r",
       `${plain.host}/${path}`,
       "-t",
-      "-p",
-      sourcePath,
-      "-s",
-      "v1",
-      "-i",
-      image,
+      ...sourceFlags(sourcePath, [image]),
     ];
 
     expectSuccess(await runCli(args(first), { env }));

@@ -22,7 +22,8 @@ import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
 import { expectImage } from "./helpers/expect-registry.ts";
 import { jsonImages } from "./helpers/json-report.ts";
 import { asOperator, operator } from "./helpers/operator.ts";
-import { buildRandomImage, sourceFlags, useRandomBundle } from "./helpers/random-image.ts";
+import { buildRandomImage, useRandomBundle } from "./helpers/random-image.ts";
+import { sourceFlags } from "./helpers/tool-flags.ts";
 import { testDir, tool } from "./helpers/local-tools.ts";
 
 const bed = useBed();

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpGet } from "../bed/http.ts";
 import { requestsUnder } from "./helpers/access-log.ts";
 import { uniqueName, useBed } from "./helpers/bed.ts";
+import { sourceFlags } from "./helpers/tool-flags.ts";
 import { runCli, type CliResult } from "./helpers/cli.ts";
 import { enginelessPath } from "./helpers/engineless.ts";
 import { describeRun, expectSuccess } from "./helpers/expect-cli.ts";
@@ -175,12 +176,7 @@ describe(`--from-archive with no engine on PATH, through a ${UPLINK_BYTES_PER_S 
       "-r",
       `${link.host}/${path}`,
       "-t",
-      "-p",
-      sourcePath,
-      "-s",
-      "v1",
-      "-i",
-      image,
+      ...sourceFlags(sourcePath, [image]),
       "--json",
     ];
     const run = await timedRun(args, { PATH: enginelessPath(), ...storedLogin(link.host) });

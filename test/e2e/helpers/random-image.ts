@@ -11,6 +11,7 @@ import { afterAll, beforeAll } from "vitest";
 import { runCli } from "./cli.ts";
 import { expectSuccess } from "./expect-cli.ts";
 import { testDir, tool } from "./local-tools.ts";
+import { sourceFlags } from "./tool-flags.ts";
 
 /** Builds `ref` with one file of `bytes` random bytes; its image id (`sha256:...`). */
 export async function buildRandomImage(ref: string, bytes: number): Promise<string> {
@@ -24,11 +25,6 @@ export async function buildRandomImage(ref: string, bytes: number): Promise<stri
   await tool("podman", ["build", "--quiet", "--pull=never", "--tag", ref, dir]);
   writeFileSync(payload, "");
   return `sha256:${(await tool("podman", ["image", "inspect", "--format", "{{.Id}}", ref])).trim()}`;
-}
-
-/** The flags that choose `images` tagged v1 under `sourcePath`, as podman and `save` take them. */
-export function sourceFlags(sourcePath: string, images: readonly string[]): string[] {
-  return ["-p", sourcePath, "-s", "v1", ...images.flatMap((image) => ["-i", image])];
 }
 
 /** What `useRandomBundle` made: read in tests, after `beforeAll`. */

@@ -7,3 +7,8 @@ export const LOOPBACK_FLAGS = {
   podman: ["-c", "podman", "-t"],
   docker: ["-c", "docker"],
 } as const;
+
+/** The flags that choose `images` tagged v1 under `sourcePath`, as podman and `save` take them. */
+export function sourceFlags(sourcePath: string, images: readonly string[]): string[] {
+  return ["-p", sourcePath, "-s", "v1", ...images.flatMap((image) => ["-i", image])];
+}
