@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** A hung push must not hang the bench; generous, since a slow one is still a result. */
   readonly timeoutMs?: number;
+  /** Called with the child's pid once it is spawned (to watch it in /proc). */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 const running = new Set<ChildProcess>();
@@ -33,6 +35,7 @@ export function timed(command: string, args: readonly string[], options: RunOpti
       detached: true,
     });
     running.add(child);
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const timer = setTimeout(() => killGroup(child, "SIGKILL"), options.timeoutMs ?? 15 * 60_000);
     let stdout = "";
     let stderr = "";

@@ -78,7 +78,7 @@ export function skopeoTable(rows: readonly SkopeoRow[]): string {
 }
 
 /** Issue 23's targets that one run can judge; `gib` names the random image's size (the targets speak of 1 GB). */
-export function skopeoTargets(rows: readonly SkopeoRow[], version: VersionMemory, gib: string): Target[] {
+export function skopeoTargets(rows: readonly SkopeoRow[], version: VersionMemory, gib: string, enginePeakKiB: number): Target[] {
   const row = (set: string, step: SkopeoStep) => rows.find((r) => r.set === set && r.step === step);
   const targets: Target[] = [];
   const add = (statement: string, value: number | undefined, limit: number, unit: string) => {
@@ -106,6 +106,7 @@ export function skopeoTargets(rows: readonly SkopeoRow[], version: VersionMemory
   };
   add(`peak RSS of save, ${random}`, peak("save"), 80, "MiB");
   add(`peak RSS of --from-archive, ${random}`, peak("push"), 80, "MiB");
+  add("peak RSS of an engine push (-c podman), product-like set", enginePeakKiB / 1024, 80, "MiB");
   add(`--version peak RSS over ${version.floor} -e 0`, (version.versionKiB - version.floorKiB) / 1024, 10, "MiB");
   return targets;
 }

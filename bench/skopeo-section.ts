@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { peakRssKiB } from "./artifacts-bench.ts";
+import { enginePushPeaks, type EnginePushPeak } from "./engine-push-peak.ts";
 import { createPodmanStorage, type PodmanStorage } from "./podman-storage.ts";
 import { mustRun } from "./processes.ts";
 import { IMAGES, sourceRef } from "./product.ts";
@@ -33,6 +34,7 @@ export async function skopeoSection(ctx: SectionContext): Promise<SectionResult>
     progress,
   };
   const samples: SkopeoSample[] = [];
+  const engine: EnginePushPeak[] = [];
   const sets: { set: string; images: readonly string[]; build: (storage: PodmanStorage, dir: string) => Promise<unknown> }[] = [
     {
       set: "incompressible",
@@ -55,6 +57,10 @@ export async function skopeoSection(ctx: SectionContext): Promise<SectionResult>
       await build(storage, dir);
       progress(`E. skopeo: ${options.runs} runs x (2 saves + 2 pushes) on the ${set} set ...`);
       samples.push(...(await skopeoBench({ ...common, set, storage, images })));
+      if (set === "product-like") {
+        progress(`E. engine push: ${options.runs} runs of push-images -c podman, its own peak RSS ...`);
+        engine.push(...(await enginePushPeaks({ ...common, storage, images })));
+      }
     } finally {
       await ctx.cleanup.runSince(mark);
     }
@@ -63,7 +69,8 @@ export async function skopeoSection(ctx: SectionContext): Promise<SectionResult>
   const version = versionMemory(ctx.root, ctx.binary);
   const rows = skopeoRows(samples);
   const gib = `${options.skopeoGib} GiB`;
-  const targets = skopeoTargets(rows, version, gib);
+  const enginePeakKiB = median(engine.map((e) => e.peakKiB));
+  const targets = skopeoTargets(rows, version, gib, enginePeakKiB);
   const text =
     `E. Beside skopeo (issue 23): incompressible = 1 image, one layer of ${gib} of random bytes; ` +
     `product-like = ${IMAGES.length} images (${mib(sizes.baseBytes)} base, ${mib(sizes.ownBytes)} own each); ` +
@@ -71,8 +78,10 @@ export async function skopeoSection(ctx: SectionContext): Promise<SectionResult>
     `save = push-images save vs skopeo copy --dest-compress containers-storage:... oci:DIR; ` +
     `push = push-images --from-archive into an empty registry vs skopeo copy oci:DIR docker://...; ` +
     `peak RSS = ${GNU_TIME} -f %M of the same runs (largest process)\n\n${skopeoTable(rows)}\n\n` +
-    `--version peak RSS ${(version.versionKiB / 1024).toFixed(1)} MiB vs ${version.floor} -e 0 ${(version.floorKiB / 1024).toFixed(1)} MiB`;
-  return { json: { sizes, randomBytes, rows, version, targets, samples }, text, targets };
+    `--version peak RSS ${(version.versionKiB / 1024).toFixed(1)} MiB vs ${version.floor} -e 0 ${(version.floorKiB / 1024).toFixed(1)} MiB\n` +
+    `engine push (-c podman) of the product-like set: push-images' own peak RSS (VmHWM) ${(enginePeakKiB / 1024).toFixed(1)} MiB, ` +
+    `${(median(engine.map((e) => e.ms)) / 1000).toFixed(2)} s (medians of ${engine.length})`;
+  return { json: { sizes, randomBytes, rows, version, engine, targets, samples }, text, targets };
 }
 
 async function buildRandomImage(storage: PodmanStorage, dir: string, image: string, bytes: number): Promise<void> {
