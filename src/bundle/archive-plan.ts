@@ -6,6 +6,7 @@
  */
 import { failure } from "../core/errors.ts";
 import type { Job } from "../core/hooks.ts";
+import { shortReference } from "./bundle-blobs.ts";
 
 /** An archive as the plan sees it: its file and the images it names. */
 export interface ArchiveContents {
@@ -33,8 +34,10 @@ export function planFromArchives(jobs: readonly Job[], archives: readonly Archiv
   const ids = new Map<string, string>();
   const found: Job[] = [];
   for (const job of jobs) {
-    // podman may have saved `apim/x:t` as `localhost/apim/x:t`, docker as `docker.io/apim/x:t`.
-    const candidates = [job.source, `localhost/${job.source}`, `docker.io/${job.source}`, `docker.io/library/${job.source}`];
+    // podman may have saved `apim/x:t` as `localhost/apim/x:t`, docker as `docker.io/apim/x:t`;
+    // and bundles are read with those prefixes taken off (-p localhost gives `localhost/x:t`).
+    const short = shortReference(job.source);
+    const candidates = [job.source, short, `localhost/${short}`, `docker.io/${short}`, `docker.io/library/${short}`];
     for (const image of images) {
       const name = image.repoTags.find((tag) => candidates.includes(tag));
       if (!name) continue;

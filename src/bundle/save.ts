@@ -51,6 +51,7 @@ import { takeEngineArchive, type StreamedArchive } from "./engine-archive.ts";
 import { brokenSave, savedSources } from "./saved-sources.ts";
 import { TarStreamError } from "./tar-stream.ts";
 import { TarWriter } from "./tar-writer.ts";
+import { shortReference } from "./bundle-blobs.ts";
 import { readAhead } from "./read-ahead.ts";
 
 export interface SaveResult {
@@ -123,7 +124,7 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     log.info("Checking the bundle ...");
     const check = await checkBundleFiles(written, { log, signal: run.signal });
     const absent = index.images.filter(
-      (image) => !check.images.some((read) => read.reference === image.reference && read.id === image.id),
+      (image) => !check.images.some((read) => read.reference === shortReference(image.reference) && read.id === image.id),
     );
     if (absent.length > 0)
       throw failure(
