@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { LayerDigester } from "../../src/bundle/layer-digest.ts";
+import { droppedBuffers } from "../../src/core/young-garbage.ts";
 
 const MiB = 2 ** 20;
 const withGc = globalThis as { gc?: unknown };
@@ -31,6 +32,15 @@ describe("LayerDigester's garbage", () => {
     expect(calls.length).toBeGreaterThanOrEqual(4);
     expect(calls.length).toBeLessThanOrEqual(5);
     expect(calls.every((options) => JSON.stringify(options) === '{"type":"minor"}')).toBe(true);
+  });
+
+  it("asks for a whole collection once every 128 MiB, minor ones in between", () => {
+    const calls: string[] = [];
+    withGc.gc = (options: { type: string }) => calls.push(options.type);
+    for (let i = 0; i < 2 * 32 + 1; i++) droppedBuffers(4 * MiB);
+    // 260 MiB: whatever the earlier tests left counted, exactly two whole collections.
+    expect(calls.filter((type) => type === "major")).toHaveLength(2);
+    expect(calls.length - 2).toBeGreaterThanOrEqual(62);
   });
 
   it("does nothing without an exposed gc (plain Node.js, Deno)", async () => {
