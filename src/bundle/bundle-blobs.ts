@@ -95,7 +95,7 @@ export class BundleContents {
   async json<T>(entry: TarEntry, what: string): Promise<{ value: T; bytes: Buffer; digest: string }> {
     if (entry.size > JSON_LIMIT) throw this.invalid(`has ${what} of ${entry.size} bytes: not a JSON document of an image`);
     const bytes = await this.source.read(entry.offset, entry.size);
-    const digest = entry.digest ?? `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
     try {
       return { value: JSON.parse(bytes.toString("utf8")) as T, bytes, digest };
     } catch {
@@ -103,38 +103,25 @@ export class BundleContents {
     }
   }
 
-  /**
-   * The digest a member is known or said to have: its hash when the index
-   * hashed it, else the one its path names (`blobs/sha256/<hex>`), checked
-   * when it is read for its upload.
-   */
+  /** The digest a member's path names (`blobs/sha256/<hex>`), checked when it is read for its upload. */
   claimedDigest(entry: TarEntry): string | undefined {
-    if (entry.digest !== undefined) return entry.digest;
     const named = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(entry.path)?.[1];
     return named === undefined ? undefined : `sha256:${named}`;
   }
 
   /**
    * One BundleBlob per member, however many images share it. `judge` says
-   * what is wrong with its bytes, if anything: asked at once when the
-   * index hashed them, else when the blob has been read (`inflate`: a
-   * gzip layer, unpacked beside the read to learn its diff_id).
+   * what is wrong with its bytes, if anything, once the blob has been read
+   * (`inflate`: a gzip layer, unpacked beside the read to learn its diff_id).
    */
   blob(entry: TarEntry, described: Pick<BundleBlob, "digest" | "mediaType" | "uploadAsStored">, judge: Judge, inflate = false) {
-    if (entry.digest !== undefined) {
-      const error = judge({ digest: entry.digest, plain: entry.plain });
-      if (error) throw error;
-    }
     const key = `${entry.offset}`;
-    let check = this.checks.get(key);
-    if (entry.digest === undefined) {
-      const readAt = (start: number, length: number, into: Buffer) => this.source.read(entry.offset + start, length, into);
-      check ??= new BlobCheck(entry.size, inflate, readAt);
-      this.checks.set(
-        key,
-        check.judgedBy(async (read) => this.blamed(judge(read), entry), inflate),
-      );
-    }
+    const readAt = (start: number, length: number, into: Buffer) => this.source.read(entry.offset + start, length, into);
+    const check = (this.checks.get(key) ?? new BlobCheck(entry.size, inflate, readAt)).judgedBy(
+      async (read) => this.blamed(judge(read), entry),
+      inflate,
+    );
+    this.checks.set(key, check);
     let blob = this.blobs.get(key);
     if (!blob) {
       blob = checkedBlob(this.source, entry, described, check);

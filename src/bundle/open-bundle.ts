@@ -75,7 +75,7 @@ async function readContents(
 ): Promise<Bundle> {
   const files = source.parts;
   const name = bundleName(files.map((part) => part.file));
-  const index = await indexTar(source, { hash: false, signal: options.signal }).catch((error: NodeJS.ErrnoException) => {
+  const index = await indexTar(source, { signal: options.signal }).catch((error: NodeJS.ErrnoException) => {
     if (options.signal?.aborted) throw error;
     throw failure(
       "ARCHIVE_INVALID",
