@@ -15,33 +15,28 @@ import type { TarEntry } from "./tar-index.ts";
 const CHUNK = 256 * 1024;
 const RING = 3;
 
-/** The blob stored at `entry`; with `check`, whatever reads it feeds the check, and its end waits for the verdict. */
+/** The blob stored at `entry`: whatever reads it feeds `check`, and its end waits for the verdict. */
 export function checkedBlob(
   source: PartSource,
   entry: TarEntry,
   described: Pick<BundleBlob, "digest" | "mediaType" | "uploadAsStored">,
-  check: BlobCheck | undefined,
+  check: BlobCheck,
 ): BundleBlob {
   const range = (start = 0, length = entry.size - start) => ({ start, end: start + Math.min(length, entry.size - start) });
   const read = (reuse: boolean, start?: number, length?: number) => chunks(source, entry, check, range(start, length), reuse);
   return {
     ...described,
     size: entry.size,
-    open: (start, length) => {
-      if (check) return Readable.from(read(false, start, length), { objectMode: false });
-      // Judged already (save's check): read by name, so that no handle keeps a removed file.
-      const { start: from, end } = range(start, length);
-      return source.stream(entry.offset + from, end - from);
-    },
+    open: (start, length) => Readable.from(read(false, start, length), { objectMode: false }),
     chunks: (start, length) => read(true, start, length),
-    checked: () => check?.whole() ?? Promise.resolve(),
+    checked: () => check.whole(),
   };
 }
 
 async function* chunks(
   source: PartSource,
   entry: TarEntry,
-  check: BlobCheck | undefined,
+  check: BlobCheck,
   { start, end }: { start: number; end: number },
   reuse: boolean,
 ): AsyncGenerator<Buffer> {
@@ -54,13 +49,13 @@ async function* chunks(
     const chunk = await source.read(entry.offset + at, Math.min(CHUNK, end - at), into);
     if (chunk.length === 0) {
       // The file shrank since the bundle was opened: the check says how, else a plain error.
-      await check?.whole();
+      await check.whole();
       throw new Error(`${entry.path} ends at byte ${at} of ${entry.size}: the bundle changed while it was read`);
     }
-    if (check) released[turn] = check.take(at, chunk);
+    released[turn] = check.take(at, chunk);
     at += chunk.length;
     // The blob's last bytes go only once the whole blob is known to be right.
-    if (at >= entry.size) await check?.whole();
+    if (at >= entry.size) await check.whole();
     yield chunk;
   }
 }

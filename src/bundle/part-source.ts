@@ -1,11 +1,9 @@
 /**
  * The bytes of a bundle as one range, whether it is one file or split parts
- * FILE.000, FILE.001, ...: read at a position, or streamed from an offset,
+ * FILE.000, FILE.001, ...: read at a position,
  * crossing part boundaries as if the parts were one file.
  */
-import { createReadStream } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { Readable } from "node:stream";
 
 /** One file of the bundle and where it starts in the whole. */
 export interface Part {
@@ -47,19 +45,6 @@ export class PartSource {
       filled += count;
     }
     return buffer;
-  }
-
-  /** Streams `length` bytes from `position`, part after part, with no extraction. */
-  stream(position: number, length: number): Readable {
-    const pieces = [...this.pieces(position, length)];
-    return Readable.from(
-      (async function* () {
-        for (const [, part, from, count] of pieces) {
-          if (count > 0) yield* createReadStream(part.file, { start: from, end: from + count - 1, highWaterMark: 1024 * 1024 });
-        }
-      })(),
-      { objectMode: false },
-    );
   }
 
   /** The part that holds `position`. */
