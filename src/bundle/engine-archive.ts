@@ -54,7 +54,7 @@ export async function takeEngineArchive(
       files.set(path, await readDocument(path, first, body));
       continue;
     }
-    const layer = await gzipLayer(first, body, tar, stored, options);
+    const layer = await gzipLayer(withFirst(first, body), tar, stored, options);
     layers.set(path, layer);
     options.onLayer?.(header.size);
   }
@@ -68,9 +68,14 @@ export function resolvePath(archive: StreamedArchive, path: string): string {
   return at;
 }
 
-async function gzipLayer(
-  first: Buffer,
-  body: AsyncGenerator<Buffer>,
+/**
+ * Hashes a layer tar as it comes (its diff_id) and gzips it in blocks into
+ * `tar` under its blob's name, each distinct blob once (`stored`: the
+ * digests already in). Each piece of `source` is used before the next is
+ * asked for, so a source may reuse its buffers.
+ */
+export async function gzipLayer(
+  source: AsyncIterable<Buffer>,
   tar: TarWriter,
   stored: Set<string>,
   options: { readonly level?: number },
@@ -79,9 +84,7 @@ async function gzipLayer(
   const packed = createHash("sha256");
   let size = 0;
   async function* hashedPlain() {
-    plain.update(first);
-    yield first;
-    for await (const piece of body) {
+    for await (const piece of source) {
       plain.update(piece);
       yield piece;
     }
@@ -103,6 +106,12 @@ async function gzipLayer(
     return blobPath(digest);
   });
   return { diffId: `sha256:${plain.digest("hex")}`, gzip: { digest, size } };
+}
+
+/** The member's bytes: its first block, already read, then the rest. */
+async function* withFirst(first: Buffer, body: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  yield* body;
 }
 
 /** The member's first block, or all of it when shorter. */

@@ -49,6 +49,7 @@ import { partialName } from "./replace-file.ts";
 import type { SaveOptions } from "./save-options.ts";
 import { takeEngineArchive, type StreamedArchive } from "./engine-archive.ts";
 import { brokenSave, savedSources } from "./saved-sources.ts";
+import { saveFromStore } from "./storage-archive.ts";
 import { TarStreamError } from "./tar-stream.ts";
 import { TarWriter } from "./tar-writer.ts";
 import { shortReference } from "./bundle-blobs.ts";
@@ -86,6 +87,8 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
   // Asked at once (a tenth of a second each); the inspection is judged only once the tool is known to answer.
   const inspecting = tool.inspectImages(references);
   inspecting.catch(() => undefined);
+  const storeAsked = tool.name === "podman" ? tool.podmanStore() : Promise.resolve(undefined);
+  storeAsked.catch(() => undefined);
   const toolVersion = await tool.checkAvailable("");
   const inspected = await inspecting;
   // podman's manifest lists among them, with the platforms --platform keeps (PLATFORM_MISSING, exit 2, before anything is written).
@@ -102,9 +105,12 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     const names = namesToSave(references, lists);
     const count = `${references.length} image${references.length === 1 ? "" : "s"}`;
     log.info(`Saving ${count} with ${tool.name} to ${options.output}, each layer compressed as it comes ...`);
+    const storedIds = references.flatMap(
+      (reference, i) => lists.get(reference)?.chosen.map((entry) => entry.id) ?? [ids[i] ?? ""],
+    );
+    const fromStore = await saveFromStore(await storeAsked, [...new Set(storedIds)], tar, log, run.signal);
     const broken = brokenSave(tool.name, names);
-    const archive = await streamSave(tool, names, tar, broken);
-    const sources = savedSources(archive, broken);
+    const sources = fromStore ?? savedSources(await streamSave(tool, names, tar, broken), broken);
     const find: SavedById = (id, what) => {
       const found = sources.find((saved) => saved.id === id);
       if (!found) throw broken(`it left out ${what} (${id})`);

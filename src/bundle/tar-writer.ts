@@ -14,6 +14,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { open, rm, truncate, type FileHandle } from "node:fs/promises";
 import { BLOCK, fileHeader, padding } from "./tar-header.ts";
+import { WriteBehind } from "./write-behind.ts";
 
 interface WrittenPart {
   readonly file: string;
@@ -33,7 +34,8 @@ export class TarWriter {
   private held = false;
   private readonly mtime = Math.floor(Date.now() / 1000);
   // Fresh 1 MiB buffers per read are collected late and add up to tens of MB on a large layer.
-  private readonly copyBuffer = Buffer.allocUnsafeSlow(COPY_BYTES);
+  private readonly copyBuffers = [Buffer.allocUnsafeSlow(COPY_BYTES), Buffer.allocUnsafeSlow(COPY_BYTES)];
+  private writes = new WriteBehind();
 
   /** `fileFor(i)` names part i (the only file, i = 0, when not split). */
   constructor(
@@ -89,11 +91,24 @@ export class TarWriter {
   /** The end-of-archive blocks; closes the last file. */
   async finish(): Promise<void> {
     await this.write(Buffer.alloc(2 * BLOCK));
+    await this.writes.drain();
     await this.close();
+  }
+
+  /** Removes everything written, to write the tar anew from its start. */
+  async restart(): Promise<void> {
+    await this.close();
+    for (const part of this.parts.splice(0)) await rm(part.file, { force: true });
+    this.position = 0;
+    this.hashed = 0;
+    this.held = false;
+    this.writes = new WriteBehind();
   }
 
   /** Closes whatever is open (also after a failure). */
   async close(): Promise<void> {
+    // A write that failed is thrown where the tar is finished; here, only nothing may be left in flight.
+    await this.writes.drain().catch(() => undefined);
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close();
@@ -105,8 +120,7 @@ export class TarWriter {
       const inPart = this.position - part.start;
       const room = this.splitBytes === undefined ? rest.length : Math.min(rest.length, this.splitBytes - inPart);
       const slice = rest.subarray(0, room);
-      const handle = this.handle as FileHandle;
-      for (let at = 0; at < room;) at += (await handle.write(slice, at, room - at, inPart + at)).bytesWritten;
+      await this.writes.write(this.handle as FileHandle, slice, inPart);
       if (!this.held) part.hash.update(slice);
       this.position += room;
       rest = rest.subarray(room);
@@ -128,6 +142,7 @@ export class TarWriter {
 
   /** Takes the tar back to `position`, where the hashing stands (an entry not kept): parts begun since go, the last is cut. */
   private async rewind(position: number): Promise<void> {
+    await this.writes.drain();
     await this.close();
     let keep = this.parts.length - 1;
     while (keep > 0 && (this.parts[keep] as WrittenPart).start >= position) keep--;
@@ -140,21 +155,34 @@ export class TarWriter {
 
   /** Writes `data` at `position` of the tar, in whichever part(s) it falls. */
   private async writeAt(position: number, data: Buffer): Promise<void> {
+    await this.writes.drain();
     for (const [part, from, count, offset] of this.pieces(position, data.length))
       await this.withHandle(part, "r+", (handle) => handle.write(data, offset, count, from));
   }
 
-  /** Hashes what was written since the held header, read back from the files. */
+  /** Hashes what was written since the held header, read back from the files, the next piece read while one is hashed. */
   private async catchUp(): Promise<void> {
+    await this.writes.drain();
     for (const [part, from, count] of this.pieces(this.hashed, this.position - this.hashed)) {
       await this.withHandle(part, "r", async (handle) => {
-        for (let done = 0; done < count;) {
-          this.signal?.throwIfAborted();
-          const want = Math.min(COPY_BYTES, count - done);
-          const { bytesRead } = await handle.read(this.copyBuffer, 0, want, from + done);
+        const readPiece = async (done: number, into: Buffer) => {
+          const { bytesRead } = await handle.read(into, 0, Math.min(COPY_BYTES, count - done), from + done);
           if (bytesRead === 0) throw new Error(`${part.file} is shorter than what was written to it`);
-          part.hash.update(this.copyBuffer.subarray(0, bytesRead));
-          done += bytesRead;
+          return into.subarray(0, bytesRead);
+        };
+        let turn = 0;
+        let next = readPiece(0, this.copyBuffers[0] as Buffer);
+        try {
+          for (let done = 0; done < count;) {
+            this.signal?.throwIfAborted();
+            const piece = await next;
+            done += piece.length;
+            turn ^= 1;
+            if (done < count) next = readPiece(done, this.copyBuffers[turn] as Buffer);
+            part.hash.update(piece);
+          }
+        } finally {
+          await next.catch(() => undefined);
         }
       });
     }

@@ -128,6 +128,13 @@ export class ContainerTool {
     return { command: this.name, args, ...(await this.shell.run(this.name, args, { mutates: true, stdout: read })) };
   }
 
+  /** podman's storage (graph root and driver), for save to read layers from; undefined when podman does not say. */
+  async podmanStore(): Promise<{ graphRoot: string; driver: string } | undefined> {
+    const result = await this.shell.run(this.name, ["info", "--format", "{{.Store.GraphRoot}}\t{{.Store.GraphDriverName}}"]);
+    const [graphRoot = "", driver = ""] = result.stdout.trim().split("\t");
+    return result.exitCode === 0 && graphRoot.startsWith("/") && driver ? { graphRoot, driver } : undefined;
+  }
+
   private registryConfigAnswer?: Promise<DockerRegistryConfig>;
 
   /** docker's registry settings, to tell whether a registry is insecure for it (asked once). */

@@ -5,7 +5,8 @@
  * /tmp/podman-run-<uid>), and docker through a socket the user's group may
  * use. The images are built by that user, from scratch.
  */
-import { chownSync, existsSync, mkdtempSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chownSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { uniqueName, useBed } from "./helpers/bed.ts";
@@ -68,12 +69,37 @@ describe("rootless podman", () => {
 
   it("save, then --from-archive", async () => {
     const archive = join(op.home, `${uniqueName()}.tar`);
-    expectSuccess(await runCli(["save", "-o", archive, "-c", "podman", ...only], { as: op }));
+    const saved = await runCli(["save", "-v", "-o", archive, "-c", "podman", ...only], { as: op });
+    expectSuccess(saved);
+    expect(saved.stderr, "the layers are read from the user's own storage (the bed's rootless podman uses vfs)").toContain(
+      `Reading 2 image(s) from podman's storage at ${op.home}/.local/share/containers/storage (vfs)`,
+    );
+    expect(saved.stderr).not.toMatch(/^\$ podman save/m);
     const path = uniqueName();
     expectSuccess(
       await runCli(["--from-archive", archive, "-r", `${plain.host}/${path}`, ...LOOPBACK_FLAGS.podman, ...only], { as: op }),
     );
     await expectPushed(plain, path, tag, ids);
+  });
+
+  it("save of an image holding a file the user may not read (another user's, mode 0600): podman save writes it", async () => {
+    const ctx = mkdtempSync(join(op.home, "private-"));
+    writeFileSync(join(ctx, "secret"), randomBytes(1024));
+    writeFileSync(join(ctx, "Containerfile"), "FROM scratch\nCOPY --chown=1000:1000 --chmod=600 secret /secret\n");
+    for (const file of [ctx, join(ctx, "secret"), join(ctx, "Containerfile")]) chownSync(file, op.uid, op.gid);
+    const ref = `${bed.images.defaults.path}/apim-le-configui:${uniqueName("v")}`;
+    await asOperator("podman", ["build", "--quiet", "--pull=never", "--tag", ref, ctx]);
+    const id = `sha256:${await asOperator("podman", ["image", "inspect", "--format", "{{.Id}}", ref])}`;
+    try {
+      const args = ["save", "-v", "-o", join(op.home, `${uniqueName()}.tar`), "-c", "podman", "-i", "apim-le-configui"];
+      const r = await runCli([...args, "-s", ref.split(":")[1] ?? ""], { as: op });
+      expectSuccess(r);
+      expect(r.stderr).toMatch(/Reading podman's storage failed \(\S+\/secret: EACCES\)/);
+      expect(r.stderr).toMatch(/^\$ podman save/m);
+      expect(r.stderr).toContain(id);
+    } finally {
+      await asOperator("podman", ["rmi", "--force", id]);
+    }
   });
 });
 

@@ -23,6 +23,11 @@ function archiveMember(file: string, member: string): Promise<string> {
   return run("tar", ["-xOf", file, member]);
 }
 
+/** The names of the archive's members, in order (`tar -tf`). */
+export async function archiveNames(file: string): Promise<string[]> {
+  return (await run("tar", ["-tf", file])).split("\n").filter(Boolean);
+}
+
 export async function archiveManifest(file: string): Promise<ManifestEntry[]> {
   return JSON.parse(await archiveMember(file, "manifest.json")) as ManifestEntry[];
 }

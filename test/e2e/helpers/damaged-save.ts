@@ -2,8 +2,11 @@
  * A container tool whose `save` writes a damaged archive to its pipe: cut
  * short, with a byte of a layer changed (its diff_id then disagrees with the
  * config), or cut short and then held open (the bundle is half written when
- * the test presses Ctrl-C). A stand-in first on PATH runs the real save and
- * passes its output through; every other command goes to the real tool.
+ * the test presses Ctrl-C), or (`intact`) as it came. A stand-in first on
+ * PATH runs the real save and passes its output through; every other
+ * command goes to the real tool, but for podman's `info`: it fails, so
+ * that save, not knowing where podman's storage is, does not read the
+ * layers from there (stored-images.ts) and asks `podman save` for them.
  */
 import { chmodSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -11,7 +14,7 @@ import { findOnPath } from "../../bed/tool-path.ts";
 import { useBed } from "./bed.ts";
 import { testDir, type Tool } from "./local-tools.ts";
 
-export type Damage = "cut" | "changed-layer" | "cut-and-held";
+export type Damage = "intact" | "cut" | "changed-layer" | "cut-and-held";
 
 /** Bytes of the archive passed before the cut: inside the first member's data. */
 const CUT_BYTES = 3000;
@@ -46,12 +49,14 @@ export function damagedSave(tool: Tool, damage: Damage): { path: string } {
   const filter = join(dir, "flip-layer-byte.cjs");
   writeFileSync(filter, FLIP_LAYER_BYTE);
   const save = {
+    intact: `'${real}' "$@"`,
     cut: `'${real}' "$@" | '${head}' -c ${CUT_BYTES}`,
     "changed-layer": `'${real}' "$@" | '${process.execPath}' '${filter}'`,
     "cut-and-held": `{ '${real}' "$@" | '${head}' -c ${CUT_BYTES}; exec '${sleep}' 120; }`,
   }[damage];
   const script = join(dir, tool);
-  writeFileSync(script, `#!/bin/sh\nif [ "$1" = save ]; then\n  ${save}\n  exit $?\nfi\nexec '${real}' "$@"\n`);
+  const noInfo = tool === "podman" ? `if [ "$1" = info ]; then\n  exit 125\nfi\n` : "";
+  writeFileSync(script, `#!/bin/sh\n${noInfo}if [ "$1" = save ]; then\n  ${save}\n  exit $?\nfi\nexec '${real}' "$@"\n`);
   chmodSync(script, 0o755);
   return { path: `${dir}${delimiter}${bedPath}` };
 }
