@@ -1,14 +1,16 @@
 /**
  * `push-images save`: the chosen images in one bundle, an OCI image layout
  * in a tar with gzip layers that podman and docker both load too
- * (src/bundle/oci-documents.ts), written in one pass: the container tool's
- * docker-archive comes through a pipe and each layer is hashed and gzipped
- * straight into the bundle as it arrives (engine-archive.ts), nothing of it
- * kept on disk or in memory; the documents follow once every layer is in.
+ * (src/bundle/oci-documents.ts), written in one pass: each layer is rebuilt
+ * from podman's storage (storage-archive.ts), or comes through a pipe in
+ * the container tool's docker-archive (engine-archive.ts; docker, or a
+ * podman storage that can not be read so), and is hashed and gzipped
+ * straight into the bundle as it arrives, nothing of it kept on disk or in
+ * memory; the documents follow once every layer is in.
  *
  * What proves the bundle right before it is renamed into place, each digest
  * taken once, on the way:
- * - each layer's diff_id, from the tool's bytes as they pass, against its
+ * - each layer's diff_id, from its bytes as they pass, against its
  *   config's `rootfs.diff_ids` (a mismatch, or an archive that breaks off,
  *   fails the save);
  * - each gzip blob's digest and size, from the bytes written; the gzip's
