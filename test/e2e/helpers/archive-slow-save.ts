@@ -4,13 +4,15 @@
  * runs the real `save` (its archive has then streamed into the bundle) and then
  * sleeps; it leaves its pid in a file, so the test knows when to press
  * Ctrl-C and can tell afterwards that the tool stopped it. Every other
- * command goes straight to the real tool.
+ * command goes straight to the real tool, but podman's `info`, which fails
+ * so that save takes the layers from `podman save`, not from the storage.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { findOnPath } from "../../bed/tool-path.ts";
 import { waitFor } from "../../bed/wait.ts";
 import { useBed } from "./bed.ts";
+import { storeUntold } from "./damaged-save.ts";
 import { testDir, type Tool } from "./local-tools.ts";
 
 export interface SlowSave {
@@ -32,7 +34,7 @@ export function slowSave(tool: Tool): SlowSave {
   writeFileSync(
     script,
     `#!/bin/sh
-if [ "$1" = save ]; then
+${storeUntold(tool)}if [ "$1" = save ]; then
   '${real}' "$@" || exit $?
   echo $$ > '${marker}.tmp' && '${mv}' '${marker}.tmp' '${marker}'
   exec '${sleep}' 120
