@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { archiveNames } from "./helpers/archive-inspect.ts";
 import { uniqueName } from "./helpers/bed.ts";
-import { waitFor } from "../bed/wait.ts";
 import { runCli, startCli } from "./helpers/cli.ts";
 import { damagedSave } from "./helpers/damaged-save.ts";
-import { describeRun, EXIT, expectError, expectSuccess } from "./helpers/expect-cli.ts";
+import { EXIT, expectError, expectSuccess } from "./helpers/expect-cli.ts";
 import { forget, freshImage } from "./helpers/fresh-image.ts";
 import { testDir, tool } from "./helpers/local-tools.ts";
+import { interruptSaveUnderway } from "./helpers/save-interrupt.ts";
 import { buildRandomImage } from "./helpers/random-image.ts";
 
 const IMAGE = "apim-le-cache";
@@ -73,15 +73,6 @@ describe("save from podman's storage", () => {
     made.push(await buildRandomImage(`apim/${IMAGE}:${tag}`, 256 * 1024 * 1024));
     const dir = testDir();
     const run = startCli(["save", "-o", join(dir, "images.tar"), "-c", "podman", "-i", IMAGE, "-s", tag]);
-    await waitFor(async () => readdirSync(dir).some((name) => name.startsWith(".images.tar.partial-")), {
-      what: "the bundle to be under way beside -o",
-      intervalMs: 20,
-      timeoutMs: 30_000,
-    });
-    run.kill("SIGINT");
-    const r = await run.result;
-    expect(r.code, describeRun(r)).toBe(130);
-    expect(r.stderr).toMatch(/Stopped: .*saving/);
-    expect(readdirSync(dir), "files left beside the bundle").toEqual([]);
+    await interruptSaveUnderway(run, dir, 20);
   });
 });

@@ -9,10 +9,10 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../bed/wait.ts";
 import { runCli, startCli } from "./helpers/cli.ts";
-import { describeRun, EXIT, expectError } from "./helpers/expect-cli.ts";
+import { EXIT, expectError } from "./helpers/expect-cli.ts";
 import { damagedSave } from "./helpers/damaged-save.ts";
+import { interruptSaveUnderway } from "./helpers/save-interrupt.ts";
 import { testDir } from "./helpers/local-tools.ts";
 
 const IMAGE = "apim-le-cache";
@@ -53,15 +53,7 @@ describe.concurrent("save of a damaged archive", () => {
     const run = startCli(["save", "-o", join(dir, "images.tar"), "-c", "podman", "-i", IMAGE], {
       env: { PATH: stand.path, TMPDIR: tmp },
     });
-    await waitFor(async () => readdirSync(dir).some((name) => name.startsWith(".images.tar.partial-")), {
-      what: "the bundle to be under way beside -o",
-      timeoutMs: 30_000,
-    });
-    run.kill("SIGINT");
-    const r = await run.result;
-    expect(r.code, describeRun(r)).toBe(130);
-    expect(r.stderr).toMatch(/Stopped: .*saving/);
-    expect(readdirSync(dir), "files left beside the bundle").toEqual([]);
+    await interruptSaveUnderway(run, dir);
     expect(readdirSync(tmp), "files left in the temporary directory").toEqual([]);
   });
 });

@@ -55,7 +55,10 @@ export function damagedSave(tool: Tool, damage: Damage): { path: string } {
     "cut-and-held": `{ '${real}' "$@" | '${head}' -c ${CUT_BYTES}; exec '${sleep}' 120; }`,
   }[damage];
   const script = join(dir, tool);
-  writeFileSync(script, `#!/bin/sh\n${storeUntold(tool)}if [ "$1" = save ]; then\n  ${save}\n  exit $?\nfi\nexec '${real}' "$@"\n`);
+  writeFileSync(
+    script,
+    `#!/bin/sh\n${storeUntold(tool)}if [ "$1" = save ]; then\n  ${save}\n  exit $?\nfi\nexec '${real}' "$@"\n`,
+  );
   chmodSync(script, 0o755);
   return { path: `${dir}${delimiter}${bedPath}` };
 }
