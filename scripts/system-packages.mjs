@@ -18,6 +18,11 @@ export const PACKAGES = [
   { name: "docker-registry", for: ["demo", "test"], why: "distribution 2.8: the throwaway registries pushed to" },
   { name: "docker.io", for: ["test"], why: "dockerd and the docker CLI, the other engine the e2e tests drive" },
   { name: "skopeo", for: ["test"], why: "the bench's engine-less anchor, and its layouts in tests" },
+  {
+    name: "zstd",
+    for: ["test"],
+    why: "zstd layers for the tests of --from-archive's zstd check (the tests' Node.js 20 has no zstd)",
+  },
   { name: "apache2-utils", for: ["test"], why: "htpasswd, for the registry that demands a login" },
   { name: "openssl", for: ["test"], why: "the self-signed CA and certificates of the TLS registries" },
   { name: "iproute2", for: ["test"], why: "ip netns: a TLS registry off loopback, which docker does not treat as insecure" },

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { PushImagesError } from "../core/errors.ts";
-import { LayerDigester, startsGzip, type LayerDigest } from "./layer-digest.ts";
+import { compressionOf, LayerDigester, type LayerDigest } from "./layer-digest.ts";
 
 /** What the blob's bytes turned out to be: their digest, and what a gzip layer unpacks to. */
 export interface BlobRead {
@@ -89,7 +89,8 @@ export class BlobCheck {
   }
 
   private add(bytes: Buffer): Promise<void> {
-    if (this.position === 0 && this.inflate && startsGzip(bytes)) this.inflating = new LayerDigester();
+    const compression = this.position === 0 && this.inflate ? compressionOf(bytes) : undefined;
+    if (compression) this.inflating = new LayerDigester(compression);
     this.hash.update(bytes);
     this.position += bytes.length;
     return this.inflating?.write(bytes) ?? Promise.resolve();

@@ -8,12 +8,13 @@
  */
 import type { PushImagesError } from "../core/errors.ts";
 import type { BundleContents } from "./bundle-blobs.ts";
-import type { LayerDigest } from "./layer-digest.ts";
+import { INFLATES_ZSTD, type LayerCompression, type LayerDigest } from "./layer-digest.ts";
 import type { TarEntry } from "./tar-index.ts";
 
 /** Layer media types stored uncompressed (docker 25's save): the stored digest is the diff_id. */
 const UNCOMPRESSED = /^application\/vnd\.(oci\.image\.layer\.v1\.tar|docker\.image\.rootfs\.diff\.tar)$/;
 const GZIP = /^application\/vnd\.(oci\.image\.layer\.v1\.tar\+gzip|docker\.image\.rootfs\.diff\.tar\.gzip)$/;
+const ZSTD = /^application\/vnd\.oci\.image\.layer\.v1\.tar\+zstd$/;
 
 /** A layer as the manifest gives it, and the member that holds it. */
 export interface ManifestLayer {
@@ -38,9 +39,9 @@ export async function diffIdsOf(
   return diffIds;
 }
 
-/** Whether the layer is inflated to learn its diff_id (a gzip layer). */
+/** Whether the layer is inflated to learn its diff_id (a gzip layer, or a zstd one where the runtime has zstd). */
 export function inflates(layer: Pick<ManifestLayer, "mediaType">): boolean {
-  return GZIP.test(layer.mediaType);
+  return GZIP.test(layer.mediaType) || (INFLATES_ZSTD && ZSTD.test(layer.mediaType));
 }
 
 /**
@@ -64,9 +65,16 @@ export function diffIdMismatch(
   );
 }
 
-/** The layer's plain digest; undefined for a compression this reader does not inflate (zstd). */
+/** The layer's plain digest; undefined for a compression this reader does not inflate (zstd under Node.js 20). */
 function plainDigest(layer: ManifestLayer, plain: LayerDigest | undefined): LayerDigest | undefined {
   if (UNCOMPRESSED.test(layer.mediaType)) return { digest: layer.digest };
-  if (GZIP.test(layer.mediaType)) return plain ?? { error: "it is not gzip, as its media type says" };
+  if (GZIP.test(layer.mediaType)) return inflatedFrom(plain, "gzip");
+  if (INFLATES_ZSTD && ZSTD.test(layer.mediaType)) return inflatedFrom(plain, "zstd");
   return undefined;
+}
+
+/** What inflating gave, if it inflated the compression the media type names. */
+function inflatedFrom(plain: LayerDigest | undefined, compression: LayerCompression): LayerDigest {
+  if (plain && ("error" in plain || plain.from === compression)) return plain;
+  return { error: `it is not ${compression}, as its media type says` };
 }

@@ -13,7 +13,7 @@ const MiB = 2 ** 20;
 const withGc = globalThis as { gc?: unknown };
 
 async function inflate(plain: Buffer): Promise<string | undefined> {
-  const digester = new LayerDigester();
+  const digester = new LayerDigester("gzip");
   await digester.write(gzipSync(plain, { level: 1 }));
   const result = await digester.digest();
   return "digest" in result ? result.digest : undefined;
