@@ -43,10 +43,14 @@ async function* chunks(
   const ring = reuse ? Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK)) : [];
   // Each buffer is read into again only once the check (and zlib) are done with it.
   const released: Array<Promise<void>> = Array.from({ length: RING }, () => Promise.resolve());
-  for (let at = start, turn = 0; at < end; turn = (turn + 1) % RING) {
+  const readAt = async (at: number, turn: number) => {
     await released[turn];
     const into = reuse ? (ring[turn] as Buffer) : Buffer.allocUnsafe(Math.min(CHUNK, end - at));
-    const chunk = await source.read(entry.offset + at, Math.min(CHUNK, end - at), into);
+    return source.read(entry.offset + at, Math.min(CHUNK, end - at), into);
+  };
+  let next = start < end ? readAt(start, 0) : undefined;
+  for (let at = start, turn = 0; next; turn = (turn + 1) % RING) {
+    const chunk = await next;
     if (chunk.length === 0) {
       // The file shrank since the bundle was opened: the check says how, else a plain error.
       await check.whole();
@@ -54,6 +58,10 @@ async function* chunks(
     }
     released[turn] = check.take(at, chunk);
     at += chunk.length;
+    // The next read goes on while this chunk is hashed and sent: the third buffer is the socket's until then.
+    next = at < end ? readAt(at, (turn + 1) % RING) : undefined;
+    // A body that stops early (Ctrl-C) leaves that read unawaited: its failure is of no interest then.
+    next?.catch(() => undefined);
     // The blob's last bytes go only once the whole blob is known to be right.
     if (at >= entry.size) await check.whole();
     yield chunk;

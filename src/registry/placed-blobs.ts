@@ -36,8 +36,9 @@ export function withPlaced(list: readonly PlacedBlob[], blob: PlacedBlob, limit 
 export function latestRegistries(placed: Map<string, PlacedBlob[]>, limit = PLACED_REGISTRIES): Map<string, PlacedBlob[]> {
   if (placed.size <= limit) return placed;
   const newest = (list: readonly PlacedBlob[]) => list.reduce((at, entry) => (entry.placedAt > at ? entry.placedAt : at), "");
-  const kept = [...placed].sort(([, a], [, b]) => newest(b).localeCompare(newest(a))).slice(0, limit);
-  return new Map(kept);
+  const byAge = [...placed].map(([registry, list]) => ({ registry, list, at: newest(list) }));
+  byAge.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return new Map(byAge.slice(0, limit).map(({ registry, list }) => [registry, list]));
 }
 
 export function withoutPlaced(list: readonly PlacedBlob[], digest: string): PlacedBlob[] {
