@@ -11,8 +11,19 @@ import type { BundleBlob } from "./bundle.ts";
 import type { PartSource } from "./part-source.ts";
 import type { TarEntry } from "./tar-index.ts";
 
-/** Large enough that undici's socket write never returns true before it drains (its high-water mark is 16-64 KiB). */
-const CHUNK = 256 * 1024;
+/**
+ * Each read, hash, inflate and socket write of an upload body: every read
+ * and every write to zlib is a round trip to libuv's thread pool, and on
+ * two loaded cores those hand-offs cost more than the bytes. Measured on
+ * --from-archive of a 1 GiB random layer (issue 23): 1 MiB against 256 KiB
+ * took the push from 7.1 to 5.7 s (skopeo 7.4 s in the same run), its CPU
+ * from 4.2 to 3.2 s, peak RSS 72 -> 74 MiB. Large enough too that undici's
+ * socket write never returns true before it drains (its high-water mark is
+ * 16-64 KiB).
+ */
+const CHUNK = 1024 * 1024;
+/** Reads into fresh buffers (a docker-archive layer gzipped on the way) stay small: each is garbage once read. */
+const FRESH_CHUNK = 256 * 1024;
 const RING = 3;
 
 /** The blob stored at `entry`: whatever reads it feeds `check`, and its end waits for the verdict. */
@@ -43,10 +54,11 @@ async function* chunks(
   const ring = reuse ? Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK)) : [];
   // Each buffer is read into again only once the check (and zlib) are done with it.
   const released: Array<Promise<void>> = Array.from({ length: RING }, () => Promise.resolve());
+  const size = reuse ? CHUNK : FRESH_CHUNK;
   const readAt = async (at: number, turn: number) => {
     await released[turn];
-    const into = reuse ? (ring[turn] as Buffer) : Buffer.allocUnsafe(Math.min(CHUNK, end - at));
-    return source.read(entry.offset + at, Math.min(CHUNK, end - at), into);
+    const into = reuse ? (ring[turn] as Buffer) : Buffer.allocUnsafe(Math.min(size, end - at));
+    return source.read(entry.offset + at, Math.min(size, end - at), into);
   };
   let next = start < end ? readAt(start, 0) : undefined;
   for (let at = start, turn = 0; next; turn = (turn + 1) % RING) {
