@@ -22,8 +22,14 @@ import type { TarEntry } from "./tar-index.ts";
  * 16-64 KiB).
  */
 const CHUNK = 1024 * 1024;
-/** Reads into fresh buffers (a docker-archive layer gzipped on the way) stay small: each is garbage once read. */
-const FRESH_CHUNK = 256 * 1024;
+/**
+ * Below this many bytes, reads stay at SMALL_CHUNK: several such blobs go up
+ * at once (the product-like set's layers, six in flight), and three 1 MiB
+ * buffers each took that push's peak RSS from 83 to 100 MiB for no time.
+ */
+const LARGE_RANGE = 64 * 1024 * 1024;
+/** Reads of smaller blobs, and into fresh buffers (a docker-archive layer gzipped on the way: each is garbage once read). */
+const SMALL_CHUNK = 256 * 1024;
 const RING = 3;
 
 /** The blob stored at `entry`: whatever reads it feeds `check`, and its end waits for the verdict. */
@@ -51,10 +57,10 @@ async function* chunks(
   { start, end }: { start: number; end: number },
   reuse: boolean,
 ): AsyncGenerator<Buffer> {
-  const ring = reuse ? Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK)) : [];
+  const size = reuse && end - start >= LARGE_RANGE ? CHUNK : SMALL_CHUNK;
+  const ring = reuse ? Array.from({ length: RING }, () => Buffer.allocUnsafe(size)) : [];
   // Each buffer is read into again only once the check (and zlib) are done with it.
   const released: Array<Promise<void>> = Array.from({ length: RING }, () => Promise.resolve());
-  const size = reuse ? CHUNK : FRESH_CHUNK;
   const readAt = async (at: number, turn: number) => {
     await released[turn];
     const into = reuse ? (ring[turn] as Buffer) : Buffer.allocUnsafe(Math.min(size, end - at));
