@@ -5,7 +5,7 @@
  *   or an earlier one (remembered-mount.ts), put into another repository
  *   of the registry is mounted from there: shared layers go up once.
  * - The rest are uploaded several at a time, largest first (upload-slots.ts),
- *   each retried on its own, large ones in chunks a later run can continue
+ *   each retried on its own, large ones as one stream (or in chunks) a later run can continue
  *   (chunked-upload.ts), each checked as it is read (bundle/blob-check.ts).
  * - A sent blob's answer is awaited for a time that grows with its size
  *   (core/answer-wait.ts); one whose answer was lost is looked for (HEAD)

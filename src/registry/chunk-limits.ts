@@ -1,6 +1,10 @@
 /**
  * What a registry told this run about the chunks it takes, kept for the
  * whole run so that every later blob goes the way that worked:
+ * - A large blob goes first as one streamed PATCH (chunked-upload.ts). A
+ *   refusal of it (411 from a proxy that takes no chunked request body,
+ *   as nginx before 1.3.9; 413 from one with a body limit; any status
+ *   below that refuses chunks) sends blobs in Content-Range chunks instead.
  * - `OCI-Chunk-Min-Length` on the answer to the POST that opens an upload
  *   (distribution-spec 1.1): no chunk but the last is smaller.
  * - 413 or 416 to a chunk: the chunk is too large for it (GHCR refuses a
@@ -24,6 +28,9 @@ const TOO_LARGE = new Set([413, 416]);
 /** Statuses that, to an upload's first chunk, say the registry takes no chunks. */
 const NO_CHUNKS = new Set([400, 405, 501]);
 
+/** Statuses that refuse a streamed PATCH: the chunks below are tried instead. */
+const NO_STREAMS = new Set([411, ...TOO_LARGE, ...NO_CHUNKS]);
+
 /** What to do after a refused chunk. */
 export type AfterRefusal = "smaller" | "whole";
 
@@ -31,10 +38,27 @@ export class ChunkLimits {
   private max?: number;
   private min = 0;
   private noChunks = false;
+  private noStreams = false;
 
   /** Blobs go whole from now on. */
   get whole(): boolean {
     return this.noChunks;
+  }
+
+  /** Large blobs go in one streamed PATCH: the registry has refused none yet. */
+  get streams(): boolean {
+    return !this.noStreams && !this.noChunks;
+  }
+
+  /** Whether `status`, to a streamed PATCH, refuses the stream (rather than failing it). */
+  refusesStream(status: number): boolean {
+    return NO_STREAMS.has(status);
+  }
+
+  /** After a refused stream: Content-Range chunks for the rest of the run. */
+  streamRefused(): "smaller" {
+    this.noStreams = true;
+    return "smaller";
   }
 
   /** The registry's OCI-Chunk-Min-Length, from the answer that opened an upload. */

@@ -1,8 +1,10 @@
 /**
- * Which blobs go up in chunks, and how big each chunk is. A chunked upload
- * is what lets Ctrl-C stop at a chunk's end and the next run continue
- * from there (src/registry/chunked-upload.ts); everything else keeps the
- * single request it had. The sizes follow from three needs: the bench's
+ * Which blobs go up so that an interrupted upload can continue (one
+ * streamed PATCH, or chunks where a registry refuses that:
+ * src/registry/chunked-upload.ts), and how big each chunk is. Ctrl-C ends
+ * a stream where it is, or lets a chunk finish, and the next run continues
+ * from there; everything else keeps the single request it had. The chunk
+ * sizes follow from three needs: the bench's
  * layers (~12 MB each, on a ~60 MB base that gzips to far less) must not
  * get slower, a chunk in flight at Ctrl-C must finish within
  * FINISH_WAIT_MS even on a slow link, and each chunk costs a round trip.

@@ -1,8 +1,9 @@
 /**
  * The chunk steps of an upload (chunked-upload.ts runs them): where a
- * session the registry opened stands, and one PATCH of a chunk, read as
- * registries in the field answer it (ECR's 201 and stuck Range, a refusal
- * for the chunk's size, a session the registry forgot).
+ * session the registry opened stands, and one PATCH of a chunk or of the
+ * rest of the blob as a stream, read as registries in the field answer it
+ * (ECR's 201 and stuck Range, a refusal for the chunk's size, a session
+ * the registry forgot).
  */
 import { failure, type PushImagesError } from "../core/errors.ts";
 import { accepted, location, pushScope, streamTimes, type Patience } from "./blob-steps.ts";
@@ -81,6 +82,39 @@ export async function patchChunk(
     scope: pushScope(name),
   } as const;
   const response = await registry.stream(session.location, request);
+  return movedOn(response, registry, name, session.offset, end, refusedBy);
+}
+
+/**
+ * PATCHes the rest of the blob as one stream, with no Content-Range and no
+ * length (chunked transfer), as docker, podman and skopeo send a blob:
+ * one request however large the blob, and a body that may end early
+ * (Ctrl-C) as a whole request. `sent` says how many bytes the body
+ * carried; the session moves on by that much (or by what the Range says).
+ */
+export async function patchStream(
+  registry: RegistryConnection,
+  name: string,
+  { session, body }: Omit<Chunk, "length">,
+  patience: Patience,
+  signal: AbortSignal,
+  refusedBy: (status: number) => boolean,
+  sent: () => number,
+): Promise<UploadSession> {
+  const request = { method: "PATCH", headers: {}, body, ...streamTimes(patience), signal, scope: pushScope(name) } as const;
+  const response = await registry.stream(session.location, request);
+  return movedOn(response, registry, name, session.offset, session.offset + sent(), refusedBy);
+}
+
+/** The session after a PATCH that carried its bytes from `start` to `end`, read as registries in the field answer it. */
+function movedOn(
+  response: HttpResponse,
+  registry: RegistryConnection,
+  name: string,
+  start: number,
+  end: number,
+  refusedBy: (status: number) => boolean,
+): UploadSession {
   // A session the registry dropped mid-run (a restart that lost it): the retry asks, and starts afresh.
   if (response.status === 404) throw Object.assign(lostSession(name, response), { transient: true });
   // ECR answers a chunk sent again with BLOB_UPLOAD_INVALID (go-containerregistry#431): that session is done for.
@@ -88,7 +122,7 @@ export async function patchChunk(
     throw Object.assign(lostSession(name, response), { transient: true });
   if (refusedBy(response.status)) throw new ChunkRefused(response.status, registryMessage(response.body));
   if (!accepted(response)) throw statusFailure(response, `uploading a chunk to ${name}`, registry.login);
-  return { location: location(response, name, registry), offset: heldAfterChunk(response, session.offset, end, name) };
+  return { location: location(response, name, registry), offset: heldAfterChunk(response, start, end, name) };
 }
 
 /**

@@ -21,7 +21,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "n
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Logger } from "../core/logger.ts";
-import { readPlaced, withoutPlaced, withPlaced, type PlacedBlob } from "./placed-blobs.ts";
+import { latestRegistries, readPlaced, withoutPlaced, withPlaced, type PlacedBlob } from "./placed-blobs.ts";
 
 /** One upload session a registry keeps open for a later run. */
 export interface RecordedUpload {
@@ -156,7 +156,8 @@ export class UploadSessions {
         change(state);
         mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
         const temporary = `${this.file}.${process.pid}.tmp`;
-        const written: StateFile = { uploads: Object.fromEntries(state.uploads), placed: Object.fromEntries(state.placed) };
+        const placed = Object.fromEntries(latestRegistries(state.placed));
+        const written: StateFile = { uploads: Object.fromEntries(state.uploads), placed };
         writeFileSync(temporary, `${JSON.stringify(written, null, 2)}\n`, { mode: 0o600 });
         // An existing file keeps the mode it was made with; ours is private whatever the umask.
         chmodSync(temporary, 0o600);

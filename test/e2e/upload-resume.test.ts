@@ -81,15 +81,15 @@ async function waitDuring(run: RunningCli, reached: () => boolean, what: string)
 }
 
 const short = "(sha256:[0-9a-f]{12}…)";
-const finishing = new RegExp(
-  `Finishing the current (\\d+) MiB chunk of ${IMAGE}'s layer ${short} \\(at most 20s\\); the next run continues from there`,
+const stopping = new RegExp(
+  `Stopping the upload of ${IMAGE}'s layer ${short} at \\d+ of \\d+ MiB \\(its answer awaited at most 20s\\); the next run continues from there`,
 );
 const stoppedMidChunk = new RegExp(
   `Stopped the upload of ${IMAGE}'s layer ${short} mid-chunk: the registry most likely drops the session`,
 );
 
-describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
-  it("finishes the current chunk and records the session; the next run continues it: at most 1.2x the layer sent in all", async (test) => {
+describe.concurrent("Ctrl-C during the streamed upload of a 200 MB layer", () => {
+  it("ends the body where it is and records the session; the next run continues it: at most 1.2x the layer sent in all", async (test) => {
     // The htpasswd registry: the state file must hold none of the login.
     const login = `${auth.credentials?.username}:${auth.credentials?.password}`;
     const authFile = join(testDir(), "auth.json");
@@ -105,7 +105,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     const first = await run.result;
 
     expect(first.code, describeRun(first)).toBe(130);
-    expect(first.stderr, describeRun(first)).toMatch(finishing);
+    expect(first.stderr, describeRun(first)).toMatch(stopping);
     expect(first.stderr, describeRun(first)).toMatch(/^.*Stopped: interrupted by SIGINT during pushing/m);
     expect(first.stderr, describeRun(first)).not.toMatch(stoppedMidChunk);
     const [reported] = jsonImages(first);
@@ -132,7 +132,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     );
     const layer = entry as StateEntry;
     expect(layer.size, "the layer stays ~200 MB gzipped").toBeGreaterThan(LAYER_BYTES);
-    // The chunk in flight at Ctrl-C was finished: the registry holds at least what had crossed then.
+    // The body ended as a whole request: the registry holds at least what had crossed then.
     expect(layer.offset, text).toBeGreaterThanOrEqual(LAYER_BYTES / 2 - 2 * MiB);
     expect(layer.offset, text).toBeLessThan(layer.size);
     expect(s.link.forwarded, "nothing crossed after the recorded offset but the small config").toBeLessThan(layer.offset + MiB);
@@ -147,7 +147,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     expect(s.entries(), "the finished upload is no longer recorded").toEqual([]);
   });
 
-  it("SIGHUP with the terminal gone (an ssh session dropped): the chunk finishes and is recorded, the run's TMPDIR goes, exit 130", async (test) => {
+  it("SIGHUP with the terminal gone (an ssh session dropped): the body ends, the session is recorded, the run's TMPDIR goes, exit 130", async (test) => {
     const tmp = testDir();
     const s = await setUpRun(test, plain, { TMPDIR: tmp });
     const run = startCli(s.args, { env: s.env });
@@ -162,7 +162,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     const [entry, ...others] = s.entries();
     expect(others).toEqual([]);
     expect(entry, "the session is recorded").toMatchObject({ repository: s.repository });
-    // The chunk in flight was finished: the registry holds at least what had crossed at the signal.
+    // The body ended as a whole request: the registry holds at least what had crossed at the signal.
     expect(entry?.offset).toBeGreaterThanOrEqual(forwardedAtSignal - 2 * MiB);
     expect(readdirSync(tmp), "left in TMPDIR").toEqual([]);
   });
@@ -212,13 +212,13 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     await expectImage(plain, s.repository, "v1", big.imageId);
   });
 
-  it("a second Ctrl-C cuts the chunk at once; the registry forgets that session, and the next run says so and sends the layer afresh", async (test) => {
+  it("a second Ctrl-C cuts the request at once; the registry forgets that session, and the next run says so and sends the layer afresh", async (test) => {
     const s = await setUpRun(test, plain);
     const run = startCli(s.args, { env: s.env, ownGroup: true });
-    // Held mid-body, a while into the upload: a chunk is in flight and cannot finish.
+    // Held mid-body, a while into the upload: the request cannot end.
     await Promise.race([s.link.holdBody((bodyBytes) => s.link.forwarded >= 0.3 * LAYER_BYTES && bodyBytes >= MiB), run.result]);
     run.killGroup("SIGINT");
-    await waitDuring(run, () => finishing.test(run.output().stderr), "the line about finishing the chunk");
+    await waitDuring(run, () => stopping.test(run.output().stderr), "the line about stopping the upload");
     const secondSignalAt = performance.now();
     run.killGroup("SIGINT");
     const first = await run.result;
@@ -228,7 +228,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     expect(performance.now() - secondSignalAt, "stopped at once").toBeLessThan(5_000);
     expect(first.stderr, describeRun(first)).toMatch(stoppedMidChunk);
     const [recorded] = s.entries();
-    expect(recorded?.offset, "the session as of the last whole chunk").toBeGreaterThan(0);
+    expect(recorded, "the session as the stream began").toMatchObject({ repository: s.repository, offset: 0 });
 
     s.link.setRate(Infinity);
     const second = await runCli(s.args, { env: s.env });
@@ -241,7 +241,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     expect(s.entries()).toEqual([]);
   });
 
-  it("without a second Ctrl-C, a chunk that cannot finish is cut after 20 s", async (test) => {
+  it("without a second Ctrl-C, a request whose answer does not come is cut after 20 s", async (test) => {
     const s = await setUpRun(test, plain);
     const run = startCli(s.args, { env: s.env, ownGroup: true });
     await Promise.race([s.link.holdBody((bodyBytes) => bodyBytes >= MiB), run.result]);
@@ -251,7 +251,7 @@ describe.concurrent("Ctrl-C during a chunked upload of a 200 MB layer", () => {
     s.link.resume();
 
     expect(r.code, describeRun(r)).toBe(130);
-    expect(r.stderr, describeRun(r)).toMatch(finishing);
+    expect(r.stderr, describeRun(r)).toMatch(stopping);
     expect(r.stderr, describeRun(r)).toMatch(stoppedMidChunk);
     const waited = performance.now() - signalAt;
     expect(waited, "the bound").toBeGreaterThanOrEqual(19_500);

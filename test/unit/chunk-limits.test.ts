@@ -27,6 +27,23 @@ describe("ChunkLimits", () => {
     expect(limits.length(8 * MiB, 5 * MiB)).toBe(5 * MiB);
   });
 
+  it("streams until one is refused (411 from a proxy that takes no chunked body, 413, or any refusal of chunks); then chunks for the run", () => {
+    const limits = new ChunkLimits();
+    expect(limits.streams).toBe(true);
+    expect([411, 413, 416, 400, 405, 501].map((status) => limits.refusesStream(status))).toEqual(Array(6).fill(true));
+    expect([401, 404, 500, 502].some((status) => limits.refusesStream(status))).toBe(false);
+    expect(limits.streamRefused()).toBe("smaller");
+    expect(limits.streams).toBe(false);
+    expect(limits.whole).toBe(false);
+    expect(limits.length(8 * MiB, 100 * MiB)).toBe(8 * MiB);
+  });
+
+  it("no streams once blobs go whole", () => {
+    const limits = new ChunkLimits();
+    limits.refusal(400, 8 * MiB, 0);
+    expect(limits.streams).toBe(false);
+  });
+
   it("416 or 413 (GHCR over 4 MiB): 4 MiB chunks once, then whole blobs for the rest of the run", () => {
     const limits = new ChunkLimits();
     expect(limits.refuses(416, 0)).toBe(true);

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PLACED_PER_REGISTRY, withPlaced, type PlacedBlob } from "../../src/registry/placed-blobs.ts";
+import { PLACED_PER_REGISTRY, PLACED_REGISTRIES, withPlaced, type PlacedBlob } from "../../src/registry/placed-blobs.ts";
 import type { BundleBlob } from "../../src/bundle/bundle.ts";
 import type { RegistryConnection } from "../../src/registry/connection.ts";
 import { mountRemembered } from "../../src/registry/remembered-mount.ts";
@@ -82,6 +82,24 @@ describe("UploadSessions: placed blobs", () => {
     expect(sessions.placedAt(HOST, digest(4))).toBeUndefined();
     expect(sessions.placedAt(HOST, digest(5))).toBe("apim/apim-le-cache");
     expect(sessions.placedAt(HOST, digest(PLACED_PER_REGISTRY + 4))).toBe("apim/apim-le-cache");
+  });
+
+  it(`keeps the ${PLACED_REGISTRIES} registries placed into most lately: a host that tried many keeps a small file`, async () => {
+    const { file, open } = fresh();
+    const day = (n: number) => `2026-01-${String(n).padStart(2, "0")}T00:00:00.000Z`;
+    const registries = Array.from({ length: PLACED_REGISTRIES + 3 }, (_, n) => [
+      `r${n}.example`,
+      [{ ...entry(n), placedAt: day(n + 1) }],
+    ]);
+    writeState(file, JSON.stringify({ uploads: {}, placed: Object.fromEntries(registries) }));
+    // Written back with one more: the oldest four go.
+    await open().placed(HOST, "apim/apim-le-cache", digest(99));
+    const kept = Object.keys(JSON.parse(readFileSync(file, "utf8")).placed as object);
+    expect(kept).toHaveLength(PLACED_REGISTRIES);
+    expect(kept).toContain(HOST);
+    expect(kept).toContain(`r${PLACED_REGISTRIES + 2}.example`);
+    expect(kept).not.toContain("r3.example");
+    expect(open().placedAt("r4.example", digest(4))).toBe("apim/apim-le-cache");
   });
 
   it("a blob the registry would not mount is forgotten, at once and in the file; the others stay", async () => {
