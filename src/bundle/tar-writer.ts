@@ -14,6 +14,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { open, rm, truncate, type FileHandle } from "node:fs/promises";
 import { BLOCK, fileHeader, padding } from "./tar-header.ts";
+import { filePieces } from "./file-pieces.ts";
 import { WriteBehind } from "./write-behind.ts";
 
 interface WrittenPart {
@@ -34,7 +35,7 @@ export class TarWriter {
   private held = false;
   private readonly mtime = Math.floor(Date.now() / 1000);
   // Fresh 1 MiB buffers per read are collected late and add up to tens of MB on a large layer.
-  private readonly copyBuffers = [Buffer.allocUnsafeSlow(COPY_BYTES), Buffer.allocUnsafeSlow(COPY_BYTES)];
+  private readonly copyBuffers: [Buffer, Buffer] = [Buffer.allocUnsafeSlow(COPY_BYTES), Buffer.allocUnsafeSlow(COPY_BYTES)];
   private writes = new WriteBehind();
 
   /** `fileFor(i)` names part i (the only file, i = 0, when not split). */
@@ -160,29 +161,15 @@ export class TarWriter {
       await this.withHandle(part, "r+", (handle) => handle.write(data, offset, count, from));
   }
 
-  /** Hashes what was written since the held header, read back from the files, the next piece read while one is hashed. */
+  /** Hashes what was written since the held header, read back from the files (the next piece read while one is hashed). */
   private async catchUp(): Promise<void> {
     await this.writes.drain();
     for (const [part, from, count] of this.pieces(this.hashed, this.position - this.hashed)) {
+      const short = () => new Error(`${part.file} is shorter than what was written to it`);
       await this.withHandle(part, "r", async (handle) => {
-        const readPiece = async (done: number, into: Buffer) => {
-          const { bytesRead } = await handle.read(into, 0, Math.min(COPY_BYTES, count - done), from + done);
-          if (bytesRead === 0) throw new Error(`${part.file} is shorter than what was written to it`);
-          return into.subarray(0, bytesRead);
-        };
-        let turn = 0;
-        let next = readPiece(0, this.copyBuffers[0] as Buffer);
-        try {
-          for (let done = 0; done < count;) {
-            this.signal?.throwIfAborted();
-            const piece = await next;
-            done += piece.length;
-            turn ^= 1;
-            if (done < count) next = readPiece(done, this.copyBuffers[turn] as Buffer);
-            part.hash.update(piece);
-          }
-        } finally {
-          await next.catch(() => undefined);
+        for await (const piece of filePieces(handle, from, count, this.copyBuffers, short)) {
+          this.signal?.throwIfAborted();
+          part.hash.update(piece);
         }
       });
     }
