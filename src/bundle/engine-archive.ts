@@ -78,7 +78,7 @@ export async function gzipLayer(
   source: AsyncIterable<Buffer>,
   tar: TarWriter,
   stored: Set<string>,
-  options: { readonly level?: number },
+  options: { readonly level?: number } = {},
 ): Promise<StreamedLayer> {
   const plain = createHash("sha256");
   const packed = createHash("sha256");

@@ -110,7 +110,7 @@ export async function saveArchive(options: SaveOptions, tool: ContainerTool, log
     const storedIds = references.flatMap(
       (reference, i) => lists.get(reference)?.chosen.map((entry) => entry.id) ?? [ids[i] ?? ""],
     );
-    const fromStore = await saveFromStore(await storeAsked, [...new Set(storedIds)], tar, log, run.signal);
+    const fromStore = await saveFromStore(await storeAsked, [...new Set(storedIds)], tar, log);
     const broken = brokenSave(tool.name, names);
     const sources = fromStore ?? savedSources(await streamSave(tool, names, tar, broken), broken);
     const find: SavedById = (id, what) => {

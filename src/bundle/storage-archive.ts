@@ -11,15 +11,11 @@ import { failure } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { savedSources, type SavedSource } from "./saved-sources.ts";
 import { findStoredImages, type PodmanStore, type StoredImage } from "./stored-images.ts";
-import { layerFromTarSplit } from "./tar-split.ts";
+import { layerFromTarSplit, StorageReadError } from "./tar-split.ts";
 import type { TarWriter } from "./tar-writer.ts";
 
 /** Gzips every layer of `images` into `tar`, each once; throws StorageReadError when a layer can not be read. */
-async function takeStoredImages(
-  images: readonly StoredImage[],
-  tar: TarWriter,
-  options: { readonly level?: number } = {},
-): Promise<StreamedArchive> {
+async function takeStoredImages(images: readonly StoredImage[], tar: TarWriter): Promise<StreamedArchive> {
   const files = new Map<string, Buffer>();
   const layers = new Map<string, StreamedLayer>();
   const stored = new Set<string>();
@@ -31,7 +27,7 @@ async function takeStoredImages(
   for (const layer of images.flatMap((image) => image.layers)) {
     const path = `${layer.id}/layer.tar`;
     if (layers.has(path)) continue;
-    layers.set(path, await gzipLayer(layerFromTarSplit(layer.tarSplit, layer.diffDir), tar, stored, options));
+    layers.set(path, await gzipLayer(layerFromTarSplit(layer.tarSplit, layer.diffDir), tar, stored));
   }
   files.set("manifest.json", Buffer.from(JSON.stringify(manifest)));
   return { files, links: new Map(), layers };
@@ -41,17 +37,17 @@ async function takeStoredImages(
  * The images read straight from podman's storage, or undefined (nothing
  * left written) when they can not be: `podman save` is then asked. Reading
  * the storage spares podman's own rebuild, copy and pipe of every layer,
- * more CPU than the hashing and gzip of it here. Whatever goes wrong on the
- * way (a file unreadable to a rootless user, a layer whose bytes are not its
- * diff_id) sends the save to `podman save`, whose archive is judged on its
- * own; only Ctrl-C stops it.
+ * more CPU than the hashing and gzip of it here. A storage that can not be
+ * read so (a file unreadable to a rootless user, a layer whose bytes are
+ * not its diff_id) sends the save to `podman save`, whose archive is judged
+ * on its own. A failure of the bundle's side (a full disk, Ctrl-C) is
+ * thrown: `podman save` would meet it again.
  */
 export async function saveFromStore(
   store: PodmanStore | undefined,
   ids: readonly string[],
   tar: TarWriter,
   log: Logger,
-  signal: AbortSignal | undefined,
 ): Promise<SavedSource[] | undefined> {
   if (!store) return undefined;
   const found = await findStoredImages(store, ids);
@@ -60,15 +56,23 @@ export async function saveFromStore(
     return undefined;
   }
   log.verbose(`Reading ${found.images.length} image(s) from podman's storage at ${store.graphRoot} (${store.driver}).`);
-  try {
-    const archive = await takeStoredImages(found.images, tar);
-    return savedSources(archive, (why) => failure("ARCHIVE_INVALID", `podman's storage: ${why}`, "podman save"));
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    log.verbose(
-      `Reading podman's storage failed (${error instanceof Error ? error.message : String(error)}): podman save writes the layers.`,
-    );
+  const fallBack = async (why: string) => {
+    log.verbose(`Reading podman's storage failed (${why}): podman save writes the layers.`);
     await tar.restart();
     return undefined;
+  };
+  let archive: StreamedArchive;
+  try {
+    archive = await takeStoredImages(found.images, tar);
+  } catch (error) {
+    if (!(error instanceof StorageReadError)) throw error;
+    return fallBack(error.message);
+  }
+  try {
+    return savedSources(archive, (why) =>
+      failure("ARCHIVE_INVALID", `podman's storage: ${why}`, "save goes through podman save"),
+    );
+  } catch (error) {
+    return fallBack((error as Error).message);
   }
 }

@@ -17,7 +17,9 @@ import { closeSync, constants, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { createReadStream } from "node:fs";
+import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { filePieces } from "./file-pieces.ts";
 
 /** Files up to this size are read whole, in one blocking call. */
 const SMALL_FILE = 256 * 1024;
@@ -40,22 +42,28 @@ interface TarSplitEntry {
  * asked for: the read-ahead buffers are reused.
  */
 export async function* layerFromTarSplit(tarSplitFile: string, diffDir: string): AsyncGenerator<Buffer> {
-  const buffers = [Buffer.allocUnsafeSlow(PIECE), Buffer.allocUnsafeSlow(PIECE)];
+  const buffers: [Buffer, Buffer] = [Buffer.allocUnsafeSlow(PIECE), Buffer.allocUnsafeSlow(PIECE)];
   const small = Buffer.allocUnsafeSlow(SMALL_FILE);
-  const lines = createInterface({ input: createReadStream(tarSplitFile).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.length === 0) continue;
-    const entry = JSON.parse(line) as TarSplitEntry;
-    if (entry.type === 2) {
-      yield Buffer.from(entry.payload ?? "", "base64");
-      continue;
+  // pipeline, not pipe: a tar-split that can not be read or inflated fails the lines, and is not left unhandled.
+  const input = pipeline(createReadStream(tarSplitFile), createGunzip(), () => undefined);
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (line.length === 0) continue;
+      const entry = JSON.parse(line) as TarSplitEntry;
+      if (entry.type === 2) {
+        yield Buffer.from(entry.payload ?? "", "base64");
+        continue;
+      }
+      const size = entry.size ?? 0;
+      // Directories, links, devices and whiteouts have no content in the tar.
+      if (entry.type !== 1 || size === 0) continue;
+      const file = payloadPath(diffDir, entry);
+      if (size <= SMALL_FILE) yield readSmall(file, size, small);
+      else yield* readLarge(file, size, buffers);
     }
-    const size = entry.size ?? 0;
-    // Directories, links, devices and whiteouts have no content in the tar.
-    if (entry.type !== 1 || size === 0) continue;
-    const file = payloadPath(diffDir, entry);
-    if (size <= SMALL_FILE) yield readSmall(file, size, small);
-    else yield* readLarge(file, size, buffers);
+  } catch (error) {
+    // Everything here reads the storage: whatever failed (the tar-split's gzip or JSON too) is a storage that can not be read so.
+    throw error instanceof StorageReadError ? error : new StorageReadError(`${tarSplitFile}: ${(error as Error).message}`);
   }
 }
 
@@ -77,7 +85,7 @@ function readSmall(file: string | Buffer, size: number, into: Buffer): Buffer {
     let have = 0;
     while (have < size) {
       const read = readSync(descriptor, into, have, size - have, have);
-      if (read === 0) throw new StorageReadError(`${file} is shorter than its layer says (${have} of ${size} bytes)`);
+      if (read === 0) throw shorter(file, have, size);
       have += read;
     }
     return into.subarray(0, size);
@@ -86,35 +94,13 @@ function readSmall(file: string | Buffer, size: number, into: Buffer): Buffer {
   }
 }
 
-async function* readLarge(file: string | Buffer, size: number, buffers: Buffer[]): AsyncGenerator<Buffer> {
+async function* readLarge(file: string | Buffer, size: number, buffers: readonly [Buffer, Buffer]): AsyncGenerator<Buffer> {
   const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
     throw unreadable(file, error);
   });
-  let next: Promise<Buffer> | undefined;
   try {
-    const readPiece = async (at: number, into: Buffer) => {
-      const want = Math.min(PIECE, size - at);
-      let have = 0;
-      while (have < want) {
-        const { bytesRead } = await handle.read(into, have, want - have, at + have);
-        if (bytesRead === 0) throw new StorageReadError(`${file} is shorter than its layer says (${at + have} of ${size} bytes)`);
-        have += bytesRead;
-      }
-      return into.subarray(0, want);
-    };
-    let turn = 0;
-    next = readPiece(0, buffers[0] as Buffer);
-    for (let at = 0; at < size;) {
-      const piece = await next;
-      at += piece.length;
-      turn ^= 1;
-      // The other buffer is free: its piece was used before this one was asked for.
-      if (at < size) next = readPiece(at, buffers[turn] as Buffer);
-      yield piece;
-    }
+    yield* filePieces(handle, 0, size, buffers, (at) => shorter(file, at, size));
   } finally {
-    // A consumer that stopped early leaves a read in flight: it ends before the file closes.
-    await next?.catch(() => undefined);
     await handle.close();
   }
 }
@@ -125,6 +111,10 @@ function openFile(file: string | Buffer): number {
   } catch (error) {
     throw unreadable(file, error);
   }
+}
+
+function shorter(file: string | Buffer, at: number, size: number): StorageReadError {
+  return new StorageReadError(`${file} is shorter than its layer says (${at} of ${size} bytes)`);
 }
 
 function unreadable(file: string | Buffer, error: unknown): StorageReadError {

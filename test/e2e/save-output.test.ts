@@ -14,7 +14,10 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync,
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.ts";
-import { expectSuccess } from "./helpers/expect-cli.ts";
+import { uniqueName } from "./helpers/bed.ts";
+import { EXIT, expectError, expectSuccess } from "./helpers/expect-cli.ts";
+import { forget } from "./helpers/fresh-image.ts";
+import { buildRandomImage } from "./helpers/random-image.ts";
 import { expectInvalid } from "./helpers/expect-invalid.ts";
 import { testDir } from "./helpers/local-tools.ts";
 
@@ -82,6 +85,27 @@ describe.concurrent("save -o where others could have planted something", () => {
       expect(error).not.toContain("EROFS:");
     } finally {
       execFileSync("umount", [media]);
+    }
+  });
+
+  it("media that fill up while the bundle is written: the save fails naming the full disk, nothing left there", async () => {
+    const tag = uniqueName("v");
+    const id = await buildRandomImage(`apim/apim-le-cacheloader:${tag}`, 4 * 1024 * 1024);
+    const media = join(testDir(), "small-media");
+    mkdirSync(media);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", media]);
+    try {
+      const r = await runCli(["save", "-v", "-o", join(media, "apim-images.tar"), ...image, "-s", tag]);
+      const error = expectError(r, EXIT.failed, "DISK_FULL");
+      expect(error).toContain(media);
+      expect(r.stderr, "podman's storage was read, and podman save not tried after the disk filled").toContain(
+        "Reading 1 image(s) from podman's storage",
+      );
+      expect(r.stderr).not.toMatch(/^\$ podman save/m);
+      expect(readdirSync(media), "files left on the media").toEqual([]);
+    } finally {
+      execFileSync("umount", [media]);
+      await forget("podman", id);
     }
   });
 });

@@ -93,6 +93,25 @@ describe("layerFromTarSplit", () => {
   });
 });
 
+describe("layerFromTarSplit's tar-split", () => {
+  it.each([
+    ["not gzip", Buffer.from("plain text"), /incorrect header check/],
+    ["gzip of lines that are not JSON", gzipSync("{ not json\n"), /JSON/],
+  ])("%s: StorageReadError naming it", async (_, bytes, message) => {
+    const dir = scratch();
+    writeFileSync(join(dir, "l.tar-split.gz"), bytes);
+    const reading = rebuilt(join(dir, "l.tar-split.gz"), dir);
+    await expect(reading).rejects.toThrow(StorageReadError);
+    await expect(reading).rejects.toThrow(message);
+  });
+
+  it("gone: StorageReadError, not an unhandled stream error", async () => {
+    const reading = rebuilt(join(scratch(), "gone.tar-split.gz"), scratch());
+    await expect(reading).rejects.toThrow(StorageReadError);
+    await expect(reading).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe("findStoredImages", () => {
   const id = `sha256:${"a".repeat(64)}`;
 
