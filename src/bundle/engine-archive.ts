@@ -33,11 +33,7 @@ export interface StreamedArchive {
 const DOCUMENT_LIMIT = 32 * 1024 * 1024;
 
 /** Reads the archive from `source` to its end, every layer gzipped into `tar`; throws TarStreamError when it breaks off. */
-export async function takeEngineArchive(
-  source: AsyncIterable<Buffer>,
-  tar: TarWriter,
-  options: { readonly level?: number; readonly onLayer?: (bytes: number) => void } = {},
-): Promise<StreamedArchive> {
+export async function takeEngineArchive(source: AsyncIterable<Buffer>, tar: TarWriter): Promise<StreamedArchive> {
   const files = new Map<string, Buffer>();
   const links = new Map<string, string>();
   const layers = new Map<string, StreamedLayer>();
@@ -54,9 +50,7 @@ export async function takeEngineArchive(
       files.set(path, await readDocument(path, first, body));
       continue;
     }
-    const layer = await gzipLayer(withFirst(first, body), tar, stored, options);
-    layers.set(path, layer);
-    options.onLayer?.(header.size);
+    layers.set(path, await gzipLayer(withFirst(first, body), tar, stored));
   }
   return { files, links, layers };
 }
@@ -74,12 +68,7 @@ export function resolvePath(archive: StreamedArchive, path: string): string {
  * digests already in). Each piece of `source` is used before the next is
  * asked for, so a source may reuse its buffers.
  */
-export async function gzipLayer(
-  source: AsyncIterable<Buffer>,
-  tar: TarWriter,
-  stored: Set<string>,
-  options: { readonly level?: number } = {},
-): Promise<StreamedLayer> {
+export async function gzipLayer(source: AsyncIterable<Buffer>, tar: TarWriter, stored: Set<string>): Promise<StreamedLayer> {
   const plain = createHash("sha256");
   const packed = createHash("sha256");
   let size = 0;
@@ -91,7 +80,7 @@ export async function gzipLayer(
   }
   async function* hashedGzip() {
     // reuse: each piece is written (and hashed) before the next is asked for.
-    for await (const piece of blockGzip(hashedPlain(), { level: options.level, reuse: true })) {
+    for await (const piece of blockGzip(hashedPlain(), { reuse: true })) {
       packed.update(piece);
       size += piece.length;
       yield piece;
